@@ -1,0 +1,143 @@
+// Package flows is the domain core of frontdoor: the dialogues a woman has
+// with the bot, the directory of centres with their opening hours, and the
+// small storage interfaces the dialogues need. It knows nothing of Telegram,
+// bbolt or message catalogues: input comes in as Input, replies go out as
+// abstract Reply values (message ids, data, buttons) that a transport renders.
+package flows
+
+import (
+	"context"
+	"time"
+)
+
+// Kind says what a woman did.
+type Kind int
+
+// The kinds of input a transport can deliver.
+const (
+	KindCommand  Kind = iota + 1 // "/start", "/lang it" ...
+	KindText                     // free text
+	KindButton                   // an inline button was pressed
+	KindLocation                 // a shared location
+)
+
+// Input is one thing a woman did, as the transport understood it.
+type Input struct {
+	// Chat identifies the conversation. It is the transport's private chat
+	// id; storage never keeps it in clear.
+	Chat int64
+	// Update is the transport's update id, increasing per chat; 0 when the
+	// transport has none (the console).
+	Update int64
+	// Lang is the language the client reports (Telegram's language_code).
+	Lang string
+	Kind Kind
+	// Command is the command name without the slash, lower case; Args what
+	// follows it.
+	Command string
+	Args    string
+	// Text is the free text she typed.
+	Text string
+	// Data is the payload of the pressed button.
+	Data string
+	// Lat and Lon are the shared location.
+	Lat, Lon float64
+}
+
+// Text is one localizable piece of a reply: a message id and its template
+// data. A Data value that is itself a Text is localized first, so that for
+// example a weekday name is shown in her language.
+type Text struct {
+	ID   string
+	Data map[string]any
+	// Count selects the plural form when not nil.
+	Count any
+}
+
+// T is a short way to build a Text.
+func T(id string, kv ...any) Text {
+	t := Text{ID: id}
+	if len(kv) > 0 {
+		t.Data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			t.Data[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return t
+}
+
+// Raw is a Text that is shown as it is, untranslated: names of centres,
+// towns, phone numbers. Renderers must escape it like any other text.
+func Raw(s string) Text { return Text{ID: RawID, Data: map[string]any{"Text": s}} }
+
+// RawID is the message id of Raw texts; renderers show Data["Text"].
+const RawID = "raw"
+
+// Button is an inline button: a label and the data it sends back.
+type Button struct {
+	Label Text
+	Data  string
+}
+
+// Reply is one message to send.
+type Reply struct {
+	// Texts are the lines of the message, joined with newlines.
+	Texts []Text
+	// Buttons are rows of inline buttons.
+	Buttons [][]Button
+	// Protect asks the transport to keep the message from being forwarded
+	// or saved: it carries help information.
+	Protect bool
+	// AskLocation asks the transport to offer a one-tap "share location"
+	// keyboard with this message instead of inline buttons.
+	AskLocation bool
+}
+
+// Result is what handling one input produced.
+type Result struct {
+	// Lang is the language to render the replies in.
+	Lang    string
+	Replies []Reply
+	// Duplicate is true when the update had already been handled: nothing
+	// was changed and nothing must be sent.
+	Duplicate bool
+	// Event names what happened, for logs and metrics; never personal data.
+	Event string
+}
+
+// Session is what the bot remembers of one conversation between updates.
+// It is sealed at rest and expires after a period of inactivity.
+type Session struct {
+	State   string `json:"s,omitempty"`
+	Lang    string `json:"l,omitempty"`
+	Network string `json:"n,omitempty"`
+	// Town is the last town she searched, to go back to its results.
+	Town string `json:"w,omitempty"`
+	// Data holds the answers of a dialogue in progress.
+	Data map[string]string `json:"d,omitempty"`
+	// LastUpdate is the id of the last update handled in this chat, so that
+	// a re-delivered update is recognised and skipped.
+	LastUpdate int64     `json:"u,omitempty"`
+	Seen       time.Time `json:"t"`
+}
+
+// SessionStore keeps sessions. Implementations seal what they store and
+// never use the raw chat id as a key.
+type SessionStore interface {
+	// Session returns the session of a chat; found is false when there is
+	// none or it has expired.
+	Session(ctx context.Context, chat int64) (s Session, found bool, err error)
+	// SaveSession durably stores the session; it expires at expires. It
+	// returns only once the write is committed.
+	SaveSession(ctx context.Context, chat int64, s Session, expires time.Time) error
+}
+
+// DirectoryStore keeps the directory of centres. The directory holds no
+// personal data and is stored as plain data.
+type DirectoryStore interface {
+	// Directory returns the stored directory; found is false when none has
+	// been stored yet.
+	Directory(ctx context.Context) (d DirectoryData, found bool, err error)
+	// SaveDirectory replaces the stored directory.
+	SaveDirectory(ctx context.Context, d DirectoryData) error
+}
