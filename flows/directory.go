@@ -59,9 +59,9 @@ type Centre struct {
 	// Languages are ISO 639-1 codes of the languages spoken at the centre.
 	Languages []string `json:"languages,omitempty"`
 	// Services are keys of the services offered (see ServiceKeys).
-	Services  []string  `json:"services,omitempty"`
-	Hours     Week      `json:"hours"`
-	Closures  []Closure `json:"closures,omitempty"`
+	Services []string  `json:"services,omitempty"`
+	Hours    Week      `json:"hours"`
+	Closures []Closure `json:"closures,omitempty"`
 	// OpenOnHolidays keeps the weekly hours on Italian public holidays.
 	OpenOnHolidays bool `json:"open_on_holidays,omitempty"`
 }
