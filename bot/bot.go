@@ -1,0 +1,41 @@
+// Package bot holds the transports of frontdoor: Telegram (its own
+// long-poll loop over the Bot API) and the local console. A transport turns
+// what a woman does into a flows.Input, hands it to the dialogues, renders
+// the abstract replies in her language and sends them.
+package bot
+
+import (
+	"context"
+
+	"frontdoor/flows"
+)
+
+// Handler runs the dialogues for one input. flows.Service implements it.
+type Handler interface {
+	Handle(ctx context.Context, in flows.Input) (flows.Result, error)
+}
+
+// Message is a reply rendered in one language, ready for a transport.
+type Message struct {
+	// Text is HTML as Telegram's parse_mode "HTML" accepts it: every value
+	// that came from data is already escaped.
+	Text    string
+	Buttons [][]MessageButton
+	// Protect asks Telegram to keep the message from being forwarded or saved.
+	Protect bool
+	// LocationLabel, when not empty, asks for a one-time reply keyboard with
+	// a single "share location" button carrying this label, instead of the
+	// inline buttons.
+	LocationLabel string
+}
+
+// MessageButton is an inline button ready to send.
+type MessageButton struct {
+	Label string
+	Data  string
+}
+
+// Renderer turns abstract replies into messages in a language.
+type Renderer interface {
+	Render(lang string, r flows.Reply) Message
+}
