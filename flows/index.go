@@ -1,0 +1,275 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Directory is a validated, indexed DirectoryData. It never changes after
+// NewDirectory, so one value can serve every chat at once; a new version of
+// the directory is a new Directory. The *Centre values it hands out are
+// shared: read them, never modify them.
+type Directory struct {
+	data      DirectoryData
+	networks  map[string]int       // network id -> index in data.Networks
+	centres   map[string]*Centre   // centre id -> centre in data.Centres
+	byNetwork map[string][]*Centre // network id -> centres, file order
+	all       []*Centre            // every centre, file order
+	towns     []coveredTown        // covered towns, first-seen order
+	townIndex map[string]int       // normalized town -> index in towns
+}
+
+// coveredTown is a town some centre serves, with the spelling to show and
+// the centres to offer, best first.
+type coveredTown struct {
+	key     string // NormalizeTown of the name
+	name    string // display name, as first written in the file
+	centres []*Centre
+}
+
+var (
+	idPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	langPattern  = regexp.MustCompile(`^[a-z]{2}$`)
+)
+
+// NewDirectory checks d and indexes it. A volunteer's typo must not take the
+// bot down, so it reports every problem at once (joined with errors.Join,
+// one line each, naming the network or centre and the field) and the bot
+// keeps serving the previous directory. NewDirectory(DirectoryData{}) is a
+// valid empty directory. d is copied: later changes to it do not show.
+func NewDirectory(d DirectoryData) (*Directory, error) {
+	if err := validateDirectory(&d); err != nil {
+		return nil, err
+	}
+	data := copyDirectoryData(d)
+	dir := &Directory{
+		data:      data,
+		networks:  make(map[string]int, len(data.Networks)),
+		centres:   make(map[string]*Centre, len(data.Centres)),
+		byNetwork: make(map[string][]*Centre, len(data.Networks)),
+		all:       make([]*Centre, len(data.Centres)),
+		townIndex: make(map[string]int),
+	}
+	for i, n := range data.Networks {
+		dir.networks[n.ID] = i
+	}
+	for i := range data.Centres {
+		c := &data.Centres[i]
+		dir.all[i] = c
+		dir.centres[c.ID] = c
+		dir.byNetwork[c.Network] = append(dir.byNetwork[c.Network], c)
+		for _, name := range append([]string{c.Town}, c.Towns...) {
+			key := NormalizeTown(name)
+			ti, ok := dir.townIndex[key]
+			if !ok {
+				ti = len(dir.towns)
+				dir.townIndex[key] = ti
+				dir.towns = append(dir.towns, coveredTown{key: key, name: strings.TrimSpace(name)})
+			}
+			if t := &dir.towns[ti]; !slices.Contains(t.centres, c) {
+				t.centres = append(t.centres, c)
+			}
+		}
+	}
+	// The centre located in a town comes before those that only cover it:
+	// it is the one she can reach.
+	for i := range dir.towns {
+		t := &dir.towns[i]
+		slices.SortStableFunc(t.centres, func(a, b *Centre) int {
+			return boolRank(NormalizeTown(a.Town) == t.key) - boolRank(NormalizeTown(b.Town) == t.key)
+		})
+	}
+	return dir, nil
+}
+
+func boolRank(located bool) int {
+	if located {
+		return 0
+	}
+	return 1
+}
+
+// validateDirectory returns every problem of d, or nil.
+func validateDirectory(d *DirectoryData) error {
+	var errs []error
+	seenNet := make(map[string]int)
+	for i, n := range d.Networks {
+		where := fmt.Sprintf("network %q", n.ID)
+		if n.ID == "" {
+			where = fmt.Sprintf("network #%d", i+1)
+		}
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf(where+": "+format, args...))
+		}
+		checkID(n.ID, bad)
+		if j, dup := seenNet[n.ID]; dup && n.ID != "" {
+			bad("id: duplicate of network #%d", j+1)
+		} else {
+			seenNet[n.ID] = i
+		}
+		if strings.TrimSpace(n.Name) == "" {
+			bad("name: empty")
+		}
+	}
+	seenCentre := make(map[string]int)
+	for i := range d.Centres {
+		c := &d.Centres[i]
+		where := fmt.Sprintf("centre %q", c.ID)
+		if c.ID == "" {
+			where = fmt.Sprintf("centre #%d", i+1)
+		}
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf(where+": "+format, args...))
+		}
+		checkID(c.ID, bad)
+		if j, dup := seenCentre[c.ID]; dup && c.ID != "" {
+			bad("id: duplicate of centre #%d", j+1)
+		} else {
+			seenCentre[c.ID] = i
+		}
+		if _, ok := seenNet[c.Network]; !ok {
+			bad("network %q: no such network", c.Network)
+		}
+		if strings.TrimSpace(c.Name) == "" {
+			bad("name: empty")
+		}
+		if NormalizeTown(c.Town) == "" {
+			bad("town: empty")
+		}
+		for j, t := range c.Towns {
+			if NormalizeTown(t) == "" {
+				bad("towns[%d] %q: empty", j, t)
+			}
+		}
+		if math.IsNaN(c.Lat) || c.Lat < -90 || c.Lat > 90 {
+			bad("lat %v: not within -90..90", c.Lat)
+		}
+		if math.IsNaN(c.Lon) || c.Lon < -180 || c.Lon > 180 {
+			bad("lon %v: not within -180..180", c.Lon)
+		}
+		if c.Lat == 0 && c.Lon == 0 {
+			bad("lat, lon: missing (both 0)")
+		}
+		for _, p := range c.Phones {
+			if !phonePattern.MatchString(p) {
+				bad("phone %q: not in international form +<digits>", p)
+			}
+		}
+		for wd, slots := range c.Hours {
+			for j, s := range slots {
+				switch {
+				case s.Open < 0 || s.Open > 1440 || s.Close < 0 || s.Close > 1440:
+					bad("hours %s slot %d (open %d, close %d): not within 0:00..24:00", weekdayName(wd), j+1, s.Open, s.Close)
+				case s.Open == s.Close:
+					bad("hours %s slot %d (%s): opens and closes at the same time", weekdayName(wd), j+1, slotText(s))
+				}
+			}
+		}
+		for j, cl := range c.Closures {
+			switch {
+			case !cl.From.valid():
+				bad("closures[%d] from %s: not a calendar date", j, cl.From)
+			case !cl.To.valid():
+				bad("closures[%d] to %s: not a calendar date", j, cl.To)
+			case cl.To.Before(cl.From):
+				bad("closures[%d] %s..%s: ends before it starts", j, cl.From, cl.To)
+			}
+		}
+		for _, s := range c.Services {
+			if !slices.Contains(ServiceKeys, s) {
+				bad("service %q: unknown (want one of %s)", s, strings.Join(ServiceKeys, ", "))
+			}
+		}
+		for _, l := range c.Languages {
+			if !langPattern.MatchString(l) {
+				bad("language %q: not an ISO 639-1 code (two lowercase letters)", l)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkID(id string, bad func(string, ...any)) {
+	switch {
+	case id == "":
+		bad("id: empty")
+	case !idPattern.MatchString(id):
+		bad("id: only lowercase letters, digits and '-' between them")
+	}
+}
+
+func weekdayName(wd int) string {
+	if wd < 0 || wd > 6 {
+		return fmt.Sprintf("day %d", wd)
+	}
+	return [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}[wd]
+}
+
+// copyDirectoryData is a deep copy: no slice of the result is shared with d.
+func copyDirectoryData(d DirectoryData) DirectoryData {
+	out := DirectoryData{
+		Sample:   d.Sample,
+		Networks: slices.Clone(d.Networks),
+		Centres:  make([]Centre, len(d.Centres)),
+	}
+	for i, c := range d.Centres {
+		c.Phones = slices.Clone(c.Phones)
+		c.Towns = slices.Clone(c.Towns)
+		c.Languages = slices.Clone(c.Languages)
+		c.Services = slices.Clone(c.Services)
+		c.Closures = slices.Clone(c.Closures)
+		for wd := range c.Hours {
+			c.Hours[wd] = slices.Clone(c.Hours[wd])
+		}
+		out.Centres[i] = c
+	}
+	return out
+}
+
+// Data is a deep copy of the directory, for export or for editing into a
+// new version.
+func (d *Directory) Data() DirectoryData { return copyDirectoryData(d.data) }
+
+// Sample reports whether the directory is invented data; every card built
+// from it must say so.
+func (d *Directory) Sample() bool { return d.data.Sample }
+
+// Networks is the networks in file order, the order volunteers chose.
+func (d *Directory) Networks() []Network { return slices.Clone(d.data.Networks) }
+
+// Network looks up a network by id.
+func (d *Directory) Network(id string) (Network, bool) {
+	i, ok := d.networks[id]
+	if !ok {
+		return Network{}, false
+	}
+	return d.data.Networks[i], true
+}
+
+// Centre looks up a centre by id. The centre is shared: do not modify it.
+func (d *Directory) Centre(id string) (*Centre, bool) {
+	c, ok := d.centres[id]
+	return c, ok
+}
+
+// Centres is the centres of a network in file order, or of all networks when
+// network is "". The slice is the caller's; the centres are shared.
+func (d *Directory) Centres(network string) []*Centre {
+	if network == "" {
+		return slices.Clone(d.all)
+	}
+	return slices.Clone(d.byNetwork[network])
+}
+
+// centresOf is Centres without the copy, for read-only use inside flows.
+func (d *Directory) centresOf(network string) []*Centre {
+	if network == "" {
+		return d.all
+	}
+	return d.byNetwork[network]
+}

@@ -1,0 +1,265 @@
+package flows
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxTownQuery is the longest normalized query, in bytes, that FindTown and
+// Suggest look at. No Italian town name comes near it; the cap keeps a
+// pasted page of text from costing more than a short query.
+const maxTownQuery = 128
+
+// NormalizeTown is the form in which town names are compared, so that what
+// she types on a phone keyboard finds the town however it is spelled:
+// lower case, accents removed ("Città" = "citta"), apostrophes, hyphens,
+// dots and any other punctuation or symbol turned into single spaces
+// ("Sant'Angelo" = "sant angelo"), surrounding space trimmed. The result is
+// valid UTF-8 and NormalizeTown of it is itself.
+func NormalizeTown(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	// Lower case before and after the compatibility decomposition: some
+	// decompositions produce capitals (ℌ -> H), some capitals decompose.
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.M, r):
+			// accents and other combining marks: dropped, not separators
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// townPrefixes are words people put before a town's name that are not part
+// of it ("Comune di Crema"), in normalized form, longest first.
+var townPrefixes = []string{"comune di ", "citta di ", "comune ", "citta "}
+
+// townQueries is the normalized forms under which q may name a covered town:
+// as typed, without a leading "comune di", without a trailing province code
+// ("Crema (CR)").
+func townQueries(q string) []string {
+	k := NormalizeTown(q)
+	if k == "" || len(k) > maxTownQuery {
+		return nil
+	}
+	keys := []string{k}
+	for _, p := range townPrefixes {
+		if rest, ok := strings.CutPrefix(k, p); ok {
+			keys = append(keys, rest)
+			break
+		}
+	}
+	for _, key := range keys {
+		if i := strings.LastIndexByte(key, ' '); i > 0 && len(key)-i-1 == 2 && isASCIILetters(key[i+1:]) {
+			keys = append(keys, key[:i])
+		}
+	}
+	return keys
+}
+
+func isASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// FindTown is the covered town that q names, with its display name and the
+// centres that serve it: the centres located in the town first, then those
+// that cover it, each group in file order. It is empty when no covered town
+// matches; Suggest then offers the near misses.
+func (d *Directory) FindTown(q string) (town string, centres []*Centre) {
+	for _, key := range townQueries(q) {
+		if i, ok := d.townIndex[key]; ok {
+			t := d.towns[i]
+			return t.name, slices.Clone(t.centres)
+		}
+	}
+	return "", nil
+}
+
+// Suggest is up to n covered towns close to q, for "did you mean": the ones
+// within a typo or two (one for names of up to 5 letters, two for longer),
+// and those that q begins with at least 4 letters ("Cinisello" for
+// Cinisello Balsamo, also at the start of a later word). Best first: exact,
+// then whole-name prefixes and single typos, then the rest; ties in
+// alphabetical order, so the answer is the same every time.
+func (d *Directory) Suggest(q string, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	type hit struct {
+		score int
+		town  *coveredTown
+	}
+	var hits []hit
+	keys := townQueries(q)
+	for i := range d.towns {
+		t := &d.towns[i]
+		best := -1
+		for _, k := range keys {
+			if s := townScore(k, t.key); s >= 0 && (best < 0 || s < best) {
+				best = s
+			}
+		}
+		if best >= 0 {
+			hits = append(hits, hit{best, t})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.score, b.score), strings.Compare(a.town.key, b.town.key), strings.Compare(a.town.name, b.town.name))
+	})
+	out := make([]string, 0, min(n, len(hits)))
+	for _, h := range hits[:min(n, len(hits))] {
+		out = append(out, h.town.name)
+	}
+	return out
+}
+
+// townScore rates query q against the normalized town name: 0 is the same
+// name, higher is further, -1 is not close enough to suggest.
+func townScore(q, town string) int {
+	if q == town {
+		return 0
+	}
+	best := -1
+	better := func(s int) {
+		if best < 0 || s < best {
+			best = s
+		}
+	}
+	if utf8.RuneCountInString(q) >= 4 {
+		if strings.HasPrefix(town, q) {
+			better(1)
+		} else if strings.Contains(town, " "+q) {
+			better(2)
+		}
+	}
+	limit := 2
+	if utf8.RuneCountInString(town) <= 5 {
+		limit = 1
+	}
+	if dist := typoDistance(q, town, limit); dist <= limit {
+		better(dist)
+	}
+	return best
+}
+
+// typoDistance is the optimal string alignment distance between a and b in
+// runes (insertions, deletions, substitutions and swaps of two neighbours,
+// the usual typos on a phone), or limit+1 when it is more than limit.
+func typoDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	// Three rows of the dynamic programme: two back (for swaps), one back, now.
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(rb)], limit+1)
+}
+
+// Ranked is a centre with its distance from where she is.
+type Ranked struct {
+	Centre *Centre
+	// Metres is the great-circle distance, rounded to the metre.
+	Metres int
+}
+
+// Nearest is the n centres closest to lat, lon (as the crow flies), nearest
+// first, equal distances in file order. It is empty for a position that is
+// not on Earth (NaN, out of range), as a broken client may send.
+func (d *Directory) Nearest(lat, lon float64, n int) []Ranked {
+	if n <= 0 || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
+		return nil
+	}
+	out := make([]Ranked, len(d.all))
+	for i, c := range d.all {
+		out[i] = Ranked{Centre: c, Metres: int(math.Round(haversineMetres(lat, lon, c.Lat, c.Lon)))}
+	}
+	slices.SortStableFunc(out, func(a, b Ranked) int { return cmp.Compare(a.Metres, b.Metres) })
+	return out[:min(n, len(out))]
+}
+
+// earthRadiusMetres is the mean radius of the Earth (IUGG).
+const earthRadiusMetres = 6371008.8
+
+// haversineMetres is the great-circle distance between two points given in
+// degrees.
+func haversineMetres(lat1, lon1, lat2, lon2 float64) float64 {
+	rad := math.Pi / 180
+	dLat, dLon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) +
+		math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthRadiusMetres * math.Asin(math.Sqrt(min(1, h)))
+}
+
+// OpenAt is the centres of network ("" for all) that are open at t, in file
+// order: the ones she can call right now.
+func (d *Directory) OpenAt(network string, t time.Time) []*Centre {
+	var out []*Centre
+	for _, c := range d.centresOf(network) {
+		if open, _ := c.OpenAt(t); open {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// NextOpening is the centre of network ("" for all) that opens first at or
+// after t, and when; ties go to the centre first in the file. false when
+// none opens within 60 days, and the bot offers the 24/7 numbers instead.
+func (d *Directory) NextOpening(network string, t time.Time) (*Centre, time.Time, bool) {
+	var (
+		best *Centre
+		at   time.Time
+	)
+	for _, c := range d.centresOf(network) {
+		if o, ok := c.NextOpening(t); ok && (best == nil || o.Before(at)) {
+			best, at = c, o
+		}
+	}
+	return best, at, best != nil
+}
