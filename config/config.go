@@ -1,0 +1,139 @@
+// Package config reads frontdoor's configuration from the environment,
+// applies defaults and validates it, so that a mistake is one clear
+// sentence at start instead of a failure later. It keeps no global state:
+// cmd reads it once and hands the values on.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultAPI is Telegram's Bot API endpoint, in the format of
+// FRONTDOOR_TELEGRAM_API: the token, then the method.
+const DefaultAPI = "https://api.telegram.org/bot%s/%s"
+
+// Config is the effective configuration.
+type Config struct {
+	// Token is the bot's token from BotFather; empty means "not on Telegram".
+	Token string
+	// API is the Bot API endpoint with two %s: token and method.
+	API string
+	// DataDir holds the bbolt file and the key file.
+	DataDir string
+	// Key is the base64 of the 32-byte master key; empty means "use or
+	// create the key file in DataDir".
+	Key string
+	// Admins are Telegram user ids that are admins from the start.
+	Admins []int64
+	// SessionTTL is how long an idle conversation is remembered.
+	SessionTTL time.Duration
+}
+
+// The environment variables read by FromEnv. Secrets also have a _FILE
+// variant naming a file that holds the value (for container secrets).
+const (
+	EnvToken      = "FRONTDOOR_TELEGRAM_TOKEN"
+	EnvAPI        = "FRONTDOOR_TELEGRAM_API"
+	EnvData       = "FRONTDOOR_DATA"
+	EnvKey        = "FRONTDOOR_KEY"
+	EnvAdmins     = "FRONTDOOR_ADMINS"
+	EnvSessionTTL = "FRONTDOOR_SESSION_TTL"
+)
+
+// FromEnv reads the configuration through getenv (os.Getenv in main) and
+// validates it. All problems are reported together.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour}
+	var errs []error
+	secret := func(name string) string {
+		v := strings.TrimSpace(getenv(name))
+		path := strings.TrimSpace(getenv(name + "_FILE"))
+		if path == "" {
+			return v
+		}
+		if v != "" {
+			errs = append(errs, fmt.Errorf("set either %s or %s_FILE, not both", name, name))
+			return v
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s_FILE: cannot read %s: %w", name, path, err))
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	c.Token = secret(EnvToken)
+	c.Key = secret(EnvKey)
+	if v := strings.TrimSpace(getenv(EnvAPI)); v != "" {
+		c.API = v
+	}
+	if v := strings.TrimSpace(getenv(EnvData)); v != "" {
+		c.DataDir = v
+	}
+	if v := strings.TrimSpace(getenv(EnvAdmins)); v != "" {
+		for _, f := range strings.Split(v, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+			if err != nil || id <= 0 {
+				errs = append(errs, fmt.Errorf("%s must be Telegram user ids separated by commas (%q is not one)", EnvAdmins, strings.TrimSpace(f)))
+				continue
+			}
+			c.Admins = append(c.Admins, id)
+		}
+	}
+	if v := strings.TrimSpace(getenv(EnvSessionTTL)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 7*24*time.Hour {
+			errs = append(errs, fmt.Errorf("%s must be a duration between 1m and 168h, like 24h (got %q)", EnvSessionTTL, v))
+		} else {
+			c.SessionTTL = d
+		}
+	}
+	if err := c.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// validate checks values that have a shape.
+func (c Config) validate() error {
+	var errs []error
+	if strings.Count(c.API, "%s") != 2 || strings.Count(c.API, "%") != 2 {
+		errs = append(errs, fmt.Errorf("%s must contain %%s twice, for the token and the method, like %s (got %q)", EnvAPI, DefaultAPI, c.API))
+	} else if u, err := url.Parse(fmt.Sprintf(c.API, "TOKEN", "getMe")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s must be an http or https URL, like %s (got %q)", EnvAPI, DefaultAPI, c.API))
+	}
+	if c.Key != "" {
+		if b, err := base64.StdEncoding.DecodeString(c.Key); err != nil || len(b) != 32 {
+			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvKey))
+		}
+	}
+	if c.Token != "" && !validToken(c.Token) {
+		errs = append(errs, fmt.Errorf("%s does not look like a token from BotFather (digits, a colon, then letters)", EnvToken))
+	}
+	return errors.Join(errs...)
+}
+
+// validToken checks the shape "123456:ABC-def_..." without judging the
+// secret part, which only Telegram can.
+func validToken(t string) bool {
+	id, secret, ok := strings.Cut(t, ":")
+	if !ok || id == "" || len(secret) < 20 {
+		return false
+	}
+	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+		return false
+	}
+	for _, r := range secret {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
