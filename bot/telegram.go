@@ -1,0 +1,579 @@
+package bot
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"frontdoor/flows"
+)
+
+// ErrTokenRefused is returned by NewTelegram when the Bot API does not
+// accept the token, so that main can explain how to get a valid one.
+var ErrTokenRefused = errors.New("telegram: the token was refused")
+
+const (
+	defaultPollTimeout = 50 * time.Second
+	defaultMaxRetries  = 5
+	// batchParallel bounds the chats handled at the same time.
+	batchParallel = 64
+	// requestTimeout bounds every Bot API call but the long poll.
+	requestTimeout = 30 * time.Second
+	// pollSlack is added to the long-poll timeout for the HTTP round trip.
+	pollSlack = 15 * time.Second
+	// shutdownGrace lets a batch in flight finish its replies after Run's
+	// context is cancelled, so that a committed update is not left without
+	// its answer.
+	shutdownGrace  = 5 * time.Second
+	pollBackoffMin = time.Second
+	sendBackoffMin = 500 * time.Millisecond
+	backoffMax     = 30 * time.Second
+)
+
+// TelegramConfig configures the Telegram transport.
+type TelegramConfig struct {
+	// Token is the bot token from @BotFather. It never appears in errors
+	// or logs.
+	Token string
+	// Endpoint is the Bot API endpoint as a format with two %s (token,
+	// method); empty means Telegram's.
+	Endpoint string
+	// HTTPClient is used for every call; nil means a new client. Its
+	// Timeout, if any, must exceed PollTimeout: calls are bounded by
+	// contexts instead.
+	HTTPClient *http.Client
+	// Handler runs the dialogues; Renderer turns their replies into
+	// messages. Both are required.
+	Handler  Handler
+	Renderer Renderer
+	// Log receives event kinds and durations, never personal data; nil
+	// discards.
+	Log *slog.Logger
+	// PollTimeout is the long-poll timeout of getUpdates; 0 means 50 s.
+	PollTimeout time.Duration
+	// MaxRetries is how many times a failed send is retried (429, 5xx,
+	// network); 0 means 5, a negative value none.
+	MaxRetries int
+	// OnSent, when set, is called after each message sent, so that a wipe
+	// can later delete it. It is called concurrently for different chats,
+	// in order within a chat.
+	OnSent func(chat int64, messageID int)
+}
+
+// Telegram is the transport over the Telegram Bot API: its own long-poll
+// loop, per-chat ordering with chats in parallel, discreet sending with
+// retries, and redaction of the token from every error and log.
+type Telegram struct {
+	cfg        TelegramConfig
+	api        *tgbotapi.BotAPI
+	client     *http.Client
+	log        *slog.Logger
+	token      string
+	refKey     []byte
+	maxRetries int
+	sem        chan struct{}
+}
+
+// NewTelegram checks the token with getMe and returns a transport ready to
+// Run. A refused token gives an error that wraps ErrTokenRefused.
+func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("telegram: no token")
+	}
+	if cfg.Handler == nil || cfg.Renderer == nil {
+		return nil, errors.New("telegram: a Handler and a Renderer are required")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = tgbotapi.APIEndpoint
+	}
+	if strings.Count(cfg.Endpoint, "%") != 2 || strings.Count(cfg.Endpoint, "%s") != 2 {
+		// A wrong format would make fmt append the token to the URL.
+		return nil, fmt.Errorf("telegram: the endpoint %q must be a format like https://host/bot%%s/%%s", cfg.Endpoint)
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = defaultPollTimeout
+	}
+	t := &Telegram{
+		cfg:        cfg,
+		client:     cfg.HTTPClient,
+		log:        cfg.Log,
+		token:      cfg.Token,
+		refKey:     make([]byte, 16),
+		maxRetries: cfg.MaxRetries,
+		sem:        make(chan struct{}, batchParallel),
+	}
+	if t.client == nil {
+		t.client = &http.Client{}
+	}
+	if t.log == nil {
+		t.log = slog.New(slog.DiscardHandler)
+	}
+	if t.maxRetries == 0 {
+		t.maxRetries = defaultMaxRetries
+	}
+	if t.maxRetries < 0 {
+		t.maxRetries = 0
+	}
+	if c := t.client.Timeout; c != 0 && c <= cfg.PollTimeout {
+		t.log.Warn("http_timeout_too_short", "timeout", c, "poll_timeout", cfg.PollTimeout)
+	}
+	_, _ = rand.Read(t.refKey) // never fails (crypto/rand)
+
+	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
+	if err != nil {
+		var apiErr *tgbotapi.Error
+		switch {
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized:
+			return nil, fmt.Errorf("%w (401 Unauthorized)", ErrTokenRefused)
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusNotFound:
+			return nil, fmt.Errorf("%w (404 Not Found: is the token complete and the endpoint right?)", ErrTokenRefused)
+		case errors.As(err, &apiErr):
+			return nil, fmt.Errorf("telegram: getMe: %w", t.redactErr(err))
+		}
+		return nil, fmt.Errorf("telegram: cannot reach the Bot API (getMe): %w", t.redactErr(err))
+	}
+	t.api = api
+	return t, nil
+}
+
+// Run polls for updates and handles them until ctx is cancelled, then
+// returns nil. Within a batch, updates of one chat are handled in order
+// and chats in parallel; the offset moves past a batch only when all of
+// it was handled. Run must not be called twice at the same time (Telegram
+// allows one poller per token).
+func (t *Telegram) Run(ctx context.Context) error {
+	offset, acked, failures := 0, 0, 0
+	defer func() {
+		if offset > acked {
+			t.ack(ctx, offset)
+		}
+	}()
+	for ctx.Err() == nil {
+		updates, err := t.getUpdates(ctx, offset, int(t.cfg.PollTimeout/time.Second), 100)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			failures++
+			wait, _ := retryDelay(err, failures, pollBackoffMin)
+			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error",
+				slog.Int("code", errorCode(err)), slog.Duration("wait", wait), slog.String("error", err.Error()))
+			if !sleep(ctx, wait) {
+				break
+			}
+			continue
+		}
+		failures, acked = 0, offset
+		if len(updates) == 0 {
+			continue
+		}
+		if !t.handleBatch(ctx, updates) {
+			break // cut short by shutdown: let Telegram deliver it again
+		}
+		for _, u := range updates {
+			offset = max(offset, u.UpdateID+1)
+		}
+	}
+	return nil
+}
+
+// ack confirms updates below offset to Telegram on the way out, so that a
+// restart does not see them again. The update it may return stays
+// unconfirmed.
+func (t *Telegram) ack(ctx context.Context, offset int) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if _, err := t.getUpdates(actx, offset, 0, 1); err != nil {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+	}
+}
+
+func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) ([]tgbotapi.Update, error) {
+	cctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second+pollSlack)
+	defer cancel()
+	ups, err := t.bot(cctx).GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: limit, Timeout: timeout})
+	if err != nil {
+		return nil, fmt.Errorf("getUpdates: %w", t.redactErr(err))
+	}
+	return ups, nil
+}
+
+// handleBatch handles updates, one goroutine per chat, and waits for all.
+// It reports false when shutdown cut the batch short.
+func (t *Telegram) handleBatch(ctx context.Context, updates []tgbotapi.Update) bool {
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })
+	defer stop()
+
+	var order []int64
+	byChat := map[int64][]tgbotapi.Update{}
+	for _, u := range updates {
+		k := chatOf(u)
+		if _, ok := byChat[k]; !ok {
+			order = append(order, k)
+		}
+		byChat[k] = append(byChat[k], u)
+	}
+	var wg sync.WaitGroup
+	for _, k := range order {
+		t.sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-t.sem }()
+			for _, u := range byChat[k] {
+				t.handleUpdate(hctx, u)
+			}
+		})
+	}
+	wg.Wait()
+	return hctx.Err() == nil
+}
+
+// chatOf is the chat an update belongs to, for ordering; 0 when none.
+func chatOf(u tgbotapi.Update) int64 {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		return u.CallbackQuery.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		return u.CallbackQuery.From.ID
+	}
+	return 0
+}
+
+// handleUpdate runs one update end to end. A handler error or panic is
+// logged and the update counts as handled, so it cannot block the queue.
+func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
+	start := time.Now()
+	kind := "none"
+	defer func() {
+		if p := recover(); p != nil {
+			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", slog.String("kind", kind),
+				slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	var answered sync.WaitGroup
+	defer answered.Wait()
+	if cq := u.CallbackQuery; cq != nil {
+		// Always stop the button's spinner, in parallel with the handling.
+		answered.Go(func() { t.answerCallback(ctx, cq.ID) })
+	}
+	in, ignored := toInput(u)
+	if ignored != "" {
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", slog.String("reason", ignored))
+		return
+	}
+	kind = kindName(in.Kind)
+	ref := slog.String("chat_ref", t.chatRef(in.Chat))
+	res, err := t.cfg.Handler.Handle(ctx, in)
+	if err != nil {
+		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", slog.String("kind", kind), ref)
+		return
+	}
+	if res.Duplicate {
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", slog.String("kind", kind), ref)
+		return
+	}
+	ids := t.sendReplies(ctx, in.Chat, res)
+	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
+		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// toInput turns an update into an Input, or says why it is ignored. Only
+// private chats are served. Messages that are neither commands, text nor
+// locations (stickers, photos, contacts...) become KindText with empty Text,
+// so that the dialogue can answer that it did not understand.
+func toInput(u tgbotapi.Update) (flows.Input, string) {
+	in := flows.Input{Update: int64(u.UpdateID)}
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat == nil || m.Chat.Type != "private" {
+			return in, "not_private"
+		}
+		in.Chat = m.Chat.ID
+		if m.From != nil {
+			in.Lang = m.From.LanguageCode
+		}
+		switch {
+		case isCommand(m):
+			in.Kind = flows.KindCommand
+			in.Command = strings.ToLower(m.Command())
+			in.Args = m.CommandArguments()
+		case m.Location != nil:
+			in.Kind, in.Lat, in.Lon = flows.KindLocation, m.Location.Latitude, m.Location.Longitude
+		default:
+			in.Kind, in.Text = flows.KindText, m.Text
+		}
+	case u.CallbackQuery != nil:
+		cq := u.CallbackQuery
+		if cq.Message == nil || cq.Message.Chat == nil || cq.Message.Chat.Type != "private" {
+			return in, "not_private"
+		}
+		in.Chat, in.Kind, in.Data = cq.Message.Chat.ID, flows.KindButton, cq.Data
+		if cq.From != nil {
+			in.Lang = cq.From.LanguageCode
+		}
+	case u.EditedMessage != nil:
+		return in, "edited"
+	default:
+		return in, "unsupported"
+	}
+	return in, ""
+}
+
+// isCommand is Message.IsCommand with the bounds checks the library skips:
+// a malformed entity must not panic.
+func isCommand(m *tgbotapi.Message) bool {
+	return m.IsCommand() && m.Entities[0].Length >= 1 && m.Entities[0].Length <= len(m.Text)
+}
+
+func kindName(k flows.Kind) string {
+	switch k {
+	case flows.KindCommand:
+		return "command"
+	case flows.KindText:
+		return "text"
+	case flows.KindButton:
+		return "button"
+	case flows.KindLocation:
+		return "location"
+	}
+	return "kind" + strconv.Itoa(int(k))
+}
+
+func (t *Telegram) answerCallback(ctx context.Context, id string) {
+	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	if _, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, "")); err != nil {
+		err = t.redactErr(err)
+		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+	}
+}
+
+// sendReplies renders and sends the replies in order and returns the ids of
+// the messages sent. A reply that cannot be sent is logged and skipped.
+func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result) []int {
+	var ids []int
+	for _, r := range res.Replies {
+		id, attempts, err := t.send(ctx, chat, t.cfg.Renderer.Render(res.Lang, r))
+		if err != nil {
+			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", slog.String("chat_ref", t.chatRef(chat)),
+				slog.Int("code", errorCode(err)), slog.Int("attempts", attempts), slog.String("error", err.Error()))
+			continue
+		}
+		ids = append(ids, id)
+		if t.cfg.OnSent != nil {
+			t.cfg.OnSent(chat, id)
+		}
+	}
+	return ids
+}
+
+// send sends one message silently, retrying on 429, 5xx and network errors.
+func (t *Telegram) send(ctx context.Context, chat int64, m Message) (id, attempts int, err error) {
+	params, err := messageParams(chat, m)
+	if err != nil {
+		return 0, 0, err
+	}
+	for {
+		attempts++
+		var resp *tgbotapi.APIResponse
+		resp, err = t.call(ctx, "sendMessage", params)
+		if err == nil {
+			var sent tgbotapi.Message
+			if err := json.Unmarshal(resp.Result, &sent); err != nil {
+				return 0, attempts, fmt.Errorf("sendMessage: decode the result: %w", err)
+			}
+			return sent.MessageID, attempts, nil
+		}
+		if attempts > t.maxRetries || ctx.Err() != nil {
+			return 0, attempts, err
+		}
+		wait, retry := retryDelay(err, attempts, sendBackoffMin)
+		if !retry || !sleep(ctx, wait) {
+			return 0, attempts, err
+		}
+	}
+}
+
+// messageParams builds sendMessage parameters with MakeRequest's Params, so
+// that fields newer than the library (protect_content) can be sent.
+func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
+	p := tgbotapi.Params{
+		"chat_id":              strconv.FormatInt(chat, 10),
+		"text":                 m.Text,
+		"parse_mode":           tgbotapi.ModeHTML,
+		"disable_notification": "true", // discreet: never a sound
+	}
+	if m.Protect {
+		p["protect_content"] = "true"
+	}
+	var markup any
+	switch {
+	case m.LocationLabel != "":
+		markup = tgbotapi.ReplyKeyboardMarkup{
+			Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: m.LocationLabel, RequestLocation: true}}},
+			OneTimeKeyboard: true,
+			ResizeKeyboard:  true,
+		}
+	case len(m.Buttons) > 0:
+		rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(m.Buttons))
+		for _, row := range m.Buttons {
+			r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
+			for _, b := range row {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
+			}
+			rows = append(rows, r)
+		}
+		markup = tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
+	}
+	if markup != nil {
+		b, err := json.Marshal(markup)
+		if err != nil {
+			return nil, fmt.Errorf("sendMessage: encode reply_markup: %w", err)
+		}
+		p["reply_markup"] = string(b)
+	}
+	return p, nil
+}
+
+// call makes one Bot API call bounded by requestTimeout.
+func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	resp, err := t.bot(cctx).MakeRequest(method, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, t.redactErr(err))
+	}
+	return resp, nil
+}
+
+// bot returns a shallow copy of the client whose requests carry ctx: the
+// library builds requests without a context, so cancelling ctx would not
+// otherwise abort a long poll.
+func (t *Telegram) bot(ctx context.Context) *tgbotapi.BotAPI {
+	b := *t.api
+	b.Client = ctxDoer{ctx, t.client}
+	return &b
+}
+
+// ctxDoer is a tgbotapi.HTTPClient that attaches its context to requests.
+type ctxDoer struct {
+	ctx context.Context
+	c   *http.Client
+}
+
+func (d ctxDoer) Do(req *http.Request) (*http.Response, error) { return d.c.Do(req.WithContext(d.ctx)) }
+
+// redact removes the token, in every spelling a URL may give it, from s.
+// Every error and log line of this transport goes through it: net/http
+// errors carry the request URL, and the URL carries the token.
+func redact(token, s string) string {
+	if token == "" {
+		return s
+	}
+	secrets := []string{token, url.PathEscape(token), url.QueryEscape(token)}
+	if _, secret, ok := strings.Cut(token, ":"); ok && len(secret) >= 8 {
+		secrets = append(secrets, secret)
+	}
+	for _, sec := range secrets {
+		s = strings.ReplaceAll(s, sec, "<token>")
+	}
+	return s
+}
+
+// redactedError keeps the cause for errors.Is/As while its message is
+// redacted. Printing the unwrapped cause yourself would show the token.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func (t *Telegram) redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{msg: redact(t.token, err.Error()), err: err}
+}
+
+// retryDelay says how long to wait before retrying after err, and whether
+// to retry at all: a 429 waits its retry_after; 5xx, network and decoding
+// errors back off exponentially; other Bot API errors are final.
+func retryDelay(err error, failures int, base time.Duration) (time.Duration, bool) {
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.RetryAfter > 0:
+			return time.Duration(apiErr.RetryAfter) * time.Second, true
+		case apiErr.Code == http.StatusTooManyRequests, apiErr.Code >= 500:
+			return backoff(failures, base), true
+		}
+		return backoff(failures, base), false
+	}
+	return backoff(failures, base), true
+}
+
+// backoff is base·2^(failures-1), capped at backoffMax, with 20 % jitter so
+// that many chats do not retry in step.
+func backoff(failures int, base time.Duration) time.Duration {
+	d := base
+	for i := 1; i < failures && d < backoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, backoffMax)
+	return d - mrand.N(d/5+1)
+}
+
+// errorCode is the Bot API error code in err, or 0.
+func errorCode(err error) int {
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Code
+	}
+	return 0
+}
+
+// sleep waits d or until ctx ends; it reports whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// chatRef is a pseudonym of a chat for logs: an HMAC under a key drawn at
+// start, so that lines of one run can be correlated but not linked to the
+// chat id, nor across restarts.
+func (t *Telegram) chatRef(chat int64) string {
+	h := hmac.New(sha256.New, t.refKey)
+	h.Write(strconv.AppendInt(nil, chat, 10))
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
