@@ -1,0 +1,55 @@
+// Package dirfile reads and writes the directory file: the networks,
+// centres, opening hours and closures of frontdoor in a TOML file that
+// volunteers edit in a text editor and load with `frontdoor directory
+// import` (or send to the bot). It also carries the sample directory of the
+// two seed networks, which doubles as the commented example of the format
+// (see SampleFile).
+//
+// The format:
+//
+//	sample = false                  # true marks invented data
+//
+//	[[network]]                     # one block for each network
+//	id = "arca"
+//	name = "ARCA – Rete antiviolenza del Comune di Cremona"
+//	province = "CR"
+//
+//	[[centre]]                      # one block for each centre or desk
+//	id = "arca-crema"
+//	network = "arca"                # the id of a [[network]]
+//	name = "Centro antiviolenza ARCA – Crema"
+//	town = "Crema"
+//	address = "Via Giuseppe Mazzini 31"
+//	address_confidential = false    # true: the address is never shown
+//	lat = 45.3628                   # decimal degrees, required
+//	lon = 9.6852
+//	phones = ["+39 0373 000000"]    # international form, spaces allowed
+//	towns = ["Crema", "Offanengo"]  # covered towns, its own too
+//	languages = ["it", "en"]        # ISO 639-1 codes
+//	services = ["listening", "legal"] # keys of flows.ServiceKeys
+//	open_on_holidays = false        # false: closed on public holidays
+//
+//	[centre.hours]                  # mon tue wed thu fri sat sun
+//	mon = ["9:00-13:00", "14:00-18:00"]
+//	fri = ["20:00-2:00"]            # ends before it starts: runs past midnight
+//	sat = []                        # closed (a missing day is closed too)
+//
+//	[[centre.closure]]              # any number, after the centre's hours
+//	from = "2026-12-24"             # year-month-day, both ends included
+//	to = "2027-01-06"
+//	reason = "chiusura per le feste"
+//
+// Times are read by flows.ParseClock ("9", "9:00", "9.00", "24:00"); a slot
+// may use an en dash ("9:00–13:00"). Text is trimmed of surrounding spaces,
+// spaces inside phone numbers are dropped and language codes are lower-cased.
+//
+// Decode is strict: an unknown key, a value of the wrong type or form, a
+// duplicate id or a centre of a network that does not exist is an error, and
+// every problem of the file is reported at once, naming its line, its
+// centre and its field:
+//
+//	line 42: centre "arca-crema": hours.mon "9-13:00x": closing time: ...
+//
+// A file without such problems is then checked by flows.NewDirectory, so
+// Decode never returns data the bot would refuse.
+package dirfile
