@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"frontdoor/flows"
+)
+
+// ConsoleChat is the chat id of the console's conversation. Telegram's
+// private chat ids are user ids, which are never this small.
+const ConsoleChat int64 = 1
+
+// Console runs the dialogues in a terminal: replies are printed as text,
+// buttons are numbered and picked by number or by their label, a location
+// is typed as "lat,lon".
+type Console struct {
+	Handler  Handler
+	Renderer Renderer
+	In       io.Reader
+	Out      io.Writer
+	// Lang is the language the console reports, like Telegram's language_code.
+	Lang string
+}
+
+// Run greets, starts the dialogue and reads lines until the input ends or
+// ctx is cancelled.
+func (c *Console) Run(ctx context.Context) error {
+	fmt.Fprintln(c.Out, "frontdoor console. Type text or a /command, a button's number or label, or a location as lat,lon (45.13,10.02). Ctrl-D quits.")
+	buttons, err := c.handle(ctx, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	if err != nil {
+		return err
+	}
+	lines := make(chan string)
+	scanErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(c.In)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		scanErr <- sc.Err()
+		close(lines)
+	}()
+	for {
+		fmt.Fprint(c.Out, "> ")
+		var line string
+		select {
+		case <-ctx.Done():
+			return nil
+		case l, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(c.Out)
+				return <-scanErr
+			}
+			line = strings.TrimSpace(l)
+		}
+		if line == "" {
+			continue
+		}
+		in := ParseConsoleLine(line, buttons)
+		next, err := c.handle(ctx, in)
+		if err != nil {
+			return err
+		}
+		buttons = next
+	}
+}
+
+// handle runs one input and prints the replies; it returns the buttons now
+// on screen, in the order they were numbered.
+func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, error) {
+	in.Chat = ConsoleChat
+	in.Lang = c.Lang
+	res, err := c.Handler.Handle(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	var shown []MessageButton
+	for _, rep := range res.Replies {
+		m := c.Renderer.Render(res.Lang, rep)
+		fmt.Fprintln(c.Out)
+		fmt.Fprintln(c.Out, PlainText(m.Text))
+		if m.LocationLabel != "" {
+			fmt.Fprintf(c.Out, "  [%s: type lat,lon]\n", m.LocationLabel)
+		}
+		for _, row := range m.Buttons {
+			cells := make([]string, len(row))
+			for i, b := range row {
+				shown = append(shown, b)
+				cells[i] = fmt.Sprintf("[%d] %s", len(shown), b.Label)
+			}
+			fmt.Fprintln(c.Out, "  "+strings.Join(cells, "  "))
+		}
+	}
+	return shown, nil
+}
+
+var (
+	tags     = regexp.MustCompile(`<[^>]*>`)
+	location = regexp.MustCompile(`^(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)$`)
+)
+
+// PlainText turns a message's HTML into what a terminal shows.
+func PlainText(s string) string { return html.UnescapeString(tags.ReplaceAllString(s, "")) }
+
+// ParseConsoleLine reads one typed line: a button's number or label among
+// those on screen, a location "lat,lon", a /command, or text.
+func ParseConsoleLine(line string, buttons []MessageButton) flows.Input {
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(buttons) {
+		return flows.Input{Kind: flows.KindButton, Data: buttons[n-1].Data}
+	}
+	for _, b := range buttons {
+		if strings.EqualFold(line, b.Label) {
+			return flows.Input{Kind: flows.KindButton, Data: b.Data}
+		}
+	}
+	if m := location.FindStringSubmatch(line); m != nil {
+		lat, _ := strconv.ParseFloat(m[1], 64)
+		lon, _ := strconv.ParseFloat(m[2], 64)
+		if lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 {
+			return flows.Input{Kind: flows.KindLocation, Lat: lat, Lon: lon}
+		}
+	}
+	if cmd, ok := strings.CutPrefix(line, "/"); ok && cmd != "" {
+		name, args, _ := strings.Cut(cmd, " ")
+		name, _, _ = strings.Cut(name, "@")
+		return flows.Input{Kind: flows.KindCommand, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}
+	}
+	return flows.Input{Kind: flows.KindText, Text: line}
+}

@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"frontdoor/flows"
+	"frontdoor/locales"
+)
+
+// CatalogRenderer renders replies with the embedded message catalogue.
+type CatalogRenderer struct {
+	cat *locales.Catalog
+	// Missing, when set, is told of every message that had to fall back to
+	// another language; tests make it fail.
+	Missing func(lang, id string)
+}
+
+// NewRenderer returns a renderer over a catalogue.
+func NewRenderer(cat *locales.Catalog) *CatalogRenderer { return &CatalogRenderer{cat: cat} }
+
+// Render turns a reply into a message in lang: lines joined by newlines,
+// values escaped for Telegram's HTML, buttons as plain labels.
+func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
+	lines := make([]string, len(rep.Texts))
+	for i, t := range rep.Texts {
+		lines[i] = r.text(lang, t, true)
+	}
+	m := Message{Text: strings.Join(lines, "\n"), Protect: rep.Protect}
+	if rep.AskLocation {
+		m.LocationLabel = r.text(lang, flows.T("location.button"), false)
+	}
+	for _, row := range rep.Buttons {
+		out := make([]MessageButton, len(row))
+		for i, b := range row {
+			out[i] = MessageButton{Label: r.text(lang, b.Label, false), Data: b.Data}
+		}
+		m.Buttons = append(m.Buttons, out)
+	}
+	return m
+}
+
+// text renders one Text. With escape, values from data are escaped for
+// HTML; button labels are plain text and are not.
+func (r *CatalogRenderer) text(lang string, t flows.Text, escape bool) string {
+	if t.ID == flows.RawID {
+		s, _ := t.Data["Text"].(string)
+		if escape {
+			return html.EscapeString(s)
+		}
+		return s
+	}
+	var data map[string]any
+	if len(t.Data) > 0 {
+		data = make(map[string]any, len(t.Data))
+		for k, v := range t.Data {
+			data[k] = r.value(lang, v, escape)
+		}
+	}
+	s, ok := r.cat.Text(lang, t.ID, data, t.Count)
+	if !ok && r.Missing != nil {
+		r.Missing(lang, t.ID)
+	}
+	return s
+}
+
+// value renders one template value in lang.
+func (r *CatalogRenderer) value(lang string, v any, escape bool) any {
+	switch v := v.(type) {
+	case flows.Text:
+		return r.text(lang, v, escape)
+	case []flows.Text:
+		parts := make([]string, len(v))
+		for i, t := range v {
+			parts[i] = r.text(lang, t, escape)
+		}
+		return strings.Join(parts, ", ")
+	case string:
+		if escape {
+			return html.EscapeString(v)
+		}
+		return v
+	case float64:
+		// Decimal separators follow her language: "1,5 km" in Italian.
+		return message.NewPrinter(language.Make(lang)).Sprintf("%.1f", v)
+	case int, int64:
+		return fmt.Sprint(v)
+	}
+	return v
+}

@@ -1,0 +1,236 @@
+// Command frontdoor runs the frontdoor bot: on Telegram, in a terminal
+// (console), or as a tool on its directory. It only parses arguments and
+// wires the packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"frontdoor/bot"
+	"frontdoor/config"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/locales"
+	"frontdoor/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `frontdoor — the discreet front door of a network of anti-violence centres, on Telegram.
+
+Usage:
+  frontdoor                           run the bot on Telegram (needs FRONTDOOR_TELEGRAM_TOKEN)
+  frontdoor console                   try the same dialogues in this terminal, on the same data
+  frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
+  frontdoor directory import FILE     replace the directory with FILE, after checking all of it
+  frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+  frontdoor help                      this text
+
+Environment:
+  FRONTDOOR_TELEGRAM_TOKEN   the bot's token from @BotFather (or FRONTDOOR_TELEGRAM_TOKEN_FILE)
+  FRONTDOOR_TELEGRAM_API     Bot API endpoint, default https://api.telegram.org/bot%s/%s
+  FRONTDOOR_DATA             directory of the database and key file, default ./data
+  FRONTDOOR_KEY              base64 of the 32-byte data key (or FRONTDOOR_KEY_FILE);
+                             when unset, DATA/frontdoor.key is created at first start
+  FRONTDOOR_ADMINS           comma-separated Telegram user ids of the first admins
+  FRONTDOOR_SESSION_TTL      how long an idle conversation is remembered, default 24h
+`
+
+const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
+
+To get a token, open Telegram, write to @BotFather, send /newbot and follow its questions;
+choose a neutral name and picture (a phone that someone else picks up should not give her away).
+Then start the bot with:
+  FRONTDOOR_TELEGRAM_TOKEN=<the token> go run ./cmd/frontdoor
+
+To try the dialogues right now, without Telegram:
+  go run ./cmd/frontdoor console
+`
+
+// run is main without the process: tests call it with their own arguments,
+// environment and streams. It returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		io.WriteString(stdout, usage)
+		return 0
+	case "", "console", "directory":
+	default:
+		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: configuration: %v\n", err)
+		return 2
+	}
+	if cmd == "" && cfg.Token == "" {
+		fmt.Fprint(stderr, noToken)
+		return 2
+	}
+	if cmd == "directory" {
+		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	logLevel := slog.LevelInfo
+	if cmd == "console" {
+		// The terminal is hers: only problems are logged there.
+		logLevel = slog.LevelWarn
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))
+	if err := serve(ctx, cmd, cfg, log, stdin, stdout); err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve opens the store and runs the bot or the console until ctx ends.
+func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	db, err := openStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dir, err := loadDirectory(ctx, db)
+	if err != nil {
+		return err
+	}
+	cat, err := locales.New()
+	if err != nil {
+		return err
+	}
+	svc := flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go db.RunSweeper(ctx, 10*time.Minute, log)
+	renderer := bot.NewRenderer(cat)
+	if cmd == "console" {
+		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
+		return c.Run(ctx)
+	}
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log})
+	if err != nil {
+		return err
+	}
+	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
+	return tg.Run(ctx)
+}
+
+// openStore opens the bbolt file in the data directory with the data key.
+func openStore(cfg config.Config) (*store.DB, error) {
+	key, err := store.LoadKey(cfg.DataDir, cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(filepath.Join(cfg.DataDir, "frontdoor.db"), key, store.Options{})
+}
+
+// loadDirectory returns the imported directory, or the sample one when
+// nothing has been imported yet.
+func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
+	data, found, err := db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		data = dirfile.Sample()
+	}
+	dir, err := flows.NewDirectory(data)
+	if err != nil {
+		return nil, fmt.Errorf("the stored directory is not valid: %w", err)
+	}
+	return dir, nil
+}
+
+// directoryCmd exports, checks or imports the directory file.
+func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 || (args[0] != "export" && args[0] != "import" && args[0] != "check") {
+		fmt.Fprintf(stderr, "frontdoor: usage: frontdoor directory export|import|check FILE\n")
+		return 2
+	}
+	verb, file := args[0], args[1]
+	if verb == "check" || verb == "import" {
+		data, err := readDirectoryFile(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "frontdoor: %s is not a valid directory:\n%v\n", file, err)
+			return 1
+		}
+		summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
+		if data.Sample {
+			summary += " (marked as sample data)"
+		}
+		if verb == "check" {
+			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
+			return 0
+		}
+		err = withStore(cfg, func(db *store.DB) error { return db.SaveDirectory(ctx, data) })
+		if err != nil {
+			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "Imported %s. A running bot uses it after a restart.\n", summary)
+		return 0
+	}
+	var dir *flows.Directory
+	err := withStore(cfg, func(db *store.DB) (err error) {
+		dir, err = loadDirectory(ctx, db)
+		return err
+	})
+	if err == nil {
+		err = writeDirectoryFile(file, dir.Data(), stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func withStore(cfg config.Config, f func(*store.DB) error) error {
+	db, err := openStore(cfg)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f(db), db.Close())
+}
+
+func readDirectoryFile(path string) (flows.DirectoryData, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return flows.DirectoryData{}, err
+	}
+	defer f.Close()
+	return dirfile.Decode(f)
+}
+
+func writeDirectoryFile(path string, d flows.DirectoryData, stdout io.Writer) error {
+	if path == "-" {
+		return dirfile.Encode(stdout, d)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("export directory: %w", err)
+	}
+	if err := dirfile.Encode(f, d); err != nil {
+		f.Close()
+		return fmt.Errorf("export directory %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,314 @@
+package flows
+
+import (
+	"strings"
+	"time"
+)
+
+// nearestCount is how many centres a shared location lists.
+const nearestCount = 3
+
+// maxDataLen is the most bytes Telegram accepts as button data.
+const maxDataLen = 64
+
+// town answers a typed town: its centres, or "did you mean", or the areas.
+func (d *dialogue) town(q string) {
+	name, centres := d.dir.FindTown(q)
+	if len(centres) == 0 {
+		d.townNotFound(q)
+		return
+	}
+	d.event = "search_town"
+	d.sess.Town = name
+	d.sess.Network = centres[0].Network
+	if len(centres) == 1 {
+		d.say(d.cardReply(centres[0], true))
+		return
+	}
+	items := make([]Text, 0, len(centres))
+	for i, c := range centres {
+		items = append(items, d.listItem(i+1, c, nil))
+	}
+	d.list([]Text{T("list.town", "Town", name)}, items, centres)
+}
+
+func (d *dialogue) townNotFound(q string) {
+	d.event = "search_town_miss"
+	d.sess.State = stFind
+	suggestions := d.dir.Suggest(q, 3)
+	if d.in.Kind == KindText && len(suggestions) == 0 && d.sess.Town == "" && !d.searching() {
+		d.unknown()
+		return
+	}
+	texts := []Text{T("town.not_found", "Query", clip(q, 60))}
+	var rows [][]Button
+	if len(suggestions) > 0 {
+		texts = append(texts, T("town.did_you_mean"))
+		for _, s := range suggestions {
+			if len("town:"+s) <= maxDataLen {
+				rows = append(rows, []Button{{Label: Raw(s), Data: "town:" + s}})
+			}
+		}
+	} else {
+		texts = append(texts, T("town.try_again"))
+		rows = d.networkButtons("net")
+	}
+	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})
+}
+
+// searching tells whether free text is expected to be a town: she was asked
+// for one, or is looking at results.
+func (d *dialogue) searching() bool {
+	return d.stateBefore == stFind || d.stateBefore == stResults
+}
+
+// nearest lists the centres closest to a shared location.
+func (d *dialogue) nearest(lat, lon float64) {
+	ranked := d.dir.Nearest(lat, lon, nearestCount)
+	if len(ranked) == 0 {
+		d.townNotFound("")
+		return
+	}
+	d.event = "search_location"
+	d.sess.Town = ""
+	d.sess.Network = ranked[0].Centre.Network
+	items := make([]Text, 0, len(ranked))
+	centres := make([]*Centre, 0, len(ranked))
+	for i, r := range ranked {
+		dist := distanceText(r.Metres)
+		items = append(items, d.listItem(i+1, r.Centre, &dist))
+		centres = append(centres, r.Centre)
+	}
+	d.list([]Text{T("list.nearest")}, items, centres)
+}
+
+// network lists the centres of one network.
+func (d *dialogue) network(id string) {
+	n, ok := d.dir.Network(id)
+	if !ok {
+		d.find()
+		d.sess.State = stFind
+		return
+	}
+	d.event = "search_network"
+	d.sess.Network, d.sess.Town = n.ID, ""
+	centres := d.dir.Centres(n.ID)
+	items := make([]Text, 0, len(centres))
+	for i, c := range centres {
+		items = append(items, d.listItem(i+1, c, nil))
+	}
+	d.list([]Text{T("list.area"), T("list.network", "Network", n.Name)}, items, centres)
+}
+
+// list sends title lines, numbered items and one button per centre.
+func (d *dialogue) list(title []Text, items []Text, centres []*Centre) {
+	texts := append(title, items...)
+	if d.dir.Sample() {
+		texts = append(texts, T("sample.card"))
+	}
+	rows := make([][]Button, 0, len(centres)+1)
+	for _, c := range centres {
+		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "c:" + c.ID}})
+	}
+	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true})
+}
+
+// listItem is one line of a list: name, town, distance and whether open.
+func (d *dialogue) listItem(n int, c *Centre, distance *Text) Text {
+	status := d.status(c)
+	if distance != nil {
+		return T("list.item_distance", "N", n, "Name", c.Name, "Town", c.Town, "Distance", *distance, "Status", status)
+	}
+	return T("list.item", "N", n, "Name", c.Name, "Town", c.Town, "Status", status)
+}
+
+// status says briefly whether a centre is open now or when it opens.
+func (d *dialogue) status(c *Centre) Text {
+	if open, until := c.OpenAt(d.now); open {
+		return T("status.open_until", "Until", clockOf(until))
+	}
+	if next, ok := c.NextOpening(d.now); ok {
+		return T("status.opens", "When", d.when(next))
+	}
+	return T("status.closed")
+}
+
+// card shows one centre.
+func (d *dialogue) card(id string) {
+	c, ok := d.dir.Centre(id)
+	if !ok {
+		d.event = "stale_button"
+		d.find()
+		d.sess.State = stFind
+		return
+	}
+	d.sess.Network = c.Network
+	d.say(d.cardReply(c, false))
+}
+
+// cardReply builds the card of a centre: everything she needs to reach it.
+func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
+	d.event = "card"
+	today := DateOf(d.now)
+	// Names often say what the centre is: they never stand on the first
+	// line, which lock screens show.
+	texts := []Text{T("card.town", "Town", c.Town), T("card.name", "Name", c.Name)}
+	if c.AddressConfidential || c.Address == "" {
+		texts = append(texts, T("card.address_by_phone"))
+	} else {
+		texts = append(texts, T("card.address", "Address", c.Address))
+	}
+	if len(c.Phones) > 0 {
+		texts = append(texts, T("card.phones", "Phones", strings.Join(c.Phones, " · ")))
+	}
+	texts = append(texts, d.status(c))
+	if cl, ok := closureOn(c, today); ok {
+		texts = append(texts, T("card.closure", "Reason", cl.Reason, "Until", dateText(cl.To)))
+	}
+	if slots := c.SlotsOn(today); len(slots) > 0 {
+		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
+	} else {
+		texts = append(texts, T("card.today_closed"))
+	}
+	if len(c.Languages) > 0 {
+		names := make([]string, len(c.Languages))
+		for i, l := range c.Languages {
+			names[i] = LanguageName(l)
+		}
+		texts = append(texts, T("card.languages", "Languages", strings.Join(names, ", ")))
+	}
+	if len(c.Services) > 0 {
+		services := make([]Text, len(c.Services))
+		for i, s := range c.Services {
+			services[i] = T("service." + s)
+		}
+		texts = append(texts, T("card.services", "Services", services))
+	}
+	if d.dir.Sample() {
+		texts = append(texts, T("sample.card"))
+	}
+	var rows [][]Button
+	switch {
+	case fromTown:
+	case d.sess.Town != "" && len("town:"+d.sess.Town) <= maxDataLen:
+		rows = append(rows, []Button{{Label: T("button.back"), Data: "town:" + d.sess.Town}})
+	case d.sess.Network != "":
+		rows = append(rows, []Button{{Label: T("button.back"), Data: "net:" + d.sess.Network}})
+	}
+	return Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true}
+}
+
+// open lists the centres open now in her network; when none is, it says so,
+// gives the numbers that are always on and the next opening.
+func (d *dialogue) open(arg string) {
+	network := arg
+	if network == "" {
+		network = d.sess.Network
+	}
+	nets := d.dir.Networks()
+	if network == "" && len(nets) == 1 {
+		network = nets[0].ID
+	}
+	var name string
+	if network == "*" {
+		network = ""
+		name = ""
+	} else if n, ok := d.dir.Network(network); ok {
+		name = n.Name
+		d.sess.Network = n.ID
+	} else {
+		d.event = "open_pick"
+		d.sess.State = stFind
+		rows := d.networkButtons("open")
+		rows = append(rows, []Button{{Label: T("button.all_areas"), Data: "open:*"}}, navRow(true))
+		d.say(Reply{Texts: []Text{T("open.pick")}, Buttons: rows})
+		return
+	}
+	title := []Text{T("open.title")}
+	if name != "" {
+		title = append(title, T("list.network", "Network", name))
+	}
+	openNow := d.dir.OpenAt(network, d.now)
+	if len(openNow) > 0 {
+		d.event = "open_now"
+		items := make([]Text, len(openNow))
+		for i, c := range openNow {
+			items[i] = d.listItem(i+1, c, nil)
+		}
+		d.list(title, items, openNow)
+		return
+	}
+	d.event = "open_none"
+	texts := append(title, T("open.none"), T("open.always"))
+	texts = append(texts, T("emergency.1522"), T("emergency.112"))
+	var rows [][]Button
+	if c, at, ok := d.dir.NextOpening(network, d.now); ok {
+		texts = append(texts, T("open.next", "Name", c.Name, "Town", c.Town, "When", d.when(at)))
+		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "c:" + c.ID}})
+	}
+	if d.dir.Sample() {
+		texts = append(texts, T("sample.card"))
+	}
+	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true})
+}
+
+// when says a coming moment as people do: "today at 15:00", "tomorrow at
+// 9:00", "on Monday at 9:00", "on 7 January at 9:00".
+func (d *dialogue) when(t time.Time) Text {
+	clock := clockOf(t)
+	today, day := DateOf(d.now), DateOf(t)
+	switch {
+	case day == today:
+		return T("when.today", "Time", clock)
+	case day == today.AddDays(1):
+		return T("when.tomorrow", "Time", clock)
+	case day.Before(today.AddDays(7)):
+		return T("when.weekday", "Day", weekdayText(day.Weekday()), "Time", clock)
+	}
+	return T("when.date", "Date", dateText(day), "Time", clock)
+}
+
+func clockOf(t time.Time) string {
+	t = t.In(Rome)
+	return Clock(t.Hour()*60 + t.Minute()).String()
+}
+
+func weekdayText(w time.Weekday) Text { return T("weekday." + w.String()) }
+
+func dateText(d Date) Text {
+	return T("date.day_month", "Day", d.Day, "Month", T("month."+d.Month.String()))
+}
+
+func slotsText(slots []Slot) string {
+	parts := make([]string, len(slots))
+	for i, s := range slots {
+		parts[i] = s.Open.String() + "–" + s.Close.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// distanceText rounds a distance the way a person reads it.
+func distanceText(m int) Text {
+	if m < 1000 {
+		return T("distance.m", "Metres", (m+25)/50*50)
+	}
+	return T("distance.km", "Km", float64((m+50)/100)/10)
+}
+
+func closureOn(c *Centre, day Date) (Closure, bool) {
+	for _, cl := range c.Closures {
+		if !day.Before(cl.From) && !cl.To.Before(day) {
+			return cl, true
+		}
+	}
+	return Closure{}, false
+}
+
+// clip shortens what she typed before it is echoed back.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,282 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+)
+
+// The states of the woman's dialogue. They decide how free text is read.
+const (
+	stIdle    = "idle"    // no conversation, or she left
+	stMenu    = "menu"    // the main menu is on screen
+	stFind    = "find"    // asked for her town, location or area
+	stResults = "results" // centres are on screen
+	stLang    = "lang"    // the language picker is on screen
+)
+
+var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang}
+
+// dialogueEvents: every screen can be left for any other (the menu, the
+// emergency numbers and the exit are reachable from everywhere), so each
+// event is allowed from every state; the machine still refuses unknown
+// events and states.
+var dialogueEvents = func() fsm.Events {
+	var evs fsm.Events
+	for _, e := range []struct{ name, dst string }{
+		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"exit", stIdle},
+	} {
+		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
+	}
+	return evs
+}()
+
+// dialogue is the work of one input on one session.
+type dialogue struct {
+	svc   *Service
+	dir   *Directory
+	now   time.Time
+	in    Input
+	sess  Session
+	isNew bool
+	// stateBefore is the state the input arrived in.
+	stateBefore string
+
+	lang    string
+	replies []Reply
+	event   string
+}
+
+// fire moves the session's machine with event. The machine is built afresh
+// from the stored state, which is checked first because fsm accepts any.
+func (d *dialogue) fire(event string) error {
+	cur := d.sess.State
+	if !slices.Contains(dialogueStates, cur) {
+		cur = stIdle
+	}
+	m := fsm.NewFSM(cur, dialogueEvents, nil)
+	// A cancelled context would leave the machine stuck in transition.
+	err := m.Event(context.WithoutCancel(context.Background()), event)
+	var same fsm.NoTransitionError
+	if err != nil && !errors.As(err, &same) {
+		return fmt.Errorf("event %s from %s: %w", event, cur, err)
+	}
+	d.sess.State = m.Current()
+	return nil
+}
+
+// run decides what the input means, moves the machine and builds replies.
+func (d *dialogue) run() error {
+	d.lang = d.sess.Lang
+	d.stateBefore = d.sess.State
+	event, act := d.route()
+	if err := d.fire(event); err != nil {
+		return err
+	}
+	act()
+	return nil
+}
+
+// route maps the input to an event and the action that answers it.
+func (d *dialogue) route() (string, func()) {
+	in := d.in
+	switch in.Kind {
+	case KindCommand:
+		switch in.Command {
+		case "start":
+			return "menu", func() { d.welcome(strings.TrimSpace(in.Args)) }
+		case "menu", "help", "aiuto":
+			return "menu", d.menu
+		case "find", "centri", "cerca":
+			return "find", d.find
+		case "open", "aperti":
+			return "results", func() { d.open(strings.TrimSpace(in.Args)) }
+		case "sos", "numeri", "numbers", "emergenza", "emergency":
+			return "menu", d.emergency
+		case "lang", "lingua", "language":
+			if arg := strings.ToLower(strings.TrimSpace(in.Args)); arg != "" {
+				return "menu", func() { d.setLang(arg) }
+			}
+			return "lang", d.langPicker
+		case "exit", "esci", "stop", "fine":
+			return "exit", d.exit
+		}
+		if d.isNew {
+			return "menu", func() { d.welcome("") }
+		}
+		return "menu", d.unknown
+	case KindButton:
+		return d.routeButton(in.Data)
+	case KindLocation:
+		return "results", func() { d.nearest(in.Lat, in.Lon) }
+	case KindText:
+		if d.isNew {
+			return "menu", func() { d.welcome("") }
+		}
+		text := strings.TrimSpace(in.Text)
+		if text == "" {
+			return "menu", d.unknown
+		}
+		if d.sess.State == stLang {
+			if code := matchLang(text, d.svc.langs); code != "" {
+				return "menu", func() { d.setLang(code) }
+			}
+		}
+		return "results", func() { d.town(text) }
+	}
+	return "menu", d.unknown
+}
+
+// routeButton maps button data ("verb" or "verb:arg") to an event and action.
+// Data comes back from Telegram and may be old or forged: anything unknown
+// shows the menu.
+func (d *dialogue) routeButton(data string) (string, func()) {
+	verb, arg, _ := strings.Cut(data, ":")
+	switch verb {
+	case "menu":
+		return "menu", d.menu
+	case "find":
+		return "find", d.find
+	case "open":
+		return "results", func() { d.open(arg) }
+	case "sos":
+		return "menu", d.emergency
+	case "lang":
+		if arg != "" {
+			return "menu", func() { d.setLang(arg) }
+		}
+		return "lang", d.langPicker
+	case "exit":
+		return "exit", d.exit
+	case "net":
+		return "results", func() { d.network(arg) }
+	case "c":
+		return "results", func() { d.card(arg) }
+	case "town":
+		return "results", func() { d.town(arg) }
+	}
+	return "menu", d.unknown
+}
+
+// say appends a reply.
+func (d *dialogue) say(r Reply) { d.replies = append(d.replies, r) }
+
+func (d *dialogue) welcome(payload string) {
+	d.event = "welcome"
+	if _, ok := d.dir.Network(payload); ok {
+		d.sess.Network = payload
+	}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T("welcome.exit")}
+	if d.dir.Sample() {
+		texts = append(texts, T("sample.notice"))
+	}
+	d.say(Reply{Texts: texts, Buttons: menuButtons()})
+}
+
+func (d *dialogue) menu() {
+	d.event = "menu"
+	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: menuButtons()})
+}
+
+func (d *dialogue) unknown() {
+	d.event = "unknown"
+	d.sess.State = stMenu
+	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: menuButtons()})
+}
+
+func (d *dialogue) find() {
+	d.event = "find"
+	d.say(Reply{Texts: []Text{T("find.prompt")}, AskLocation: true})
+	d.say(Reply{Texts: []Text{T("find.areas")}, Buttons: append(d.networkButtons("net"), navRow(true))})
+}
+
+// networkButtons offers one button per network, with verb as data prefix.
+func (d *dialogue) networkButtons(verb string) [][]Button {
+	var rows [][]Button
+	for _, n := range d.dir.Networks() {
+		rows = append(rows, []Button{{Label: Raw(n.Name), Data: verb + ":" + n.ID}})
+	}
+	return rows
+}
+
+func (d *dialogue) emergency() {
+	d.event = "emergency"
+	d.say(Reply{Texts: append([]Text{T("emergency.title")}, emergencyLines()...), Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+}
+
+func (d *dialogue) langPicker() {
+	d.event = "language"
+	var rows [][]Button
+	var row []Button
+	for _, l := range d.svc.langs {
+		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "lang:" + l})
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(rows, navRow(true))})
+}
+
+func (d *dialogue) setLang(code string) {
+	if !slices.Contains(d.svc.langs, code) {
+		d.sess.State = stLang
+		d.langPicker()
+		return
+	}
+	d.event = "language_set"
+	d.sess.Lang, d.lang = code, code
+	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: menuButtons()})
+}
+
+// exit forgets everything about her but the id of the last update, so that
+// a re-delivered update is still recognised after she left.
+func (d *dialogue) exit() {
+	d.event = "exit"
+	d.sess = Session{State: stIdle}
+	d.say(Reply{Texts: []Text{T("exit.done")}, Buttons: [][]Button{{menuButton()}}})
+}
+
+// matchLang finds an offered language by code or by its own name.
+func matchLang(text string, offered []string) string {
+	t := strings.ToLower(strings.TrimSpace(text))
+	for _, l := range offered {
+		if t == l || t == strings.ToLower(LanguageName(l)) {
+			return l
+		}
+	}
+	return ""
+}
+
+// emergencyLines are the national numbers, free and always on.
+func emergencyLines() []Text {
+	return []Text{T("emergency.112"), T("emergency.1522"), T("emergency.114")}
+}
+
+func menuButtons() [][]Button {
+	return [][]Button{
+		{{Label: T("button.find"), Data: "find"}, {Label: T("button.open"), Data: "open"}},
+		{{Label: T("button.emergency"), Data: "sos"}, {Label: T("button.language"), Data: "lang"}},
+		{exitButton()},
+	}
+}
+
+// navRow is the row every screen ends with: the emergency numbers, the menu
+// (when asked) and the exit.
+func navRow(withMenu bool) []Button {
+	row := []Button{{Label: T("button.emergency"), Data: "sos"}}
+	if withMenu {
+		row = append(row, menuButton())
+	}
+	return append(row, exitButton())
+}
+
+func menuButton() Button { return Button{Label: T("button.menu"), Data: "menu"} }
+func exitButton() Button { return Button{Label: T("button.exit"), Data: "exit"} }

@@ -1,0 +1,109 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultSessionTTL is how long a conversation is remembered after her last
+// message when the configuration says nothing.
+const DefaultSessionTTL = 24 * time.Hour
+
+// Service runs the dialogues: it loads a chat's session, fires the event the
+// input means, stores the new session and returns the replies to send.
+// Updates of one chat must not be handled concurrently; different chats may.
+type Service struct {
+	sessions SessionStore
+	dir      atomic.Pointer[Directory]
+	langs    []string
+	ttl      time.Duration
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// Options tunes a Service; the zero value is usable.
+type Options struct {
+	// Langs are the languages replies can be rendered in; the first is the
+	// fallback. Default: DefaultLang only.
+	Langs []string
+	// SessionTTL is how long an idle session is kept. Default DefaultSessionTTL.
+	SessionTTL time.Duration
+	// Now is the clock; default time.Now. Tests inject a fixed time.
+	Now func() time.Time
+	// Log receives event kinds only; default slog.Default().
+	Log *slog.Logger
+}
+
+// NewService returns a Service on a session store and a directory.
+func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
+	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log}
+	if len(s.langs) == 0 {
+		s.langs = []string{DefaultLang}
+	}
+	if s.ttl <= 0 {
+		s.ttl = DefaultSessionTTL
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.dir.Store(dir)
+	return s
+}
+
+// SetDirectory replaces the directory used from the next update on, for an
+// import that happened while the bot runs.
+func (s *Service) SetDirectory(d *Directory) { s.dir.Store(d) }
+
+// Directory returns the directory in use.
+func (s *Service) Directory() *Directory { return s.dir.Load() }
+
+// Langs returns the languages replies are rendered in.
+func (s *Service) Langs() []string { return s.langs }
+
+// Handle runs one input through the dialogue of its chat. A failure of the
+// store is answered with a localized apology and the emergency numbers, and
+// logged; it is returned as an error only when even the session could not
+// be read, so the transport knows nothing was recorded.
+func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
+	sess, found, err := s.sessions.Session(ctx, in.Chat)
+	if err != nil {
+		s.log.Error("session load failed", "event", "store_error", "op", "load", "err", err)
+		return s.sorry(in), nil
+	}
+	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
+		return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, nil
+	}
+	now := s.now()
+	d := &dialogue{svc: s, dir: s.dir.Load(), now: now, in: in, sess: sess, isNew: !found || sess.State == "" || sess.State == stIdle}
+	if d.sess.Lang == "" {
+		d.sess.Lang = PickLang(in.Lang, s.langs)
+	}
+	if err := d.run(); err != nil {
+		return Result{}, fmt.Errorf("dialogue: %w", err)
+	}
+	d.sess.Seen = now
+	if in.Update > d.sess.LastUpdate {
+		d.sess.LastUpdate = in.Update
+	}
+	if err := s.sessions.SaveSession(ctx, in.Chat, d.sess, now.Add(s.ttl)); err != nil {
+		s.log.Error("session save failed", "event", "store_error", "op", "save", "err", err)
+		return s.sorry(in), nil
+	}
+	return Result{Lang: d.lang, Replies: d.replies, Event: d.event}, nil
+}
+
+// sorry is the reply when the store fails: honest, and never a dead end.
+func (s *Service) sorry(in Input) Result {
+	lang := PickLang(in.Lang, s.langs)
+	return Result{Lang: lang, Event: "store_error", Replies: []Reply{{
+		Texts:   append([]Text{T("error.store")}, emergencyLines()...),
+		Buttons: [][]Button{navRow(false)},
+		Protect: true,
+	}}}
+}
