@@ -27,6 +27,9 @@ type Console struct {
 	Out      io.Writer
 	// Lang is the language the console reports, like Telegram's language_code.
 	Lang string
+	// Echo prints each input line after the prompt, so that a session fed
+	// from a file reads as a transcript.
+	Echo bool
 }
 
 // Run greets, starts the dialogue and reads lines until the input ends or
@@ -63,6 +66,9 @@ func (c *Console) Run(ctx context.Context) error {
 				return <-scanErr
 			}
 			line = strings.TrimSpace(l)
+		}
+		if c.Echo {
+			fmt.Fprintln(c.Out, line)
 		}
 		if line == "" {
 			continue

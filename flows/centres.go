@@ -167,6 +167,8 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 	}
 	if slots := c.SlotsOn(today); len(slots) > 0 {
 		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
+	} else if IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
+		texts = append(texts, T("card.today_holiday"))
 	} else {
 		texts = append(texts, T("card.today_closed"))
 	}

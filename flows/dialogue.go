@@ -241,7 +241,7 @@ func (d *dialogue) setLang(code string) {
 func (d *dialogue) exit() {
 	d.event = "exit"
 	d.sess = Session{State: stIdle}
-	d.say(Reply{Texts: []Text{T("exit.done")}, Buttons: [][]Button{{menuButton()}}})
+	d.say(Reply{Texts: []Text{T("exit.done")}, Buttons: [][]Button{{menuButton(), {Label: T("button.emergency"), Data: "sos"}}}})
 }
 
 // matchLang finds an offered language by code or by its own name.

@@ -1,0 +1,155 @@
+package flows_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdoor/bot"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/locales"
+	"frontdoor/store/memstore"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/transcripts")
+
+// rome builds a wall-clock time in Europe/Rome.
+func rome(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, flows.Rome)
+}
+
+var (
+	tuesdayMorning = rome(2027, time.March, 16, 10, 30) // ARCA Cremona open, Crema opens at 14:00
+	sundayNight    = rome(2027, time.March, 14, 23, 0)  // everything closed
+	easterMonday   = rome(2027, time.March, 29, 10, 0)  // public holiday
+	christmasWeek  = rome(2026, time.December, 28, 10, 0)
+)
+
+// scripts are the dialogues of the woman's side, typed as in the console:
+// a button's number or label, text, /commands, or "lat,lon".
+var scripts = []struct {
+	name  string
+	at    time.Time
+	lines []string
+}{
+	{"find_town", tuesdayMorning, []string{"1", "cremona", "1", "1"}},
+	{"town_typo", tuesdayMorning, []string{"1", "Cremna", "2", "BRESSO", "Gotham"}},
+	{"area", tuesdayMorning, []string{"1", "2", "1", "1"}},
+	{"location", tuesdayMorning, []string{"45.364,9.681", "1"}},
+	{"open_now", tuesdayMorning, []string{"2", "1"}},
+	{"open_none", sundayNight, []string{"2", "1", "1"}},
+	{"language", tuesdayMorning, []string{"4", "English", "1", "Crema", "/lang it"}},
+	{"exit", tuesdayMorning, []string{"5", "hello"}},
+	{"unknown", tuesdayMorning, []string{"/foo", "qwertyuiop", "/numeri"}},
+	{"holiday", easterMonday, []string{"Cremona"}},
+	{"closure", christmasWeek, []string{"Cremona"}},
+}
+
+// alarming are words that must never stand on a message's first line:
+// lock screens and the chat list show it to whoever holds the phone.
+var alarming = []string{"violen", "abus", "maltratt", "stalk", "emergen", "aiuto", "help", "rape", "stupr", "denunc", "polizia", "police", "112", "1522"}
+
+// checked wraps the service and checks every screen it produces.
+type checked struct {
+	t   *testing.T
+	svc *flows.Service
+	r   *bot.CatalogRenderer
+}
+
+func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, error) {
+	res, err := c.svc.Handle(ctx, in)
+	if err != nil {
+		return res, err
+	}
+	var sos, exit bool
+	for _, rep := range res.Replies {
+		m := c.r.Render(res.Lang, rep)
+		first, _, _ := strings.Cut(bot.PlainText(m.Text), "\n")
+		for _, w := range alarming {
+			if strings.Contains(strings.ToLower(first), w) {
+				c.t.Errorf("event %s: first line %q contains %q", res.Event, first, w)
+			}
+		}
+		sos = sos || strings.Contains(m.Text, "<b>112</b>")
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				sos = sos || b.Data == "sos"
+				exit = exit || b.Data == "exit"
+			}
+		}
+	}
+	if len(res.Replies) == 0 {
+		c.t.Errorf("event %s: no reply", res.Event)
+	}
+	if !sos {
+		c.t.Errorf("event %s: the emergency numbers are not one tap away", res.Event)
+	}
+	if !exit && res.Event != "exit" {
+		c.t.Errorf("event %s: no exit button", res.Event)
+	}
+	return res, nil
+}
+
+// TestTranscripts plays every script in Italian and English through the
+// console and compares what she would read with testdata/transcripts.
+func TestTranscripts(t *testing.T) {
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range scripts {
+		for _, lang := range []string{"it", "en"} {
+			t.Run(sc.name+"."+lang, func(t *testing.T) {
+				r := bot.NewRenderer(cat)
+				r.Missing = func(lang, id string) { t.Errorf("message %q missing in %s", id, lang) }
+				svc := flows.NewService(memstore.New(), dir, flows.Options{
+					Langs: cat.Langs(),
+					Now:   func() time.Time { return sc.at },
+				})
+				var out bytes.Buffer
+				con := &bot.Console{
+					Handler:  checked{t: t, svc: svc, r: r},
+					Renderer: r,
+					In:       strings.NewReader(strings.Join(sc.lines, "\n") + "\n"),
+					Out:      &out,
+					Lang:     lang,
+					Echo:     true,
+				}
+				if err := con.Run(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), out.Bytes())
+			})
+		}
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./flows -run TestTranscripts -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("transcript differs from %s (run with -update and review the diff):\n%s", path, got)
+	}
+}
