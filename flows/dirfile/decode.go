@@ -251,7 +251,16 @@ func (d *decoder) place(data *flows.DirectoryData, msg string, nextNet, nextCent
 		}
 		id, _ := strconv.Unquote(q)
 		rest = tail[len(q):]
-		for i := max(*next, 0); i < len(ids) && idx < 0; i++ {
+		start := *next
+		// "id: duplicate of centre #1" is about a later table with that id.
+		var first int
+		if _, err := fmt.Sscanf(rest, ": id: duplicate of "+kind+" #%d", &first); err == nil {
+			start = max(start, first)
+			if *next >= first && *next < len(ids) && ids[*next] == id {
+				start = *next + 1
+			}
+		}
+		for i := max(start, 0); i < len(ids) && idx < 0; i++ {
 			if ids[i] == id {
 				idx = i
 			}

@@ -1,0 +1,300 @@
+package dirfile
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"frontdoor/flows"
+)
+
+// base is a small valid file; the bad files below are edits of it, so that
+// the line numbers in the expectations are easy to count.
+const base = `sample = false
+
+[[network]]
+id = "n1"
+name = "Rete uno"
+province = "CR"
+
+[[centre]]
+id = "c1"
+network = "n1"
+name = "Centro uno"
+town = "Cremona"
+lat = 45.1336
+lon = 10.0242
+phones = ["+39 0000 000101"]
+towns = ["Cremona", "Castelverde"]
+languages = ["it", "EN"]
+services = ["listening", "legal"]
+
+[centre.hours]
+mon = ["9:00-13:00", "14:00-18:00"]
+fri = ["20:00-2:00"]
+
+[[centre.closure]]
+from = "2026-12-24"
+to = "2027-01-06"
+reason = "chiusura per le feste"
+`
+
+// edit returns base with the line that starts with old replaced by new
+// (which may be several lines, or nothing).
+func edit(t *testing.T, src, old, new string) string {
+	t.Helper()
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, old) {
+			lines[i] = new
+			return strings.Join(lines, "\n")
+		}
+	}
+	t.Fatalf("no line starts with %q", old)
+	return ""
+}
+
+func decodeString(s string) (flows.DirectoryData, error) { return Decode(strings.NewReader(s)) }
+
+func problems(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var out []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+func TestDecodeBase(t *testing.T) {
+	d, err := decodeString(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := flows.DirectoryData{
+		Networks: []flows.Network{{ID: "n1", Name: "Rete uno", Province: "CR"}},
+		Centres: []flows.Centre{{
+			ID: "c1", Network: "n1", Name: "Centro uno", Town: "Cremona",
+			Lat: 45.1336, Lon: 10.0242,
+			Phones:    []string{"+390000000101"},
+			Towns:     []string{"Cremona", "Castelverde"},
+			Languages: []string{"it", "en"},
+			Services:  []string{"listening", "legal"},
+			Hours: flows.Week{
+				1: {{Open: 9 * 60, Close: 13 * 60}, {Open: 14 * 60, Close: 18 * 60}},
+				5: {{Open: 20 * 60, Close: 2 * 60}},
+			},
+			Closures: []flows.Closure{{
+				From:   flows.Date{Year: 2026, Month: 12, Day: 24},
+				To:     flows.Date{Year: 2027, Month: 1, Day: 6},
+				Reason: "chiusura per le feste",
+			}},
+		}},
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("got  %+v\nwant %+v", d, want)
+	}
+}
+
+func TestDecodeBadFiles(t *testing.T) {
+	second := base + `
+[[centre]]
+id = "c1"
+network = "n1"
+name = "Centro due"
+town = "Crema"
+lat = 45.36
+lon = 9.68
+`
+	tests := []struct {
+		name string
+		src  string
+		want string // one problem, containing this
+	}{
+		{"unknown key", edit(t, base, "town =", "town = \"Cremona\"\ncolour = \"red\""),
+			`line 13: centre "c1": unknown key "colour"`},
+		{"unknown key with a hint", edit(t, base, "mon =", `lun = ["9:00-13:00"]`),
+			`line 21: centre "c1": unknown key "hours.lun" (did you mean "mon"?)`},
+		{"unknown key in a closure", edit(t, base, "reason =", `motivo = "ferie"`),
+			`line 27: centre "c1": closure 1: unknown key "closure.motivo" (did you mean "reason"?)`},
+		{"unknown top-level key", edit(t, base, "sample =", "sample = false\nversion = 2"),
+			`line 2: unknown key "version"`},
+		{"unknown table", base + "\n[centre.extra]\nx = 1\n",
+			`line 29: centre "c1": unknown key "extra"`},
+		{"bad slot", edit(t, base, "mon =", `mon = ["9-25"]`),
+			`line 21: centre "c1": hours.mon "9-25": closing time: clock "25": hour after 24`},
+		{"slot without a dash", edit(t, base, "mon =", `mon = ["9:00 13:00"]`),
+			`line 21: centre "c1": hours.mon "9:00 13:00": want opening and closing time`},
+		{"slot that is not text", edit(t, base, "mon =", `mon = [9]`),
+			`line 21: centre "c1": hours.mon[1]: want text in quotes, got a whole number`},
+		{"empty slot", edit(t, base, "mon =", `mon = ["9:00-9:00"]`),
+			`line 21: centre "c1": hours Monday slot 1 (9:00-9:00): opens and closes at the same time`},
+		{"closure from after to", edit(t, base, "from =", `from = "2027-01-07"`),
+			`line 24: centre "c1": closures[0] 2027-01-07..2027-01-06: ends before it starts`},
+		{"closure date not a day", edit(t, base, "to =", `to = "2027-02-30"`),
+			`line 26: centre "c1": closure 1: to "2027-02-30": not a day`},
+		{"closure without to", edit(t, base, "to =", ""),
+			`line 24: centre "c1": closure 1: to: missing`},
+		{"duplicate centre id", second,
+			`line 30: centre "c1": id: duplicate of centre #1`},
+		{"duplicate network id", edit(t, base, "province =", "province = \"CR\"\n\n[[network]]\nid = \"n1\"\nname = \"Rete due\""),
+			`line 9: network "n1": id: duplicate of network #1`},
+		{"missing network", edit(t, base, "network =", ""),
+			`line 8: centre "c1": network "": no such network`},
+		{"unknown network", edit(t, base, "network =", `network = "n2"`),
+			`line 10: centre "c1": network "n2": no such network`},
+		{"wrong phone form", edit(t, base, "phones =", `phones = ["0372 123456"]`),
+			`line 15: centre "c1": phone "0372123456": not in international form`},
+		{"bad id", edit(t, base, `id = "c1"`, `id = "Centro 1"`),
+			`line 9: centre "Centro 1": id: only lowercase letters`},
+		{"unknown service", edit(t, base, "services =", `services = ["legal", "lawyer"]`),
+			`line 18: centre "c1": service "lawyer": unknown`},
+		{"bad language", edit(t, base, "languages =", `languages = ["ita"]`),
+			`line 17: centre "c1": language "ita": not an ISO 639-1 code`},
+		{"lat as text", edit(t, base, "lat =", `lat = "45.1"`),
+			`line 13: centre "c1": lat: want a number`},
+		{"lat missing", edit(t, base, "lat =", ""),
+			`line 8: centre "c1": lat: missing`},
+		{"bool as text", edit(t, base, "sample =", `sample = "no"`),
+			`line 1: sample: want true or false`},
+		{"list as text", edit(t, base, "towns =", `towns = "Cremona"`),
+			`line 16: centre "c1": towns: want a list`},
+		{"name missing", edit(t, base, `name = "Centro uno"`, ""),
+			`line 8: centre "c1": name: empty`},
+		{"centre without id", edit(t, base, `id = "c1"`, ""),
+			`line 8: centre #1: id: empty`},
+		{"syntax error", edit(t, base, "town =", `town = "Cremona`),
+			`line 12: `},
+		{"network as a table", strings.Replace(base, "[[network]]", "[network]", 1),
+			`wrong shape`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decodeString(tt.src)
+			got := problems(err)
+			if len(got) != 1 || !strings.Contains(got[0], tt.want) {
+				t.Errorf("problems:\n  %s\nwant one containing\n  %s", strings.Join(got, "\n  "), tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeReportsEveryProblem(t *testing.T) {
+	src := base
+	src = edit(t, src, "mon =", `mon = ["9:00-13:00", "14-26"]`)       // line 21
+	src = edit(t, src, "phones =", `phones = ["0372-123456"]`)         // line 15
+	src = edit(t, src, "from =", `from = "2027-12-24"`)                // line 24
+	src = edit(t, src, "lon =", "lon = 10.0242\ncolor = \"red\"")      // line 15, shifting the rest
+	src = edit(t, src, "languages =", `languages = ["it", "english"]`) // line 18
+	got := problems(mustFail(t, src))
+	want := []string{
+		`line 15: centre "c1": unknown key "color"`,
+		`line 22: centre "c1": hours.mon "14-26": closing time`,
+		`line 16: centre "c1": phone "0372-123456"`,
+		`line 18: centre "c1": language "english"`,
+		`line 25: centre "c1": closures[0] 2027-12-24..2027-01-06: ends before it starts`,
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d problems, want %d:\n  %s", len(got), len(want), strings.Join(got, "\n  "))
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || strings.Contains(g, w)
+		}
+		if !found {
+			t.Errorf("no problem contains %q in\n  %s", w, strings.Join(got, "\n  "))
+		}
+	}
+}
+
+func mustFail(t *testing.T, src string) error {
+	t.Helper()
+	_, err := decodeString(src)
+	if err == nil {
+		t.Fatal("decoded without error")
+	}
+	return err
+}
+
+func TestDecodeThreeCopies(t *testing.T) {
+	dup := "\n[[centre]]\nid = \"c1\"\nnetwork = \"n1\"\nname = \"Copia\"\ntown = \"Crema\"\nlat = 45.36\nlon = 9.68\n"
+	got := problems(mustFail(t, base+dup+dup))
+	want := []string{
+		`line 30: centre "c1": id: duplicate of centre #1`,
+		`line 38: centre "c1": id: duplicate of centre #1`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// A value of the wrong type is reported once, not again as the empty value
+// NewDirectory would see in its place.
+func TestDecodeNoEchoOfBadValues(t *testing.T) {
+	src := edit(t, base, `name = "Centro uno"`, `name = 12`)
+	src = edit(t, src, "from =", `from = "24/12/2026"`)
+	got := problems(mustFail(t, src))
+	if len(got) != 2 {
+		t.Errorf("want 2 problems, got:\n  %s", strings.Join(got, "\n  "))
+	}
+}
+
+func TestDecodeAcceptsFriendlyForms(t *testing.T) {
+	src := edit(t, base, "mon =", `mon = [" 9.00 – 13 "]`)
+	src = edit(t, src, "from =", `from = 2026-12-24`)
+	d, err := decodeString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Centres[0]
+	if want := []flows.Slot{{Open: 540, Close: 780}}; !reflect.DeepEqual(c.Hours[1], want) {
+		t.Errorf("mon = %v, want %v", c.Hours[1], want)
+	}
+	if want := (flows.Date{Year: 2026, Month: 12, Day: 24}); c.Closures[0].From != want {
+		t.Errorf("from = %v, want %v", c.Closures[0].From, want)
+	}
+}
+
+func TestDecodeEmpty(t *testing.T) {
+	d, err := decodeString("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d, flows.DirectoryData{}) {
+		t.Errorf("got %+v", d)
+	}
+}
+
+func TestDecodeTooLarge(t *testing.T) {
+	big := strings.NewReader(base + "\n#" + strings.Repeat("x", MaxSize))
+	if _, err := Decode(big); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+func TestDecodeReadError(t *testing.T) {
+	if _, err := Decode(failingReader{}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestIndexLinesSkipsStrings(t *testing.T) {
+	src := "a = \"\"\"\nb = 1\n\"\"\"\nc = [\n  \"d = 2\",\n]\n[[centre]]\ne = 'x # ['\nf = 3 # ]\n"
+	x := indexLines(src)
+	if got := x.top.keys; len(got) != 2 || got["a"] != 1 || got["c"] != 4 {
+		t.Errorf("top keys %v", got)
+	}
+	if len(x.centres) != 1 || x.centres[0].line != 7 || x.centres[0].keys["e"] != 8 || x.centres[0].keys["f"] != 9 {
+		t.Errorf("centres %+v", x.centres)
+	}
+}
