@@ -183,13 +183,13 @@ func (c *Centre) OpenAt(t time.Time) (open bool, until time.Time) {
 	return false, time.Time{}
 }
 
-// NextOpening is the first moment at or after t at which c opens, that is
-// passes from closed to open; an opening already under way at t does not
-// count. It looks 60 days ahead and reports false when c does not open in
-// that time.
+// NextOpening is the next moment at which c opens, passing from closed to
+// open, for "closed now, opens Monday at 9:00". An opening under way at t,
+// even one that starts exactly at t, does not count: c is open in it. It
+// looks 60 days ahead and reports false when c does not open in that time.
 func (c *Centre) NextOpening(t time.Time) (time.Time, bool) {
 	for r := range c.openRuns(DateOf(t).AddDays(-1), openingHorizonDays+2) {
-		if !r.start.Before(t) {
+		if r.start.After(t) {
 			return r.start, true
 		}
 	}

@@ -12,9 +12,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// maxTownQuery is the longest normalized query, in bytes, that FindTown and
-// Suggest look at. No Italian town name comes near it; the cap keeps a
-// pasted page of text from costing more than a short query.
+// maxTownQuery is the longest normalized query, in bytes, that Suggest
+// compares with every town. No Italian town name comes near it; the cap
+// keeps a pasted page of text from costing more than a short query.
 const maxTownQuery = 128
 
 // NormalizeTown is the form in which town names are compared, so that what
@@ -55,7 +55,7 @@ var townPrefixes = []string{"comune di ", "citta di ", "comune ", "citta "}
 // ("Crema (CR)").
 func townQueries(q string) []string {
 	k := NormalizeTown(q)
-	if k == "" || len(k) > maxTownQuery {
+	if k == "" {
 		return nil
 	}
 	keys := []string{k}
@@ -99,9 +99,9 @@ func (d *Directory) FindTown(q string) (town string, centres []*Centre) {
 // Suggest is up to n covered towns close to q, for "did you mean": the ones
 // within a typo or two (one for names of up to 5 letters, two for longer),
 // and those that q begins with at least 4 letters ("Cinisello" for
-// Cinisello Balsamo, also at the start of a later word). Best first: exact,
-// then whole-name prefixes and single typos, then the rest; ties in
-// alphabetical order, so the answer is the same every time.
+// Cinisello Balsamo, also at the start of a later word: "Balsamo"). Best
+// first; among equals the longer name first, as a typo is likelier in a
+// longer word, then alphabetical, so the answer is the same every time.
 func (d *Directory) Suggest(q string, n int) []string {
 	if n <= 0 {
 		return nil
@@ -112,6 +112,9 @@ func (d *Directory) Suggest(q string, n int) []string {
 	}
 	var hits []hit
 	keys := townQueries(q)
+	if len(keys) == 0 || len(keys[0]) > maxTownQuery {
+		return nil
+	}
 	for i := range d.towns {
 		t := &d.towns[i]
 		best := -1
@@ -125,7 +128,9 @@ func (d *Directory) Suggest(q string, n int) []string {
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
-		return cmp.Or(cmp.Compare(a.score, b.score), strings.Compare(a.town.key, b.town.key), strings.Compare(a.town.name, b.town.name))
+		return cmp.Or(cmp.Compare(a.score, b.score),
+			cmp.Compare(utf8.RuneCountInString(b.town.key), utf8.RuneCountInString(a.town.key)),
+			strings.Compare(a.town.key, b.town.key), strings.Compare(a.town.name, b.town.name))
 	})
 	out := make([]string, 0, min(n, len(hits)))
 	for _, h := range hits[:min(n, len(hits))] {
@@ -134,8 +139,9 @@ func (d *Directory) Suggest(q string, n int) []string {
 	return out
 }
 
-// townScore rates query q against the normalized town name: 0 is the same
-// name, higher is further, -1 is not close enough to suggest.
+// townScore rates query q against the normalized town name, lower is
+// closer: 0 the same name, 2 a prefix of the whole name or one typo, 3 a
+// prefix of a later word, 4 two typos; -1 not close enough to suggest.
 func townScore(q, town string) int {
 	if q == town {
 		return 0
@@ -148,9 +154,9 @@ func townScore(q, town string) int {
 	}
 	if utf8.RuneCountInString(q) >= 4 {
 		if strings.HasPrefix(town, q) {
-			better(1)
-		} else if strings.Contains(town, " "+q) {
 			better(2)
+		} else if strings.Contains(town, " "+q) {
+			better(3)
 		}
 	}
 	limit := 2
@@ -158,7 +164,7 @@ func townScore(q, town string) int {
 		limit = 1
 	}
 	if dist := typoDistance(q, town, limit); dist <= limit {
-		better(dist)
+		better(2 * dist)
 	}
 	return best
 }
@@ -248,8 +254,8 @@ func (d *Directory) OpenAt(network string, t time.Time) []*Centre {
 	return out
 }
 
-// NextOpening is the centre of network ("" for all) that opens first at or
-// after t, and when; ties go to the centre first in the file. false when
+// NextOpening is the centre of network ("" for all) that opens first after
+// t, and when (see Centre.NextOpening); ties go to the centre first in the file. false when
 // none opens within 60 days, and the bot offers the 24/7 numbers instead.
 func (d *Directory) NextOpening(network string, t time.Time) (*Centre, time.Time, bool) {
 	var (
