@@ -1,0 +1,133 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// KeySize is the length of the master key in bytes (AES-256 and HMAC-SHA256).
+const KeySize = 32
+
+// KeyFile is the name of the key file LoadKey keeps in the data directory
+// when FRONTDOOR_KEY is not set.
+const KeyFile = "frontdoor.key"
+
+// LoadKey returns the 32-byte master key that seals everything the store
+// keeps about a person. A non-empty b64 (the FRONTDOOR_KEY value) wins, so a
+// deployment can keep the key out of the data directory and its backups;
+// otherwise the key is read from <dataDir>/frontdoor.key, which is created
+// with 32 random bytes and mode 0600 at first start. A key file that group or
+// others can read is refused rather than silently used. Errors never contain
+// the key.
+func LoadKey(dataDir, b64 string) ([]byte, error) {
+	if b64 = strings.TrimSpace(b64); b64 != "" {
+		key, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return nil, fmt.Errorf("FRONTDOOR_KEY must be the base64 of %d bytes: %w", KeySize, err)
+		}
+		if len(key) != KeySize {
+			return nil, fmt.Errorf("FRONTDOOR_KEY must be the base64 of %d bytes (got %d bytes)", KeySize, len(key))
+		}
+		return key, nil
+	}
+	path := filepath.Join(dataDir, KeyFile)
+	key, err := readKeyFile(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
+	}
+	key, err = createKeyFile(path)
+	if errors.Is(err, fs.ErrExist) {
+		// Another process created it between our read and our create.
+		return readKeyFile(path)
+	}
+	return key, err
+}
+
+// readKeyFile reads and checks an existing key file. A missing file is
+// returned as an error wrapping fs.ErrNotExist.
+func readKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key file %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read key file %s: %w", path, err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("key file %s is readable by group or others (mode %v): run chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
+	buf, err := io.ReadAll(io.LimitReader(f, 1024))
+	if err != nil {
+		return nil, fmt.Errorf("read key file %s: %w", path, err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(buf)))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s must hold the base64 of %d bytes: %w", path, KeySize, err)
+	}
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("key file %s must hold the base64 of %d bytes (got %d bytes)", path, KeySize, len(key))
+	}
+	return key, nil
+}
+
+// createKeyFile writes a new random key to a temporary file, syncs it, and
+// links it into place, so a crash never leaves a half-written key file and
+// an existing key is never overwritten (the link fails with fs.ErrExist).
+func createKeyFile(path string) ([]byte, error) {
+	key := make([]byte, KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("create key file %s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".frontdoor.key.*")
+	if err != nil {
+		return nil, fmt.Errorf("create key file %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	// CreateTemp already uses 0600; Chmod makes it explicit and umask-proof.
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create key file %s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("create key file %s: %w", path, err)
+	}
+	syncDir(dir)
+	return key, nil
+}
+
+// syncDir makes a new directory entry durable; failure only weakens
+// durability on exotic file systems, so it is ignored.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
