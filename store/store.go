@@ -1,0 +1,317 @@
+// Package store keeps frontdoor's state in one bbolt file. It implements the
+// storage interfaces of package flows. Everything about a person is sealed
+// with AES-256-GCM before it reaches the file, and records about a chat are
+// keyed by an HMAC of the chat id, never the id itself. bbolt has no TTL, so
+// sessions carry an expiry index that a sweeper walks.
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"frontdoor/flows"
+)
+
+// Bucket names. They are part of the associated data of sealed records, so
+// renaming one makes its records unreadable.
+const (
+	bucketSessions      = "sessions"
+	bucketSessionExpiry = "session_expiry"
+	bucketDirectory     = "directory"
+	bucketMeta          = "meta"
+)
+
+var (
+	keyCurrent  = []byte("current")
+	keySchema   = []byte("schema")
+	keyKeyCheck = []byte("keycheck")
+)
+
+// SchemaVersion is the layout version written to the meta bucket; a program
+// refuses a store written by a newer layout instead of misreading it.
+const SchemaVersion = 1
+
+// ErrLocked means another process holds the store file open; two bots on one
+// file would corrupt each other's view, so the second one must stop.
+var ErrLocked = errors.New("locked by another process")
+
+// ErrWrongKey means the store was created with another master key: sessions
+// sealed under the old key can never be opened, and failing at start is
+// clearer than silently finding nothing.
+var ErrWrongKey = errors.New("was created with a different key (FRONTDOOR_KEY or frontdoor.key changed)")
+
+// Options tune Open. The zero value is right for production.
+type Options struct {
+	// Timeout is how long Open waits for the file lock; default 1 s. It
+	// turns a second process into a clear error instead of a hang.
+	Timeout time.Duration
+	// NoSync skips fsync on commit. For benchmarks only: a crash loses
+	// committed sessions.
+	NoSync bool
+	// Now is the clock used to decide expiry; default time.Now. For tests.
+	Now func() time.Time
+}
+
+// DB is the bbolt store. It is safe for concurrent use.
+type DB struct {
+	path string
+	bolt *bolt.DB
+	seal *sealer
+	now  func() time.Time
+	gc   committer
+}
+
+// Compile-time checks that DB provides what flows needs.
+var (
+	_ flows.SessionStore   = (*DB)(nil)
+	_ flows.DirectoryStore = (*DB)(nil)
+)
+
+// Open opens or creates the store at path with the 32-byte master key (see
+// LoadKey). It creates the directory (0700), the file (0600) and the buckets,
+// and fails if another process holds the file or the key is not the one the
+// store was created with.
+func Open(path string, key []byte, opts Options) (*DB, error) {
+	s, err := newSealer(key)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store directory %s cannot be created: %w", dir, err)
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("store %s is %w", path, ErrLocked)
+		case errors.Is(err, fs.ErrPermission):
+			return nil, fmt.Errorf("store %s cannot be opened: is the directory %s writable? %w", path, dir, err)
+		}
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db := &DB{path: path, bolt: b, seal: s, now: opts.Now}
+	if err := db.init(); err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// init creates the buckets, records the schema version and key check on a
+// new store, and checks them on an existing one.
+func (db *DB) init() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket([]byte(bucketMeta))
+		check := db.seal.keyCheck()
+		if v := meta.Get(keySchema); v != nil {
+			if len(v) != 8 {
+				return fmt.Errorf("schema version is %d bytes, want 8", len(v))
+			}
+			if ver := binary.BigEndian.Uint64(v); ver > SchemaVersion {
+				return fmt.Errorf("schema version %d is newer than this program's (%d)", ver, SchemaVersion)
+			}
+		} else {
+			var v [8]byte
+			binary.BigEndian.PutUint64(v[:], SchemaVersion)
+			if err := meta.Put(keySchema, v[:]); err != nil {
+				return err
+			}
+		}
+		if v := meta.Get(keyKeyCheck); v != nil {
+			if !equalConstTime(v, check) {
+				return fmt.Errorf("store %w", ErrWrongKey)
+			}
+			return nil
+		}
+		return meta.Put(keyKeyCheck, check)
+	})
+}
+
+// Close releases the file and its lock. Stop RunSweeper first.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("close store %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path is the file the store lives in, for messages and backups.
+func (db *DB) Path() string { return db.path }
+
+// expirySeconds is the stored expiry: unix seconds, rounded up so a session
+// never expires before the time asked for; times before 1970 become 0.
+func expirySeconds(t time.Time) uint64 {
+	sec := t.Unix()
+	if t.Nanosecond() > 0 {
+		sec++
+	}
+	if sec < 0 {
+		return 0
+	}
+	return uint64(sec)
+}
+
+// nowSeconds is the largest stored expiry that counts as past at now.
+func nowSeconds(now time.Time) uint64 {
+	sec := now.Unix()
+	if sec < 0 {
+		return 0
+	}
+	return uint64(sec)
+}
+
+// Session returns the session of a chat. A session whose expiry has passed
+// is not found even before the sweeper deletes it. A record that does not
+// authenticate is an error, never a blank session.
+func (db *DB) Session(ctx context.Context, chat int64) (flows.Session, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	var val []byte
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte(bucketSessions)).Get(key); v != nil {
+			val = append([]byte(nil), v...) // v dies with the transaction
+		}
+		return nil
+	})
+	if err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
+	}
+	if val == nil {
+		return flows.Session{}, false, nil
+	}
+	if len(val) < 8 {
+		return flows.Session{}, false, fmt.Errorf("load session: record is %d bytes, too short", len(val))
+	}
+	if binary.BigEndian.Uint64(val[:8]) <= nowSeconds(db.now()) {
+		return flows.Session{}, false, nil
+	}
+	pt, err := db.seal.open(bucketSessions, key, val[8:])
+	if err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
+	}
+	var s flows.Session
+	if err := json.Unmarshal(pt, &s); err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: decode: %w", err)
+	}
+	return s, true, nil
+}
+
+// SaveSession seals and stores the session of a chat until expires. Writes
+// of many chats share one commit (group commit, see committer); it returns
+// once the commit is durable.
+func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expires time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	pt, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("save session: encode: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	sealed, err := db.seal.seal(bucketSessions, key, pt)
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	exp := expirySeconds(expires)
+	val := make([]byte, 8, 8+len(sealed))
+	binary.BigEndian.PutUint64(val, exp)
+	val = append(val, sealed...)
+	idx := expiryKey(exp, key)
+
+	// A group commit may run this more than once: it only reads the current
+	// state and writes values computed above, so running it again gives the
+	// same result.
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		sessions := tx.Bucket([]byte(bucketSessions))
+		index := tx.Bucket([]byte(bucketSessionExpiry))
+		if old := sessions.Get(key); len(old) >= 8 {
+			if err := index.Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
+				return err
+			}
+		}
+		if err := sessions.Put(key, val); err != nil {
+			return err
+		}
+		return index.Put(idx, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	return nil
+}
+
+// expiryKey is the index key: 8-byte big-endian expiry, then the record key,
+// so a cursor walks sessions in expiry order.
+func expiryKey(exp uint64, key []byte) []byte {
+	k := make([]byte, 8, 8+len(key))
+	binary.BigEndian.PutUint64(k, exp)
+	return append(k, key...)
+}
+
+// Directory returns the stored directory; found is false on a new store.
+func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
+	}
+	var val []byte
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte(bucketDirectory)).Get(keyCurrent); v != nil {
+			val = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	if err != nil {
+		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
+	}
+	if val == nil {
+		return flows.DirectoryData{}, false, nil
+	}
+	var d flows.DirectoryData
+	if err := json.Unmarshal(val, &d); err != nil {
+		return flows.DirectoryData{}, false, fmt.Errorf("load directory: decode: %w", err)
+	}
+	return d, true, nil
+}
+
+// SaveDirectory replaces the stored directory. It is plain JSON: the
+// directory holds no personal data, and volunteers may need to inspect it.
+func (db *DB) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("save directory: %w", err)
+	}
+	val, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("save directory: encode: %w", err)
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketDirectory)).Put(keyCurrent, val)
+	})
+	if err != nil {
+		return fmt.Errorf("save directory: %w", err)
+	}
+	return nil
+}

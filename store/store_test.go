@@ -1,0 +1,399 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"frontdoor/flows"
+	"frontdoor/store/storetest"
+)
+
+func testKey(b byte) []byte { return bytes.Repeat([]byte{b}, KeySize) }
+
+func openTest(t testing.TB, path string, key []byte, opts Options) *DB {
+	t.Helper()
+	db, err := Open(path, key, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	})
+}
+
+// Nothing a woman typed, nor her chat id, may be readable in the file.
+func TestNoPlaintextAtRest(t *testing.T) {
+	const (
+		chat  = int64(987654321987)
+		town  = "Casalbuttano ed Uniti"
+		phone = "+393471234567"
+	)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db, err := Open(path, testKey(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := flows.Session{State: "callback.confirm", Town: town, Data: map[string]string{"phone": phone}, Seen: time.Now()}
+	// Several versions, and one that expires and is swept, so freed pages
+	// with old values are in the file too.
+	for i := range 3 {
+		s.LastUpdate = int64(i)
+		if err := db.SaveSession(ctx, chat, s, time.Now().Add(time.Duration(i+1)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SaveSession(ctx, chat+1, s, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Sweep(ctx, time.Now()); err != nil || n != 1 {
+		t.Fatalf("Sweep = %d, %v", n, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id [8]byte
+	binary.BigEndian.PutUint64(id[:], uint64(chat))
+	var id1 [8]byte
+	binary.BigEndian.PutUint64(id1[:], uint64(chat+1))
+	for name, needle := range map[string][]byte{
+		"town":               []byte(town),
+		"town lower case":    []byte(strings.ToLower(town)),
+		"phone":              []byte(phone),
+		"phone digits":       []byte("3471234567"),
+		"chat id (binary)":   id[:],
+		"chat id (decimal)":  []byte(strconv.FormatInt(chat, 10)),
+		"swept id (binary)":  id1[:],
+		"swept id (decimal)": []byte(strconv.FormatInt(chat+1, 10)),
+		"state":              []byte("callback.confirm"),
+	} {
+		if bytes.Contains(raw, needle) {
+			t.Errorf("the store file contains the %s in clear", name)
+		}
+	}
+	// The session is still there for the right key.
+	db = openTest(t, path, testKey(1), Options{})
+	got, found, err := db.Session(ctx, chat)
+	if err != nil || !found || got.Town != town {
+		t.Fatalf("reopened: %+v found=%v err=%v", got, found, err)
+	}
+}
+
+// A sealed record copied under another chat's key must not open as hers.
+func TestMovedRecordFailsToOpen(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	exp := time.Now().Add(time.Hour)
+	if err := db.SaveSession(ctx, 1, flows.Session{State: "a"}, exp); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveSession(ctx, 2, flows.Session{State: "b"}, exp); err != nil {
+		t.Fatal(err)
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketSessions))
+		v := append([]byte(nil), b.Get(db.seal.chatKey(1))...)
+		return b.Put(db.seal.chatKey(2), v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, found, err := db.Session(ctx, 2)
+	if !errors.Is(err, errOpen) || found || s.State != "" {
+		t.Fatalf("moved record: %+v found=%v err=%v; want an open error", s, found, err)
+	}
+	if !strings.HasPrefix(err.Error(), "load session: ") {
+		t.Errorf("error %q does not name the operation", err)
+	}
+}
+
+func TestSealBindsBucketAndKey(t *testing.T) {
+	s, err := newSealer(testKey(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := s.chatKey(42)
+	sealed, err := s.seal(bucketSessions, key, []byte("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt, err := s.open(bucketSessions, key, sealed); err != nil || string(pt) != "hello" {
+		t.Fatalf("open = %q, %v", pt, err)
+	}
+	other, _ := newSealer(testKey(2))
+	flipped := append([]byte(nil), sealed...)
+	flipped[len(flipped)-1] ^= 1
+	for name, try := range map[string]func() ([]byte, error){
+		"other bucket":     func() ([]byte, error) { return s.open("callbacks", key, sealed) },
+		"other record key": func() ([]byte, error) { return s.open(bucketSessions, s.chatKey(43), sealed) },
+		"other master key": func() ([]byte, error) { return other.open(bucketSessions, key, sealed) },
+		"flipped bit":      func() ([]byte, error) { return s.open(bucketSessions, key, flipped) },
+		"truncated":        func() ([]byte, error) { return s.open(bucketSessions, key, sealed[:10]) },
+		// Bucket and key are separated, so "sessions"+"\x00k" differs from "sessions\x00"+"k".
+		"shifted boundary": func() ([]byte, error) { return s.open(bucketSessions+"\x00"+string(key[:1]), key[1:], sealed) },
+	} {
+		if pt, err := try(); !errors.Is(err, errOpen) || pt != nil {
+			t.Errorf("%s: open = %q, %v; want errOpen", name, pt, err)
+		}
+	}
+	if bytes.Equal(s.chatKey(42), other.chatKey(42)) {
+		t.Error("record keys do not depend on the master key")
+	}
+	if _, err := newSealer(testKey(1)[:16]); err == nil {
+		t.Error("a 16-byte master key was accepted")
+	}
+}
+
+// A store opened with another key fails at Open, and its records do not
+// open under that key: an error, never garbage or an empty session.
+func TestWrongKey(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db, err := Open(path, testKey(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveSession(ctx, 7, flows.Session{State: "menu"}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var sealed []byte
+	key := db.seal.chatKey(7)
+	db.bolt.View(func(tx *bolt.Tx) error {
+		sealed = append([]byte(nil), tx.Bucket([]byte(bucketSessions)).Get(key)[8:]...)
+		return nil
+	})
+	db.Close()
+
+	_, err = Open(path, testKey(2), Options{})
+	if !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("Open with another key: err = %v, want ErrWrongKey", err)
+	}
+	if !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q does not name the file", err)
+	}
+	other, _ := newSealer(testKey(2))
+	if pt, err := other.open(bucketSessions, key, sealed); err == nil || pt != nil {
+		t.Errorf("record opened under another key: %q, %v", pt, err)
+	}
+	// The right key still works after the failed attempt.
+	db = openTest(t, path, testKey(1), Options{})
+	if _, found, err := db.Session(ctx, 7); err != nil || !found {
+		t.Fatalf("right key after wrong one: found=%v err=%v", found, err)
+	}
+}
+
+func TestLockedByAnotherProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	openTest(t, path, testKey(1), Options{})
+	start := time.Now()
+	db2, err := Open(path, testKey(1), Options{})
+	took := time.Since(start)
+	if err == nil {
+		db2.Close()
+		t.Fatal("second Open of a locked store succeeded")
+	}
+	if !errors.Is(err, ErrLocked) {
+		t.Errorf("err = %v, want ErrLocked", err)
+	}
+	if want := "store " + path + " is locked by another process"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if took < 900*time.Millisecond || took > 2500*time.Millisecond {
+		t.Errorf("second Open took %v, want about the 1 s timeout", took)
+	}
+}
+
+func TestOpenCreatesPrivateFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "nested")
+	path := filepath.Join(dir, "frontdoor.db")
+	openTest(t, path, testKey(1), Options{})
+	for p, want := range map[string]os.FileMode{path: 0o600, dir: 0o700} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestOpenUnusableDirectory(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "not-a-dir")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(file, "data")
+	_, err := Open(filepath.Join(dir, "frontdoor.db"), testKey(1), Options{})
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("Open under a file: err = %v, want one naming %s", err, dir)
+	}
+
+	if os.Geteuid() == 0 {
+		t.Skip("root can write anywhere: the read-only directory case cannot be tested")
+	}
+	ro := filepath.Join(base, "ro")
+	if err := os.Mkdir(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(filepath.Join(ro, "frontdoor.db"), testKey(1), Options{})
+	if err == nil || !strings.Contains(err.Error(), "directory "+ro) {
+		t.Errorf("Open in a read-only directory: err = %v, want one naming the directory %s", err, ro)
+	}
+}
+
+func TestOpenRejectsNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db, err := Open(path, testKey(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.bolt.Update(func(tx *bolt.Tx) error {
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], SchemaVersion+1)
+		return tx.Bucket([]byte(bucketMeta)).Put(keySchema, v[:])
+	})
+	db.Close()
+	if _, err := Open(path, testKey(1), Options{}); err == nil || !strings.Contains(err.Error(), "schema version") {
+		t.Fatalf("Open of a newer schema: err = %v", err)
+	}
+}
+
+// Expiry follows Options.Now, and is kept in whole seconds rounded up: a
+// session never expires before the time it was saved with.
+func TestExpiryClock(t *testing.T) {
+	ctx := context.Background()
+	var now atomic.Pointer[time.Time]
+	set := func(t time.Time) { now.Store(&t) }
+	base := time.Date(2025, 3, 8, 10, 0, 0, 0, time.UTC)
+	set(base)
+	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{Now: func() time.Time { return *now.Load() }})
+	if err := db.SaveSession(ctx, 1, flows.Session{}, base.Add(10*time.Second+time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at    time.Duration
+		found bool
+	}{{0, true}, {10 * time.Second, true}, {10*time.Second + 999*time.Millisecond, true}, {11 * time.Second, false}} {
+		set(base.Add(c.at))
+		if _, found, err := db.Session(ctx, 1); err != nil || found != c.found {
+			t.Errorf("at +%v: found=%v err=%v, want found=%v", c.at, found, err, c.found)
+		}
+	}
+}
+
+// Sweeps larger than one transaction's bound remove everything.
+func TestSweepManyTransactions(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{NoSync: true})
+	const n = 2*sweepBatch + 17
+	exp := time.Now().Add(-time.Minute)
+	var wg sync.WaitGroup
+	for w := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chat := w; chat < n; chat += 50 {
+				if err := db.SaveSession(ctx, int64(chat), flows.Session{}, exp); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := db.SaveSession(ctx, n, flows.Session{}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Sweep(ctx, time.Now())
+	if err != nil || got != n {
+		t.Fatalf("Sweep = %d, %v; want %d", got, err, n)
+	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if k := tx.Bucket([]byte(bucketSessions)).Stats().KeyN; k != 1 {
+			t.Errorf("%d sessions left, want 1", k)
+		}
+		if k := tx.Bucket([]byte(bucketSessionExpiry)).Stats().KeyN; k != 1 {
+			t.Errorf("%d index entries left, want 1", k)
+		}
+		return nil
+	})
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.Sweep(cctx, time.Now()); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sweep with a cancelled context: %v", err)
+	}
+}
+
+func TestRunSweeperLogsOnlyCounts(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	const chat = 555123456789
+	if err := db.SaveSession(ctx, chat, flows.Session{Town: "Casalbuttano ed Uniti"}, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { db.RunSweeper(sctx, 10*time.Millisecond, log); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		out := buf.String()
+		mu.Unlock()
+		if strings.Contains(out, `"event":"sessions_swept"`) {
+			if !strings.Contains(out, `"count":1`) {
+				t.Errorf("log %s lacks the count", out)
+			}
+			if strings.Contains(out, strconv.Itoa(chat)) || strings.Contains(out, "Casalbuttano") {
+				t.Errorf("log %s names the chat", out)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no sweep logged; log: %s", out)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("RunSweeper did not stop when its context was cancelled")
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
