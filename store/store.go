@@ -31,10 +31,11 @@ const (
 	bucketMeta          = "meta"
 )
 
-var (
-	keyCurrent  = []byte("current")
-	keySchema   = []byte("schema")
-	keyKeyCheck = []byte("keycheck")
+// Keys of the directory and meta buckets.
+const (
+	keyCurrent  = "current"
+	keySchema   = "schema"
+	keyKeyCheck = "keycheck"
 )
 
 // SchemaVersion is the layout version written to the meta bucket; a program
@@ -125,7 +126,7 @@ func (db *DB) init() error {
 		}
 		meta := tx.Bucket([]byte(bucketMeta))
 		check := db.seal.keyCheck()
-		if v := meta.Get(keySchema); v != nil {
+		if v := meta.Get([]byte(keySchema)); v != nil {
 			if len(v) != 8 {
 				return fmt.Errorf("schema version is %d bytes, want 8", len(v))
 			}
@@ -135,17 +136,17 @@ func (db *DB) init() error {
 		} else {
 			var v [8]byte
 			binary.BigEndian.PutUint64(v[:], SchemaVersion)
-			if err := meta.Put(keySchema, v[:]); err != nil {
+			if err := meta.Put([]byte(keySchema), v[:]); err != nil {
 				return err
 			}
 		}
-		if v := meta.Get(keyKeyCheck); v != nil {
+		if v := meta.Get([]byte(keyKeyCheck)); v != nil {
 			if !equalConstTime(v, check) {
 				return fmt.Errorf("store %w", ErrWrongKey)
 			}
 			return nil
 		}
-		return meta.Put(keyKeyCheck, check)
+		return meta.Put([]byte(keyKeyCheck), check)
 	})
 }
 
@@ -264,6 +265,33 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 	return nil
 }
 
+// DeleteSession forgets the session of a chat at once, for the quick exit:
+// her state must not wait for the sweeper. Deleting a missing session is not
+// an error.
+func (db *DB) DeleteSession(ctx context.Context, chat int64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		sessions := tx.Bucket([]byte(bucketSessions))
+		old := sessions.Get(key)
+		if old == nil {
+			return nil
+		}
+		if len(old) >= 8 {
+			if err := tx.Bucket([]byte(bucketSessionExpiry)).Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
+				return err
+			}
+		}
+		return sessions.Delete(key)
+	})
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
 // expiryKey is the index key: 8-byte big-endian expiry, then the record key,
 // so a cursor walks sessions in expiry order.
 func expiryKey(exp uint64, key []byte) []byte {
@@ -279,7 +307,7 @@ func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) 
 	}
 	var val []byte
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte(bucketDirectory)).Get(keyCurrent); v != nil {
+		if v := tx.Bucket([]byte(bucketDirectory)).Get([]byte(keyCurrent)); v != nil {
 			val = append([]byte(nil), v...)
 		}
 		return nil
@@ -308,7 +336,7 @@ func (db *DB) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
 		return fmt.Errorf("save directory: encode: %w", err)
 	}
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketDirectory)).Put(keyCurrent, val)
+		return tx.Bucket([]byte(bucketDirectory)).Put([]byte(keyCurrent), val)
 	})
 	if err != nil {
 		return fmt.Errorf("save directory: %w", err)

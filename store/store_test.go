@@ -274,7 +274,7 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	db.bolt.Update(func(tx *bolt.Tx) error {
 		var v [8]byte
 		binary.BigEndian.PutUint64(v[:], SchemaVersion+1)
-		return tx.Bucket([]byte(bucketMeta)).Put(keySchema, v[:])
+		return tx.Bucket([]byte(bucketMeta)).Put([]byte(keySchema), v[:])
 	})
 	db.Close()
 	if _, err := Open(path, testKey(1), Options{}); err == nil || !strings.Contains(err.Error(), "schema version") {

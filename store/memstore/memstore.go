@@ -79,6 +79,17 @@ func (s *Store) SaveSession(ctx context.Context, chat int64, sess flows.Session,
 	return nil
 }
 
+// DeleteSession forgets the session of a chat, for the quick exit.
+func (s *Store) DeleteSession(ctx context.Context, chat int64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	s.mu.Lock()
+	delete(s.sessions, chat)
+	s.mu.Unlock()
+	return nil
+}
+
 // Sweep deletes the sessions whose expiry is at or before now and returns
 // how many it deleted, like the bbolt store's sweeper.
 func (s *Store) Sweep(ctx context.Context, now time.Time) (int, error) {

@@ -15,11 +15,14 @@ import (
 	"frontdoor/flows"
 )
 
-// Store is what the suite tests: both flows interfaces plus the sweeper that
-// enforces expiry at rest.
+// Store is what the suite tests: both flows interfaces, the deletion the
+// quick exit needs, and the sweeper that enforces expiry at rest.
 type Store interface {
 	flows.SessionStore
 	flows.DirectoryStore
+	// DeleteSession forgets the session of a chat at once; deleting a
+	// missing session is not an error.
+	DeleteSession(ctx context.Context, chat int64) error
 	// Sweep deletes the sessions whose expiry is at or before now and
 	// returns how many it deleted.
 	Sweep(ctx context.Context, now time.Time) (int, error)
@@ -37,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SessionNotFound", testSessionNotFound},
 		{"SessionOverwrite", testSessionOverwrite},
 		{"SessionsAreSeparate", testSessionsAreSeparate},
+		{"SessionDelete", testSessionDelete},
 		{"SessionExpired", testSessionExpired},
 		{"SweepRemovesExpired", testSweepRemovesExpired},
 		{"SweepKeepsResaved", testSweepKeepsResaved},
@@ -158,6 +162,37 @@ func testSessionsAreSeparate(t *testing.T, s Store) {
 		if !found || got.State != fmt.Sprint("s", i) {
 			t.Errorf("chat %d: got %+v found=%v, want state s%d", chat, got, found, i)
 		}
+	}
+}
+
+func testSessionDelete(t *testing.T, s Store) {
+	ctx := context.Background()
+	base := now()
+	mustSave(t, s, 1, fullSession(), base.Add(time.Hour))
+	mustSave(t, s, 2, fullSession(), base.Add(time.Hour))
+	if err := s.DeleteSession(ctx, 1); err != nil {
+		t.Fatalf("DeleteSession: %v", err)
+	}
+	if _, found := mustLoad(t, s, 1); found {
+		t.Error("deleted session found")
+	}
+	if _, found := mustLoad(t, s, 2); !found {
+		t.Error("deleting one chat's session removed another's")
+	}
+	if err := s.DeleteSession(ctx, 1); err != nil {
+		t.Errorf("deleting a missing session: %v", err)
+	}
+	if err := s.DeleteSession(ctx, 99); err != nil {
+		t.Errorf("deleting a never-saved session: %v", err)
+	}
+	// A deleted session is not counted by a later sweep.
+	if n := sweep(t, s, base.Add(2*time.Hour)); n != 1 {
+		t.Errorf("Sweep after delete removed %d sessions, want 1", n)
+	}
+	// And the chat can start again.
+	mustSave(t, s, 1, flows.Session{State: "menu"}, base.Add(time.Hour))
+	if got, found := mustLoad(t, s, 1); !found || got.State != "menu" {
+		t.Errorf("session saved after delete: %+v found=%v", got, found)
 	}
 }
 
