@@ -110,7 +110,15 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 	db := &DB{path: path, bolt: b, seal: s, now: opts.Now}
 	if err := db.init(); err != nil {
 		_ = b.Close()
+		if errors.Is(err, ErrWrongKey) {
+			return nil, fmt.Errorf("store %s %w", path, ErrWrongKey)
+		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// A file left wider by an older version or a careless copy is narrowed:
+	// it holds sealed data, but its size and timing are still information.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, 0o600)
 	}
 	return db, nil
 }
@@ -142,7 +150,7 @@ func (db *DB) init() error {
 		}
 		if v := meta.Get([]byte(keyKeyCheck)); v != nil {
 			if !equalConstTime(v, check) {
-				return fmt.Errorf("store %w", ErrWrongKey)
+				return ErrWrongKey
 			}
 			return nil
 		}

@@ -190,8 +190,8 @@ func TestWrongKey(t *testing.T) {
 	if !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("Open with another key: err = %v, want ErrWrongKey", err)
 	}
-	if !strings.Contains(err.Error(), path) {
-		t.Errorf("error %q does not name the file", err)
+	if want := "store " + path + " was created with a different key (FRONTDOOR_KEY or frontdoor.key changed)"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
 	}
 	other, _ := newSealer(testKey(2))
 	if pt, err := other.open(bucketSessions, key, sealed); err == nil || pt != nil {
@@ -237,6 +237,17 @@ func TestOpenCreatesPrivateFile(t *testing.T) {
 		if got := fi.Mode().Perm(); got != want {
 			t.Errorf("%s: mode %v, want %v", p, got, want)
 		}
+	}
+}
+
+func TestOpenNarrowsFileMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db := openTest(t, path, testKey(1), Options{})
+	db.Close()
+	os.Chmod(path, 0o644)
+	openTest(t, path, testKey(1), Options{})
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after reopen: %v, %v; want 0600", fi.Mode().Perm(), err)
 	}
 }
 
