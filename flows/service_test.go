@@ -1,0 +1,229 @@
+package flows_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/store/memstore"
+)
+
+// sessionStore is a function-field mock of flows.SessionStore.
+type sessionStore struct {
+	SessionFn     func(ctx context.Context, chat int64) (flows.Session, bool, error)
+	SaveSessionFn func(ctx context.Context, chat int64, s flows.Session, expires time.Time) error
+}
+
+func (m sessionStore) Session(ctx context.Context, chat int64) (flows.Session, bool, error) {
+	return m.SessionFn(ctx, chat)
+}
+
+func (m sessionStore) SaveSession(ctx context.Context, chat int64, s flows.Session, expires time.Time) error {
+	return m.SaveSessionFn(ctx, chat, s, expires)
+}
+
+func newService(t testing.TB, st flows.SessionStore, at time.Time) *flows.Service {
+	t.Helper()
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flows.NewService(st, dir, flows.Options{Langs: []string{"it", "en"}, Now: func() time.Time { return at }})
+}
+
+func handle(t testing.TB, svc *flows.Service, in flows.Input) flows.Result {
+	t.Helper()
+	if in.Chat == 0 {
+		in.Chat = 4242
+	}
+	res, err := svc.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle(%+v): %v", in, err)
+	}
+	return res
+}
+
+// hasText tells whether any reply carries the message id.
+func hasText(res flows.Result, id string) bool {
+	for _, r := range res.Replies {
+		for _, t := range r.Texts {
+			if t.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestDuplicateUpdateIsSkipped(t *testing.T) {
+	st := memstore.New()
+	svc := newService(t, st, tuesdayMorning)
+	handle(t, svc, flows.Input{Update: 10, Kind: flows.KindCommand, Command: "start"})
+	handle(t, svc, flows.Input{Update: 11, Kind: flows.KindButton, Data: "lang:en"})
+	res := handle(t, svc, flows.Input{Update: 11, Kind: flows.KindButton, Data: "lang:it"})
+	if !res.Duplicate || len(res.Replies) != 0 {
+		t.Fatalf("re-delivered update: got %+v, want a duplicate with no reply", res)
+	}
+	s, _, _ := st.Session(context.Background(), 4242)
+	if s.Lang != "en" || s.LastUpdate != 11 {
+		t.Errorf("the duplicate changed the session: %+v", s)
+	}
+	if res := handle(t, svc, flows.Input{Update: 9, Kind: flows.KindText, Text: "Crema"}); !res.Duplicate {
+		t.Errorf("an older update was handled again")
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	for _, tc := range []struct{ client, want string }{
+		{"en", "en"}, {"en-GB", "en"}, {"it-IT", "it"}, {"de", "it"}, {"", "it"}, {"EN_us", "en"},
+	} {
+		svc := newService(t, memstore.New(), tuesdayMorning)
+		if got := handle(t, svc, flows.Input{Lang: tc.client, Kind: flows.KindCommand, Command: "start"}).Lang; got != tc.want {
+			t.Errorf("client language %q: replies in %q, want %q", tc.client, got, tc.want)
+		}
+	}
+	svc := newService(t, memstore.New(), tuesdayMorning)
+	handle(t, svc, flows.Input{Lang: "it", Kind: flows.KindCommand, Command: "lang", Args: "en"})
+	if got := handle(t, svc, flows.Input{Lang: "it", Kind: flows.KindText, Text: "Crema"}).Lang; got != "en" {
+		t.Errorf("the chosen language was not remembered: %q", got)
+	}
+	if res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "lang", Args: "xx"}); !hasText(res, "lang.prompt") {
+		t.Errorf("an unknown language code must show the picker")
+	}
+}
+
+func TestExitForgetsHer(t *testing.T) {
+	st := memstore.New()
+	svc := newService(t, st, tuesdayMorning)
+	handle(t, svc, flows.Input{Update: 1, Lang: "en", Kind: flows.KindCommand, Command: "start"})
+	handle(t, svc, flows.Input{Update: 2, Kind: flows.KindText, Text: "Cremona"})
+	res := handle(t, svc, flows.Input{Update: 3, Kind: flows.KindButton, Data: "exit"})
+	if res.Lang != "en" || !hasText(res, "exit.done") {
+		t.Errorf("exit: got %+v, want exit.done in her language", res)
+	}
+	s, found, _ := st.Session(context.Background(), 4242)
+	if !found || s.Lang != "" || s.Network != "" || s.Town != "" || len(s.Data) != 0 || s.LastUpdate != 3 {
+		t.Errorf("after exit the session keeps %+v; want only the last update id", s)
+	}
+	if res := handle(t, svc, flows.Input{Update: 4, Kind: flows.KindText, Text: "ciao"}); !hasText(res, "welcome.hello") {
+		t.Errorf("after exit, a message must start afresh")
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	var expires time.Time
+	st := memstore.New()
+	svc := newService(t, sessionStore{
+		SessionFn: st.Session,
+		SaveSessionFn: func(ctx context.Context, chat int64, s flows.Session, exp time.Time) error {
+			expires = exp
+			return st.SaveSession(ctx, chat, s, exp)
+		},
+	}, tuesdayMorning)
+	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	if want := tuesdayMorning.Add(flows.DefaultSessionTTL); !expires.Equal(want) {
+		t.Errorf("session expires at %v, want %v", expires, want)
+	}
+}
+
+// TestStoreFailure: when the store fails she is told so honestly and gets
+// the numbers that always answer; nothing panics.
+func TestStoreFailure(t *testing.T) {
+	broken := errors.New("disk on fire")
+	for name, st := range map[string]sessionStore{
+		"load": {SessionFn: func(context.Context, int64) (flows.Session, bool, error) { return flows.Session{}, false, broken }},
+		"save": {
+			SessionFn:     func(context.Context, int64) (flows.Session, bool, error) { return flows.Session{}, false, nil },
+			SaveSessionFn: func(context.Context, int64, flows.Session, time.Time) error { return broken },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := handle(t, newService(t, st, tuesdayMorning), flows.Input{Lang: "en", Kind: flows.KindText, Text: "Crema"})
+			if !hasText(res, "error.store") || !hasText(res, "emergency.1522") || !hasText(res, "emergency.112") || res.Lang != "en" {
+				t.Errorf("got %+v, want the apology with 1522 and 112 in English", res)
+			}
+		})
+	}
+}
+
+func TestUnknownStoredStateStartsOver(t *testing.T) {
+	st := memstore.New()
+	if err := st.SaveSession(context.Background(), 4242, flows.Session{State: "no-such-state", Lang: "en"}, tuesdayMorning.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	res := handle(t, newService(t, st, tuesdayMorning), flows.Input{Kind: flows.KindButton, Data: "menu"})
+	if !hasText(res, "menu.title") {
+		t.Errorf("got %+v, want the menu", res)
+	}
+}
+
+func TestButtons(t *testing.T) {
+	svc := newService(t, memstore.New(), tuesdayMorning)
+	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	for _, tc := range []struct{ data, want string }{
+		{"find", "find.prompt"},
+		{"net:arca", "list.area"},
+		{"net:gone", "find.prompt"},
+		{"c:arca-crema", "card.name"},
+		{"c:deleted-centre", "find.prompt"},
+		{"town:Cremona", "card.name"},
+		{"town:Atlantis", "town.not_found"},
+		{"open:amaranta", "open.title"},
+		{"open:*", "open.title"},
+		{"sos", "emergency.1522"},
+		{"lang", "lang.prompt"},
+		{"lang:en", "lang.set"},
+		{"menu", "menu.title"},
+		{"", "unknown.input"},
+		{"forged:data", "unknown.input"},
+	} {
+		if res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: tc.data}); !hasText(res, tc.want) {
+			t.Errorf("button %q: got %+v, want %s", tc.data, res.Replies, tc.want)
+		}
+	}
+}
+
+// TestStartPayloadPreselectsNetwork: a poster's deep link names a network,
+// and "open now" then answers for it without asking.
+func TestStartPayloadPreselectsNetwork(t *testing.T) {
+	svc := newService(t, memstore.New(), tuesdayMorning)
+	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start", Args: "amaranta"})
+	res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "open"})
+	if !hasText(res, "open.title") || hasText(res, "open.pick") {
+		t.Errorf("got %+v, want the open centres of amaranta", res.Replies)
+	}
+}
+
+// FuzzHandle: nothing she types or a forged button sends can make the
+// dialogue fail or reply with nothing.
+func FuzzHandle(f *testing.F) {
+	for _, s := range []string{"Crema", "c:arca-crema", "town:", "lang:zz", "net:", "open:*", "🙂", strings.Repeat("a", 5000), "\x00\xff", "Sant'Angelo Lodigiano"} {
+		f.Add(s, uint8(flows.KindText))
+		f.Add(s, uint8(flows.KindButton))
+		f.Add(s, uint8(flows.KindCommand))
+	}
+	svc := newService(f, memstore.New(), tuesdayMorning)
+	kinds := []flows.Kind{flows.KindCommand, flows.KindText, flows.KindButton, flows.KindLocation}
+	f.Fuzz(func(t *testing.T, s string, k uint8) {
+		in := flows.Input{Chat: 7, Kind: kinds[int(k)%len(kinds)], Text: s, Data: s, Command: s, Args: s, Lat: float64(len(s)), Lon: 9}
+		res, err := svc.Handle(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Replies) == 0 {
+			t.Fatalf("no reply to %+v", in)
+		}
+		for _, r := range res.Replies {
+			for _, row := range r.Buttons {
+				if i := slices.IndexFunc(row, func(b flows.Button) bool { return len(b.Data) > 64 }); i >= 0 {
+					t.Fatalf("button data longer than Telegram allows: %q", row[i].Data)
+				}
+			}
+		}
+	})
+}
