@@ -119,7 +119,11 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		sem:        make(chan struct{}, batchParallel),
 	}
 	if t.client == nil {
-		t.client = &http.Client{}
+		// Keep a connection per chat handled in parallel: the default of 2
+		// idle connections per host would dial for almost every call.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = batchParallel + 4
+		t.client = &http.Client{Transport: tr}
 	}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
@@ -150,6 +154,7 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		}
 		return nil, fmt.Errorf("telegram: cannot reach the Bot API (getMe): %w", t.redactErr(err))
 	}
+	api.Client = t.client // calls go through bot(ctx); never keep the spent context
 	t.api = api
 	return t, nil
 }
@@ -209,7 +214,11 @@ func (t *Telegram) ack(ctx context.Context, offset int) {
 func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) ([]tgbotapi.Update, error) {
 	cctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second+pollSlack)
 	defer cancel()
-	ups, err := t.bot(cctx).GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: limit, Timeout: timeout})
+	ups, err := t.bot(cctx).GetUpdates(tgbotapi.UpdateConfig{
+		Offset: offset, Limit: limit, Timeout: timeout,
+		// Only what the dialogues use: no edits, reactions or member changes.
+		AllowedUpdates: []string{"message", "callback_query"},
+	})
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", t.redactErr(err))
 	}
