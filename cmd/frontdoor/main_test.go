@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"frontdoor/store"
+)
+
+// runMain runs the command as a user would, with its own environment and
+// standard input; it returns the exit status, stdout and stderr.
+func runMain(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestNoTokenExplains(t *testing.T) {
+	code, _, stderr := runMain(t, map[string]string{"FRONTDOOR_DATA": t.TempDir()}, "")
+	if code != 2 {
+		t.Errorf("exit status %d, want 2", code)
+	}
+	for _, want := range []string{"@BotFather", "/newbot", "FRONTDOOR_TELEGRAM_TOKEN", "frontdoor console"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the explanation lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, stdout, _ := runMain(t, nil, "", "--help")
+	if code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+	for _, want := range []string{"console", "directory export", "directory import", "FRONTDOOR_DATA", "FRONTDOOR_KEY"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	if code, _, stderr := runMain(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %q", code, stderr)
+	}
+}
+
+// TestBadConfiguration: each mistake is one clear sentence and a non-zero
+// status, never a panic or a stack trace.
+func TestBadConfiguration(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"malformed key", map[string]string{"FRONTDOOR_KEY": "short"}, 2, "FRONTDOOR_KEY must be the base64 of 32 random bytes"},
+		{"endpoint", map[string]string{"FRONTDOOR_TELEGRAM_API": "http://127.0.0.1/bot"}, 2, "must contain %s twice"},
+		{"data directory", map[string]string{"FRONTDOOR_DATA": filepath.Join(notADir, "data")}, 1, notADir},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env["FRONTDOOR_DATA"] == "" {
+				tc.env["FRONTDOOR_DATA"] = t.TempDir()
+			}
+			code, _, stderr := runMain(t, tc.env, "", "console")
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("got %d %q, want %d and %q", code, stderr, tc.code, tc.want)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Errorf("a stack trace instead of a sentence:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestStoreLockedByAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	key, err := store.LoadKey(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(dir, "frontdoor.db"), key, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	code, _, stderr := runMain(t, map[string]string{"FRONTDOOR_DATA": dir}, "", "console")
+	if code != 1 || !strings.Contains(stderr, "locked by another process") {
+		t.Errorf("got %d %q, want the lock explained", code, stderr)
+	}
+}
+
+// TestConsole drives `frontdoor console` through its standard input, twice
+// on the same data directory: the language she chose is remembered.
+func TestConsole(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	code, stdout, stderr := runMain(t, env, "1\nCremona\n/lang en\n", "console")
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Ciao", "[1] 🔎 Trova un centro", "Scrivi il nome del tuo comune", "📌 Cremona", "+390000000101", "Dati di esempio", "from now on I write in English"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the console did not show %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "<b>") {
+		t.Errorf("HTML tags reached the terminal")
+	}
+	_, stdout, _ = runMain(t, env, "", "console")
+	if !strings.Contains(stdout, "Hello") {
+		t.Errorf("the second run forgot her language:\n%s", stdout)
+	}
+	if fi, err := os.Stat(filepath.Join(env["FRONTDOOR_DATA"], "frontdoor.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file: %v %v, want mode 0600", fi, err)
+	}
+}
+
+func TestDirectoryExportImport(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	file := filepath.Join(t.TempDir(), "directory.toml")
+	if code, _, stderr := runMain(t, env, "", "directory", "export", file); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil || !bytes.Contains(raw, []byte("arca-cremona")) {
+		t.Fatalf("export wrote %q, %v", raw, err)
+	}
+	edited := bytes.Replace(raw, []byte(`name = "Donne Insieme – Bresso"`), []byte(`name = "Donne Insieme – Bresso (nuova sede)"`), 1)
+	if bytes.Equal(edited, raw) {
+		t.Fatal("the test's edit did not apply")
+	}
+	if err := os.WriteFile(file, edited, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runMain(t, env, "", "directory", "check", file); code != 0 || !strings.Contains(stdout, "2 networks, 5 centres") {
+		t.Fatalf("check: %d %q %q", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runMain(t, env, "", "directory", "import", file); code != 0 || !strings.Contains(stdout, "Imported") {
+		t.Fatalf("import: %d %q %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
+		t.Errorf("the console does not show the imported directory:\n%s", stdout)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, bytes.Replace(edited, []byte(`"+390000000211"`), []byte(`"0372 123"`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runMain(t, env, "", "directory", "import", bad)
+	if code != 1 || !strings.Contains(stderr, `"amaranta-bresso": phone`) || !strings.Contains(stderr, "line ") {
+		t.Errorf("bad import: %d %q, want the wrong phone named", code, stderr)
+	}
+	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
+		t.Errorf("a rejected import changed the directory")
+	}
+}
