@@ -92,9 +92,9 @@ var aliases = map[string]string{
 // Decode reads a directory file. It is strict, because a typo in a file that
 // volunteers edit by hand must not silently drop a centre's hours: unknown
 // keys and values of the wrong type or form are errors. All problems are
-// reported at once, joined with errors.Join, each naming its line, its
-// network or centre and its field; the checks of flows.NewDirectory run on
-// every file and their problems get a line too. A file with a TOML syntax
+// reported at once, in the order of the file, joined with errors.Join, each
+// naming its line, its network or centre and its field; the checks of
+// flows.NewDirectory run on every file and their problems get a line too. A file with a TOML syntax
 // error reports only that error, since nothing after it can be read.
 //
 // Empty lists decode as nil slices.
@@ -125,15 +125,40 @@ func Decode(r io.Reader) (flows.DirectoryData, error) {
 		d.annotate(&data, err)
 	}
 	if len(d.errs) > 0 {
-		return flows.DirectoryData{}, errors.Join(d.errs...)
+		// In the order of the file, as a volunteer fixes them.
+		slices.SortStableFunc(d.errs, func(a, b lineError) int { return cmpLine(a.line, b.line) })
+		errs := make([]error, len(d.errs))
+		for i, e := range d.errs {
+			errs[i] = e.err
+		}
+		return flows.DirectoryData{}, errors.Join(errs...)
 	}
 	return data, nil
+}
+
+// lineError is a problem and the line it is on (0 when unknown).
+type lineError struct {
+	line int
+	err  error
+}
+
+// cmpLine orders lines, unknown ones last.
+func cmpLine(a, b int) int {
+	switch {
+	case a == b:
+		return 0
+	case a == 0:
+		return 1
+	case b == 0:
+		return -1
+	}
+	return a - b
 }
 
 // decoder collects the problems of one file.
 type decoder struct {
 	idx  *lineIndex
-	errs []error
+	errs []lineError
 	// Scopes name the networks and centres in messages: `centre "arca-crema"`,
 	// or `centre #3` when the id is missing.
 	netScopes, centreScopes []string
@@ -170,7 +195,7 @@ func (d *decoder) errorf(w where, field string, format string, args ...any) {
 	if field != "" {
 		msg = field + ": " + msg
 	}
-	d.errs = append(d.errs, errors.New(w.prefix()+msg))
+	d.errs = append(d.errs, lineError{w.line, errors.New(w.prefix() + msg)})
 }
 
 func (d *decoder) centreBlock(i int) *block {
@@ -203,7 +228,7 @@ func (d *decoder) annotate(data *flows.DirectoryData, err error) {
 		msg := e.Error()
 		w, ok := d.place(data, msg, &nextNet, &nextCentre)
 		if !ok {
-			d.errs = append(d.errs, e)
+			d.errs = append(d.errs, lineError{0, e})
 			continue
 		}
 		if d.failed[w.scope+"|"+w.key] {
@@ -212,7 +237,7 @@ func (d *decoder) annotate(data *flows.DirectoryData, err error) {
 		if w.line > 0 {
 			msg = fmt.Sprintf("line %d: %s", w.line, msg)
 		}
-		d.errs = append(d.errs, errors.New(msg))
+		d.errs = append(d.errs, lineError{w.line, errors.New(msg)})
 	}
 }
 
@@ -436,7 +461,13 @@ func suggest(k string, known []string) string {
 	if a, ok := aliases[strings.ToLower(k)]; ok && slices.Contains(known, a) {
 		return a
 	}
-	best, bestD := "", 3
+	// One slip in any key, two in a longer one: closer than that, a
+	// suggestion is noise.
+	limit := 1
+	if len(k) >= 5 {
+		limit = 2
+	}
+	best, bestD := "", limit+1
 	for _, c := range known {
 		if dist := editDistance(strings.ToLower(k), c); dist < bestD {
 			best, bestD = c, dist

@@ -298,3 +298,17 @@ func TestIndexLinesSkipsStrings(t *testing.T) {
 		t.Errorf("centres %+v", x.centres)
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	for k, want := range map[string]string{
+		"lun": "mon", "Closures": "closure", "phone": "phones", "adress": "address",
+		"x": "", "colour": "", "latitude": "lat", "open_on_holiday": "open_on_holidays",
+	} {
+		if got := suggest(k, centreKeys); k != "lun" && got != want {
+			t.Errorf("suggest(%q) = %q, want %q", k, got, want)
+		}
+	}
+	if got := suggest("lun", dayKeys); got != "mon" {
+		t.Errorf("suggest(lun) = %q", got)
+	}
+}
