@@ -23,7 +23,7 @@
 //	address_confidential = false    # true: the address is never shown
 //	lat = 45.3628                   # decimal degrees, required
 //	lon = 9.6852
-//	phones = ["+39 0373 000000"]    # international form, spaces allowed
+//	phones = ["+39 000 000 0111"]   # international form, spaces allowed
 //	towns = ["Crema", "Offanengo"]  # covered towns, its own too
 //	languages = ["it", "en"]        # ISO 639-1 codes
 //	services = ["listening", "legal"] # keys of flows.ServiceKeys
