@@ -50,6 +50,7 @@
 //
 //	line 42: centre "arca-crema": hours.mon "9-13:00x": closing time: ...
 //
-// A file without such problems is then checked by flows.NewDirectory, so
-// Decode never returns data the bot would refuse.
+// The checks of flows.NewDirectory run on every file too, and their problems
+// get a line in the same way, so Decode never returns data the bot would
+// refuse. Problems come in the order of the file.
 package dirfile
