@@ -125,6 +125,12 @@ func (d *dialogue) listItem(n int, c *Centre, distance *Text) Text {
 // status says briefly whether a centre is open now or when it opens.
 func (d *dialogue) status(c *Centre) Text {
 	if open, until := c.OpenAt(d.now); open {
+		switch {
+		case until.IsZero():
+			return T("status.open_always")
+		case DateOf(until) != DateOf(d.now):
+			return T("status.open_until_when", "When", d.when(until))
+		}
 		return T("status.open_until", "Until", clockOf(until))
 	}
 	if next, ok := c.NextOpening(d.now); ok {

@@ -227,3 +227,40 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
+
+// TestStatusAcrossMidnight: a night slot says until when, with the day; a
+// centre open round the clock says so instead of a time.
+func TestStatusAcrossMidnight(t *testing.T) {
+	night := []flows.Slot{{Open: 20 * 60, Close: 2 * 60}}
+	all := []flows.Slot{{Open: 0, Close: 1440}}
+	data := flows.DirectoryData{
+		Networks: []flows.Network{{ID: "net", Name: "Rete"}},
+		Centres: []flows.Centre{
+			{ID: "night", Network: "net", Name: "Notte", Town: "Crema", Lat: 45.36, Lon: 9.68, Hours: flows.Week{time.Friday: night}},
+			{ID: "always", Network: "net", Name: "Sempre", Town: "Lodi", Lat: 45.31, Lon: 9.50, OpenOnHolidays: true,
+				Hours: flows.Week{all, all, all, all, all, all, all}},
+		},
+	}
+	dir, err := flows.NewDirectory(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	friday := rome(2027, time.March, 19, 23, 0)
+	svc := flows.NewService(memstore.New(), dir, flows.Options{Now: func() time.Time { return friday }})
+	status := func(town string) flows.Text {
+		res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "town:" + town})
+		for _, tx := range res.Replies[0].Texts {
+			if strings.HasPrefix(tx.ID, "status.") {
+				return tx
+			}
+		}
+		t.Fatalf("no status on the card of %s", town)
+		return flows.Text{}
+	}
+	if st := status("Crema"); st.ID != "status.open_until_when" || st.Data["When"].(flows.Text).ID != "when.tomorrow" || st.Data["When"].(flows.Text).Data["Time"] != "2:00" {
+		t.Errorf("night slot: got %+v, want open until tomorrow at 2:00", st)
+	}
+	if st := status("Lodi"); st.ID != "status.open_always" {
+		t.Errorf("round the clock: got %+v", st)
+	}
+}

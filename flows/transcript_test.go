@@ -39,7 +39,7 @@ var scripts = []struct {
 	lines []string
 }{
 	{"find_town", tuesdayMorning, []string{"1", "cremona", "1", "1"}},
-	{"town_typo", tuesdayMorning, []string{"1", "Cremna", "2", "BRESSO", "Gotham"}},
+	{"town_typo", tuesdayMorning, []string{"1", "Cremna", "1", "BRESSO", "Gotham"}},
 	{"area", tuesdayMorning, []string{"1", "2", "1", "1"}},
 	{"location", tuesdayMorning, []string{"45.364,9.681", "1"}},
 	{"open_now", tuesdayMorning, []string{"2", "1"}},
