@@ -65,7 +65,8 @@ type TelegramConfig struct {
 	// Log receives event kinds and durations, never personal data; nil
 	// discards.
 	Log *slog.Logger
-	// PollTimeout is the long-poll timeout of getUpdates; 0 means 50 s.
+	// PollTimeout is the long-poll timeout of getUpdates, in whole seconds
+	// of at least 1; 0 means 50 s.
 	PollTimeout time.Duration
 	// MaxRetries is how many times a failed send is retried (429, 5xx,
 	// network); 0 means 5, a negative value none.
@@ -166,13 +167,14 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 // allows one poller per token).
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
+	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
 	defer func() {
 		if offset > acked {
 			t.ack(ctx, offset)
 		}
 	}()
 	for ctx.Err() == nil {
-		updates, err := t.getUpdates(ctx, offset, int(t.cfg.PollTimeout/time.Second), 100)
+		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
