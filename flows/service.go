@@ -66,15 +66,17 @@ func (s *Service) Directory() *Directory { return s.dir.Load() }
 // Langs returns the languages replies are rendered in.
 func (s *Service) Langs() []string { return s.langs }
 
-// Handle runs one input through the dialogue of its chat. A failure of the
-// store is answered with a localized apology and the emergency numbers, and
-// logged; it is returned as an error only when even the session could not
-// be read, so the transport knows nothing was recorded.
+// Handle runs one input through the dialogue of its chat. A session that
+// cannot be read is replaced by a fresh one; a session that cannot be saved
+// is answered with a localized apology and the emergency numbers, and
+// logged. The error is only for a dialogue that could not run at all.
 func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	sess, found, err := s.sessions.Session(ctx, in.Chat)
 	if err != nil {
-		s.log.Error("session load failed", "event", "store_error", "op", "load", "err", err)
-		return s.sorry(in), nil
+		// A record that cannot be read must not lock her out until it
+		// expires: start afresh, and the save below replaces it.
+		s.log.Warn("session load failed", "event", "store_error", "op", "load", "err", err)
+		sess, found = Session{}, false
 	}
 	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
 		return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, nil

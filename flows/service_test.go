@@ -136,9 +136,12 @@ func TestSessionExpiry(t *testing.T) {
 func TestStoreFailure(t *testing.T) {
 	broken := errors.New("disk on fire")
 	for name, st := range map[string]sessionStore{
-		"load": {SessionFn: func(context.Context, int64) (flows.Session, bool, error) { return flows.Session{}, false, broken }},
 		"save": {
 			SessionFn:     func(context.Context, int64) (flows.Session, bool, error) { return flows.Session{}, false, nil },
+			SaveSessionFn: func(context.Context, int64, flows.Session, time.Time) error { return broken },
+		},
+		"load and save": {
+			SessionFn:     func(context.Context, int64) (flows.Session, bool, error) { return flows.Session{}, false, broken },
 			SaveSessionFn: func(context.Context, int64, flows.Session, time.Time) error { return broken },
 		},
 	} {
@@ -148,6 +151,22 @@ func TestStoreFailure(t *testing.T) {
 				t.Errorf("got %+v, want the apology with 1522 and 112 in English", res)
 			}
 		})
+	}
+}
+
+// TestUnreadableSessionStartsOver: a record that cannot be opened does not
+// lock her out; she starts afresh and the record is replaced.
+func TestUnreadableSessionStartsOver(t *testing.T) {
+	var saved bool
+	st := sessionStore{
+		SessionFn: func(context.Context, int64) (flows.Session, bool, error) {
+			return flows.Session{}, false, errors.New("open sealed record: message authentication failed")
+		},
+		SaveSessionFn: func(context.Context, int64, flows.Session, time.Time) error { saved = true; return nil },
+	}
+	res := handle(t, newService(t, st, tuesdayMorning), flows.Input{Kind: flows.KindText, Text: "ciao"})
+	if !hasText(res, "welcome.hello") || !saved {
+		t.Errorf("got %+v (saved %v), want a fresh welcome and the record replaced", res.Replies, saved)
 	}
 }
 
