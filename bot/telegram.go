@@ -71,6 +71,9 @@ type TelegramConfig struct {
 	// MaxRetries is how many times a failed send is retried (429, 5xx,
 	// network); 0 means 5, a negative value none.
 	MaxRetries int
+	// Observer, when set, is told about every update and Bot API call,
+	// for metrics and health.
+	Observer Observer
 	// OnSent, when set, is called after each message sent, so that a wipe
 	// can later delete it. It is called concurrently for different chats,
 	// in order within a chat.
@@ -173,6 +176,11 @@ func (t *Telegram) Run(ctx context.Context) error {
 			t.ack(ctx, offset)
 		}
 	}()
+	// A webhook left by webhook mode would make getUpdates fail with 409;
+	// Telegram keeps the updates it holds for the loop below.
+	if err := t.deleteWebhook(ctx); err != nil && ctx.Err() == nil {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "delete_webhook_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+	}
 	for ctx.Err() == nil {
 		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
 		if err != nil {
@@ -180,6 +188,11 @@ func (t *Telegram) Run(ctx context.Context) error {
 				break
 			}
 			failures++
+			if errorCode(err) == http.StatusConflict {
+				// A webhook was set meanwhile (another instance in webhook
+				// mode?): take the updates back.
+				_ = t.deleteWebhook(ctx)
+			}
 			wait, _ := retryDelay(err, failures, pollBackoffMin)
 			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error",
 				slog.Int("code", errorCode(err)), slog.Duration("wait", wait), slog.String("error", err.Error()))
@@ -221,6 +234,7 @@ func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) (
 		// Only what the dialogues use: no edits, reactions or member changes.
 		AllowedUpdates: []string{"message", "callback_query"},
 	})
+	t.observeCall("getUpdates", err)
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", t.redactErr(err))
 	}
@@ -230,9 +244,7 @@ func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) (
 // handleBatch handles updates, one goroutine per chat, and waits for all.
 // It reports false when shutdown cut the batch short.
 func (t *Telegram) handleBatch(ctx context.Context, updates []tgbotapi.Update) bool {
-	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })
+	hctx, stop := graceful(ctx)
 	defer stop()
 
 	var order []int64
@@ -275,7 +287,8 @@ func chatOf(u tgbotapi.Update) int64 {
 // logged and the update counts as handled, so it cannot block the queue.
 func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	start := time.Now()
-	kind := "none"
+	kind, outcome := "none", OutcomePanic
+	defer func() { t.observeUpdate(kind, outcome, time.Since(start)) }()
 	defer func() {
 		if p := recover(); p != nil {
 			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", slog.String("kind", kind),
@@ -291,6 +304,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	in, ignored := toInput(u)
 	if ignored != "" {
 		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", slog.String("reason", ignored))
+		outcome = OutcomeIgnored
 		return
 	}
 	kind = kindName(in.Kind)
@@ -298,13 +312,16 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	res, err := t.cfg.Handler.Handle(ctx, in)
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", slog.String("kind", kind), ref)
+		outcome = OutcomeError
 		return
 	}
 	if res.Duplicate {
 		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", slog.String("kind", kind), ref)
+		outcome = OutcomeDuplicate
 		return
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
+	outcome = OutcomeHandled
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
 		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
 		slog.Duration("duration", time.Since(start)))
@@ -376,7 +393,9 @@ func kindName(k flows.Kind) string {
 func (t *Telegram) answerCallback(ctx context.Context, id string) {
 	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	if _, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, "")); err != nil {
+	_, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, ""))
+	t.observeCall("answerCallbackQuery", err)
+	if err != nil {
 		err = t.redactErr(err)
 		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
 	}
@@ -474,6 +493,7 @@ func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (
 	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	resp, err := t.bot(cctx).MakeRequest(method, p)
+	t.observeCall(method, err)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", method, t.redactErr(err))
 	}

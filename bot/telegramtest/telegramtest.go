@@ -5,11 +5,17 @@
 //
 // It speaks only what frontdoor uses: getMe, getUpdates (offset, limit,
 // long-poll timeout), sendMessage, answerCallbackQuery, deleteMessage,
-// deleteMessages and setMyCommands. Any other method is recorded and answers
+// deleteMessages, setMyCommands, and the webhook methods setWebhook,
+// deleteWebhook and getWebhookInfo. Any other method is recorded and answers
 // true. Bodies may be form-encoded, multipart or JSON. sendMessage is checked
 // like Telegram checks it (empty or too long text, HTML that does not parse,
 // invalid callback data), so a rendering mistake fails a test instead of
 // failing in production.
+//
+// Like Telegram, while a webhook is set getUpdates answers 409 Conflict and
+// queued updates are posted to the webhook URL instead, one at a time and in
+// order, with the X-Telegram-Bot-Api-Secret-Token header; an update leaves
+// the queue only when the webhook answers 2xx, and is posted again otherwise.
 //
 // A Server is safe for concurrent use.
 package telegramtest
@@ -79,6 +85,13 @@ type Server struct {
 	calls    map[string]int
 	requests map[string][]map[string]string
 	faults   map[string][]fault
+
+	// The webhook, when one is set (see webhook.go).
+	hookURL    string
+	hookSecret string
+	hookGen    int // bumped by every setWebhook and deleteWebhook
+	hookDone   chan struct{}
+	delivered  []int // update ids the webhook accepted, in order
 }
 
 type fault struct{ code, retryAfter int }
@@ -100,12 +113,13 @@ func New(t testing.TB, token string) *Server {
 		calls:    map[string]int{},
 		requests: map[string][]map[string]string{},
 		faults:   map[string][]fault{},
+		hookDone: make(chan struct{}),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
 	s.srv.Listener = l
 	s.srv.Start()
-	t.Cleanup(s.srv.Close)
+	t.Cleanup(func() { close(s.hookDone); s.srv.Close() })
 	return s
 }
 
@@ -407,7 +421,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "getMe":
 		result = tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bot", UserName: "fake_test_bot"}
 	case "getUpdates":
+		if s.WebhookURL() != "" {
+			aerr = &apiError{code: http.StatusConflict, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+			break
+		}
 		result, aerr = s.getUpdates(r, params)
+	case "setWebhook":
+		result, aerr = s.setWebhook(params)
+	case "deleteWebhook":
+		result = s.deleteWebhook(params)
+	case "getWebhookInfo":
+		result = s.webhookInfo()
 	case "sendMessage":
 		result, aerr = s.sendMessage(params)
 	default: // answerCallbackQuery, deleteMessage(s), setMyCommands, ...

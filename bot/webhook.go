@@ -1,0 +1,208 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// SecretHeader is the header in which Telegram repeats the webhook's
+// secret_token on every request.
+const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// maxUpdateBytes bounds the body of a webhook request; an update the
+// dialogues use is a few kilobytes.
+const maxUpdateBytes = 1 << 20
+
+// WebhookConfig configures RunWebhook.
+type WebhookConfig struct {
+	// URL is the public HTTPS address Telegram posts updates to, usually a
+	// reverse proxy in front of Listen. Its path is the one served.
+	URL string
+	// Listen is the address the webhook server listens on, like
+	// "127.0.0.1:8443". Ignored when Listener is set.
+	Listen string
+	// Listener, when set, is used instead of listening on Listen.
+	Listener net.Listener
+	// Secret is the secret_token Telegram must send back; empty means a
+	// random one for this run (setWebhook is called at every start).
+	Secret string
+}
+
+// RunWebhook serves updates that Telegram posts to wc.URL until ctx is
+// cancelled, then stops taking requests, finishes those in flight and
+// returns nil. It calls setWebhook at start, so that switching from long
+// polling loses nothing: updates Telegram still holds are posted here. An
+// update is answered 200 only after it was handled (its session committed
+// and its replies sent); until then Telegram keeps it and posts it again.
+// Updates of one chat are handled one at a time, in the order they arrive.
+func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
+	u, err := url.Parse(wc.URL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return fmt.Errorf("webhook: %q is not an absolute URL", wc.URL)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	secret := wc.Secret
+	if secret == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		secret = hex.EncodeToString(b)
+	}
+	ln := wc.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", wc.Listen); err != nil {
+			return fmt.Errorf("webhook: listen: %w", err)
+		}
+	}
+	hctx, stopHandling := graceful(ctx)
+	defer stopHandling()
+	srv := &http.Server{
+		Handler:           t.webhookHandler(hctx, path, secret),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelDebug),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	params := tgbotapi.Params{
+		"url":             wc.URL,
+		"secret_token":    secret,
+		"allowed_updates": `["message","callback_query"]`,
+	}
+	if _, err := t.call(ctx, "setWebhook", params); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("webhook: %w", err)
+	}
+	t.log.LogAttrs(ctx, slog.LevelInfo, "webhook_set", slog.String("event", "webhook_set"))
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fmt.Errorf("webhook: serve: %w", err)
+	}
+	// Stop taking requests and wait for those in flight; their handling
+	// has shutdownGrace to finish (see graceful), a little more for the
+	// answers to go out.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace+2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("webhook: shutdown: %w", err)
+	}
+	return nil
+}
+
+// webhookHandler checks the secret before reading anything else, then
+// handles the update and answers only when it is done.
+func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) http.Handler {
+	want := []byte(secret)
+	var chats chatLocks
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != path {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(SecretHeader)), want) != 1 {
+			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_refused", slog.String("event", "webhook_refused"))
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if hctx.Err() != nil {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		var u tgbotapi.Update
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
+			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_bad_update", slog.String("event", "webhook_bad_update"))
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		unlock := chats.lock(chatOf(u))
+		t.sem <- struct{}{}
+		t.handleUpdate(hctx, u)
+		<-t.sem
+		unlock()
+		if hctx.Err() != nil {
+			// Cut short by shutdown: Telegram posts it again, and a session
+			// that did commit it skips it as a duplicate.
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(0))
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// chatLocks serialises the handling of one chat's updates; the map holds
+// only chats with a request in flight.
+type chatLocks struct {
+	mu sync.Mutex
+	m  map[int64]*chatLock
+}
+
+type chatLock struct {
+	mu    sync.Mutex
+	users int
+}
+
+// lock waits for the chat's turn and returns the unlock function.
+func (c *chatLocks) lock(chat int64) (unlock func()) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[int64]*chatLock{}
+	}
+	l := c.m[chat]
+	if l == nil {
+		l = &chatLock{}
+		c.m[chat] = l
+	}
+	l.users++
+	c.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		c.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(c.m, chat)
+		}
+		c.mu.Unlock()
+	}
+}
+
+// graceful returns a context for handling updates that outlives ctx by
+// shutdownGrace, so that updates in flight at shutdown can finish and
+// answer; stop releases it.
+func graceful(ctx context.Context) (hctx context.Context, stop func()) {
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	after := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })
+	return hctx, func() { after(); cancel() }
+}
+
+// deleteWebhook switches Telegram back to getUpdates, keeping the updates
+// it holds: the long-poll loop then receives them.
+func (t *Telegram) deleteWebhook(ctx context.Context) error {
+	_, err := t.call(ctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"})
+	return err
+}
