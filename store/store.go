@@ -61,6 +61,9 @@ type Options struct {
 	NoSync bool
 	// Now is the clock used to decide expiry; default time.Now. For tests.
 	Now func() time.Time
+	// OnSweep, when set, is told the outcome of every sweep RunSweeper
+	// makes, for metrics.
+	OnSweep func(removed int, err error)
 }
 
 // DB is the bbolt store. It is safe for concurrent use.
@@ -70,6 +73,8 @@ type DB struct {
 	seal *sealer
 	now  func() time.Time
 	gc   committer
+
+	onSweep func(removed int, err error)
 }
 
 // Compile-time checks that DB provides what flows needs.
@@ -107,7 +112,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{path: path, bolt: b, seal: s, now: opts.Now}
+	db := &DB{path: path, bolt: b, seal: s, now: opts.Now, onSweep: opts.OnSweep}
 	if err := db.init(); err != nil {
 		_ = b.Close()
 		if errors.Is(err, ErrWrongKey) {

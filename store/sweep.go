@@ -83,6 +83,9 @@ func (db *DB) RunSweeper(ctx context.Context, every time.Duration, log *slog.Log
 	defer t.Stop()
 	for {
 		n, err := db.Sweep(ctx, db.now())
+		if db.onSweep != nil && (err == nil || ctx.Err() == nil) {
+			db.onSweep(n, err)
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("sweep failed", "event", "sweep_failed", "count", n, "err", err)

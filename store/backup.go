@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Backup writes a consistent copy of the whole store to w while it stays in
+// use (bbolt's tx.WriteTo in a read transaction: writers go on meanwhile).
+// The copy is as sealed as the store: it opens only with the same key.
+func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup: %w", err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a backup to path atomically: into a temporary file
+// beside it (mode 0600), synced, then renamed, so that path is either the
+// old file or a complete new backup.
+func (db *DB) BackupFile(ctx context.Context, path string) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := db.Backup(ctx, w)
+		return err
+	})
+}
+
+// WriteFileAtomic creates path (mode 0600) with what write writes, through
+// a synced temporary file in the same directory and a rename.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// backupPrefix and backupSuffix frame the names of periodic backups; the
+// time between them sorts in time order.
+const (
+	backupPrefix = "frontdoor-"
+	backupSuffix = ".db"
+	backupStamp  = "20060102T150405Z"
+)
+
+// RunBackups writes a backup into dir now and then every interval until ctx
+// is done, keeping the newest keep files (at least 1) and removing older
+// ones. Failures are logged and retried at the next interval.
+func (db *DB) RunBackups(ctx context.Context, dir string, every time.Duration, keep int, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	keep = max(keep, 1)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := db.periodicBackup(ctx, dir, keep); err != nil && ctx.Err() == nil {
+			log.Warn("backup failed", "event", "backup_failed", "err", err)
+		} else if err == nil {
+			log.Info("backup written", "event", "backup_written")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("backup directory: %w", err)
+	}
+	name := backupPrefix + db.now().UTC().Format(backupStamp) + backupSuffix
+	if err := db.BackupFile(ctx, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("backup directory: %w", err)
+	}
+	var backups []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
+			backups = append(backups, n)
+		}
+	}
+	slices.Sort(backups)
+	var errs []error
+	for _, old := range backups[:max(0, len(backups)-keep)] {
+		if err := os.Remove(filepath.Join(dir, old)); err != nil {
+			errs = append(errs, fmt.Errorf("remove old backup: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Restore replaces the store file at path with the backup at from, after
+// checking that the backup opens with key. The bot must be stopped: a
+// store in use gives an error wrapping ErrLocked. The replaced file is kept
+// beside it as path + ".before-restore".
+func Restore(path, from string, key []byte) error {
+	// Hold the current file's lock for the whole swap, so that a bot
+	// started meanwhile cannot open it.
+	if _, err := os.Stat(path); err == nil {
+		cur, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return fmt.Errorf("restore: store %s is %w: stop the bot first", path, ErrLocked)
+		case err != nil:
+			// A damaged file is a reason to restore: go on without its lock.
+		default:
+			defer cur.Close()
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("restore: %w", err)
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer src.Close()
+	staged := path + ".restore"
+	if err := WriteFileAtomic(staged, func(w io.Writer) error {
+		_, err := io.Copy(w, src)
+		return err
+	}); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	check, err := Open(staged, key, Options{})
+	if err == nil {
+		err = check.Close()
+	}
+	if err != nil {
+		_ = os.Remove(staged)
+		return fmt.Errorf("restore: %s is not a backup this key opens: %w", from, err)
+	}
+	if err := os.Rename(path, path+".before-restore"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		_ = os.Remove(staged)
+		return fmt.Errorf("restore: keep the current file: %w", err)
+	}
+	if err := os.Rename(staged, path); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return nil
+}
+
+// Check reports whether the store answers a read, for health checks.
+func (db *DB) Check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte(bucketMeta)).Get([]byte(keySchema)) == nil {
+			return errors.New("no schema version")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
+	return nil
+}
+
+// SessionCount is the number of stored sessions, expired ones not yet
+// swept included, for metrics.
+func (db *DB) SessionCount(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("count sessions: %w", err)
+	}
+	var n int
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket([]byte(bucketSessions)).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count sessions: %w", err)
+	}
+	return n, nil
+}
