@@ -1,0 +1,220 @@
+package ops_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"frontdoor/ops"
+)
+
+// fixedWord is the shape of every label value of ours: a word of the code
+// or an error code, never free text.
+var fixedWord = regexp.MustCompile(`^[a-zA-Z][a-zA-Z]{0,23}$|^-?[0-9]{1,3}$`)
+
+type sessions int
+
+func (s sessions) SessionCount(context.Context) (int, error) { return int(s), nil }
+
+type outbox struct {
+	n      int
+	oldest time.Time
+	err    error
+}
+
+func (o outbox) Backlog(context.Context) (int, time.Time, error) { return o.n, o.oldest, o.err }
+
+type checker struct{ err error }
+
+func (c checker) Check(context.Context) error { return c.err }
+
+func TestMetricsParse(t *testing.T) {
+	m := ops.NewMetrics()
+	m.WatchSessions(sessions(7))
+	m.WatchOutbox(outbox{n: 3, oldest: time.Now().Add(-time.Minute)})
+	m.Update("text", "handled", 120*time.Millisecond)
+	m.Update("button", "handled", 30*time.Millisecond)
+	m.Update("command", "duplicate", time.Millisecond)
+	m.APICall("sendMessage", 429)
+	m.APICall("getUpdates", -1)
+	m.APICall("sendMessage", 0)
+	m.Sweep(4, nil)
+	m.Sweep(0, errors.New("disk"))
+
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v\n%s", err, rec.Body)
+	}
+	value := func(name string, labels map[string]string) float64 {
+		t.Helper()
+		f, ok := fams[name]
+		if !ok {
+			t.Fatalf("no metric %s", name)
+		}
+	next:
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if labels[l.GetName()] != l.GetValue() {
+					continue next
+				}
+			}
+			switch {
+			case mt.Counter != nil:
+				return mt.Counter.GetValue()
+			case mt.Gauge != nil:
+				return mt.Gauge.GetValue()
+			case mt.Histogram != nil:
+				return float64(mt.Histogram.GetSampleCount())
+			}
+		}
+		t.Fatalf("no %s with labels %v", name, labels)
+		return 0
+	}
+	tests := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"frontdoor_updates_total", map[string]string{"kind": "text", "outcome": "handled"}, 1},
+		{"frontdoor_updates_total", map[string]string{"kind": "command", "outcome": "duplicate"}, 1},
+		{"frontdoor_reply_seconds", nil, 2},
+		{"frontdoor_telegram_errors_total", map[string]string{"method": "sendMessage", "code": "429"}, 1},
+		{"frontdoor_telegram_errors_total", map[string]string{"method": "getUpdates", "code": "-1"}, 1},
+		{"frontdoor_sweeper_runs_total", map[string]string{"result": "ok"}, 1},
+		{"frontdoor_sweeper_runs_total", map[string]string{"result": "error"}, 1},
+		{"frontdoor_sessions_swept_total", nil, 4},
+		{"frontdoor_sessions", nil, 7},
+		{"frontdoor_outbox_backlog", nil, 3},
+	}
+	for _, tc := range tests {
+		if got := value(tc.name, tc.labels); got != tc.want {
+			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
+		}
+	}
+	if age := value("frontdoor_outbox_oldest_age_seconds", nil); age < 59 || age > 120 {
+		t.Errorf("outbox oldest age = %v s, want about 60", age)
+	}
+	if ts := value("frontdoor_telegram_last_success_timestamp_seconds", nil); time.Since(time.Unix(int64(ts), 0)) > time.Minute {
+		t.Errorf("last success = %v, want now", ts)
+	}
+	// Labels are fixed words and codes only: every label value of ours is
+	// short and made of letters, digits and signs.
+	for name, f := range fams {
+		if !strings.HasPrefix(name, "frontdoor_") {
+			continue
+		}
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if !fixedWord.MatchString(l.GetValue()) {
+					t.Errorf("%s has label %s=%q", name, l.GetName(), l.GetValue())
+				}
+			}
+		}
+	}
+}
+
+func TestHealth(t *testing.T) {
+	tests := []struct {
+		name     string
+		health   ops.Health
+		code     int
+		status   string
+		backlog  *int
+		telegram bool
+	}{
+		{"store ok, no outbox, no telegram", ops.Health{Store: checker{}}, 200, "ok", nil, false},
+		{"store failing", ops.Health{Store: checker{errors.New("closed")}}, 503, "failing", nil, false},
+		{"outbox and telegram", ops.Health{
+			Store:          checker{},
+			LastTelegramOK: func() time.Time { return time.Now().Add(-3 * time.Second) },
+			Outbox:         outbox{n: 2, oldest: time.Now().Add(-time.Hour)},
+		}, 200, "ok", new(int), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			ops.Mux(tc.health, ops.NewMetrics()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+			if rec.Code != tc.code {
+				t.Errorf("status %d, want %d", rec.Code, tc.code)
+			}
+			var rep ops.HealthReport
+			if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
+				t.Fatalf("body %q: %v", rec.Body, err)
+			}
+			if rep.Status != tc.status {
+				t.Errorf("status %q, want %q", rep.Status, tc.status)
+			}
+			if (rep.OutboxBacklog != nil) != (tc.backlog != nil) {
+				t.Errorf("outbox backlog %v, want present=%v", rep.OutboxBacklog, tc.backlog != nil)
+			}
+			if rep.OutboxBacklog != nil && (*rep.OutboxBacklog != 2 || *rep.OutboxOldestSeconds != 3600) {
+				t.Errorf("outbox %d, %v s; want 2, 3600", *rep.OutboxBacklog, *rep.OutboxOldestSeconds)
+			}
+			if (rep.TelegramLastOK != "") != tc.telegram {
+				t.Errorf("telegram last ok %q, want present=%v", rep.TelegramLastOK, tc.telegram)
+			}
+		})
+	}
+}
+
+type backuper struct{ err error }
+
+func (b backuper) Backup(_ context.Context, w io.Writer) (int64, error) {
+	n, _ := io.WriteString(w, strings.Repeat("sealed", 1000))
+	return int64(n), b.err
+}
+
+func TestControlSocketBackup(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		b       backuper
+		wantErr bool
+	}{{"ok", backuper{}, false}, {"failing store", backuper{errors.New("disk")}, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sock := filepath.Join(t.TempDir(), ops.SocketName)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- ops.ServeControl(ctx, sock, tc.b, slog.New(slog.DiscardHandler)) }()
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("ServeControl: %v", err)
+				}
+			}()
+			var buf bytes.Buffer
+			var err error
+			for range 100 { // the socket appears once ServeControl listens
+				buf.Reset()
+				if _, err = ops.FetchBackup(ctx, sock, &buf); err == nil || tc.wantErr && buf.Len() > 0 {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if tc.wantErr {
+				if err == nil {
+					t.Error("a failed backup looked complete")
+				}
+				return
+			}
+			if err != nil || buf.String() != strings.Repeat("sealed", 1000) {
+				t.Errorf("FetchBackup: %d bytes, %v", buf.Len(), err)
+			}
+		})
+	}
+}
