@@ -34,6 +34,9 @@ type Config struct {
 	Admins []int64
 	// SessionTTL is how long an idle conversation is remembered.
 	SessionTTL time.Duration
+
+	// Ops are the settings of running it as a service (see ops.go).
+	Ops
 }
 
 // The environment variables read by FromEnv. Secrets also have a _FILE
@@ -50,7 +53,7 @@ const (
 // FromEnv reads the configuration through getenv (os.Getenv in main) and
 // validates it. All problems are reported together.
 func FromEnv(getenv func(string) string) (Config, error) {
-	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour}
+	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour, Ops: defaultOps}
 	var errs []error
 	secret := func(name string) string {
 		v := strings.TrimSpace(getenv(name))
@@ -71,6 +74,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.Token = secret(EnvToken)
 	c.Key = secret(EnvKey)
+	c.WebhookSecret = secret(EnvWebhookSecret)
+	errs = append(errs, c.Ops.read(getenv)...)
 	if v := strings.TrimSpace(getenv(EnvAPI)); v != "" {
 		c.API = v
 	}
@@ -113,6 +118,9 @@ func (c Config) validate() error {
 		if b, err := base64.StdEncoding.DecodeString(c.Key); err != nil || len(b) != 32 {
 			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvKey))
 		}
+	}
+	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
+		errs = append(errs, fmt.Errorf("%s must be 1 to 256 letters, digits, _ or - (for example the output of: head -c 32 /dev/urandom | base64 | tr -d '/+=')", EnvWebhookSecret))
 	}
 	if c.Token != "" && !validToken(c.Token) {
 		errs = append(errs, fmt.Errorf("%s does not look like a token from BotFather (digits, a colon, then letters)", EnvToken))
