@@ -20,24 +20,47 @@ import (
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
+	"frontdoor/ops"
 	"frontdoor/store"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first SIGINT or SIGTERM stops taking updates and lets those in
+	// flight finish; a second one exits at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "frontdoor: second signal, exiting at once")
+		os.Exit(130)
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `frontdoor — the discreet front door of a network of anti-violence centres, on Telegram.
 
 Usage:
+  frontdoor [OPTIONS] [COMMAND]
   frontdoor                           run the bot on Telegram (needs FRONTDOOR_TELEGRAM_TOKEN)
   frontdoor console                   try the same dialogues in this terminal, on the same data
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+  frontdoor config check              print the effective configuration, secrets masked
+  frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
+  frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
+  frontdoor poster [--bot NAME] [--lang it|en] NETWORK FILE.png
+                                      a printable poster with a QR code that opens the bot on NETWORK
   frontdoor help                      this text
+
+Options:
+  --config FILE        a TOML file with the settings below, in lower case without FRONTDOOR_
+                       (data = "/var/lib/frontdoor"); the environment overrides it
+  --log-format FORMAT  auto (text on a terminal, JSON otherwise), text or json
+  --log-level LEVEL    debug, info, warn or error
 
 Environment:
   FRONTDOOR_TELEGRAM_TOKEN   the bot's token from @BotFather (or FRONTDOOR_TELEGRAM_TOKEN_FILE)
@@ -47,6 +70,16 @@ Environment:
                              when unset, DATA/frontdoor.key is created at first start
   FRONTDOOR_ADMINS           comma-separated Telegram user ids of the first admins
   FRONTDOOR_SESSION_TTL      how long an idle conversation is remembered, default 24h
+  FRONTDOOR_CONFIG           the configuration file, like --config
+  FRONTDOOR_WEBHOOK_URL      the https URL Telegram posts updates to; unset means long polling
+  FRONTDOOR_LISTEN           where the webhook server listens, default 127.0.0.1:8443
+  FRONTDOOR_WEBHOOK_SECRET   the webhook's secret token (or _FILE), default random at every start
+  FRONTDOOR_HTTP             address of /healthz and /metrics, default 127.0.0.1:9090, "off" for none
+  FRONTDOOR_LOG_FORMAT       auto, text or json, like --log-format
+  FRONTDOOR_LOG_LEVEL        debug, info, warn or error, like --log-level
+  FRONTDOOR_BACKUP_DIR       a folder for periodic backups; unset means none
+  FRONTDOOR_BACKUP_EVERY     how often, default 24h
+  FRONTDOOR_BACKUP_KEEP      how many backups to keep, default 7
 `
 
 const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
@@ -63,6 +96,11 @@ To try the dialogues right now, without Telegram:
 // run is main without the process: tests call it with their own arguments,
 // environment and streams. It returns the exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args, getenv, err := globalOptions(args, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 2
+	}
 	cmd := ""
 	if len(args) > 0 {
 		cmd = args[0]
@@ -71,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory":
+	case "", "console", "directory", "config", "backup", "restore", "poster":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -81,6 +119,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stderr, "frontdoor: configuration: %v\n", err)
 		return 2
 	}
+	switch cmd {
+	case "config":
+		return configCmd(cfg, args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, cfg, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(cfg, args[1:], stdout, stderr)
+	case "poster":
+		return posterCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
 	if cmd == "" && cfg.Token == "" {
 		fmt.Fprint(stderr, noToken)
 		return 2
@@ -88,12 +136,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cmd == "directory" {
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
-	logLevel := slog.LevelInfo
-	if cmd == "console" {
-		// The terminal is hers: only problems are logged there.
-		logLevel = slog.LevelWarn
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))
+	log := newLogger(cfg, cmd, stderr)
 	if err := serve(ctx, cmd, cfg, log, stdin, stdout); err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
@@ -103,7 +146,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // serve opens the store and runs the bot or the console until ctx ends.
 func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
-	db, err := openStore(cfg)
+	metrics := ops.NewMetrics()
+	db, err := openStore(cfg, store.Options{OnSweep: metrics.Sweep})
 	if err != nil {
 		return err
 	}
@@ -125,22 +169,31 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log})
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Observer: metrics})
 	if err != nil {
 		return err
 	}
-	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
+	stopOps := startOps(ctx, cfg, db, metrics, log)
+	defer stopOps()
+	if cfg.WebhookURL != "" {
+		log.Info("bot started", "event", "start", "mode", "webhook", "centres", len(dir.Centres("")), "sample", dir.Sample())
+		return tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
+	}
+	log.Info("bot started", "event", "start", "mode", "polling", "centres", len(dir.Centres("")), "sample", dir.Sample())
 	return tg.Run(ctx)
 }
 
 // openStore opens the bbolt file in the data directory with the data key.
-func openStore(cfg config.Config) (*store.DB, error) {
+func openStore(cfg config.Config, opts store.Options) (*store.DB, error) {
 	key, err := store.LoadKey(cfg.DataDir, cfg.Key)
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(filepath.Join(cfg.DataDir, "frontdoor.db"), key, store.Options{})
+	return store.Open(storePath(cfg), key, opts)
 }
+
+// storePath is the bbolt file in the data directory.
+func storePath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "frontdoor.db") }
 
 // loadDirectory returns the imported directory, or the sample one when
 // nothing has been imported yet.
@@ -204,7 +257,7 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 }
 
 func withStore(cfg config.Config, f func(*store.DB) error) error {
-	db, err := openStore(cfg)
+	db, err := openStore(cfg, store.Options{})
 	if err != nil {
 		return err
 	}
