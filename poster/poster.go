@@ -31,7 +31,7 @@ const (
 	width  = 1240
 	height = 1754
 	margin = 110
-	qrSize = 760
+	qrSize = 880
 )
 
 // Poster is what a poster shows.
@@ -92,7 +92,7 @@ func WritePNG(w io.Writer, p Poster) error {
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 
-	y := margin + 40
+	y := margin + 60
 	y = drawLines(img, bold, p.Title, y, 80)
 	y += 30
 	for _, l := range p.Lines {

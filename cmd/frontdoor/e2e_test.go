@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,11 +40,20 @@ func (s *syncBuffer) String() string {
 // would; stop cancels it like SIGTERM and returns its exit status and log.
 func startBot(t testing.TB, api *telegramtest.Server, dataDir string) (stop func() (int, string)) {
 	t.Helper()
+	return startBotEnv(t, api, dataDir, nil)
+}
+
+// startBotEnv is startBot with more environment (webhook, HTTP listener...).
+// The health and metrics listener is off unless extra sets it.
+func startBotEnv(t testing.TB, api *telegramtest.Server, dataDir string, extra map[string]string) (stop func() (int, string)) {
+	t.Helper()
 	env := map[string]string{
 		"FRONTDOOR_TELEGRAM_TOKEN": testToken,
 		"FRONTDOOR_TELEGRAM_API":   api.Endpoint(),
 		"FRONTDOOR_DATA":           dataDir,
+		"FRONTDOOR_HTTP":           "off",
 	}
+	maps.Copy(env, extra)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan int, 1)

@@ -52,7 +52,7 @@ Usage:
   frontdoor config check              print the effective configuration, secrets masked
   frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
-  frontdoor poster [--bot NAME] [--lang it|en] NETWORK FILE.png
+  frontdoor poster [--bot NAME] [--lang it|en] [--title TEXT] NETWORK FILE.png
                                       a printable poster with a QR code that opens the bot on NETWORK
   frontdoor help                      this text
 

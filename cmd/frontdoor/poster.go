@@ -25,23 +25,24 @@ func posterCmd(ctx context.Context, cfg config.Config, args []string, stdout, st
 	fs.SetOutput(stderr)
 	botName := fs.String("bot", "", "the bot's username; default: asked of Telegram with the token")
 	lang := fs.String("lang", flows.DefaultLang, "the language of the text")
+	title := fs.String("title", "", "the title instead of the network's name (when the name has words a passer-by should not read)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 2 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor poster [--bot NAME] [--lang it|en] NETWORK FILE.png")
+		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor poster [--bot NAME] [--lang it|en] [--title TEXT] NETWORK FILE.png")
 		return 2
 	}
 	network, file := fs.Arg(0), fs.Arg(1)
-	if err := writePoster(ctx, cfg, *botName, *lang, network, file); err != nil {
+	if err := writePoster(ctx, cfg, *botName, *lang, *title, network, file); err != nil {
 		fmt.Fprintf(stderr, "frontdoor: poster: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "Poster for %s written to %s.\n", network, file)
+	fmt.Fprintf(stdout, "Poster for %s written to %s. Look at it before printing: its title is the network's name unless --title says otherwise.\n", network, file)
 	return 0
 }
 
-func writePoster(ctx context.Context, cfg config.Config, botName, lang, network, file string) error {
+func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, network, file string) error {
 	cat, err := locales.New()
 	if err != nil {
 		return err
@@ -78,8 +79,11 @@ func writePoster(ctx context.Context, cfg config.Config, botName, lang, network,
 		return err
 	}
 	text := func(id string) string { s, _ := cat.Text(lang, id, nil, nil); return s }
+	if strings.TrimSpace(title) == "" {
+		title = n.Name
+	}
 	var b bytes.Buffer
-	if err := poster.WritePNG(&b, poster.Poster{Link: link, Title: n.Name, Lines: []string{text("poster.line")}, Hint: text("poster.hint")}); err != nil {
+	if err := poster.WritePNG(&b, poster.Poster{Link: link, Title: title, Lines: []string{text("poster.line")}, Hint: text("poster.hint")}); err != nil {
 		return err
 	}
 	// A poster is meant to be shared: readable by all, unlike the store.

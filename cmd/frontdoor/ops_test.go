@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"frontdoor/bot/telegramtest"
+	"frontdoor/ops"
+	"frontdoor/store"
+)
+
+// freeAddr returns a loopback address no one listens on at the moment.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestShutdownLosesNoUpdate stops the bot while chats are being answered,
+// then starts it again: every update the fake Bot API delivered is
+// answered exactly once, in polling and in webhook mode.
+func TestShutdownLosesNoUpdate(t *testing.T) {
+	for _, mode := range []string{"polling", "webhook"} {
+		t.Run(mode, func(t *testing.T) {
+			api := telegramtest.New(t, testToken)
+			dataDir := t.TempDir()
+			env := map[string]string{}
+			if mode == "webhook" {
+				addr := freeAddr(t)
+				env["FRONTDOOR_WEBHOOK_URL"] = "http://" + addr + "/hook"
+				env["FRONTDOOR_LISTEN"] = addr
+			}
+			const chats = 40
+			for c := range int64(chats) {
+				api.Command(1000+c, "it", "start", "")
+			}
+			stop := startBotEnv(t, api, dataDir, env)
+			api.WaitSent(t, 1, 30*time.Second)
+			if code, logs := stop(); code != 0 {
+				t.Fatalf("exit %d: %s", code, logs)
+			}
+			answered := len(api.Sent())
+			startBotEnv(t, api, dataDir, env)
+			api.WaitSent(t, chats, 30*time.Second)
+			time.Sleep(200 * time.Millisecond) // room for a wrong second answer
+			for c := range int64(chats) {
+				if n := len(api.SentTo(1000 + c)); n != 1 {
+					t.Errorf("chat %d got %d answers, want 1", c, n)
+				}
+			}
+			t.Logf("%s: %d of %d answered before the stop, the rest after the restart", mode, answered, chats)
+		})
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	addr := freeAddr(t)
+	startBotEnv(t, api, t.TempDir(), map[string]string{"FRONTDOOR_HTTP": addr})
+	api.Command(7, "it", "start", "")
+	api.Text(7, "it", "Crema")
+	waitChat(t, api, 7, 2)
+
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		var resp *http.Response
+		var err error
+		for range 100 {
+			if resp, err = http.Get("http://" + addr + path); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, body := get("/healthz")
+	var rep ops.HealthReport
+	if err := json.Unmarshal(body, &rep); err != nil || code != 200 || rep.Store != "ok" || rep.TelegramLastOK == "" {
+		t.Errorf("/healthz: %d %s (%v)", code, body, err)
+	}
+	code, body = get("/metrics")
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil || code != 200 {
+		t.Fatalf("/metrics: %d, %v", code, err)
+	}
+	handled := 0.0
+	for _, m := range fams["frontdoor_updates_total"].GetMetric() {
+		handled += m.GetCounter().GetValue()
+	}
+	if handled < 2 || fams["frontdoor_sessions"].GetMetric()[0].GetGauge().GetValue() != 1 {
+		t.Errorf("/metrics counts %v updates, %v sessions; want 2 and 1", handled, fams["frontdoor_sessions"])
+	}
+	// The planted chat id is never a label.
+	if bytes.Contains(body, []byte(`"7"`)) {
+		t.Error("/metrics carries a chat id")
+	}
+}
+
+// TestBackupWhileRunning takes a backup with `frontdoor backup` while the
+// bot holds the store, then restores it with the bot stopped.
+func TestBackupWhileRunning(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	dataDir := t.TempDir()
+	stop := startBot(t, api, dataDir)
+	for c := range int64(5) {
+		api.Command(500+c, "it", "start", "")
+	}
+	api.WaitSent(t, 5, 30*time.Second)
+	env := map[string]string{"FRONTDOOR_DATA": dataDir}
+	file := filepath.Join(t.TempDir(), "backup.db")
+	var code int
+	var stderr string
+	for range 50 { // the control socket appears just after the bot starts
+		if code, _, stderr = runMain(t, env, "", "backup", file); code == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != 0 {
+		t.Fatalf("backup while running: %d %s", code, stderr)
+	}
+	if code, logs := stop(); code != 0 {
+		t.Fatalf("exit %d: %s", code, logs)
+	}
+	key, err := store.LoadKey(dataDir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(path string) {
+		t.Helper()
+		db, err := store.Open(path, key, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for c := range int64(5) {
+			if _, found, err := db.Session(context.Background(), 500+c); !found || err != nil {
+				t.Errorf("%s: no session of chat %d (%v)", filepath.Base(path), c, err)
+			}
+		}
+	}
+	check(file)
+	// The stopped bot: the backup is taken directly.
+	direct := filepath.Join(t.TempDir(), "direct.db")
+	if code, _, stderr := runMain(t, env, "", "backup", direct); code != 0 {
+		t.Fatalf("backup while stopped: %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runMain(t, env, "", "restore", file); code != 0 || !strings.Contains(stdout, "Restored") {
+		t.Fatalf("restore: %d %s %s", code, stdout, stderr)
+	}
+	check(filepath.Join(dataDir, "frontdoor.db"))
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "frontdoor.toml")
+	os.WriteFile(cfgFile, []byte(fmt.Sprintf("telegram_token = %q\ndata = %q\nhttp = \"off\"\n", testToken, dir)), 0o600)
+	code, stdout, stderr := runMain(t, map[string]string{"FRONTDOOR_HTTP": "127.0.0.1:9999"}, "", "--config", cfgFile, "--log-level=debug", "config", "check")
+	if code != 0 {
+		t.Fatalf("config check: %d %s", code, stderr)
+	}
+	for _, want := range []string{"FRONTDOOR_DATA             = " + dir, "FRONTDOOR_HTTP             = 127.0.0.1:9999", "FRONTDOOR_LOG_LEVEL        = DEBUG", "******** (set)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("config check lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, testToken) || strings.Contains(stdout, "AAFake") {
+		t.Errorf("config check shows the token:\n%s", stdout)
+	}
+	if code, _, stderr := runMain(t, nil, "", "--config", filepath.Join(dir, "missing.toml"), "config", "check"); code != 2 || !strings.Contains(stderr, "missing.toml") {
+		t.Errorf("missing file: %d %s", code, stderr)
+	}
+}
+
+func TestPoster(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "poster.png")
+	env := map[string]string{"FRONTDOOR_DATA": dir, "FRONTDOOR_TELEGRAM_TOKEN": testToken, "FRONTDOOR_TELEGRAM_API": api.Endpoint()}
+	if code, _, stderr := runMain(t, env, "", "poster", "arca", file); code != 0 {
+		t.Fatalf("poster: %d %s", code, stderr)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil || res.GetText() != "https://t.me/fake_test_bot?start=arca" {
+		t.Errorf("QR code: %v, %v; want the deep link from getMe's username", res, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"poster", "nowhere", file}, `no network "nowhere"`},
+		{[]string{"poster", "--lang", "xx", "arca", file}, `no texts in "xx"`},
+		{[]string{"poster", "arca"}, "usage"},
+	} {
+		if code, _, stderr := runMain(t, env, "", tc.args...); code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: %d %s, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	noToken := map[string]string{"FRONTDOOR_DATA": dir}
+	if code, _, stderr := runMain(t, noToken, "", "poster", "arca", file); code == 0 || !strings.Contains(stderr, "--bot") {
+		t.Errorf("without token or --bot: %d %s", code, stderr)
+	}
+}
