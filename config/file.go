@@ -51,9 +51,19 @@ func WithFile(getenv func(string) string, path string) (func(string) string, err
 		}
 		return nil, fmt.Errorf("configuration file %s: %s (known keys: %s)", path, strings.Join(errs, "; "), strings.Join(keys, ", "))
 	}
+	set := func(name string) bool { return strings.TrimSpace(getenv(name)) != "" }
 	return func(name string) string {
-		if v := getenv(name); strings.TrimSpace(v) != "" {
-			return v
+		if set(name) {
+			return getenv(name)
+		}
+		// A secret set in the environment, either way, hides both ways of
+		// the file: FRONTDOOR_TELEGRAM_TOKEN overrides telegram_token_file.
+		other := name + "_FILE"
+		if base, ok := strings.CutSuffix(name, "_FILE"); ok {
+			other = base
+		}
+		if slices.Contains(known, other) && set(other) {
+			return ""
 		}
 		return values[name]
 	}, nil

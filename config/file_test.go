@@ -49,6 +49,17 @@ log_level = "debug"
 	}
 }
 
+func TestEnvironmentSecretHidesFileSecret(t *testing.T) {
+	path := writeFile(t, "frontdoor.toml", `telegram_token_file = "/nonexistent/token"`)
+	getenv, err := config.WithFile(env(map[string]string{"FRONTDOOR_TELEGRAM_TOKEN": token}), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := config.FromEnv(getenv); err != nil || c.Token != token {
+		t.Errorf("token %q, %v; want the environment's, the file's _file ignored", c.Token, err)
+	}
+}
+
 func TestFileErrors(t *testing.T) {
 	for _, tc := range []struct{ name, text, want string }{
 		{"unknown key", `dta = "x"`, `unknown key "dta"`},
@@ -126,5 +137,28 @@ func TestPrintMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "FRONTDOOR_TELEGRAM_TOKEN   = ******** (set)") || !strings.Contains(out, "FRONTDOOR_HTTP             = 127.0.0.1:9090") {
 		t.Errorf("config check:\n%s", out)
+	}
+}
+
+// TestExampleFile: the documented example loads, and so does every key
+// it shows commented out.
+func TestExampleFile(t *testing.T) {
+	b, err := os.ReadFile("../deploy/frontdoor.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, _, ok := strings.Cut(strings.TrimPrefix(line, "# "), " = "); ok && !strings.Contains(k, " ") {
+			all = append(all, strings.TrimPrefix(line, "# "))
+		}
+	}
+	if len(all) < 15 {
+		t.Fatalf("found %d keys in the example, want them all", len(all))
+	}
+	for name, text := range map[string]string{"as shipped": string(b), "all keys": strings.Join(all, "\n")} {
+		if _, err := config.WithFile(env(nil), writeFile(t, "frontdoor.toml", text)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
