@@ -160,6 +160,10 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	return t, nil
 }
 
+// Username is the bot's Telegram username, from getMe: deep links
+// (t.me/<username>?start=...) are built with it.
+func (t *Telegram) Username() string { return t.api.Self.UserName }
+
 // Run polls for updates and handles them until ctx is cancelled, then
 // returns nil. Within a batch, updates of one chat are handled in order
 // and chats in parallel; the offset moves past a batch only when all of

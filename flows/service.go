@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -20,6 +22,7 @@ type Service struct {
 	staff    StaffStore
 	updater  DirectoryUpdater
 	admins   []int64
+	rand     io.Reader
 	dir      atomic.Pointer[Directory]
 	botName  atomic.Value // string
 	langs    []string
@@ -45,12 +48,18 @@ type Options struct {
 	Directory DirectoryUpdater
 	// Admins are Telegram user ids that are admins from the start.
 	Admins []int64
+	// Rand is the source of invite codes and pseudonyms; default
+	// crypto/rand. Tests inject a seeded one for stable transcripts.
+	Rand io.Reader
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
-		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins}
+		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, rand: opts.Rand}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
 	if len(s.langs) == 0 {
 		s.langs = []string{DefaultLang}
 	}

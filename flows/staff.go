@@ -2,8 +2,8 @@ package flows
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base32"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -100,10 +100,10 @@ const InviteTTL = 24 * time.Hour
 // invitePrefix marks an invite code in a /start payload.
 const invitePrefix = "inv_"
 
-// newCode returns a random code, readable and safe in a deep link.
-func newCode(n int) string {
+// newCode returns a random code of n bytes, readable and safe in a deep link.
+func (s *Service) newCode(n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
+	_, _ = io.ReadFull(s.rand, b) // crypto/rand never fails; tests' readers neither
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
@@ -149,9 +149,14 @@ func (d *dialogue) staffOf() (Staff, error) {
 		return Staff{}, err
 	}
 	if slices.Contains(d.svc.admins, d.in.Chat) && !st.isAdmin() {
+		// A bootstrap admin is recorded at her first staff action, so that
+		// her pseudonym in the audit trail stays the same.
 		st.Grants = append(st.Grants, Grant{Role: RoleAdmin})
 		if st.Pseudonym == "" {
-			st.Pseudonym = "A-" + strings.ToUpper(newCode(2))
+			st.Pseudonym = "A-" + strings.ToUpper(d.svc.newCode(2))
+		}
+		if err := d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st); err != nil {
+			return Staff{}, err
 		}
 	}
 	return st, nil

@@ -141,6 +141,10 @@ func (s staffDialogue) grantTexts(grants []Grant) []Text {
 }
 
 func (s staffDialogue) centres() {
+	if len(s.me.networks(s.d.dir)) == 0 {
+		s.menu()
+		return
+	}
 	s.d.event = "staff_centres"
 	var rows [][]Button
 	for _, n := range s.me.networks(s.d.dir) {
@@ -380,6 +384,10 @@ func closureString(c Closure) string {
 // invite creates a one-time invite. arg is empty (pick a role), "role"
 // (pick where), or "role/where" (create it).
 func (s staffDialogue) invite(arg string) {
+	if len(s.invitable()) == 0 {
+		s.menu()
+		return
+	}
 	role, where, _ := strings.Cut(arg, "/")
 	r := Role(role)
 	if !slices.Contains(s.invitable(), r) {
@@ -407,7 +415,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -465,7 +473,7 @@ func (d *dialogue) redeem(code string) {
 	st, _, err := d.svc.staff.Staff(d.ctx, d.in.Chat)
 	if err == nil {
 		if st.Pseudonym == "" {
-			st.Pseudonym = strings.ToUpper(string(inv.Grant.Role[0:1])) + "-" + strings.ToUpper(newCode(2))
+			st.Pseudonym = strings.ToUpper(string(inv.Grant.Role[0:1])) + "-" + strings.ToUpper(d.svc.newCode(2))
 		}
 		if !slices.Contains(st.Grants, inv.Grant) {
 			st.Grants = append(st.Grants, inv.Grant)

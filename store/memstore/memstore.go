@@ -22,7 +22,7 @@ type Store struct {
 
 	mu        sync.Mutex
 	sessions  map[int64]entry
-	directory []byte // JSON; nil until saved
+	directory []byte           // JSON; nil until saved
 	staff     map[int64][]byte // JSON of flows.Staff
 	invites   map[string][]byte
 	audit     [][]byte // JSON of flows.AuditEntry, oldest first
