@@ -22,6 +22,7 @@ type Service struct {
 	staff    StaffStore
 	updater  DirectoryUpdater
 	admins   []int64
+	codec    DirectoryCodec
 	rand     io.Reader
 	dir      atomic.Pointer[Directory]
 	botName  atomic.Value // string
@@ -48,6 +49,9 @@ type Options struct {
 	Directory DirectoryUpdater
 	// Admins are Telegram user ids that are admins from the start.
 	Admins []int64
+	// Codec reads and writes the directory file that staff exchange with
+	// the bot; without it there is no import or export in the bot.
+	Codec DirectoryCodec
 	// Rand is the source of invite codes and pseudonyms; default
 	// crypto/rand. Tests inject a seeded one for stable transcripts.
 	Rand io.Reader
@@ -56,7 +60,7 @@ type Options struct {
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
-		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, rand: opts.Rand}
+		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

@@ -41,7 +41,7 @@ func staffService(t *testing.T) (*flows.Service, *memstore.Store) {
 	}
 	svc := flows.NewService(st, dir, flows.Options{
 		Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
-		Staff: st, Directory: st, Admins: []int64{bootAdmin},
+		Staff: st, Directory: st, Admins: []int64{bootAdmin}, Codec: dirfile.Codec{},
 	})
 	return svc, st
 }
@@ -81,6 +81,8 @@ func TestStaffAuthorization(t *testing.T) {
 		{"st.invite:operator/arca-crema", [6]string{menu, staff, staff, invited, staff, invited}},
 		{"/roles", [6]string{menu, staff, staff, roles, staff, roles}},
 		{"/audit", [6]string{menu, staff, audit, audit, audit, audit}},
+		{"st.export", [6]string{menu, staff, "staff.export_caption", "staff.export_caption", "staff.export_caption", "staff.export_caption"}},
+		{"st.import", [6]string{menu, staff, staff, staff, staff, staff}}, // nothing pending
 	} {
 		for i, user := range users {
 			svc, _ := staffService(t)
@@ -240,5 +242,46 @@ func TestRevoke(t *testing.T) {
 	}
 	if res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"}); hasText(res, "staff.prompt_hours") {
 		t.Errorf("a revoked volunteer can still edit")
+	}
+}
+
+// TestImportByAdmin: an admin's file is the whole directory; a bad file
+// says what is wrong and changes nothing; the same file changes nothing.
+func TestImportByAdmin(t *testing.T) {
+	svc, st := staffService(t)
+	export := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.export"})
+	file := export.Replies[0].Document.Data
+	if !strings.Contains(string(file), "arca-cremona") || !strings.Contains(string(file), "amaranta-bresso") {
+		t.Fatalf("an admin's export must hold every network")
+	}
+	upload := func(data string) flows.Result {
+		return handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindDocument, Document: []byte(data), DocumentName: "d.toml"})
+	}
+	if res := upload(string(file)); !hasText(res, "staff.import_same") {
+		t.Errorf("the same file: %v", ids(res))
+	}
+	res := upload(strings.Replace(string(file), `"+390000000111"`, `"0373 12"`, 1))
+	if !hasText(res, "staff.import_invalid") || !strings.Contains(res.Replies[0].Texts[1].Data["Errors"].(string), "arca-crema") {
+		t.Errorf("a bad file: %+v", res.Replies[0].Texts)
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); hasText(res, "staff.imported") {
+		t.Errorf("a refused file could still be imported")
+	}
+	renamed := strings.Replace(string(file), "Amaranta – Cinisello Balsamo e Bresso", "Amaranta", 1)
+	renamed = strings.Replace(renamed, "sample = true", "sample = false", 1)
+	if res := upload(renamed); !hasText(res, "staff.import_changed") {
+		t.Fatalf("no change shown: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); !hasText(res, "staff.imported") {
+		t.Fatalf("not imported: %v", ids(res))
+	}
+	if n, _ := svc.Directory().Network("amaranta"); n.Name != "Amaranta" || svc.Directory().Sample() {
+		t.Errorf("after the import: %+v, sample %v", n, svc.Directory().Sample())
+	}
+	if entries, _ := st.Audit(context.Background(), "", 10); len(entries) != 2 {
+		t.Errorf("audit of the import: %+v", entries)
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindDocument, DocumentName: "huge.toml"}); !hasText(res, "staff.import_too_large") {
+		t.Errorf("a file not downloaded: %v", ids(res))
 	}
 }

@@ -44,6 +44,8 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 		return d.staffAction(verb, arg)
 	case in.Kind == KindText && (d.sess.State == stStaffHours || d.sess.State == stStaffClosure):
 		return d.staffAction("typed", in.Text)
+	case in.Kind == KindDocument:
+		return d.staffAction("upload", "")
 	}
 	return "", nil, false
 }
@@ -87,6 +89,12 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", func() { s.revoke(arg, true) }, true
 	case "audit":
 		return "staff", s.audit, true
+	case "export":
+		return "staff", s.export, true
+	case "upload":
+		return "staff", s.uploaded, true
+	case "import":
+		return "staff", s.importConfirmed, true
 	}
 	return "staff", s.menu, true
 }
@@ -116,6 +124,9 @@ func (s staffDialogue) menu() {
 	var rows [][]Button
 	if len(s.me.networks(s.d.dir)) > 0 {
 		rows = append(rows, []Button{staffButton(T("staff.button_centres"), "centres", ""), staffButton(T("staff.button_audit"), "audit", "")})
+		if s.d.svc.codec != nil {
+			rows = append(rows, []Button{staffButton(T("staff.button_export"), "export", "")})
+		}
 	}
 	if s.me.isAdmin() || slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }) {
 		rows = append(rows, []Button{staffButton(T("staff.button_invite"), "invite", ""), staffButton(T("staff.button_roles"), "roles", "")})

@@ -118,7 +118,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	svc := flows.NewService(db, dir, flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
 	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
