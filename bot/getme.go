@@ -9,9 +9,9 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Username asks the Bot API (getMe) for the bot's username, for deep links
+// FetchUsername asks the Bot API (getMe) for the bot's username, for deep links
 // and posters. Errors never show the token.
-func Username(ctx context.Context, token, endpoint string, client *http.Client) (string, error) {
+func FetchUsername(ctx context.Context, token, endpoint string, client *http.Client) (string, error) {
 	if endpoint == "" {
 		endpoint = tgbotapi.APIEndpoint
 	}

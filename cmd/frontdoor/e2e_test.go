@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,22 +37,19 @@ func (s *syncBuffer) String() string {
 
 // startBot runs `frontdoor` against a fake Bot API on dataDir, as a process
 // would; stop cancels it like SIGTERM and returns its exit status and log.
-func startBot(t testing.TB, api *telegramtest.Server, dataDir string) (stop func() (int, string)) {
-	t.Helper()
-	return startBotEnv(t, api, dataDir, nil)
-}
-
-// startBotEnv is startBot with more environment (webhook, HTTP listener...).
-// The health and metrics listener is off unless extra sets it.
-func startBotEnv(t testing.TB, api *telegramtest.Server, dataDir string, extra map[string]string) (stop func() (int, string)) {
+// extraEnv are more variables, as name, value pairs.
+func startBot(t testing.TB, api *telegramtest.Server, dataDir string, extraEnv ...string) (stop func() (int, string)) {
 	t.Helper()
 	env := map[string]string{
 		"FRONTDOOR_TELEGRAM_TOKEN": testToken,
 		"FRONTDOOR_TELEGRAM_API":   api.Endpoint(),
 		"FRONTDOOR_DATA":           dataDir,
-		"FRONTDOOR_HTTP":           "off",
+		// Parallel tests must not fight for the default metrics port.
+		"FRONTDOOR_HTTP": "off",
 	}
-	maps.Copy(env, extra)
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan int, 1)

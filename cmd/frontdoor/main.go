@@ -160,7 +160,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log})
+	svc := flows.NewService(db, dir, flows.Options{
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
@@ -173,6 +176,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	svc.SetBotUsername(tg.Username())
 	stopOps := startOps(ctx, cfg, db, metrics, log)
 	defer stopOps()
 	if cfg.WebhookURL != "" {

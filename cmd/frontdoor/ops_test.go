@@ -45,23 +45,22 @@ func TestShutdownLosesNoUpdate(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			api := telegramtest.New(t, testToken)
 			dataDir := t.TempDir()
-			env := map[string]string{}
+			var env []string
 			if mode == "webhook" {
 				addr := freeAddr(t)
-				env["FRONTDOOR_WEBHOOK_URL"] = "http://" + addr + "/hook"
-				env["FRONTDOOR_LISTEN"] = addr
+				env = []string{"FRONTDOOR_WEBHOOK_URL", "http://" + addr + "/hook", "FRONTDOOR_LISTEN", addr}
 			}
 			const chats = 40
 			for c := range int64(chats) {
 				api.Command(1000+c, "it", "start", "")
 			}
-			stop := startBotEnv(t, api, dataDir, env)
+			stop := startBot(t, api, dataDir, env...)
 			api.WaitSent(t, 1, 30*time.Second)
 			if code, logs := stop(); code != 0 {
 				t.Fatalf("exit %d: %s", code, logs)
 			}
 			answered := len(api.Sent())
-			startBotEnv(t, api, dataDir, env)
+			startBot(t, api, dataDir, env...)
 			api.WaitSent(t, chats, 30*time.Second)
 			time.Sleep(200 * time.Millisecond) // room for a wrong second answer
 			for c := range int64(chats) {
@@ -77,7 +76,7 @@ func TestShutdownLosesNoUpdate(t *testing.T) {
 func TestHealthAndMetrics(t *testing.T) {
 	api := telegramtest.New(t, testToken)
 	addr := freeAddr(t)
-	startBotEnv(t, api, t.TempDir(), map[string]string{"FRONTDOOR_HTTP": addr})
+	startBot(t, api, t.TempDir(), "FRONTDOOR_HTTP", addr)
 	api.Command(7, "it", "start", "")
 	api.Text(7, "it", "Crema")
 	waitChat(t, api, 7, 2)

@@ -70,7 +70,7 @@ func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, n
 		if cfg.Token == "" {
 			return fmt.Errorf("say which bot with --bot NAME, or set %s to ask Telegram", config.EnvToken)
 		}
-		if botName, err = bot.Username(ctx, cfg.Token, cfg.API, nil); err != nil {
+		if botName, err = bot.FetchUsername(ctx, cfg.Token, cfg.API, nil); err != nil {
 			return err
 		}
 	}
