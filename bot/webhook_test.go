@@ -3,9 +3,11 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,4 +207,80 @@ func TestWebhookShutdownAnswersOnlyWhenDone(t *testing.T) {
 	if d := srv.Delivered(); len(d) != 1 || d[0] != id {
 		t.Errorf("delivered = %v, want update %d acknowledged after it was handled", d, id)
 	}
+}
+
+// TestWebhookOneChatAtATime posts many updates of two chats at once: the
+// updates of one chat never run concurrently, different chats may.
+func TestWebhookOneChatAtATime(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	var mu sync.Mutex
+	busy := map[int64]bool{}
+	overlap := false
+	h := tgHandlerFunc(func(ctx context.Context, in flows.Input) (flows.Result, error) {
+		mu.Lock()
+		if busy[in.Chat] {
+			overlap = true
+		}
+		busy[in.Chat] = true
+		mu.Unlock()
+		time.Sleep(2 * time.Millisecond)
+		mu.Lock()
+		busy[in.Chat] = false
+		mu.Unlock()
+		return flows.Result{}, nil
+	})
+	hook, _ := startWebhook(t, srv, h, "s")
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			chat := 5 + i%2
+			body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"text":"x"}}`, i+1, i+1, chat)
+			req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
+			req.Header.Set(bot.SecretHeader, "s")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	if overlap {
+		t.Error("two updates of one chat were handled at the same time")
+	}
+}
+
+// FuzzWebhookBody posts arbitrary bodies with the right secret: the
+// handler answers 200 or 400 and never panics.
+func FuzzWebhookBody(f *testing.F) {
+	for _, seed := range []string{
+		`{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"/start arca","entities":[{"type":"bot_command","offset":0,"length":6}]}}`,
+		`{"update_id":2,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"/","entities":[{"type":"bot_command","offset":0,"length":99}]}}`,
+		`{"update_id":3,"callback_query":{"id":"c","data":"find","from":{"id":5},"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"}}}}`,
+		`{"update_id":4,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"group"},"text":"hi"}}`,
+		`{"update_id":5,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"location":{"latitude":45.36,"longitude":9.68}}}`,
+		`{"update_id":6}`, `{}`, `null`, `[]`, `{"update_id":"x"}`, ``,
+	} {
+		f.Add(seed)
+	}
+	srv := telegramtest.New(f, tgToken)
+	hook, _ := startWebhook(f, srv, tgHandlerFunc(func(ctx context.Context, in flows.Input) (flows.Result, error) {
+		return reply(in.Lang, "ok"), nil
+	}), "s")
+	f.Fuzz(func(t *testing.T, body string) {
+		req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
+		req.Header.Set(bot.SecretHeader, "s")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("status %d for %q", resp.StatusCode, body)
+		}
+	})
 }

@@ -30,14 +30,19 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sigs
-		cancel()
-		<-sigs
+	go onSignals(sigs, cancel, func() {
 		fmt.Fprintln(os.Stderr, "frontdoor: second signal, exiting at once")
 		os.Exit(130)
-	}()
+	})
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// onSignals calls stop at the first signal and exit at the second.
+func onSignals(sigs <-chan os.Signal, stop, exit func()) {
+	<-sigs
+	stop()
+	<-sigs
+	exit()
 }
 
 const usage = `frontdoor — the discreet front door of a network of anti-violence centres, on Telegram.

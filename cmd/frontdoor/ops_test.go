@@ -237,3 +237,22 @@ func TestPoster(t *testing.T) {
 		t.Errorf("without token or --bot: %d %s", code, stderr)
 	}
 }
+
+func TestSecondSignalExits(t *testing.T) {
+	sigs := make(chan os.Signal, 2)
+	stopped, exited := make(chan struct{}), make(chan struct{})
+	go onSignals(sigs, func() { close(stopped) }, func() { close(exited) })
+	sigs <- os.Interrupt
+	<-stopped
+	select {
+	case <-exited:
+		t.Fatal("exited at the first signal")
+	case <-time.After(20 * time.Millisecond):
+	}
+	sigs <- os.Interrupt
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second signal did not exit")
+	}
+}
