@@ -48,7 +48,10 @@ type WebhookConfig struct {
 // polling loses nothing: updates Telegram still holds are posted here. An
 // update is answered 200 only after it was handled (its session committed
 // and its replies sent); until then Telegram keeps it and posts it again.
-// Updates of one chat are handled one at a time, in the order they arrive.
+// Updates of one chat are handled one at a time, in the order they arrive:
+// Telegram itself waits for the answer to a chat's update before posting
+// that chat's next one, so answering late also keeps each chat in order;
+// the per-chat lock only guards against a misbehaving proxy or sender.
 func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 	u, err := url.Parse(wc.URL)
 	if err != nil || u.Scheme == "" || u.Host == "" {
