@@ -78,28 +78,55 @@ const (
 	backupStamp  = "20060102T150405Z"
 )
 
-// RunBackups writes a backup into dir now and then every interval until ctx
-// is done, keeping the newest keep files (at least 1) and removing older
-// ones. Failures are logged and retried at the next interval.
+// RunBackups writes a backup into dir every interval until ctx is done,
+// keeping the newest keep files (at least 1) and removing older ones. The
+// first one is due an interval after the newest already in dir, so that
+// restarts (a crash loop, say) do not rotate the history away. Failures are
+// logged and retried at the next interval.
 func (db *DB) RunBackups(ctx context.Context, dir string, every time.Duration, keep int, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	keep = max(keep, 1)
-	t := time.NewTicker(every)
+	keep, every = max(keep, 1), max(every, time.Minute)
+	wait := time.Duration(0)
+	if names, err := backupNames(dir); err == nil && len(names) > 0 {
+		stamp := strings.TrimSuffix(strings.TrimPrefix(names[len(names)-1], backupPrefix), backupSuffix)
+		if last, err := time.Parse(backupStamp, stamp); err == nil {
+			wait = max(0, last.Add(every).Sub(db.now()))
+		}
+	}
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
-		if err := db.periodicBackup(ctx, dir, keep); err != nil && ctx.Err() == nil {
-			log.Warn("backup failed", "event", "backup_failed", "err", err)
-		} else if err == nil {
-			log.Info("backup written", "event", "backup_written")
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		if err := db.periodicBackup(ctx, dir, keep); err != nil && ctx.Err() == nil {
+			log.Warn("backup failed", "event", "backup_failed", "err", err)
+		} else if err == nil {
+			log.Info("backup written", "event", "backup_written")
+		}
+		t.Reset(every)
 	}
+}
+
+// backupNames lists the periodic backups in dir, oldest first.
+func backupNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }
 
 func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
@@ -110,18 +137,10 @@ func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
 	if err := db.BackupFile(ctx, filepath.Join(dir, name)); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(dir)
+	backups, err := backupNames(dir)
 	if err != nil {
 		return fmt.Errorf("backup directory: %w", err)
 	}
-	var backups []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
-			backups = append(backups, n)
-		}
-	}
-	slices.Sort(backups)
 	var errs []error
 	for _, old := range backups[:max(0, len(backups)-keep)] {
 		if err := os.Remove(filepath.Join(dir, old)); err != nil {

@@ -150,3 +150,31 @@ func TestRunBackupsKeepsTheNewest(t *testing.T) {
 		t.Errorf("backup directory = %v, want %v", names, want)
 	}
 }
+
+// TestRunBackupsWaitsForTheNewest: a restart soon after a backup does not
+// write another one at once; one that is overdue is written at start.
+func TestRunBackupsWaitsForTheNewest(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		lastAgo time.Duration
+		want    int
+	}{
+		{"recent backup", time.Minute, 1},
+		{"overdue backup", 2 * time.Hour, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+			db := openTest(t, filepath.Join(dir, "frontdoor.db"), testKey(1), Options{Now: func() time.Time { return now }})
+			bdir := filepath.Join(dir, "backups")
+			os.MkdirAll(bdir, 0o700)
+			os.WriteFile(filepath.Join(bdir, "frontdoor-"+now.Add(-tc.lastAgo).Format("20060102T150405Z")+".db"), nil, 0o600)
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			db.RunBackups(ctx, bdir, time.Hour, 5, nil)
+			if names, _ := backupNames(bdir); len(names) != tc.want {
+				t.Errorf("backups %v, want %d", names, tc.want)
+			}
+		})
+	}
+}
