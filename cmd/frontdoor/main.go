@@ -40,6 +40,8 @@ Usage:
                                       (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
+  frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
+                                      127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
 
 Environment:
@@ -74,7 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory", "audit":
+	case "loadtest":
+		return loadtestCmd(ctx, args[1:], stdout, stderr)
+	case "", "console", "directory", "audit", "loadtest-echo-bot":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -93,6 +97,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "loadtest-echo-bot" {
+		if err := echoBot(ctx, cfg); err != nil {
+			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {

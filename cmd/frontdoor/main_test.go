@@ -184,3 +184,16 @@ func TestAuditCommand(t *testing.T) {
 		t.Errorf("a bad count must be a usage error")
 	}
 }
+
+func TestLoadtestFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"loadtest", "-women", "0"},
+		{"loadtest", "-duration", "1h"},
+		{"loadtest", "-sessions", "100,many"},
+		{"loadtest", "-nosuchflag"},
+	} {
+		if code, _, stderr := runMain(t, nil, "", args...); code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, %q; want a usage error", args, code, stderr)
+		}
+	}
+}
