@@ -75,6 +75,9 @@ type TelegramConfig struct {
 	// can later delete it. It is called concurrently for different chats,
 	// in order within a chat.
 	OnSent func(chat int64, messageID int)
+	// Menu, when set, gives the descriptions of the command menu, which
+	// Run sets for every language when it starts.
+	Menu MenuTexts
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -168,6 +171,11 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
+	// The command menu is set beside the polling: a slow Bot API must not
+	// delay her first answer.
+	var menu sync.WaitGroup
+	menu.Go(func() { t.setCommands(ctx) })
+	defer menu.Wait()
 	defer func() {
 		if offset > acked {
 			t.ack(ctx, offset)
