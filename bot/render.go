@@ -106,15 +106,19 @@ func (r *CatalogRenderer) value(lang string, v any, escape bool) any {
 		for i, t := range v {
 			parts[i] = r.text(lang, t, escape)
 		}
-		return strings.Join(parts, ", ")
+		// The list separator is her language's: "، " in Arabic, "、" in Chinese.
+		sep, _ := r.cat.Text(lang, "list.separator", nil, nil)
+		return strings.Join(parts, sep)
 	case string:
 		if escape {
 			v = html.EscapeString(v)
 		}
 		return r.isolate(lang, v)
 	case float64:
-		// Decimal separators follow her language: "1,5 km" in Italian.
-		return r.isolate(lang, message.NewPrinter(language.Make(lang)).Sprintf("%.1f", v))
+		// Decimal separators follow her language ("1,5 km" in Italian), with
+		// Latin digits everywhere: times and phone numbers beside them are
+		// in Latin digits too, and phone numbers must stay tappable.
+		return r.isolate(lang, message.NewPrinter(language.Make(lang+"-u-nu-latn")).Sprintf("%.1f", v))
 	case int, int64:
 		return r.isolate(lang, fmt.Sprint(v))
 	}
