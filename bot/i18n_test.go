@@ -210,7 +210,7 @@ func TestTelegramTranscripts(t *testing.T) {
 		lang string
 		at   time.Time
 	}{
-		{"ar", time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)}, // a Tuesday morning: centres open
+		{"ar", time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)},   // a Tuesday morning: centres open
 		{"uk", time.Date(2026, time.December, 26, 20, 0, 0, 0, flows.Rome)}, // a holiday Saturday evening: all closed
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
