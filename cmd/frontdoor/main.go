@@ -116,7 +116,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log})
+	svc := flows.NewService(db, dir, flows.Options{
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
@@ -129,6 +132,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	svc.SetBotUsername(tg.Username())
 	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
 	return tg.Run(ctx)
 }
