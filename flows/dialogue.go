@@ -20,7 +20,7 @@ const (
 	stLang    = "lang"    // the language picker is on screen
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure}
+var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure, stStaffField}
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -30,7 +30,7 @@ var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
 		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"exit", stIdle},
-		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure},
+		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
