@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -98,4 +99,17 @@ func TestLanguagePicker(t *testing.T) {
 	if res := handle(t, svc, flows.Input{Kind: flows.KindText, Text: "Українська", Lang: "it"}); res.Lang != "uk" {
 		t.Errorf("typing the name: replies in %q, want uk", res.Lang)
 	}
+}
+
+// FuzzPickLang: whatever language_code a client sends, the choice is one of
+// the offered languages.
+func FuzzPickLang(f *testing.F) {
+	for _, seed := range []string{"", "it", "pt-BR", "zh-Hans-CN", "zh_TW", "UK", "-", "_x", "ar-\u0000", "\u2068fa"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, tag string) {
+		if got := flows.PickLang(tag, offered); !slices.Contains(offered, got) {
+			t.Errorf("PickLang(%q) = %q, not offered", tag, got)
+		}
+	})
 }
