@@ -171,8 +171,9 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 // Run polls for updates and handles them until ctx is cancelled, then
 // returns nil. Within a batch, updates of one chat are handled in order
 // and chats in parallel; the offset moves past a batch only when all of
-// it was handled. Run must not be called twice at the same time (Telegram
-// allows one poller per token).
+// it was handled. Beside the first poll it sets the command menu of every
+// language, when TelegramConfig.Menu is set. Run must not be called twice at
+// the same time (Telegram allows one poller per token).
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
