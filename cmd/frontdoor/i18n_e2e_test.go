@@ -37,10 +37,11 @@ func TestTelegramLanguages(t *testing.T) {
 		}
 	}
 
-	api.WaitCalls(t, "setMyCommands", 14, 10*time.Second)
 	langs := map[string]bool{}
-	for _, s := range api.CommandSets() {
-		langs[s.Lang] = true
+	for deadline := time.Now().Add(10 * time.Second); len(langs) < 14 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for _, s := range api.CommandSets() {
+			langs[s.Lang] = true
+		}
 	}
 	for _, l := range []string{"", "it", "en", "ar", "es", "fa", "fr", "pl", "pt", "ro", "ru", "sq", "uk", "zh"} {
 		if !langs[l] {
