@@ -328,6 +328,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		return
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
+	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
 		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
 		slog.Duration("duration", time.Since(start)))

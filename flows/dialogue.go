@@ -49,9 +49,10 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang    string
-	replies []Reply
-	event   string
+	lang       string
+	replies    []Reply
+	event      string
+	menuChange MenuChange
 }
 
 // fire moves the session's machine with event. The machine is built afresh

@@ -124,7 +124,20 @@ type Result struct {
 	Duplicate bool
 	// Event names what happened, for logs and metrics; never personal data.
 	Event string
+	// Menu asks the transport to change the command menu of this chat.
+	Menu MenuChange
 }
+
+// MenuChange tells the transport which command menu a chat should show.
+type MenuChange int
+
+// The menus of a chat: as it is, the staff's (public commands plus staff
+// commands), or back to the public one (someone who is no longer staff).
+const (
+	MenuUnchanged MenuChange = iota
+	MenuStaff
+	MenuPublic
+)
 
 // Session is what the bot remembers of one conversation between updates.
 // It is sealed at rest and expires after a period of inactivity.
