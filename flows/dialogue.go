@@ -49,9 +49,10 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang    string
-	replies []Reply
-	event   string
+	lang       string
+	replies    []Reply
+	event      string
+	menuChange MenuChange
 }
 
 // fire moves the session's machine with event. The machine is built afresh
@@ -180,7 +181,7 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: menuButtons()})
+	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), menuButtons()...)})
 }
 
 func (d *dialogue) menu() {
@@ -211,23 +212,13 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 
 func (d *dialogue) emergency() {
 	d.event = "emergency"
-	d.say(Reply{Texts: append([]Text{T("emergency.title")}, emergencyLines()...), Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
+	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
 }
 
 func (d *dialogue) langPicker() {
 	d.event = "language"
-	var rows [][]Button
-	var row []Button
-	for _, l := range d.svc.langs {
-		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "lang:" + l})
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(rows, navRow(true))})
+	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(langRows(d.svc.langs), navRow(true))})
 }
 
 func (d *dialogue) setLang(code string) {

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/font"
@@ -66,6 +67,10 @@ func DeepLink(bot, network string) (string, error) {
 	return "https://t.me/" + bot + "?start=" + url.QueryEscape(network), nil
 }
 
+// ErrScript means a text uses letters the poster's font cannot draw
+// (Arabic, Persian, Chinese...).
+var ErrScript = errors.New("poster: the font cannot draw this script (Latin, Greek and Cyrillic only)")
+
 var colText = color.RGBA{0x26, 0x32, 0x38, 0xff}
 
 // WritePNG draws the poster and encodes it as PNG.
@@ -88,6 +93,15 @@ func WritePNG(w io.Writer, p Poster) error {
 	small, err := face(goregular.TTF, 30)
 	if err != nil {
 		return err
+	}
+	// The Go fonts cover Latin, Greek and Cyrillic only, and drawing does
+	// no right-to-left shaping: refuse rather than print empty boxes.
+	for _, text := range append([]string{p.Title, p.Hint}, p.Lines...) {
+		for _, r := range text {
+			if _, ok := regular.GlyphAdvance(r); !ok && !unicode.IsSpace(r) {
+				return fmt.Errorf("%w: %q", ErrScript, r)
+			}
+		}
 	}
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)

@@ -2,6 +2,7 @@ package poster_test
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
 	"testing"
 
@@ -76,6 +77,24 @@ func TestPosterNeedsLinkAndTitle(t *testing.T) {
 	for _, p := range []poster.Poster{{Title: "x"}, {Link: "https://t.me/x_bot"}} {
 		if err := poster.WritePNG(&bytes.Buffer{}, p); err == nil {
 			t.Errorf("WritePNG(%+v) succeeded", p)
+		}
+	}
+}
+
+func TestPosterScripts(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		ok   bool
+	}{
+		{"Informazioni, orari e numeri utili.", true},
+		{"Информация, часы работы и полезные номера.", true},
+		{"Zeskanuj kod aparatem telefonu: otworzy się czat.", true},
+		{"معلومات ومواعيد وأرقام مفيدة", false},
+		{"您附近中心的信息", false},
+	} {
+		err := poster.WritePNG(&bytes.Buffer{}, poster.Poster{Link: "https://t.me/x_bot?start=arca", Title: "Arca", Lines: []string{tc.line}})
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, poster.ErrScript)) {
+			t.Errorf("%q: %v, want ok=%v", tc.line, err, tc.ok)
 		}
 	}
 }

@@ -59,7 +59,7 @@ Usage:
   frontdoor config check              print the effective configuration, secrets masked
   frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
-  frontdoor poster [--bot NAME] [--lang it|en] [--title TEXT] NETWORK FILE.png
+  frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png
                                       a printable poster with a QR code that opens the bot on NETWORK
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
@@ -194,7 +194,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Observer: metrics})
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat, Observer: metrics})
 	if err != nil {
 		return err
 	}

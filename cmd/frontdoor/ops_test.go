@@ -226,6 +226,7 @@ func TestPoster(t *testing.T) {
 	}{
 		{[]string{"poster", "nowhere", file}, `no network "nowhere"`},
 		{[]string{"poster", "--lang", "xx", "arca", file}, `no texts in "xx"`},
+		{[]string{"poster", "--lang", "ar", "arca", file}, "Latin, Greek and Cyrillic only"},
 		{[]string{"poster", "arca"}, "usage"},
 	} {
 		if code, _, stderr := runMain(t, env, "", tc.args...); code == 0 || !strings.Contains(stderr, tc.want) {

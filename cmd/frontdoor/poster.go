@@ -24,13 +24,13 @@ func posterCmd(ctx context.Context, cfg config.Config, args []string, stdout, st
 	fs := flag.NewFlagSet("poster", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	botName := fs.String("bot", "", "the bot's username; default: asked of Telegram with the token")
-	lang := fs.String("lang", flows.DefaultLang, "the language of the text")
+	lang := fs.String("lang", flows.DefaultLang, "the language of the text (a language written in Latin or Cyrillic letters: it, en, es, fr, pl, pt, ro, sq, ru, uk)")
 	title := fs.String("title", "", "the title instead of the network's name (when the name has words a passer-by should not read)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 2 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor poster [--bot NAME] [--lang it|en] [--title TEXT] NETWORK FILE.png")
+		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png")
 		return 2
 	}
 	network, file := fs.Arg(0), fs.Arg(1)
