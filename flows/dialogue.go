@@ -20,7 +20,7 @@ const (
 	stLang    = "lang"    // the language picker is on screen
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang}
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -33,11 +33,15 @@ var dialogueEvents = func() fsm.Events {
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
+	for _, e := range callbackStates {
+		evs = append(evs, fsm.EventDesc{Name: e, Src: dialogueStates, Dst: e})
+	}
 	return evs
 }()
 
 // dialogue is the work of one input on one session.
 type dialogue struct {
+	ctx   context.Context
 	svc   *Service
 	dir   *Directory
 	now   time.Time
@@ -50,6 +54,11 @@ type dialogue struct {
 	lang    string
 	replies []Reply
 	event   string
+	// change holds the callback writes that go with the session; ops caches
+	// the operator chats for this input (callback.go).
+	change    Change
+	ops       []Operator
+	opsLoaded bool
 }
 
 // fire moves the session's machine with event. The machine is built afresh
@@ -114,6 +123,8 @@ func (d *dialogue) route() (string, func()) {
 		return d.routeButton(in.Data)
 	case KindLocation:
 		return "results", func() { d.nearest(in.Lat, in.Lon) }
+	case KindContact:
+		return d.routeCallbackPhone(in.Phone)
 	case KindText:
 		if d.isNew {
 			return "menu", func() { d.welcome("") }
@@ -121,6 +132,9 @@ func (d *dialogue) route() (string, func()) {
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
 			return "menu", d.unknown
+		}
+		if ev, act, ok := d.routeCallbackText(text); ok {
+			return ev, act
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
@@ -159,6 +173,8 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "results", func() { d.card(arg) }
 	case "town":
 		return "results", func() { d.town(arg) }
+	case "cb":
+		return d.routeCallback(arg)
 	}
 	return "menu", d.unknown
 }
@@ -175,18 +191,18 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: menuButtons()})
+	d.say(Reply{Texts: texts, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) menu() {
 	d.event = "menu"
-	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) find() {
@@ -233,7 +249,7 @@ func (d *dialogue) setLang(code string) {
 	}
 	d.event = "language_set"
 	d.sess.Lang, d.lang = code, code
-	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 // exit forgets everything about her but the id of the last update, so that

@@ -19,6 +19,7 @@ const (
 	KindText                     // free text
 	KindButton                   // an inline button was pressed
 	KindLocation                 // a shared location
+	KindContact                  // a shared contact (its number is in Phone)
 )
 
 // Input is one thing a woman did, as the transport understood it.
@@ -42,6 +43,13 @@ type Input struct {
 	Data string
 	// Lat and Lon are the shared location.
 	Lat, Lon float64
+	// Phone is the number of a shared contact.
+	Phone string
+	// From is the user who wrote or pressed, which differs from Chat in a
+	// group; 0 when the transport has none (the console).
+	From int64
+	// Group is true for a group chat; only operators' groups are served.
+	Group bool
 }
 
 // Text is one localizable piece of a reply: a message id and its template
@@ -91,6 +99,9 @@ type Reply struct {
 	// AskLocation asks the transport to offer a one-tap "share location"
 	// keyboard with this message instead of inline buttons.
 	AskLocation bool
+	// AskContact asks the transport to offer a one-tap "share my number"
+	// keyboard with this message instead of inline buttons.
+	AskContact bool
 }
 
 // Result is what handling one input produced.

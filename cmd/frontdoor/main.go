@@ -37,6 +37,11 @@ Usage:
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+  frontdoor operators add --centre ID --chat CHATID [--on-call]
+                                      let a chat receive the centre's callback requests: an
+                                      operators' group (negative id) or an operator's private chat
+  frontdoor operators list            the chats that receive callback requests
+  frontdoor operators remove --chat CHATID
   frontdoor help                      this text
 
 Environment:
@@ -47,6 +52,9 @@ Environment:
                              when unset, DATA/frontdoor.key is created at first start
   FRONTDOOR_ADMINS           comma-separated Telegram user ids of the first admins
   FRONTDOOR_SESSION_TTL      how long an idle conversation is remembered, default 24h
+  FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
+                                re-announced, then passed to the on-call operators; default 15m
+  FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
 `
 
 const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
@@ -71,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory":
+	case "", "console", "directory", "operators":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -87,6 +95,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "directory" {
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "operators" {
+		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {
@@ -116,20 +127,27 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log})
+	opts := flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
 	renderer := bot.NewRenderer(cat)
 	if cmd == "console" {
+		// No callbacks in the console: a request tried there would reach
+		// real operators.
+		svc := flows.NewService(db, dir, opts)
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
+	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	svc := flows.NewService(db, dir, opts)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log})
 	if err != nil {
 		return err
 	}
 	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
+	go tg.RunOutbox(ctx, db, time.Second)
+	go svc.RunCallbackTicker(ctx, time.Minute)
 	return tg.Run(ctx)
 }
 

@@ -23,6 +23,11 @@ type Store struct {
 	mu        sync.Mutex
 	sessions  map[int64]entry
 	directory []byte // JSON; nil until saved
+	// Callbacks, operators and the outbox (callbacks.go).
+	callbacks map[string][]byte // JSON by ticket
+	operators map[int64]flows.Operator
+	outbox    []queued
+	seq       uint64
 }
 
 type entry struct {
