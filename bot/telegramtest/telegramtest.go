@@ -203,6 +203,38 @@ func (s *Server) Press(chatID int64, lang, data string) int {
 	return s.AddUpdate(tgbotapi.Update{CallbackQuery: cb})
 }
 
+// PressInGroup queues a callback query as if user pressed an inline button
+// carrying data under the last message the bot sent to the group, and
+// returns its update id.
+func (s *Server) PressInGroup(group, user int64, data string) int {
+	s.mu.Lock()
+	s.nextCB++
+	from := &tgbotapi.User{ID: user, FirstName: "Test", LanguageCode: "it"}
+	chat := &tgbotapi.Chat{ID: group, Type: "supergroup", Title: "Test"}
+	cb := &tgbotapi.CallbackQuery{
+		ID:           "cb" + strconv.Itoa(s.nextCB),
+		From:         from,
+		ChatInstance: "ci" + strconv.FormatInt(group, 10),
+		Data:         data,
+		Message: &tgbotapi.Message{
+			MessageID: s.lastMsg[group],
+			From:      &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bot"},
+			Chat:      chat,
+			Date:      int(time.Now().Unix()),
+		},
+	}
+	s.mu.Unlock()
+	return s.AddUpdate(tgbotapi.Update{CallbackQuery: cb})
+}
+
+// Contact queues a shared contact (her own number, through the "share my
+// number" button) from chatID and returns its update id.
+func (s *Server) Contact(chatID int64, phone string) int {
+	m := s.message(chatID, "")
+	m.Contact = &tgbotapi.Contact{PhoneNumber: phone, FirstName: "Test", UserID: chatID}
+	return s.AddUpdate(tgbotapi.Update{Message: m})
+}
+
 // Location queues a shared location from chatID and returns its update id.
 // The client language is the one of her last update built here.
 func (s *Server) Location(chatID int64, lat, lon float64) int {
