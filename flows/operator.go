@@ -35,11 +35,16 @@ func (s *Service) handleOperator(ctx context.Context, in Input) (Result, bool) {
 		s.log.Error("operators load failed", "event", "store_error", "op", "operators", "err", err)
 		return ignored, in.Group
 	}
-	i := slices.IndexFunc(ops, func(op Operator) bool { return op.Chat == in.Chat })
-	if i < 0 {
+	var op Operator
+	if i := slices.IndexFunc(ops, func(op Operator) bool { return op.Chat == in.Chat }); i >= 0 {
+		op = ops[i]
+	} else if in.Group || in.Kind != KindButton {
 		return ignored, in.Group
+	} else {
+		// An operator of a group took a request and got the number in her
+		// private chat, with the card's buttons: she may act on that one.
+		op = Operator{Chat: in.Chat}
 	}
-	op := ops[i]
 	o := &opTurn{svc: s, ctx: ctx, in: in, op: op, ops: ops, dir: s.dir.Load(), now: s.now()}
 	o.who = in.From
 	if o.who == 0 {
@@ -123,7 +128,7 @@ func (o *opTurn) button(data string) {
 			o.say(T("op.error"))
 			return
 		}
-		if !found || !visible(o.dir, o.op, cb) {
+		if !found || !(visible(o.dir, o.op, cb) || cb.TakenBy == o.who) {
 			o.event = "operator_gone"
 			o.say(T("op.gone", "Ticket", ticket))
 			return
