@@ -43,7 +43,7 @@ func queue(t *testing.T, st *memstore.Store, chat int64, text string) {
 // moves on.
 func TestOutboxDelivery(t *testing.T) {
 	for _, tc := range []struct {
-		name             string
+		name                    string
 		fails, code, retryAfter int
 		dropped                 bool
 	}{
