@@ -107,16 +107,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	for _, d := range []struct {
 		name     string
 		min, max time.Duration
-		example  string
+		bounds   string
 		into     *time.Duration
 	}{
-		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "15m", &c.CallbackEscalate},
-		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "168h", &c.CallbackRetention},
+		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "between 1m and 24h, like 15m", &c.CallbackEscalate},
+		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "between 1h and 720h, like 168h", &c.CallbackRetention},
 	} {
 		if v := strings.TrimSpace(getenv(d.name)); v != "" {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur < d.min || dur > d.max {
-				errs = append(errs, fmt.Errorf("%s must be a duration between %v and %v, like %s (got %q)", d.name, d.min, d.max, d.example, v))
+				errs = append(errs, fmt.Errorf("%s must be a duration %s (got %q)", d.name, d.bounds, v))
 			} else {
 				*d.into = dur
 			}

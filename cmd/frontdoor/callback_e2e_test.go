@@ -243,3 +243,31 @@ func TestCallbackSurvivesCrash(t *testing.T) {
 		t.Errorf("outbox after delivery: %d items, %v", len(p), err)
 	}
 }
+
+// The operators command refuses mistakes with a clear sentence.
+func TestOperatorsCommandMistakes(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"operators"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "add", "--chat", "5"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "add", "--centre", "nowhere", "--chat", "5"}, 1, `no centre with id "nowhere"`},
+		{[]string{"operators", "add", "--centre", "arca-crema", "--chat", "five"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "remove", "--chat", "5"}, 1, "chat 5 is not an operator chat"},
+		{[]string{"operators", "purge"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "list"}, 0, ""},
+		{[]string{"operators", "add", "--centre", "arca-crema", "--chat", "5", "--on-call"}, 0, ""},
+		{[]string{"operators", "remove", "--chat", "5"}, 0, ""},
+	} {
+		code, stdout, stderr := runMain(t, env, "", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+		if code == 0 && stdout == "" {
+			t.Errorf("%v: said nothing", tc.args)
+		}
+	}
+}
