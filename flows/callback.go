@@ -694,7 +694,7 @@ func (d *dialogue) cbConfirm() {
 	d.sess.State = stMenu
 	d.say(Reply{Texts: []Text{
 		T("cb.confirmed.title"),
-		T("cb.confirmed.next", "Centre", d.targetName2(cb)),
+		T("cb.confirmed.next", "Centre", d.requestTarget(cb)),
 		T("cb.confirmed.unknown_number"),
 		T("cb.confirmed.if_nobody"),
 		T("emergency.1522"),
@@ -702,8 +702,8 @@ func (d *dialogue) cbConfirm() {
 	}, Buttons: d.menuButtons(), Protect: true})
 }
 
-// targetName2 names the target of a stored request.
-func (d *dialogue) targetName2(cb Callback) Text {
+// requestTarget names the target of a stored request.
+func (d *dialogue) requestTarget(cb Callback) Text {
 	if c, ok := d.dir.Centre(cb.Centre); ok {
 		return T("cb.target.centre", "Name", c.Name, "Town", c.Town)
 	}
@@ -729,7 +729,7 @@ func (d *dialogue) cbShowPending(cb Callback, second bool) {
 		}
 		wins = append(wins, T("cb.window.when", "Day", dateText(DateOf(w.Start)), "From", clockOf(w.Start), "To", clockOf(w.End)))
 	}
-	texts = append(texts, T("cb.summary.centre", "Centre", d.targetName2(cb)), T("cb.summary.windows", "Windows", wins), T("cb.confirmed.if_nobody"), T("emergency.1522"))
+	texts = append(texts, T("cb.summary.centre", "Centre", d.requestTarget(cb)), T("cb.summary.windows", "Windows", wins), T("cb.confirmed.if_nobody"), T("emergency.1522"))
 	d.say(Reply{Texts: texts, Buttons: [][]Button{{{Label: T("button.cb_withdraw"), Data: "cb:del"}}, navRow(true)}, Protect: true})
 }
 

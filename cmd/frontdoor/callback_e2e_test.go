@@ -101,7 +101,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 	var card telegramtest.Sent
 	for _, chat := range []int64{opsGroup, opA, opB} {
 		card = waitChat(t, api, chat, 1)[0]
-		if strings.Contains(card.Text, "347") || !card.ProtectContent {
+		if strings.Contains(card.Text, "3470000000") || !card.ProtectContent {
 			t.Errorf("card to %d: %+v", chat, card)
 		}
 	}
@@ -132,7 +132,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 	}
 	time.Sleep(1500 * time.Millisecond) // an outbox round: nothing more must come
 	for _, s := range api.Sent() {
-		if strings.Contains(s.Text, "347") && s.ChatID != winner && s.ChatID != woman {
+		if strings.Contains(s.Text, "3470000000") && s.ChatID != winner && s.ChatID != woman {
 			t.Errorf("the number reached chat %d: %q", s.ChatID, s.Text)
 		}
 	}
@@ -144,7 +144,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 	if got := waitChat(t, api, winner, 4); !strings.Contains(got[3].Text, "chiusa") {
 		t.Errorf("done: %q", got[3].Text)
 	}
-	if code, logs := stop(); code != 0 || strings.Contains(logs, "347") || strings.Contains(logs, strconv.FormatInt(woman, 10)) {
+	if code, logs := stop(); code != 0 || strings.Contains(logs, "3470000000") || strings.Contains(logs, "347 000") || strings.Contains(logs, strconv.FormatInt(woman, 10)) {
 		t.Fatalf("exit %d, or personal data in the log:\n%s", code, logs)
 	}
 	if fileHolds(t, dataDir, "3470000000") || fileHolds(t, dataDir, "347 000") {
