@@ -30,6 +30,8 @@ type Message struct {
 	// ContactLabel, when not empty, asks likewise for a single "share my
 	// number" button carrying this label.
 	ContactLabel string
+	// Document, when set, is sent as a file with Text as its caption.
+	Document *flows.Document
 }
 
 // MessageButton is an inline button ready to send.

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,7 +152,7 @@ func TestTelegramInputs(t *testing.T) {
 		t.Fatalf("handler got %d inputs, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("input %d = %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
@@ -188,14 +189,14 @@ func TestTelegramIgnoresAndOtherKinds(t *testing.T) {
 	if gi < 0 {
 		t.Fatalf("no input of the group in %+v", got)
 	}
-	if want := (flows.Input{Chat: -100, From: 5, Update: got[gi].Update, Kind: flows.KindText, Text: "hi", Group: true}); got[gi] != want {
+	if want := (flows.Input{Chat: -100, From: 5, Update: got[gi].Update, Kind: flows.KindText, Text: "hi", Group: true}); !reflect.DeepEqual(got[gi], want) {
 		t.Errorf("group message = %+v, want %+v", got[gi], want)
 	}
 	got = slices.Delete(got, gi, gi+1)
 	if got[0].Kind != flows.KindText || got[0].Text != "/x" {
 		t.Errorf("malformed command = %+v, want plain text", got[0])
 	}
-	if want := (flows.Input{Chat: 12, From: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); got[1] != want {
+	if want := (flows.Input{Chat: 12, From: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); !reflect.DeepEqual(got[1], want) {
 		t.Errorf("sticker = %+v, want %+v", got[1], want)
 	}
 }

@@ -20,7 +20,7 @@ const (
 	stLang    = "lang"    // the language picker is on screen
 )
 
-var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang}, callbackStates...)
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -30,6 +30,7 @@ var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
 		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"exit", stIdle},
+		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
@@ -94,6 +95,9 @@ func (d *dialogue) run() error {
 // route maps the input to an event and the action that answers it.
 func (d *dialogue) route() (string, func()) {
 	in := d.in
+	if event, act, ok := d.routeStaff(); ok {
+		return event, act
+	}
 	switch in.Kind {
 	case KindCommand:
 		switch in.Command {

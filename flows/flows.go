@@ -20,6 +20,7 @@ const (
 	KindButton                   // an inline button was pressed
 	KindLocation                 // a shared location
 	KindContact                  // a shared contact (its number is in Phone)
+	KindDocument                 // a file: staff send the directory file
 )
 
 // Input is one thing a woman did, as the transport understood it.
@@ -50,6 +51,10 @@ type Input struct {
 	From int64
 	// Group is true for a group chat; only operators' groups are served.
 	Group bool
+	// Document is the content of a sent file (nil when it was too large or
+	// not downloaded) and DocumentName its name.
+	Document     []byte
+	DocumentName string
 }
 
 // Text is one localizable piece of a reply: a message id and its template
@@ -102,6 +107,14 @@ type Reply struct {
 	// AskContact asks the transport to offer a one-tap "share my number"
 	// keyboard with this message instead of inline buttons.
 	AskContact bool
+	// Document, when set, is sent as a file with the texts as its caption.
+	Document *Document
+}
+
+// Document is a file to send, such as the exported directory.
+type Document struct {
+	Name string
+	Data []byte
 }
 
 // Result is what handling one input produced.

@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -17,7 +19,13 @@ const DefaultSessionTTL = 24 * time.Hour
 // Updates of one chat must not be handled concurrently; different chats may.
 type Service struct {
 	sessions SessionStore
+	staff    StaffStore
+	updater  DirectoryUpdater
+	admins   []int64
+	codec    DirectoryCodec
+	rand     io.Reader
 	dir      atomic.Pointer[Directory]
+	botName  atomic.Value // string
 	langs    []string
 	ttl      time.Duration
 	now      func() time.Time
@@ -45,11 +53,27 @@ type Options struct {
 	// CallbackRetention is how long any request is kept at most; default
 	// DefaultCallbackRetention.
 	CallbackRetention time.Duration
+	// Staff keeps roles, invites and the audit trail, and Directory saves
+	// volunteers' edits; without them there are no staff commands.
+	Staff     StaffStore
+	Directory DirectoryUpdater
+	// Admins are Telegram user ids that are admins from the start.
+	Admins []int64
+	// Codec reads and writes the directory file that staff exchange with
+	// the bot; without it there is no import or export in the bot.
+	Codec DirectoryCodec
+	// Rand is the source of invite codes and pseudonyms; default
+	// crypto/rand. Tests inject a seeded one for stable transcripts.
+	Rand io.Reader
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
-	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log}
+	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
+		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
 	if len(s.langs) == 0 {
 		s.langs = []string{DefaultLang}
 	}
@@ -70,6 +94,16 @@ func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 // SetDirectory replaces the directory used from the next update on, for an
 // import that happened while the bot runs.
 func (s *Service) SetDirectory(d *Directory) { s.dir.Store(d) }
+
+// SetBotUsername tells the dialogues the bot's Telegram username, once the
+// transport knows it, so that invites are links.
+func (s *Service) SetBotUsername(name string) { s.botName.Store(name) }
+
+// BotUsername is the bot's Telegram username, or "" when not known.
+func (s *Service) BotUsername() string {
+	name, _ := s.botName.Load().(string)
+	return name
+}
 
 // Directory returns the directory in use.
 func (s *Service) Directory() *Directory { return s.dir.Load() }

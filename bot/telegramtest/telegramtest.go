@@ -49,6 +49,10 @@ type Sent struct {
 	ProtectContent      bool
 	// ReplyMarkup is nil when the call carried none.
 	ReplyMarkup *ReplyMarkup
+	// DocumentName and Document are the file of a sendDocument; Text is
+	// then its caption.
+	DocumentName string
+	Document     []byte
 }
 
 // ReplyMarkup is a reply_markup as sent: one of the inline keyboard, the
@@ -79,6 +83,7 @@ type Server struct {
 	calls    map[string]int
 	requests map[string][]map[string]string
 	faults   map[string][]fault
+	files    map[string][]byte // file_id → content, for getFile and downloads
 }
 
 type fault struct{ code, retryAfter int }
@@ -100,6 +105,7 @@ func New(t testing.TB, token string) *Server {
 		calls:    map[string]int{},
 		requests: map[string][]map[string]string{},
 		faults:   map[string][]fault{},
+		files:    map[string][]byte{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -400,6 +406,10 @@ func badRequest(format string, a ...any) *apiError {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	if !ok || !strings.HasPrefix(r.URL.Path, "/bot") || token != s.token {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
@@ -442,6 +452,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.getUpdates(r, params)
 	case "sendMessage":
 		result, aerr = s.sendMessage(params)
+	case "getFile":
+		result, aerr = s.getFile(params)
+	case "sendDocument":
+		result, aerr = s.sendDocument(r, params)
 	default: // answerCallbackQuery, deleteMessage(s), setMyCommands, ...
 		result = true
 	}

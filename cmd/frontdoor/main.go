@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -42,6 +43,7 @@ Usage:
                                       operators' group (negative id) or an operator's private chat
   frontdoor operators list            the chats that receive callback requests
   frontdoor operators remove --chat CHATID
+  frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor help                      this text
 
 Environment:
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory", "operators":
+	case "", "console", "directory", "audit", "operators":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -98,6 +100,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "operators" {
 		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "audit" {
+		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {
@@ -127,7 +132,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	opts := flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log}
+	opts := flows.Options{
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
@@ -145,6 +153,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	svc.SetBotUsername(tg.Username())
 	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
 	go tg.RunOutbox(ctx, db, time.Second)
 	go svc.RunCallbackTicker(ctx, time.Minute)
@@ -251,4 +260,37 @@ func writeDirectoryFile(path string, d flows.DirectoryData, stdout io.Writer) er
 		return fmt.Errorf("export directory %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// auditCmd prints the latest changes, newest first, one a line.
+func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
+	n := 50
+	if len(args) > 1 {
+		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor audit [N]")
+		return 2
+	}
+	if len(args) == 1 {
+		v, err := strconv.Atoi(args[0])
+		if err != nil || v < 1 {
+			fmt.Fprintf(stderr, "frontdoor: audit: %q is not a number of entries\n", args[0])
+			return 2
+		}
+		n = v
+	}
+	var entries []flows.AuditEntry
+	err := withStore(cfg, func(db *store.DB) (err error) {
+		entries, err = db.Audit(ctx, "", n)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	for _, e := range entries {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(flows.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(stdout, "No changes recorded.")
+	}
+	return 0
 }

@@ -160,3 +160,23 @@ func TestDirectoryExportImport(t *testing.T) {
 		t.Errorf("a rejected import changed the directory")
 	}
 }
+
+func TestAuditCommand(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir(), "FRONTDOOR_ADMINS": "1"}
+	if code, stdout, _ := runMain(t, env, "", "audit"); code != 0 || !strings.Contains(stdout, "No changes recorded") {
+		t.Fatalf("empty audit: %d %q", code, stdout)
+	}
+	// The console's user (chat 1) is an admin here: she edits Bresso's hours
+	// (staff menu → centres → Bresso, the 6th button → hours).
+	edit := strings.Join([]string{"/staff", "1", "6", "4", "lun 9-12", "1"}, "\n") + "\n"
+	if code, stdout, _ := runMain(t, env, edit, "console"); code != 0 || !strings.Contains(stdout, "Salvato") {
+		t.Fatalf("edit in the console: %d\n%s", code, stdout)
+	}
+	code, stdout, _ := runMain(t, env, "", "audit", "5")
+	if code != 0 || !strings.Contains(stdout, "amaranta-bresso\thours") || !strings.Contains(stdout, "Mon 9:00–12:00") {
+		t.Errorf("audit: %d %q", code, stdout)
+	}
+	if code, _, _ := runMain(t, env, "", "audit", "many"); code != 2 {
+		t.Errorf("a bad count must be a usage error")
+	}
+}
