@@ -346,6 +346,16 @@ func TestCallbackContactAndUnavailable(t *testing.T) {
 	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:c:arca-casalmaggiore"}); !hasText(res, "cb.unavailable") {
 		t.Errorf("callback to a centre without operators: %+v", res)
 	}
+	// A shared contact: Telegram leaves out the plus; a foreign one is
+	// refused as foreign.
+	handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:c:arca-cremona"})
+	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "447911123456"}); !hasText(res, "cb.phone.foreign") {
+		t.Errorf("foreign contact: %+v", res)
+	}
+	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "393470000000"}); !hasText(res, "cb.windows.prompt") {
+		t.Errorf("Italian contact: %+v", res)
+	}
+	handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "menu"})
 	// A shared contact outside the number question is not taken as one.
 	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "+393470000000"}); !hasText(res, "unknown.input") {
 		t.Errorf("stray contact: %+v", res)
@@ -427,6 +437,41 @@ func FuzzOperatorButton(f *testing.F) {
 		}
 		if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
 			t.Fatalf("a button created a callback: %+v", cbs)
+		}
+	})
+}
+
+// FuzzCallbackDialogue sends forged button data and text at every question
+// of the request: never an error, always a reply with the numbers and an
+// exit, and never a request stored from an incomplete one.
+func FuzzCallbackDialogue(f *testing.F) {
+	for _, s := range []struct{ data, text string }{
+		{"cb:w:today.morning", "347 000 0000"}, {"cb:ok", ""}, {"cb:e:nowhere", "x"}, {"cb:l:xx", "+1"},
+		{"cb:c:", "0039"}, {"cb:n:arca", "\x00"}, {"cb:m:both", "123456789012345678901234567890123"}, {"cb:s:own", "ciao"},
+	} {
+		f.Add(s.data, s.text)
+	}
+	svc, st := cbService(f, &clock{t: tuesdayMorning})
+	f.Fuzz(func(t *testing.T, data, text string) {
+		chat := int64(len(data)*1000+len(text)) + 1
+		for _, in := range []flows.Input{
+			{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+			{Kind: flows.KindButton, Data: data},
+			{Kind: flows.KindText, Text: text},
+			{Kind: flows.KindContact, Phone: text},
+			{Kind: flows.KindButton, Data: data},
+		} {
+			in.Chat = chat
+			res, err := svc.Handle(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := fmtButtons(res); len(res.Replies) == 0 || !strings.Contains(b, "sos") || (!strings.Contains(b, "exit") && !strings.Contains(b, "cb:x")) {
+				t.Fatalf("%+v answered %+v", in, res)
+			}
+		}
+		if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
+			t.Fatalf("an incomplete request was stored: %+v", cbs)
 		}
 	})
 }
