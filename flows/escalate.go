@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -63,6 +64,11 @@ func (s *Service) tickOne(dir *Directory, ops []Operator, cb Callback, now time.
 		cb.Announced = now
 		for _, chat := range targets(ops, dir, cb) {
 			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(dir, cb, title)})
+		}
+		if cb.Stage == 2 && !slices.ContainsFunc(ops, func(op Operator) bool { return op.OnCall && visible(dir, op, cb) }) {
+			// The centre's operators got it again; an admin should know
+			// that the network has nobody on call.
+			event = "callback_no_on_call"
 		}
 	}
 	if !cb.Final && cb.messagesAllowed() && now.After(cb.lastEnd()) {

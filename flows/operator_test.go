@@ -475,3 +475,25 @@ func FuzzCallbackDialogue(f *testing.F) {
 		}
 	})
 }
+
+// A network with nobody on call still re-announces to the centre, and the
+// log says so, with no personal data.
+func TestCallbackNoOnCallIsLogged(t *testing.T) {
+	clk := &clock{t: sundayNight}
+	dir, _ := flows.NewDirectory(dirfile.Sample())
+	st := withOperators(t, clk.Now)
+	var logs strings.Builder
+	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	request(t, svc, st, "amaranta-cinisello", "tomorrow.morning", "none")
+	drain(t, st)
+	clk.Set(sundayNight.Add(15 * time.Minute))
+	if err := svc.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != groupCinisello {
+		t.Errorf("sent %+v, want the card again to the centre", sent)
+	}
+	if !strings.Contains(logs.String(), "event=callback_no_on_call") || strings.Contains(logs.String(), "3470000000") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
