@@ -19,8 +19,8 @@ const (
 	KindText                     // free text
 	KindButton                   // an inline button was pressed
 	KindLocation                 // a shared location
-	KindContact                  // a shared contact (its number is in Phone)
 	KindDocument                 // a file: staff send the directory file
+	KindContact                  // a shared contact (its number is in Phone)
 )
 
 // Input is one thing a woman did, as the transport understood it.
