@@ -358,9 +358,32 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	if res := say(flows.Input{Kind: flows.KindText, Text: strings.Repeat("x", 600)}); !hasText(res, "staff.input_error") {
 		t.Errorf("a huge value was accepted")
 	}
-	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:arca-crema/groups"})
-	if c, _ := svc.Directory().Centre("arca-crema"); !slices.Contains(c.Services, "groups") {
-		t.Errorf("service not toggled on: %v", c.Services)
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/services"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:groups"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"}) // on, then off below
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"})
+	if c, _ := svc.Directory().Centre("arca-crema"); slices.Contains(c.Services, "groups") {
+		t.Errorf("a toggle changed the centre before saving")
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.svcdone"}); !hasText(res, "staff.preview_card") {
+		t.Fatalf("no preview of the services: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); !slices.Contains(c.Services, "groups") || !slices.Contains(c.Services, "legal") {
+		t.Errorf("services after saving: %v", c.Services)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.closure:arca-crema"})
+	say(flows.Input{Kind: flows.KindText, Text: "chiuso 1/8/2027-20/8/2027"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.ok"})
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.clear:arca-crema"}); !hasText(res, "staff.confirm") {
+		t.Fatalf("closures removed without a preview: %v", ids(res))
+	}
+	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 1 {
+		t.Fatalf("closures before confirming: %v", c.Closures)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 0 {
+		t.Errorf("closures after confirming: %v", c.Closures)
 	}
 	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.delete:arca-crema"}); !hasText(res, "staff.delete_ask") {
 		t.Fatalf("no confirmation: %v", ids(res))
@@ -372,7 +395,7 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	if _, ok := svc.Directory().Centre("arca-crema"); ok {
 		t.Errorf("not deleted")
 	}
-	if e, _ := st.Audit(context.Background(), "arca", 10); len(e) != 3 {
-		t.Errorf("audit: %d entries, want phones, services, delete", len(e))
+	if e, _ := st.Audit(context.Background(), "arca", 10); len(e) != 5 {
+		t.Errorf("audit: %d entries, want phones, services, closure, closures, delete", len(e))
 	}
 }

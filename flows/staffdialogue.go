@@ -76,7 +76,7 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	case "closure":
 		return "staff_closure", func() { s.ask(arg, dataClosure) }, true
 	case "clear":
-		return "staff", func() { s.clearClosures(arg) }, true
+		return "staff", func() { s.askClearClosures(arg) }, true
 	case "typed":
 		return d.sess.State, func() { s.typed(arg) }, true
 	case "ok":
@@ -102,6 +102,8 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", s.saveField, true
 	case "svc":
 		return "staff", func() { s.toggleService(arg) }, true
+	case "svcdone":
+		return "staff", s.servicesDone, true
 	case "add":
 		return "staff_field", func() { s.startAdd(arg) }, true
 	case "addok":
@@ -331,32 +333,6 @@ func (s staffDialogue) save() {
 	s.d.event = "staff_saved"
 	s.edit(c.ID)
 	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.saved")}, s.d.replies[len(s.d.replies)-1].Texts...)
-}
-
-func (s staffDialogue) clearClosures(id string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.centres()
-		return
-	}
-	var before []string
-	err := s.change(c.ID, func(cc *Centre) error {
-		before = before[:0]
-		for _, cl := range cc.Closures {
-			before = append(before, closureString(cl))
-		}
-		cc.Closures = nil
-		return nil
-	})
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	if len(before) > 0 {
-		s.audited(c, "closures", strings.Join(before, "; "), "")
-	}
-	s.d.event = "staff_closures_cleared"
-	s.edit(c.ID)
 }
 
 // change edits one centre of the stored directory in one transaction and

@@ -97,10 +97,16 @@ func (s staffDialogue) fieldInput() {
 		return
 	}
 	data[dataValue] = text
+	s.previewField(c.ID, changed)
+}
+
+// previewField shows the card as it will be and asks to confirm the field
+// edit waiting in her session.
+func (s staffDialogue) previewField(id string, changed Centre) {
 	s.d.sess.State = stStaff
 	s.d.event = "staff_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
-	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "fieldok", ""), staffButton(T("staff.button_cancel"), "edit", c.ID)})
+	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "fieldok", ""), staffButton(T("staff.button_cancel"), "edit", id)})
 }
 
 // target is the centre being edited, or the draft of a new one.
@@ -151,6 +157,23 @@ func applyField(c *Centre, field, text string) error {
 		c.Phones = phones
 	case "towns":
 		c.Towns = splitList(text)
+	case "services":
+		var keys []string
+		for _, k := range splitList(text) {
+			if k == "-" {
+				continue
+			}
+			if !slices.Contains(ServiceKeys, k) {
+				return inputErr(k, "parse.bad_input")
+			}
+			keys = append(keys, k)
+		}
+		c.Services = keys
+	case "closures":
+		if text != "-" {
+			return inputErr(text, "parse.bad_input")
+		}
+		c.Closures = nil
 	case "languages":
 		var langs []string
 		for _, l := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
@@ -225,55 +248,86 @@ func fieldString(c Centre, field string) string {
 		return strings.Join(c.Languages, ", ")
 	case "services":
 		return strings.Join(c.Services, ", ")
+	case "closures":
+		parts := make([]string, len(c.Closures))
+		for i, cl := range c.Closures {
+			parts[i] = closureString(cl)
+		}
+		return strings.Join(parts, "; ")
 	case "location":
 		return fmt.Sprintf("%.5f,%.5f", c.Lat, c.Lon)
 	}
 	return ""
 }
 
-// services shows the services of a centre (or of the draft) as toggles.
+// services shows the services of a centre as toggles over the pending
+// set in her session; nothing changes until she saves.
 func (s staffDialogue) services(id string) {
 	c, ok := s.editable(id)
 	if !ok {
 		s.centres()
 		return
 	}
+	if data := s.d.sess.Data; data[dataField] != "services" || data[dataCentre] != id || data[dataValue] == "" {
+		s.d.sess.Data = map[string]string{dataCentre: id, dataField: "services", dataValue: strings.Join(append([]string{"-"}, c.Services...), ",")}
+	}
+	pending := splitList(s.d.sess.Data[dataValue])
 	s.d.event = "staff_services"
 	var rows [][]Button
 	for _, key := range ServiceKeys {
 		mark := "▫️ "
-		if slices.Contains(c.Services, key) {
+		if slices.Contains(pending, key) {
 			mark = "✅ "
 		}
-		rows = append(rows, []Button{staffButton(T("staff.toggle", "Mark", mark, "Service", T("service."+key)), "svc", c.ID+"/"+key)})
+		rows = append(rows, []Button{staffButton(T("staff.toggle", "Mark", mark, "Service", T("service."+key)), "svc", key)})
 	}
-	s.reply([]Text{T("staff.services_title", "Name", c.Name)}, append(rows, []Button{staffButton(T("staff.button_done"), "edit", c.ID)})...)
+	rows = append(rows, []Button{staffButton(T("staff.button_done"), "svcdone", ""), staffButton(T("staff.button_cancel"), "edit", id)})
+	s.reply([]Text{T("staff.services_title", "Name", c.Name)}, rows...)
 }
 
-// toggleService adds or removes one service and shows the toggles again.
-func (s staffDialogue) toggleService(arg string) {
-	id, key, _ := strings.Cut(arg, "/")
-	c, ok := s.editable(id)
-	if !ok || !slices.Contains(ServiceKeys, key) {
+// toggleService adds or removes one service of the pending set.
+func (s staffDialogue) toggleService(key string) {
+	id := s.d.sess.Data[dataCentre]
+	if s.d.sess.Data[dataField] != "services" || !slices.Contains(ServiceKeys, key) {
 		s.centres()
 		return
 	}
-	before := fieldString(*c, "services")
-	err := s.change(id, func(cc *Centre) error {
-		if i := slices.Index(cc.Services, key); i >= 0 {
-			cc.Services = slices.Delete(slices.Clone(cc.Services), i, i+1)
-		} else {
-			cc.Services = append(slices.Clone(cc.Services), key)
-		}
-		return nil
-	})
-	if err != nil {
-		s.failed(err)
+	pending := splitList(s.d.sess.Data[dataValue])
+	if i := slices.Index(pending, key); i >= 0 {
+		pending = slices.Delete(pending, i, i+1)
+	} else {
+		pending = append(pending, key)
+	}
+	s.d.sess.Data[dataValue] = strings.Join(pending, ",")
+	s.services(id)
+}
+
+// servicesDone previews the pending services.
+func (s staffDialogue) servicesDone() {
+	c, ok := s.editable(s.d.sess.Data[dataCentre])
+	if !ok || s.d.sess.Data[dataField] != "services" {
+		s.centres()
 		return
 	}
-	now, _ := s.d.dir.Centre(id)
-	s.audited(c, "services", before, fieldString(*now, "services"))
-	s.services(id)
+	changed := *c
+	if err := applyField(&changed, "services", s.d.sess.Data[dataValue]); err != nil {
+		s.centres()
+		return
+	}
+	s.previewField(c.ID, changed)
+}
+
+// askClearClosures previews the card without closures.
+func (s staffDialogue) askClearClosures(id string) {
+	c, ok := s.editable(id)
+	if !ok {
+		s.centres()
+		return
+	}
+	s.d.sess.Data = map[string]string{dataCentre: id, dataField: "closures", dataValue: "-"}
+	changed := *c
+	changed.Closures = nil
+	s.previewField(id, changed)
 }
 
 // startAdd begins a new centre in a network she may edit.

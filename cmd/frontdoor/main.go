@@ -37,6 +37,7 @@ Usage:
   frontdoor console                   try the same dialogues in this terminal, on the same data
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
+                                      (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
   frontdoor operators add --centre ID --chat CHATID [--on-call]
                                       let a chat receive the centre's callback requests: an
@@ -44,6 +45,8 @@ Usage:
   frontdoor operators list            the chats that receive callback requests
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
+  frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
+                                      127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
 
 Environment:
@@ -81,7 +84,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory", "audit", "operators":
+	case "loadtest":
+		return loadtestCmd(ctx, args[1:], stdout, stderr)
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -103,6 +108,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "loadtest-echo-bot" {
+		if err := echoBot(ctx, cfg); err != nil {
+			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {
@@ -203,16 +215,44 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 		if data.Sample {
 			summary += " (marked as sample data)"
 		}
-		if verb == "check" {
-			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
-			return 0
-		}
-		err = withStore(cfg, func(db *store.DB) error { return db.SaveDirectory(ctx, data) })
-		if err != nil {
+		// Compare with the current directory; import then saves the file and
+		// records each change in the audit trail, check stops there.
+		var changes []flows.DirectoryChange
+		errCheckOnly := errors.New("check only")
+		err = withStore(cfg, func(db *store.DB) error {
+			cur, err := loadDirectory(ctx, db)
+			if err != nil {
+				return err
+			}
+			changes = flows.DiffDirectories(cur.Data(), data)
+			if verb == "check" {
+				return errCheckOnly
+			}
+			if err := db.SaveDirectory(ctx, data); err != nil {
+				return err
+			}
+			for _, c := range changes {
+				if err := db.AppendAudit(ctx, flows.ImportAudit(c, time.Now(), "cli")); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errCheckOnly) {
 			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "Imported %s. A running bot uses it after a restart.\n", summary)
+		if verb == "check" {
+			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
+		} else {
+			fmt.Fprintf(stdout, "Imported %s.\n", summary)
+		}
+		if len(changes) == 0 {
+			fmt.Fprintln(stdout, "No differences from the current directory.")
+		}
+		for _, c := range changes {
+			fmt.Fprintln(stdout, c)
+		}
 		return 0
 	}
 	var dir *flows.Directory
