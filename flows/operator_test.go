@@ -497,3 +497,42 @@ func TestCallbackNoOnCallIsLogged(t *testing.T) {
 		t.Errorf("log:\n%s", logs.String())
 	}
 }
+
+// A window chosen in time that ends before she confirms is not sent: she
+// chooses again.
+func TestCallbackWindowPassesBeforeConfirm(t *testing.T) {
+	clk := &clock{t: rome(2027, time.March, 16, 12, 50)}
+	svc, st := cbService(t, clk)
+	var res flows.Result
+	for _, in := range []flows.Input{
+		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+		{Kind: flows.KindText, Text: "347 000 0000"},
+		{Kind: flows.KindButton, Data: "cb:w:today.morning"},
+		{Kind: flows.KindButton, Data: "cb:wok"},
+		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:s:hangup"},
+		{Kind: flows.KindButton, Data: "cb:l:it"},
+	} {
+		in.Chat = her
+		res = handle(t, svc, in)
+	}
+	if !hasText(res, "cb.summary.title") {
+		t.Fatalf("no summary: %+v", res)
+	}
+	clk.Set(rome(2027, time.March, 16, 13, 5))
+	res = handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:ok"})
+	if !hasText(res, "cb.windows.expired") {
+		t.Fatalf("confirm after the window: %+v", res)
+	}
+	if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
+		t.Fatalf("stored with a past window: %+v", cbs)
+	}
+	handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:w:today.afternoon"})
+	res = handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:wok"})
+	if !hasText(res, "cb.summary.title") {
+		t.Fatalf("after choosing again, no summary: %+v", res)
+	}
+	if res := handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:ok"}); !hasText(res, "cb.confirmed.title") {
+		t.Fatalf("not confirmed: %+v", res)
+	}
+}
