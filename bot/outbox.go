@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"frontdoor/flows"
@@ -56,21 +57,46 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 	}
 	for i, o := range pending {
 		// The outbox loop retries, with the message safe in the store.
-		id, attempts, err := t.sendWith(ctx, o.Chat, t.cfg.Renderer.Render(o.Lang, o.Reply), 0)
+		m := t.cfg.Renderer.Render(o.Lang, o.Reply)
+		var id, attempts int
+		var err error
+		if o.Edit != 0 {
+			id, attempts, err = o.Edit, 1, t.edit(ctx, o.Chat, o.Edit, m)
+		} else {
+			id, attempts, err = t.sendWith(ctx, o.Chat, m, 0)
+		}
 		event, level := "outbox_sent", slog.LevelInfo
 		if err != nil {
 			if _, retry := retryDelay(err, 1, sendBackoffMin); retry {
 				return i, err
 			}
 			event, level = "outbox_dropped", slog.LevelError
-		} else if t.cfg.OnSent != nil {
+		} else if t.cfg.OnSent != nil && o.Edit == 0 {
 			t.cfg.OnSent(o.Chat, id)
 		}
-		if serr := box.Sent(ctx, o.ID); serr != nil {
+		if serr := box.Sent(ctx, o, id); serr != nil {
 			return i, serr
 		}
 		t.log.LogAttrs(ctx, level, event, slog.String("chat_ref", t.chatRef(o.Chat)),
 			slog.Int("code", errorCode(err)), slog.Int("attempts", attempts))
 	}
 	return len(pending), nil
+}
+
+// edit replaces the text and buttons of a message the bot sent: a card to
+// operators once its request is taken or closed. A message without buttons
+// loses the ones it had.
+func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Message) error {
+	p, err := messageParams(chat, m)
+	if err != nil {
+		return err
+	}
+	delete(p, "disable_notification")
+	delete(p, "protect_content")
+	p["message_id"] = strconv.Itoa(messageID)
+	if _, ok := p["reply_markup"]; !ok {
+		p["reply_markup"] = `{"inline_keyboard":[]}`
+	}
+	_, err = t.call(ctx, "editMessageText", p)
+	return err
 }

@@ -692,7 +692,7 @@ func (d *dialogue) cbConfirm() {
 	}
 	d.change.Put = append(d.change.Put, cb)
 	for _, chat := range chats {
-		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(d.dir, cb, "op.card.new")})
+		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(d.dir, cb, "op.card.new"), Card: cb.Ticket})
 	}
 	d.clearDraft()
 	d.event = "callback_confirmed"
@@ -754,6 +754,7 @@ func (d *dialogue) cbWithdraw() {
 		return
 	}
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
+	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.TakenBy != 0 && !slices.Contains(chats, cb.TakenBy) {
 		chats = append(chats, cb.TakenBy)

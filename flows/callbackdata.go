@@ -80,6 +80,17 @@ type Outgoing struct {
 	Chat  int64  `json:"c"`
 	Lang  string `json:"l"`
 	Reply Reply  `json:"r"`
+	// Card, for a request's card to operators, is its ticket: once sent,
+	// the store remembers the message, so that it can be edited later.
+	Card string `json:"k,omitempty"`
+	// Edit, when not 0, is the message to replace instead of sending one.
+	Edit int `json:"e,omitempty"`
+}
+
+// CardRef is a card as sent: the operator chat and its message.
+type CardRef struct {
+	Chat    int64 `json:"c"`
+	Message int   `json:"m"`
 }
 
 // Change is what one handled input writes, all in one transaction: the
@@ -106,7 +117,10 @@ var ErrConflict = errors.New("callback changed meanwhile")
 // seal everything and key nothing by a raw chat id.
 type CallbackStore interface {
 	// Apply writes a change atomically and durably, or nothing of it.
+	// Deleting a callback deletes its card references too.
 	Apply(ctx context.Context, c Change) error
+	// Cards returns where the cards of a callback were sent.
+	Cards(ctx context.Context, ticket string) ([]CardRef, error)
 	// Callback returns one callback by ticket.
 	Callback(ctx context.Context, ticket string) (Callback, bool, error)
 	// Callbacks returns all stored callbacks.
@@ -123,8 +137,9 @@ type CallbackStore interface {
 type Outbox interface {
 	// Pending returns up to n queued messages, oldest first.
 	Pending(ctx context.Context, n int) ([]Outgoing, error)
-	// Sent removes a delivered message.
-	Sent(ctx context.Context, id string) error
+	// Sent removes a delivered message; for a card whose callback still
+	// exists it remembers messageID, in the same transaction.
+	Sent(ctx context.Context, o Outgoing, messageID int) error
 }
 
 // Phone problems, told to her in her language.

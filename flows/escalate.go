@@ -26,7 +26,7 @@ func (s *Service) Tick(ctx context.Context) error {
 	now, dir := s.now(), s.dir.Load()
 	var errs []error
 	for _, cb := range cbs {
-		ch, event := s.tickOne(dir, ops, cb, now)
+		ch, event := s.tickOne(ctx, dir, ops, cb, now)
 		if event == "" {
 			continue
 		}
@@ -46,9 +46,10 @@ func (s *Service) Tick(ctx context.Context) error {
 }
 
 // tickOne decides what time did to one request; event is "" for nothing.
-func (s *Service) tickOne(dir *Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
+func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
 	if now.Sub(cb.Created) >= s.cb.retention {
-		return Change{Delete: []string{cb.Ticket}}, "callback_purged"
+		// Her details leave the operators' chats too.
+		return Change{Delete: []string{cb.Ticket}, Send: editCards(s.cards(ctx, cb.Ticket), closedCard("op.card.closed", cb.Ticket))}, "callback_purged"
 	}
 	var ch Change
 	var event string
@@ -63,7 +64,7 @@ func (s *Service) tickOne(dir *Directory, ops []Operator, cb Callback, now time.
 		}
 		cb.Announced = now
 		for _, chat := range targets(ops, dir, cb) {
-			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(dir, cb, title)})
+			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(dir, cb, title), Card: cb.Ticket})
 		}
 		if cb.Stage == 2 && !slices.ContainsFunc(ops, func(op Operator) bool { return op.OnCall && visible(dir, op, cb) }) {
 			// The centre's operators got it again; an admin should know

@@ -164,14 +164,41 @@ func (o *opTurn) button(data string) {
 	o.say(T("op.error"))
 }
 
-// notify sends a line about a ticket to its other operator chats.
-func (o *opTurn) notify(ch *Change, cb Callback, t Text) {
+// notify tells a request's operator chats what happened to it: the card
+// already sent to a chat is replaced by edited, and a chat whose card is
+// not known (not delivered yet) gets the line note instead, unless it is
+// the chat where the button was pressed, which gets the answer anyway.
+func (o *opTurn) notify(ch *Change, cb Callback, edited Reply, note Text) {
+	ch.Send = append(ch.Send, editCards(o.svc.cards(o.ctx, cb.Ticket), edited)...)
 	for _, chat := range targets(o.ops, o.dir, cb) {
-		if chat != o.in.Chat {
-			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{t}}})
+		if chat != o.in.Chat && !slices.ContainsFunc(ch.Send, func(m Outgoing) bool { return m.Chat == chat && m.Edit != 0 }) {
+			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{note}}})
 		}
 	}
 }
+
+// cards returns where a request's cards were sent; on a store error none,
+// and the chats get a line instead.
+func (s *Service) cards(ctx context.Context, ticket string) []CardRef {
+	refs, err := s.cb.store.Cards(ctx, ticket)
+	if err != nil {
+		s.log.Error("cards load failed", "event", "store_error", "op", "cards", "err", err)
+	}
+	return refs
+}
+
+// editCards replaces the sent cards with r.
+func editCards(refs []CardRef, r Reply) []Outgoing {
+	out := make([]Outgoing, 0, len(refs))
+	for _, ref := range refs {
+		out = append(out, Outgoing{Chat: ref.Chat, Lang: DefaultLang, Edit: ref.Message, Reply: r})
+	}
+	return out
+}
+
+// closedCard is what a card becomes once the request is gone: its ticket
+// and a line, none of her details.
+func closedCard(id, ticket string) Reply { return Reply{Texts: []Text{T(id, "Ticket", ticket)}} }
 
 func (o *opTurn) take(cb Callback) (Change, Text) {
 	var ch Change
@@ -189,7 +216,7 @@ func (o *opTurn) take(cb Callback) (Change, Text) {
 	cb.TakenBy = o.who
 	ch.Put = []Callback{cb}
 	ch.Send = append(ch.Send, Outgoing{Chat: o.who, Lang: DefaultLang, Reply: opNumber(o.dir, cb)})
-	o.notify(&ch, cb, T("op.taken_note", "Ticket", cb.Ticket))
+	o.notify(&ch, cb, opCard(o.dir, cb, "op.card.taken"), T("op.taken_note", "Ticket", cb.Ticket))
 	return ch, T("op.take.done", "Ticket", cb.Ticket)
 }
 
@@ -213,7 +240,7 @@ func (o *opTurn) done(cb Callback) (Change, Text) {
 	}
 	o.event = "callback_done"
 	ch := Change{Delete: []string{cb.Ticket}}
-	o.notify(&ch, cb, T("op.closed_note", "Ticket", cb.Ticket))
+	o.notify(&ch, cb, closedCard("op.card.closed", cb.Ticket), T("op.closed_note", "Ticket", cb.Ticket))
 	return ch, T("op.done", "Ticket", cb.Ticket)
 }
 
@@ -226,7 +253,7 @@ func (o *opTurn) fail(cb Callback) (Change, Text) {
 	cb.TakenBy, cb.Attempts, cb.Announced = 0, cb.Attempts+1, o.now
 	ch := Change{Put: []Callback{cb}}
 	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.retry")})
+		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.retry"), Card: cb.Ticket})
 	}
 	return ch, T("op.fail", "Ticket", cb.Ticket, "Attempts", strconv.Itoa(cb.Attempts))
 }
@@ -240,7 +267,7 @@ func (o *opTurn) back(cb Callback) (Change, Text) {
 	cb.TakenBy, cb.Announced = 0, o.now
 	ch := Change{Put: []Callback{cb}}
 	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.back")})
+		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.back"), Card: cb.Ticket})
 	}
 	return ch, T("op.back", "Ticket", cb.Ticket)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,8 +75,8 @@ func drain(t testing.TB, st *memstore.Store) []flows.Outgoing {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range out {
-		if err := st.Sent(ctx, o.ID); err != nil {
+	for i, o := range out {
+		if err := st.Sent(ctx, o, 1000+i); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,8 +117,11 @@ func TestOperatorTakeAndDone(t *testing.T) {
 		t.Fatalf("take: %+v", res)
 	}
 	sent := drain(t, st)
-	if len(sent) != 1 || sent[0].Chat != 7001 || !carriesNumber(sent[0]) {
+	if len(sent) != 2 || sent[0].Chat != 7001 || !carriesNumber(sent[0]) || carriesNumber(sent[1]) {
 		t.Fatalf("after take, sent %+v; want the number to the operator's private chat only", sent)
+	}
+	if e := sent[1]; e.Chat != groupCremona || e.Edit != 1000 || e.Reply.Texts[0].ID != "op.card.taken" {
+		t.Errorf("the group's card was not marked as taken: %+v", e)
 	}
 	if res := press(t, svc, groupCremona, 7002, take); !hasText(res, "op.take.other") {
 		t.Errorf("second operator's take: %+v", res)
@@ -137,6 +141,11 @@ func TestOperatorTakeAndDone(t *testing.T) {
 	// She closes it from the private chat where she got the number.
 	if res := press(t, svc, 7001, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.done") {
 		t.Fatalf("done: %+v", res)
+	}
+	// The group's card loses her details and its buttons.
+	sent = drain(t, st)
+	if len(sent) != 1 || sent[0].Chat != groupCremona || sent[0].Edit != 1000 || len(sent[0].Reply.Texts) != 1 || len(sent[0].Reply.Buttons) != 0 {
+		t.Errorf("after done, sent %+v; want the group's card emptied", sent)
 	}
 	if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
 		t.Errorf("after done, callbacks = %+v", cbs)
@@ -298,7 +307,10 @@ func TestCallbackEscalation(t *testing.T) {
 	if sent := tick(rome(2027, time.March, 16, 18, 0)); len(sent) != 0 {
 		t.Errorf("final message sent twice: %+v", sent)
 	}
-	tick(tuesdayMorning.Add(flows.DefaultCallbackRetention))
+	sent = tick(tuesdayMorning.Add(flows.DefaultCallbackRetention))
+	if len(sent) == 0 || slices.ContainsFunc(sent, func(o flows.Outgoing) bool { return o.Edit == 0 || len(o.Reply.Texts) != 1 }) {
+		t.Errorf("the purge did not empty the cards: %+v", sent)
+	}
 	if cbs, _ := st.Callbacks(ctx); len(cbs) != 0 {
 		t.Errorf("after the retention: %+v", cbs)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -20,6 +21,9 @@ const (
 	bucketCallbacks = "callbacks"
 	bucketOperators = "operators"
 	bucketOutbox    = "outbox"
+	// bucketCards maps ticket, 0, HMAC of the chat to the sealed message
+	// of a card, for editing it.
+	bucketCards = "cards"
 )
 
 // Compile-time checks that DB provides what flows needs.
@@ -96,6 +100,9 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		}
 		for _, t := range c.Delete {
 			if err := cbs.Delete([]byte(t)); err != nil {
+				return err
+			}
+			if err := deletePrefix(tx.Bucket([]byte(bucketCards)), cardPrefix(t)); err != nil {
 				return err
 			}
 		}
@@ -277,19 +284,85 @@ func (db *DB) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 	return out, nil
 }
 
-// Sent removes a delivered message; removing it twice is not an error.
-func (db *DB) Sent(ctx context.Context, id string) error {
+// Sent removes a delivered message; removing it twice is not an error. For
+// a card of a callback that still exists it remembers the message sent.
+func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("outbox sent: %w", err)
 	}
-	seq, err := strconv.ParseUint(id, 10, 64)
+	seq, err := strconv.ParseUint(o.ID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("outbox sent: bad id %q", id)
+		return fmt.Errorf("outbox sent: bad id %q", o.ID)
 	}
 	key := binary.BigEndian.AppendUint64(nil, seq)
-	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketOutbox)).Delete(key) })
+	var ckey, cval []byte
+	if o.Card != "" && o.Edit == 0 {
+		ckey = append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...)
+		pt, err := json.Marshal(flows.CardRef{Chat: o.Chat, Message: messageID})
+		if err != nil {
+			return fmt.Errorf("outbox sent: %w", err)
+		}
+		if cval, err = db.seal.seal(bucketCards, ckey, pt); err != nil {
+			return fmt.Errorf("outbox sent: %w", err)
+		}
+	}
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte(bucketOutbox)).Delete(key); err != nil {
+			return err
+		}
+		if ckey == nil || tx.Bucket([]byte(bucketCallbacks)).Get([]byte(o.Card)) == nil {
+			return nil
+		}
+		return tx.Bucket([]byte(bucketCards)).Put(ckey, cval)
+	})
 	if err != nil {
 		return fmt.Errorf("outbox sent: %w", err)
+	}
+	return nil
+}
+
+// Cards returns where the cards of a callback were sent.
+func (db *DB) Cards(ctx context.Context, ticket string) ([]flows.CardRef, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	var out []flows.CardRef
+	prefix := cardPrefix(ticket)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketCards)).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			pt, err := db.seal.open(bucketCards, k, v)
+			if err != nil {
+				return err
+			}
+			var ref flows.CardRef
+			if err := json.Unmarshal(pt, &ref); err != nil {
+				return fmt.Errorf("decode card: %w", err)
+			}
+			out = append(out, ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	return out, nil
+}
+
+// cardPrefix is the start of the card keys of a ticket.
+func cardPrefix(ticket string) []byte { return append([]byte(ticket), 0) }
+
+// deletePrefix deletes the keys of b that start with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -106,6 +106,9 @@ func TestCallbackEndToEnd(t *testing.T) {
 		}
 	}
 	ticket := ticketOf(t, card)
+	// Let the outbox record where the cards went (right after each send),
+	// so that "take" edits them; a card still unrecorded gets a line instead.
+	time.Sleep(time.Second)
 
 	// Both press at the same moment: their chats are handled in parallel.
 	var wg sync.WaitGroup
@@ -126,23 +129,29 @@ func TestCallbackEndToEnd(t *testing.T) {
 	if !strings.Contains(got[2].Text, "+393470000000") || !got[2].ProtectContent {
 		t.Errorf("the winner got %+v, want the number", got[2])
 	}
-	group := waitChat(t, api, opsGroup, 2)
-	if !strings.Contains(group[1].Text, "presa da un'operatrice") {
-		t.Errorf("the group was told %q", group[1].Text)
-	}
+	groupCard := api.SentTo(opsGroup)[0]
+	waitEdit(t, api, groupCard, "Presa da un'operatrice")
 	time.Sleep(1500 * time.Millisecond) // an outbox round: nothing more must come
 	for _, s := range api.Sent() {
 		if strings.Contains(s.Text, "3470000000") && s.ChatID != winner && s.ChatID != woman {
 			t.Errorf("the number reached chat %d: %q", s.ChatID, s.Text)
 		}
 	}
-	if c := api.SentCount(loser); c != 3 {
-		t.Errorf("the other operator got %d messages, want the card, the refusal and the note that it was taken", c)
+	if c := api.SentCount(loser); c != 2 {
+		t.Errorf("the other operator got %d messages, want the card and the refusal", c)
+	}
+	if c := api.SentCount(opsGroup); c != 1 {
+		t.Errorf("the group got %d messages, want its card only (edited)", c)
 	}
 
 	api.Press(winner, "it", "op:done:"+ticket)
 	if got := waitChat(t, api, winner, 4); !strings.Contains(got[3].Text, "chiusa") {
 		t.Errorf("done: %q", got[3].Text)
+	}
+	// Her details leave the operators' chats: the cards are emptied.
+	closed := waitEdit(t, api, groupCard, "è chiusa")
+	if closed.ReplyMarkup == nil || len(closed.ReplyMarkup.InlineKeyboard) != 0 || strings.Contains(closed.Text, "Quando") {
+		t.Errorf("closed card: %+v", closed)
 	}
 	if code, logs := stop(); code != 0 || strings.Contains(logs, "3470000000") || strings.Contains(logs, "347 000") || strings.Contains(logs, strconv.FormatInt(woman, 10)) {
 		t.Fatalf("exit %d, or personal data in the log:\n%s", code, logs)
@@ -269,5 +278,22 @@ func TestOperatorsCommandMistakes(t *testing.T) {
 		if code == 0 && stdout == "" {
 			t.Errorf("%v: said nothing", tc.args)
 		}
+	}
+}
+
+// waitEdit waits until the message m was edited to a text containing want.
+func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want string) telegramtest.Sent {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, e := range api.Edits() {
+			if e.ChatID == m.ChatID && e.MessageID == m.MessageID && strings.Contains(e.Text, want) {
+				return e
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("message %d in chat %d was not edited to %q: %+v", m.MessageID, m.ChatID, want, api.Edits())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

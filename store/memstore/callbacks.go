@@ -72,6 +72,7 @@ func (s *Store) Apply(ctx context.Context, c flows.Change) error {
 	}
 	for _, t := range c.Delete {
 		delete(s.callbacks, t)
+		delete(s.cards, t)
 	}
 	for _, b := range sends {
 		s.seq++
@@ -186,19 +187,36 @@ func (s *Store) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 	return out, nil
 }
 
-// Sent removes a delivered message.
-func (s *Store) Sent(ctx context.Context, id string) error {
+// Sent removes a delivered message and remembers where a card went.
+func (s *Store) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("outbox sent: %w", err)
 	}
-	seq, err := strconv.ParseUint(id, 10, 64)
+	seq, err := strconv.ParseUint(o.ID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("outbox sent: bad id %q", id)
+		return fmt.Errorf("outbox sent: bad id %q", o.ID)
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.outbox = slices.DeleteFunc(s.outbox, func(q queued) bool { return q.id == seq })
-	s.mu.Unlock()
+	if _, ok := s.callbacks[o.Card]; ok && o.Card != "" && o.Edit == 0 {
+		if s.cards == nil {
+			s.cards = map[string][]flows.CardRef{}
+		}
+		refs := slices.DeleteFunc(s.cards[o.Card], func(r flows.CardRef) bool { return r.Chat == o.Chat })
+		s.cards[o.Card] = append(refs, flows.CardRef{Chat: o.Chat, Message: messageID})
+	}
 	return nil
+}
+
+// Cards returns where the cards of a callback were sent.
+func (s *Store) Cards(ctx context.Context, ticket string) ([]flows.CardRef, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.cards[ticket]), nil
 }
 
 type queued struct {

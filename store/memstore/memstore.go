@@ -31,6 +31,7 @@ type Store struct {
 	operators map[int64]flows.Operator
 	outbox    []queued
 	seq       uint64
+	cards     map[string][]flows.CardRef
 }
 
 type entry struct {

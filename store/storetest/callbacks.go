@@ -30,6 +30,7 @@ func RunCallbacks(t *testing.T, open func(t *testing.T) CallbackStore) {
 		{"ConcurrentTakeOneWins", testConcurrentTake},
 		{"OutboxOrderAndSent", testOutbox},
 		{"Operators", testOperators},
+		{"CardsRememberedAndDeleted", testCards},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -167,7 +168,7 @@ func testOutbox(t *testing.T, s CallbackStore) {
 		t.Fatalf("first two pending = %+v, %v", p, err)
 	}
 	for range 2 { // twice: a duplicate Sent is harmless
-		if err := s.Sent(ctx, p[0].ID); err != nil {
+		if err := s.Sent(ctx, p[0], 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -175,7 +176,7 @@ func testOutbox(t *testing.T, s CallbackStore) {
 	if len(p) != 2 || p[0].Reply.Texts[0].Data["Ticket"] != "B" {
 		t.Errorf("after sending A: %+v", p)
 	}
-	if err := s.Sent(ctx, "not a number"); err == nil {
+	if err := s.Sent(ctx, flows.Outgoing{ID: "not a number"}, 0); err == nil {
 		t.Error("a malformed id was accepted")
 	}
 }
@@ -209,5 +210,44 @@ func testOperators(t *testing.T, s CallbackStore) {
 	}
 	if got, _ := s.Operators(ctx); len(got) != 1 || got[0].Chat != -100 {
 		t.Errorf("after delete: %+v", got)
+	}
+}
+
+func testCards(t *testing.T, s CallbackStore) {
+	ctx := context.Background()
+	cb := sampleCallback()
+	cardA, cardB, stray := card(-1, cb.Ticket), card(5, cb.Ticket), card(6, "ZZZ999")
+	cardA.Card, cardB.Card, stray.Card = cb.Ticket, cb.Ticket, "ZZZ999"
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{cb}, Send: []flows.Outgoing{cardA, cardB, stray}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Pending(ctx, 10)
+	if err != nil || len(p) != 3 {
+		t.Fatalf("pending = %+v, %v", p, err)
+	}
+	for i, o := range p {
+		if err := s.Sent(ctx, o, 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refs, err := s.Cards(ctx, cb.Ticket)
+	if err != nil || len(refs) != 2 {
+		t.Fatalf("cards = %+v, %v", refs, err)
+	}
+	got := map[int64]int{}
+	for _, r := range refs {
+		got[r.Chat] = r.Message
+	}
+	if got[-1] != 100 || got[5] != 101 {
+		t.Errorf("cards = %+v", refs)
+	}
+	if refs, _ := s.Cards(ctx, "ZZZ999"); len(refs) != 0 {
+		t.Errorf("a card of a callback that does not exist was remembered: %+v", refs)
+	}
+	if err := s.Apply(ctx, flows.Change{Delete: []string{cb.Ticket}}); err != nil {
+		t.Fatal(err)
+	}
+	if refs, _ := s.Cards(ctx, cb.Ticket); len(refs) != 0 {
+		t.Errorf("cards outlive their callback: %+v", refs)
 	}
 }
