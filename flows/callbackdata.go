@@ -119,7 +119,7 @@ type CallbackStore interface {
 	// Apply writes a change atomically and durably, or nothing of it.
 	// Deleting a callback deletes its card references too.
 	Apply(ctx context.Context, c Change) error
-	// Cards returns where the cards of a callback were sent.
+	// Cards returns where every card of a callback was sent.
 	Cards(ctx context.Context, ticket string) ([]CardRef, error)
 	// Callback returns one callback by ticket.
 	Callback(ctx context.Context, ticket string) (Callback, bool, error)

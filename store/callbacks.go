@@ -21,8 +21,8 @@ const (
 	bucketCallbacks = "callbacks"
 	bucketOperators = "operators"
 	bucketOutbox    = "outbox"
-	// bucketCards maps ticket, 0, HMAC of the chat to the sealed message
-	// of a card, for editing it.
+	// bucketCards maps ticket, 0, HMAC of the chat, message id to the
+	// sealed reference of a card, for editing every card of a request.
 	bucketCards = "cards"
 )
 
@@ -297,7 +297,7 @@ func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
 	key := binary.BigEndian.AppendUint64(nil, seq)
 	var ckey, cval []byte
 	if o.Card != "" && o.Edit == 0 {
-		ckey = append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...)
+		ckey = binary.BigEndian.AppendUint64(append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...), uint64(messageID))
 		pt, err := json.Marshal(flows.CardRef{Chat: o.Chat, Message: messageID})
 		if err != nil {
 			return fmt.Errorf("outbox sent: %w", err)

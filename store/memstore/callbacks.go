@@ -203,8 +203,7 @@ func (s *Store) Sent(ctx context.Context, o flows.Outgoing, messageID int) error
 		if s.cards == nil {
 			s.cards = map[string][]flows.CardRef{}
 		}
-		refs := slices.DeleteFunc(s.cards[o.Card], func(r flows.CardRef) bool { return r.Chat == o.Chat })
-		s.cards[o.Card] = append(refs, flows.CardRef{Chat: o.Chat, Message: messageID})
+		s.cards[o.Card] = append(s.cards[o.Card], flows.CardRef{Chat: o.Chat, Message: messageID})
 	}
 	return nil
 }

@@ -216,13 +216,13 @@ func testOperators(t *testing.T, s CallbackStore) {
 func testCards(t *testing.T, s CallbackStore) {
 	ctx := context.Background()
 	cb := sampleCallback()
-	cardA, cardB, stray := card(-1, cb.Ticket), card(5, cb.Ticket), card(6, "ZZZ999")
-	cardA.Card, cardB.Card, stray.Card = cb.Ticket, cb.Ticket, "ZZZ999"
-	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{cb}, Send: []flows.Outgoing{cardA, cardB, stray}}); err != nil {
+	cardA, cardB, stray, again := card(-1, cb.Ticket), card(5, cb.Ticket), card(6, "ZZZ999"), card(-1, cb.Ticket)
+	cardA.Card, cardB.Card, stray.Card, again.Card = cb.Ticket, cb.Ticket, "ZZZ999", cb.Ticket
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{cb}, Send: []flows.Outgoing{cardA, cardB, stray, again}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.Pending(ctx, 10)
-	if err != nil || len(p) != 3 {
+	if err != nil || len(p) != 4 {
 		t.Fatalf("pending = %+v, %v", p, err)
 	}
 	for i, o := range p {
@@ -231,14 +231,14 @@ func testCards(t *testing.T, s CallbackStore) {
 		}
 	}
 	refs, err := s.Cards(ctx, cb.Ticket)
-	if err != nil || len(refs) != 2 {
-		t.Fatalf("cards = %+v, %v", refs, err)
+	if err != nil || len(refs) != 3 {
+		t.Fatalf("cards = %+v, %v; want every card, a chat's second one too", refs, err)
 	}
 	got := map[int64]int{}
 	for _, r := range refs {
-		got[r.Chat] = r.Message
+		got[r.Chat] += r.Message
 	}
-	if got[-1] != 100 || got[5] != 101 {
+	if got[-1] != 100+103 || got[5] != 101 {
 		t.Errorf("cards = %+v", refs)
 	}
 	if refs, _ := s.Cards(ctx, "ZZZ999"); len(refs) != 0 {
