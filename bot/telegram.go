@@ -76,6 +76,9 @@ type TelegramConfig struct {
 	// can later delete it. It is called concurrently for different chats,
 	// in order within a chat.
 	OnSent func(chat int64, messageID int)
+	// Menu, when set, gives the descriptions of the command menu, which
+	// Run sets for every language when it starts.
+	Menu MenuTexts
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -168,11 +171,17 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 // Run polls for updates and handles them until ctx is cancelled, then
 // returns nil. Within a batch, updates of one chat are handled in order
 // and chats in parallel; the offset moves past a batch only when all of
-// it was handled. Run must not be called twice at the same time (Telegram
-// allows one poller per token).
+// it was handled. Beside the first poll it sets the command menu of every
+// language, when TelegramConfig.Menu is set. Run must not be called twice at
+// the same time (Telegram allows one poller per token).
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
+	// The command menu is set beside the polling: a slow Bot API must not
+	// delay her first answer.
+	var menu sync.WaitGroup
+	menu.Go(func() { t.setCommands(ctx) })
+	defer menu.Wait()
 	defer func() {
 		if offset > acked {
 			t.ack(ctx, offset)
@@ -320,6 +329,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		return
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
+	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
 		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
 		slog.Duration("duration", time.Since(start)))

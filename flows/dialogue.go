@@ -52,9 +52,10 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang    string
-	replies []Reply
-	event   string
+	lang       string
+	replies    []Reply
+	event      string
+	menuChange MenuChange
 	// change holds the callback writes that go with the session; ops caches
 	// the operator chats for this input (callback.go).
 	change    Change
@@ -195,7 +196,7 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: d.menuButtons()})
+	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), d.menuButtons()...)})
 }
 
 func (d *dialogue) menu() {
@@ -226,23 +227,13 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 
 func (d *dialogue) emergency() {
 	d.event = "emergency"
-	d.say(Reply{Texts: append([]Text{T("emergency.title")}, emergencyLines()...), Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
+	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
 }
 
 func (d *dialogue) langPicker() {
 	d.event = "language"
-	var rows [][]Button
-	var row []Button
-	for _, l := range d.svc.langs {
-		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "lang:" + l})
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(rows, navRow(true))})
+	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(langRows(d.svc.langs), navRow(true))})
 }
 
 func (d *dialogue) setLang(code string) {

@@ -79,6 +79,14 @@ func T(id string, kv ...any) Text {
 	return t
 }
 
+// TN is T with a count: the plural form of the message follows n, and the
+// template sees n as {{.Count}}.
+func TN(id string, n int, kv ...any) Text {
+	t := T(id, append([]any{"Count", n}, kv...)...)
+	t.Count = n
+	return t
+}
+
 // Raw is a Text that is shown as it is, untranslated: names of centres,
 // towns, phone numbers. Renderers must escape it like any other text.
 func Raw(s string) Text { return Text{ID: RawID, Data: map[string]any{"Text": s}} }
@@ -127,7 +135,20 @@ type Result struct {
 	Duplicate bool
 	// Event names what happened, for logs and metrics; never personal data.
 	Event string
+	// Menu asks the transport to change the command menu of this chat.
+	Menu MenuChange
 }
+
+// MenuChange tells the transport which command menu a chat should show.
+type MenuChange int
+
+// The menus of a chat: as it is, the staff's (public commands plus staff
+// commands), or back to the public one (someone who is no longer staff).
+const (
+	MenuUnchanged MenuChange = iota
+	MenuStaff
+	MenuPublic
+)
 
 // Session is what the bot remembers of one conversation between updates.
 // It is sealed at rest and expires after a period of inactivity.

@@ -145,7 +145,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		s.log.Error("session save failed", "event", "store_error", "op", "save", "err", err)
 		return s.sorry(in), nil
 	}
-	return Result{Lang: d.lang, Replies: d.replies, Event: d.event}, nil
+	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, Menu: d.menuChange}, nil
 }
 
 // sorry is the reply when the store fails: honest, and never a dead end.

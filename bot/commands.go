@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"frontdoor/flows"
+)
+
+// MenuTexts gives Telegram's command menu its descriptions in every
+// language; *locales.Catalog implements it. The first of Langs is the
+// language of the menu shown to clients whose language has none.
+type MenuTexts interface {
+	Langs() []string
+	Text(lang, id string, data map[string]any, count any) (text string, ok bool)
+}
+
+// MenuCommands are the commands Telegram's menu offers, one per action of
+// the dialogue (flows accepts these and their Italian aliases). Names are
+// Latin and lower case, as Telegram requires; only the descriptions, message
+// ids "command.<name>", are translated. "numbers" rather than "sos": the
+// menu can be read over her shoulder.
+func MenuCommands() []string {
+	return []string{"start", "menu", "find", "open", "numbers", "lang", "exit"}
+}
+
+// StaffCommands are added to the menu of staff chats; their descriptions
+// are message ids "command.<name>" too.
+func StaffCommands() []string { return []string{"staff", "audit", "roles", "invite"} }
+
+// setChatMenu gives one chat the staff's menu, in her language, or takes
+// it back to the menu of every private chat.
+func (t *Telegram) setChatMenu(ctx context.Context, chat int64, lang string, change flows.MenuChange) {
+	menu := t.cfg.Menu
+	if menu == nil || change == flows.MenuUnchanged {
+		return
+	}
+	scope := tgbotapi.NewBotCommandScopeChat(chat)
+	var c tgbotapi.Chattable = tgbotapi.NewDeleteMyCommandsWithScope(scope)
+	if change == flows.MenuStaff {
+		var cmds []tgbotapi.BotCommand
+		for _, name := range append(MenuCommands(), StaffCommands()...) {
+			desc, _ := menu.Text(lang, "command."+name, nil, nil)
+			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
+		}
+		c = tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)
+	}
+	if err := t.request(ctx, c); err != nil {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "set_chat_menu_failed", slog.String("chat_ref", t.chatRef(chat)),
+			slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+	}
+}
+
+// setCommands sets the command menu of private chats once per language (the
+// menu Telegram shows a client whose language_code matches) and once with
+// no language, in the fallback language. Failures are logged: a missing
+// menu must not keep the bot from answering.
+func (t *Telegram) setCommands(ctx context.Context) {
+	menu := t.cfg.Menu
+	if menu == nil {
+		return
+	}
+	langs := menu.Langs()
+	if len(langs) == 0 {
+		return
+	}
+	for _, lang := range append([]string{""}, langs...) {
+		textLang := lang
+		if lang == "" {
+			textLang = langs[0]
+		}
+		var cmds []tgbotapi.BotCommand
+		for _, name := range MenuCommands() {
+			desc, ok := menu.Text(textLang, "command."+name, nil, nil)
+			if !ok {
+				t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", slog.String("lang", textLang), slog.String("command", name))
+			}
+			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
+		}
+		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeAllPrivateChats(), lang, cmds...)
+		if err := t.request(ctx, cfg); err != nil {
+			t.log.LogAttrs(ctx, slog.LevelWarn, "set_commands_failed", slog.String("lang", lang),
+				slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		}
+	}
+}
+
+// request makes a call that answers true, retrying like send does.
+func (t *Telegram) request(ctx context.Context, c tgbotapi.Chattable) error {
+	for attempts := 1; ; attempts++ {
+		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		_, err := t.bot(cctx).Request(c)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		err = t.redactErr(err)
+		if attempts > t.maxRetries || ctx.Err() != nil {
+			return err
+		}
+		wait, retry := retryDelay(err, attempts, sendBackoffMin)
+		if !retry || !sleep(ctx, wait) {
+			return err
+		}
+	}
+}
