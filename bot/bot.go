@@ -27,6 +27,9 @@ type Message struct {
 	// a single "share location" button carrying this label, instead of the
 	// inline buttons.
 	LocationLabel string
+	// ContactLabel, when not empty, asks likewise for a single "share my
+	// number" button carrying this label.
+	ContactLabel string
 	// Document, when set, is sent as a file with Text as its caption.
 	Document *flows.Document
 }

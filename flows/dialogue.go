@@ -20,7 +20,7 @@ const (
 	stLang    = "lang"    // the language picker is on screen
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure, stStaffField}
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -33,6 +33,9 @@ var dialogueEvents = func() fsm.Events {
 		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
+	}
+	for _, e := range callbackStates {
+		evs = append(evs, fsm.EventDesc{Name: e, Src: dialogueStates, Dst: e})
 	}
 	return evs
 }()
@@ -53,6 +56,11 @@ type dialogue struct {
 	replies    []Reply
 	event      string
 	menuChange MenuChange
+	// change holds the callback writes that go with the session; ops caches
+	// the operator chats for this input (callback.go).
+	change    Change
+	ops       []Operator
+	opsLoaded bool
 }
 
 // fire moves the session's machine with event. The machine is built afresh
@@ -120,6 +128,8 @@ func (d *dialogue) route() (string, func()) {
 		return d.routeButton(in.Data)
 	case KindLocation:
 		return "results", func() { d.nearest(in.Lat, in.Lon) }
+	case KindContact:
+		return d.routeCallbackPhone(in.Phone)
 	case KindText:
 		if d.isNew {
 			return "menu", func() { d.welcome("") }
@@ -127,6 +137,9 @@ func (d *dialogue) route() (string, func()) {
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
 			return "menu", d.unknown
+		}
+		if ev, act, ok := d.routeCallbackText(text); ok {
+			return ev, act
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
@@ -165,6 +178,8 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "results", func() { d.card(arg) }
 	case "town":
 		return "results", func() { d.town(arg) }
+	case "cb":
+		return d.routeCallback(arg)
 	}
 	return "menu", d.unknown
 }
@@ -181,18 +196,18 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), menuButtons()...)})
+	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), d.menuButtons()...)})
 }
 
 func (d *dialogue) menu() {
 	d.event = "menu"
-	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) find() {
@@ -229,7 +244,7 @@ func (d *dialogue) setLang(code string) {
 	}
 	d.event = "language_set"
 	d.sess.Lang, d.lang = code, code
-	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 // exit forgets everything about her but the id of the last update, so that

@@ -61,6 +61,11 @@ Usage:
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
   frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png
                                       a printable poster with a QR code that opens the bot on NETWORK
+  frontdoor operators add --centre ID --chat CHATID [--on-call]
+                                      let a chat receive the centre's callback requests: an
+                                      operators' group (negative id) or an operator's private chat
+  frontdoor operators list            the chats that receive callback requests
+  frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration)
@@ -90,6 +95,9 @@ Environment:
   FRONTDOOR_BACKUP_DIR       a folder for periodic backups; unset means none
   FRONTDOOR_BACKUP_EVERY     how often, default 24h
   FRONTDOOR_BACKUP_KEEP      how many backups to keep, default 7
+  FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
+                                re-announced, then passed to the on-call operators; default 15m
+  FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
 `
 
 const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
@@ -121,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "loadtest-echo-bot", "config", "backup", "restore", "poster":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "config", "backup", "restore", "poster":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -147,6 +155,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "directory" {
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "operators" {
+		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
@@ -182,23 +193,30 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{
+	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
-	})
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
 	renderer := bot.NewRenderer(cat)
 	if cmd == "console" {
+		// No callbacks in the console: a request tried there would reach
+		// real operators.
+		svc := flows.NewService(db, dir, opts)
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
+	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	svc := flows.NewService(db, dir, opts)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat, Observer: metrics})
 	if err != nil {
 		return err
 	}
 	svc.SetBotUsername(tg.Username())
+	go tg.RunOutbox(ctx, db, time.Second)
+	go svc.RunCallbackTicker(ctx, time.Minute)
 	stopOps := startOps(ctx, cfg, db, metrics, log)
 	defer stopOps()
 	if cfg.WebhookURL != "" {

@@ -95,15 +95,15 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	metrics.WatchSessions(db)
-	// The outbox (issue 3) plugs in here: metrics.WatchOutbox(outbox) and
-	// Health.Outbox.
+	outbox := &outboxAge{db: db}
+	metrics.WatchOutbox(outbox)
 	if cfg.HTTP != "" {
 		ln, err := net.Listen("tcp", cfg.HTTP)
 		if err != nil {
 			log.Error("health and metrics listener failed", "event", "ops_listen_failed", "err", err)
 		} else {
 			srv := &http.Server{
-				Handler:           ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK}, metrics),
+				Handler:           ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox}, metrics),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
 			wg.Go(func() { _ = srv.Serve(ln) })
@@ -123,6 +123,31 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 		cancel()
 		wg.Wait()
 	}
+}
+
+// outboxAge gives the outbox's backlog the age of its oldest message. The
+// store keeps no time per message, so the age counts from when this
+// process first saw that message at the head of the queue: exact while the
+// bot runs, a lower bound just after a restart.
+type outboxAge struct {
+	db    *store.DB
+	mu    sync.Mutex
+	head  uint64
+	since time.Time
+}
+
+// Backlog implements ops.Outbox.
+func (o *outboxAge) Backlog(ctx context.Context) (int, time.Time, error) {
+	n, head, err := o.db.OutboxBacklog(ctx)
+	if err != nil || n == 0 {
+		return n, time.Time{}, err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if head != o.head {
+		o.head, o.since = head, time.Now()
+	}
+	return n, o.since, nil
 }
 
 func configCmd(cfg config.Config, args []string, stdout, stderr io.Writer) int {

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"frontdoor/bot/telegramtest"
+	"frontdoor/flows"
 	"frontdoor/ops"
 	"frontdoor/store"
 )
@@ -112,6 +113,12 @@ func TestHealthAndMetrics(t *testing.T) {
 	handled := 0.0
 	for _, m := range fams["frontdoor_updates_total"].GetMetric() {
 		handled += m.GetCounter().GetValue()
+	}
+	if rep.OutboxBacklog == nil || *rep.OutboxBacklog != 0 {
+		t.Errorf("/healthz outbox backlog %v, want 0", rep.OutboxBacklog)
+	}
+	if _, ok := fams["frontdoor_outbox_backlog"]; !ok {
+		t.Error("/metrics has no outbox backlog")
 	}
 	if handled < 2 || fams["frontdoor_sessions"].GetMetric()[0].GetGauge().GetValue() != 1 {
 		t.Errorf("/metrics counts %v updates, %v sessions; want 2 and 1", handled, fams["frontdoor_sessions"])
@@ -255,5 +262,36 @@ func TestSecondSignalExits(t *testing.T) {
 	case <-exited:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the second signal did not exit")
+	}
+}
+
+func TestOutboxAge(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "frontdoor.db"), bytes.Repeat([]byte{1}, store.KeySize), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	o := &outboxAge{db: db}
+	if n, oldest, err := o.Backlog(ctx); n != 0 || !oldest.IsZero() || err != nil {
+		t.Fatalf("empty: %d %v %v", n, oldest, err)
+	}
+	msg := flows.Outgoing{Chat: -100, Lang: "it", Reply: flows.Reply{Texts: []flows.Text{flows.T("menu.title")}}}
+	for range 2 {
+		if err := db.Apply(ctx, flows.Change{Send: []flows.Outgoing{msg}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, first, _ := o.Backlog(ctx)
+	time.Sleep(10 * time.Millisecond)
+	if n, again, _ := o.Backlog(ctx); n != 2 || !again.Equal(first) {
+		t.Errorf("same head: %d, %v then %v; want the same time", n, first, again)
+	}
+	pending, _ := db.Pending(ctx, 1)
+	if err := db.Sent(ctx, pending[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	if n, next, _ := o.Backlog(ctx); n != 1 || !next.After(first) {
+		t.Errorf("new head: %d, %v; want a later time than %v", n, next, first)
 	}
 }
