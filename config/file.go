@@ -147,6 +147,8 @@ func (c Config) Print(w io.Writer) error {
 		{EnvKey, key},
 		{EnvAdmins, orOff(strings.Join(admins, ","), "(none)")},
 		{EnvSessionTTL, c.SessionTTL.String()},
+		{EnvCallbackEscalate, c.CallbackEscalate.String()},
+		{EnvCallbackRetention, c.CallbackRetention.String()},
 		{"mode", mode},
 		{EnvWebhookURL, orOff(c.WebhookURL, "(not set: long polling)")},
 		{EnvListen, c.Listen},
@@ -158,7 +160,7 @@ func (c Config) Print(w io.Writer) error {
 		{"backups", backups},
 	}
 	for _, l := range lines {
-		if _, err := fmt.Fprintf(w, "%-26s = %s\n", l[0], l[1]); err != nil {
+		if _, err := fmt.Fprintf(w, "%-28s = %s\n", l[0], l[1]); err != nil {
 			return err
 		}
 	}

@@ -135,7 +135,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 			t.Errorf("config check shows %q:\n%s", secret, out)
 		}
 	}
-	if !strings.Contains(out, "FRONTDOOR_TELEGRAM_TOKEN   = ******** (set)") || !strings.Contains(out, "FRONTDOOR_HTTP             = 127.0.0.1:9090") {
+	if !strings.Contains(out, "FRONTDOOR_TELEGRAM_TOKEN     = ******** (set)") || !strings.Contains(out, "FRONTDOOR_HTTP               = 127.0.0.1:9090") {
 		t.Errorf("config check:\n%s", out)
 	}
 }

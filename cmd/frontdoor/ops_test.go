@@ -192,7 +192,7 @@ func TestConfigCheck(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("config check: %d %s", code, stderr)
 	}
-	for _, want := range []string{"FRONTDOOR_DATA             = " + dir, "FRONTDOOR_HTTP             = 127.0.0.1:9999", "FRONTDOOR_LOG_LEVEL        = DEBUG", "******** (set)"} {
+	for _, want := range []string{"FRONTDOOR_DATA               = " + dir, "FRONTDOOR_HTTP               = 127.0.0.1:9999", "FRONTDOOR_LOG_LEVEL          = DEBUG", "******** (set)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("config check lacks %q:\n%s", want, stdout)
 		}
