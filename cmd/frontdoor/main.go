@@ -215,16 +215,26 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		return err
 	}
 	svc.SetBotUsername(tg.Username())
-	go tg.RunOutbox(ctx, db, time.Second)
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); tg.RunOutbox(ctx, db, time.Second) }()
 	go svc.RunCallbackTicker(ctx, time.Minute)
 	stopOps := startOps(ctx, cfg, db, metrics, log)
 	defer stopOps()
+	mode := "polling"
 	if cfg.WebhookURL != "" {
-		log.Info("bot started", "event", "start", "mode", "webhook", "centres", len(dir.Centres("")), "sample", dir.Sample())
-		return tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
+		mode = "webhook"
 	}
-	log.Info("bot started", "event", "start", "mode", "polling", "centres", len(dir.Centres("")), "sample", dir.Sample())
-	return tg.Run(ctx)
+	log.Info("bot started", "event", "start", "mode", mode, "centres", len(dir.Centres("")), "sample", dir.Sample())
+	if mode == "webhook" {
+		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
+	} else {
+		err = tg.Run(ctx)
+	}
+	// The updates in flight are done: one last attempt at what they queued.
+	cancel()
+	<-outboxDone
+	tg.FlushOutbox(ctx, db)
+	return err
 }
 
 // openStore opens the bbolt file in the data directory with the data key.

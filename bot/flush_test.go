@@ -1,0 +1,50 @@
+package bot_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"frontdoor/bot"
+	"frontdoor/bot/telegramtest"
+	"frontdoor/store/memstore"
+)
+
+// TestFlushOutboxAfterCancel: at shutdown, with the context already
+// cancelled, the flush still delivers everything queued (more than one
+// batch), and leaves in the outbox what Telegram refuses for now.
+func TestFlushOutboxAfterCancel(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fail     bool
+		wantSent int
+		wantLeft int
+	}{
+		{"all delivered", false, 120, 0},
+		{"Telegram down", true, 0, 120},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := telegramtest.New(t, tgToken)
+			st := memstore.New()
+			for i := range 120 {
+				queue(t, st, -100, "card "+strconv.Itoa(i))
+			}
+			tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
+				Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, MaxRetries: -1,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.fail {
+				srv.FailNext("sendMessage", 1000, 502, 0)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			tg.FlushOutbox(ctx, st)
+			left, _ := st.Pending(context.Background(), 1000)
+			if got := len(srv.Sent()); got != tc.wantSent || len(left) != tc.wantLeft {
+				t.Errorf("sent %d, left %d; want %d and %d", got, len(left), tc.wantSent, tc.wantLeft)
+			}
+		})
+	}
+}
