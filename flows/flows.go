@@ -103,6 +103,14 @@ type Result struct {
 	Duplicate bool
 	// Event names what happened, for logs and metrics; never personal data.
 	Event string
+	// Wipe asks the transport to delete every message of the conversation
+	// it still can, then to send Replies without tracking them: they are
+	// what she chose to leave in the chat. Her state is already forgotten.
+	Wipe bool
+	// IdleWipe is how long after this input the transport wipes the
+	// conversation by itself if nothing else happens; 0 means never (she
+	// turned it off).
+	IdleWipe time.Duration
 }
 
 // Session is what the bot remembers of one conversation between updates.
@@ -119,6 +127,10 @@ type Session struct {
 	// a re-delivered update is recognised and skipped.
 	LastUpdate int64     `json:"u,omitempty"`
 	Seen       time.Time `json:"t"`
+	// Idle is her idle-wipe choice in minutes: 0 the default, -1 off.
+	Idle int `json:"i,omitempty"`
+	// Leave is her choice to leave one neutral message after a wipe.
+	Leave bool `json:"x,omitempty"`
 }
 
 // SessionStore keeps sessions. Implementations seal what they store and
@@ -130,6 +142,9 @@ type SessionStore interface {
 	// SaveSession durably stores the session; it expires at expires. It
 	// returns only once the write is committed.
 	SaveSession(ctx context.Context, chat int64, s Session, expires time.Time) error
+	// DeleteSession forgets the session of a chat at once, for the wipe;
+	// deleting a missing session is not an error.
+	DeleteSession(ctx context.Context, chat int64) error
 }
 
 // DirectoryStore keeps the directory of centres. The directory holds no

@@ -20,6 +20,9 @@ type Service struct {
 	dir      atomic.Pointer[Directory]
 	langs    []string
 	ttl      time.Duration
+	idle     time.Duration
+	// forgetters delete the other kinds of data about her on /forget.
+	forgetters []Forgetter
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -31,6 +34,12 @@ type Options struct {
 	Langs []string
 	// SessionTTL is how long an idle session is kept. Default DefaultSessionTTL.
 	SessionTTL time.Duration
+	// IdleWipe is the idle-wipe delay of a woman who chose none. Default
+	// DefaultIdleWipe.
+	IdleWipe time.Duration
+	// Forgetters are told to delete their data about a chat when she asks
+	// to be forgotten (/forget), after the session is deleted.
+	Forgetters []Forgetter
 	// Now is the clock; default time.Now. Tests inject a fixed time.
 	Now func() time.Time
 	// Log receives event kinds only; default slog.Default().
@@ -39,12 +48,15 @@ type Options struct {
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
-	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log}
+	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, idle: opts.IdleWipe, forgetters: opts.Forgetters, now: opts.Now, log: opts.Log}
 	if len(s.langs) == 0 {
 		s.langs = []string{DefaultLang}
 	}
 	if s.ttl <= 0 {
 		s.ttl = DefaultSessionTTL
+	}
+	if s.idle <= 0 {
+		s.idle = DefaultIdleWipe
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -89,6 +101,9 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err := d.run(); err != nil {
 		return Result{}, fmt.Errorf("dialogue: %w", err)
 	}
+	if d.wipe != wipeNone {
+		return s.wiped(ctx, d), nil
+	}
 	d.sess.Seen = now
 	if in.Update > d.sess.LastUpdate {
 		d.sess.LastUpdate = in.Update
@@ -97,13 +112,27 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		s.log.Error("session save failed", "event", "store_error", "op", "save", "err", err)
 		return s.sorry(in), nil
 	}
-	return Result{Lang: d.lang, Replies: d.replies, Event: d.event}, nil
+	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess)}, nil
+}
+
+// wiped forgets her state after the dialogue decided to wipe. The messages
+// are still deleted when the store fails (the session then expires on its
+// own), and she is told only when /forget could not delete everything.
+func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
+	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
+	if err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll); err != nil {
+		s.log.Error("forget failed", "event", "store_error", "op", "forget", "err", err)
+		if d.wipe == wipeAll {
+			res.Replies = s.sorry(d.in).Replies
+		}
+	}
+	return res
 }
 
 // sorry is the reply when the store fails: honest, and never a dead end.
 func (s *Service) sorry(in Input) Result {
 	lang := PickLang(in.Lang, s.langs)
-	return Result{Lang: lang, Event: "store_error", Replies: []Reply{{
+	return Result{Lang: lang, Event: "store_error", IdleWipe: s.idle, Replies: []Reply{{
 		Texts:   append([]Text{T("error.store")}, emergencyLines()...),
 		Buttons: [][]Button{navRow(false)},
 		Protect: true,
