@@ -23,8 +23,8 @@ type Service struct {
 	idle     time.Duration
 	// forgetters delete the other kinds of data about her on /forget.
 	forgetters []Forgetter
-	now      func() time.Time
-	log      *slog.Logger
+	now        func() time.Time
+	log        *slog.Logger
 }
 
 // Options tunes a Service; the zero value is usable.
