@@ -39,6 +39,12 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestTrailConformance(t *testing.T) {
+	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore {
+		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	})
+}
+
 // Nothing a woman typed, nor her chat id, may be readable in the file.
 func TestNoPlaintextAtRest(t *testing.T) {
 	const (
