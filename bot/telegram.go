@@ -22,6 +22,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
+	"frontdoor/logattr"
 )
 
 // ErrTokenRefused is returned by NewTelegram when the Bot API does not
@@ -75,6 +76,18 @@ type TelegramConfig struct {
 	// can later delete it. It is called concurrently for different chats,
 	// in order within a chat.
 	OnSent func(chat int64, messageID int)
+	// Trail remembers the ids of her messages and the bot's, so that a
+	// wipe deletes both sides; nil keeps no trail (a wipe then deletes
+	// only the message that asked for it). With a Trail, the idle wipe
+	// runs while Run does, and Wiper is required.
+	Trail Trail
+	// Wiper forgets her state when the idle wipe runs.
+	Wiper Wiper
+	// Now is the clock of the trail and the idle wipe; nil means
+	// time.Now. Tests move it forward instead of waiting.
+	Now func() time.Time
+	// WipeEvery is how often due idle wipes are looked for; 0 means 1 min.
+	WipeEvery time.Duration
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -89,6 +102,8 @@ type Telegram struct {
 	refKey     []byte
 	maxRetries int
 	sem        chan struct{}
+	now        func() time.Time
+	chats      chatLocks
 }
 
 // NewTelegram checks the token with getMe and returns a transport ready to
@@ -99,6 +114,9 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	}
 	if cfg.Handler == nil || cfg.Renderer == nil {
 		return nil, errors.New("telegram: a Handler and a Renderer are required")
+	}
+	if cfg.Trail != nil && cfg.Wiper == nil {
+		return nil, errors.New("telegram: a Trail needs a Wiper for the idle wipe")
 	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = tgbotapi.APIEndpoint
@@ -118,6 +136,10 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		refKey:     make([]byte, 16),
 		maxRetries: cfg.MaxRetries,
 		sem:        make(chan struct{}, batchParallel),
+		now:        cfg.Now,
+	}
+	if t.now == nil {
+		t.now = time.Now
 	}
 	if t.client == nil {
 		// Keep a connection per chat handled in parallel: the default of 2
@@ -136,7 +158,7 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		t.maxRetries = 0
 	}
 	if c := t.client.Timeout; c != 0 && c <= cfg.PollTimeout {
-		t.log.Warn("http_timeout_too_short", "timeout", c, "poll_timeout", cfg.PollTimeout)
+		t.log.LogAttrs(ctx, slog.LevelWarn, "http_timeout_too_short", logattr.Wait(c))
 	}
 	_, _ = rand.Read(t.refKey) // never fails (crypto/rand)
 
@@ -173,6 +195,11 @@ func (t *Telegram) Run(ctx context.Context) error {
 			t.ack(ctx, offset)
 		}
 	}()
+	if t.cfg.Trail != nil {
+		var idle sync.WaitGroup
+		idle.Go(func() { t.runIdleWipe(ctx) })
+		defer idle.Wait()
+	}
 	for ctx.Err() == nil {
 		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
 		if err != nil {
@@ -181,8 +208,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 			}
 			failures++
 			wait, _ := retryDelay(err, failures, pollBackoffMin)
-			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error",
-				slog.Int("code", errorCode(err)), slog.Duration("wait", wait), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error", logattr.Code(errorCode(err)), logattr.Wait(wait), logattr.Err(err))
 			if !sleep(ctx, wait) {
 				break
 			}
@@ -209,7 +235,7 @@ func (t *Telegram) ack(ctx context.Context, offset int) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if _, err := t.getUpdates(actx, offset, 0, 1); err != nil {
-		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
@@ -278,7 +304,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	kind := "none"
 	defer func() {
 		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", slog.String("kind", kind),
+			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind),
 				slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
 		}
 	}()
@@ -290,24 +316,38 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	}
 	in, ignored := toInput(u)
 	if ignored != "" {
-		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", slog.String("reason", ignored))
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", logattr.Event(ignored))
 		return
 	}
 	kind = kindName(in.Kind)
-	ref := slog.String("chat_ref", t.chatRef(in.Chat))
+	ref := t.chatAttr(in.Chat)
+	// Her own message is deleted by a wipe too.
+	var hers []int
+	if u.Message != nil {
+		hers = []int{u.Message.MessageID}
+	}
+	defer t.chats.lock(in.Chat)()
 	res, err := t.cfg.Handler.Handle(ctx, in)
 	if err != nil {
-		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", slog.String("kind", kind), ref)
+		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", logattr.Kind(kind), ref)
 		return
 	}
 	if res.Duplicate {
-		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", slog.String("kind", kind), ref)
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", logattr.Kind(kind), ref)
 		return
 	}
+	if res.Wipe {
+		// Delete first: what she chose to leave must be all that stays,
+		// and it is not tracked.
+		t.wipeChat(ctx, in.Chat, hers, time.Time{})
+	}
 	ids := t.sendReplies(ctx, in.Chat, res)
-	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
-		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
-		slog.Duration("duration", time.Since(start)))
+	if !res.Wipe {
+		t.track(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
+	}
+	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", logattr.Kind(kind), ref,
+		logattr.Event(res.Event), logattr.Count("replies", len(res.Replies)), logattr.Count("sent", len(ids)),
+		logattr.Duration(time.Since(start)))
 }
 
 // toInput turns an update into an Input, or says why it is ignored. Only
@@ -378,7 +418,7 @@ func (t *Telegram) answerCallback(ctx context.Context, id string) {
 	defer cancel()
 	if _, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, "")); err != nil {
 		err = t.redactErr(err)
-		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
@@ -389,8 +429,8 @@ func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result
 	for _, r := range res.Replies {
 		id, attempts, err := t.send(ctx, chat, t.cfg.Renderer.Render(res.Lang, r))
 		if err != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", slog.String("chat_ref", t.chatRef(chat)),
-				slog.Int("code", errorCode(err)), slog.Int("attempts", attempts), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", t.chatAttr(chat),
+				logattr.Code(errorCode(err)), logattr.Count("attempts", attempts), logattr.Err(err))
 			continue
 		}
 		ids = append(ids, id)
@@ -407,23 +447,31 @@ func (t *Telegram) send(ctx context.Context, chat int64, m Message) (id, attempt
 	if err != nil {
 		return 0, 0, err
 	}
+	resp, attempts, err := t.callRetry(ctx, "sendMessage", params)
+	if err != nil {
+		return 0, attempts, err
+	}
+	var sent tgbotapi.Message
+	if err := json.Unmarshal(resp.Result, &sent); err != nil {
+		return 0, attempts, fmt.Errorf("sendMessage: decode the result: %w", err)
+	}
+	return sent.MessageID, attempts, nil
+}
+
+// callRetry makes a Bot API call, retrying on 429, 5xx and network errors.
+func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params) (resp *tgbotapi.APIResponse, attempts int, err error) {
 	for {
 		attempts++
-		var resp *tgbotapi.APIResponse
-		resp, err = t.call(ctx, "sendMessage", params)
+		resp, err = t.call(ctx, method, params)
 		if err == nil {
-			var sent tgbotapi.Message
-			if err := json.Unmarshal(resp.Result, &sent); err != nil {
-				return 0, attempts, fmt.Errorf("sendMessage: decode the result: %w", err)
-			}
-			return sent.MessageID, attempts, nil
+			return resp, attempts, nil
 		}
 		if attempts > t.maxRetries || ctx.Err() != nil {
-			return 0, attempts, err
+			return nil, attempts, err
 		}
 		wait, retry := retryDelay(err, attempts, sendBackoffMin)
 		if !retry || !sleep(ctx, wait) {
-			return 0, attempts, err
+			return nil, attempts, err
 		}
 	}
 }
@@ -579,6 +627,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// chatAttr is the log attribute of a chat: its pseudonym.
+func (t *Telegram) chatAttr(chat int64) slog.Attr { return logattr.ChatRef(t.chatRef(chat)) }
 
 // chatRef is a pseudonym of a chat for logs: an HMAC under a key drawn at
 // start, so that lines of one run can be correlated but not linked to the

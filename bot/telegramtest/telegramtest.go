@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +80,10 @@ type Server struct {
 	calls    map[string]int
 	requests map[string][]map[string]string
 	faults   map[string][]fault
+	// chatMsgs are the ids of every message of each chat, both sides, in
+	// order; deleted the ids deleteMessages removed.
+	chatMsgs map[int64][]int
+	deleted  map[int64]map[int]bool
 }
 
 type fault struct{ code, retryAfter int }
@@ -100,6 +105,8 @@ func New(t testing.TB, token string) *Server {
 		calls:    map[string]int{},
 		requests: map[string][]map[string]string{},
 		faults:   map[string][]fault{},
+		chatMsgs: map[int64][]int{},
+		deleted:  map[int64]map[int]bool{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -152,6 +159,7 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 	s.langs[chatID] = lang
 	id := s.nextMsg
 	s.nextMsg++
+	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], id)
 	return &tgbotapi.Message{
 		MessageID: id,
 		From:      &tgbotapi.User{ID: chatID, FirstName: "Test", LanguageCode: lang},
@@ -410,6 +418,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.getUpdates(r, params)
 	case "sendMessage":
 		result, aerr = s.sendMessage(params)
+	case "deleteMessages":
+		result, aerr = s.deleteMessages(params)
 	default: // answerCallbackQuery, deleteMessage(s), setMyCommands, ...
 		result = true
 	}
@@ -490,6 +500,7 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 	m.MessageID = s.nextMsg
 	s.nextMsg++
 	s.lastMsg[chatID] = m.MessageID
+	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
 	s.sent = append(s.sent, m)
 	s.notify()
 	s.mu.Unlock()
@@ -500,6 +511,61 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 		Date:      int(time.Now().Unix()),
 		Text:      m.Text,
 	}, nil
+}
+
+// deleteMessages checks the call like Telegram does (a chat id, and
+// message_ids a JSON array of 1 to 100 ids) and marks the ids of that chat
+// deleted. Like Telegram it skips ids it does not know and answers true.
+func (s *Server) deleteMessages(p map[string]string) (any, *apiError) {
+	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil {
+		return nil, badRequest("chat not found")
+	}
+	raw, ok := p["message_ids"]
+	if !ok {
+		return nil, badRequest("parameter \"message_ids\" is required")
+	}
+	var ids []int
+	if err := json.Unmarshal([]byte(raw), &ids); err != nil {
+		return nil, badRequest("can't parse message identifiers JSON object")
+	}
+	if len(ids) == 0 || len(ids) > 100 {
+		return nil, badRequest("too many or no message identifiers specified (%d)", len(ids))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deleted[chatID] == nil {
+		s.deleted[chatID] = map[int]bool{}
+	}
+	for _, id := range ids {
+		if slices.Contains(s.chatMsgs[chatID], id) {
+			s.deleted[chatID][id] = true
+		}
+	}
+	s.notify()
+	return true, nil
+}
+
+// Messages returns the ids of every message of a chat, hers (built here)
+// and the bot's (accepted sendMessage), in order, deleted ones included.
+func (s *Server) Messages(chatID int64) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.chatMsgs[chatID])
+}
+
+// Visible returns the ids of the messages of a chat that deleteMessages
+// has not deleted: what she would still see.
+func (s *Server) Visible(chatID int64) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for _, id := range s.chatMsgs[chatID] {
+		if !s.deleted[chatID][id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // checkText rejects what Telegram rejects: empty or too long text, and in

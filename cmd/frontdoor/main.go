@@ -125,7 +125,8 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log})
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log,
+		Trail: db, Wiper: svc})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,48 @@
+// Package logattr is the one place that builds the attributes of
+// frontdoor's log lines. Logs must never carry message text, phone numbers,
+// names, Telegram ids, usernames or coordinates: every attribute here takes
+// only an event kind, a pseudonym, a number, a duration or an error whose
+// text holds none of those, so a log call built from them cannot leak what
+// a woman wrote. A test plants such values in every flow and scans the
+// output (cmd/frontdoor).
+package logattr
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Event names what happened ("exit", "idle_wipe", "store_error").
+func Event(name string) slog.Attr { return slog.String("event", name) }
+
+// Kind is the kind of input ("text", "button", ...).
+func Kind(name string) slog.Attr { return slog.String("kind", name) }
+
+// ChatRef is a chat's pseudonym, never its id: an HMAC under a key drawn at
+// start, so lines of one run correlate but link to no one.
+func ChatRef(ref string) slog.Attr { return slog.String("chat_ref", ref) }
+
+// Op is the operation that failed ("load", "save", "forget").
+func Op(name string) slog.Attr { return slog.String("op", name) }
+
+// Duration is how long something took.
+func Duration(d time.Duration) slog.Attr { return slog.Duration("duration", d) }
+
+// Wait is how long the program waits before trying again.
+func Wait(d time.Duration) slog.Attr { return slog.Duration("wait", d) }
+
+// Count is a number of things, under a name that says which.
+func Count(name string, n int) slog.Attr { return slog.Int(name, n) }
+
+// Code is a Bot API error code, or 0.
+func Code(code int) slog.Attr { return slog.Int("code", code) }
+
+// Err is an error's text. Callers pass errors of the store, of the
+// dialogue machinery or of the Bot API with the token redacted: none of
+// them quotes what she wrote.
+func Err(err error) slog.Attr {
+	if err == nil {
+		return slog.String("error", "")
+	}
+	return slog.String("error", err.Error())
+}
