@@ -84,6 +84,8 @@ type Server struct {
 	// order; deleted the ids deleteMessages removed.
 	chatMsgs map[int64][]int
 	deleted  map[int64]map[int]bool
+	// usernames are the @usernames of users, for tests that plant them.
+	usernames map[int64]string
 }
 
 type fault struct{ code, retryAfter int }
@@ -96,17 +98,18 @@ func New(t testing.TB, token string) *Server {
 		t.Fatalf("telegramtest: listen on 127.0.0.1: %v", err)
 	}
 	s := &Server{
-		token:    token,
-		changed:  make(chan struct{}),
-		nextUpd:  1,
-		nextMsg:  1,
-		langs:    map[int64]string{},
-		lastMsg:  map[int64]int{},
-		calls:    map[string]int{},
-		requests: map[string][]map[string]string{},
-		faults:   map[string][]fault{},
-		chatMsgs: map[int64][]int{},
-		deleted:  map[int64]map[int]bool{},
+		token:     token,
+		changed:   make(chan struct{}),
+		nextUpd:   1,
+		nextMsg:   1,
+		langs:     map[int64]string{},
+		lastMsg:   map[int64]int{},
+		calls:     map[string]int{},
+		requests:  map[string][]map[string]string{},
+		faults:    map[string][]fault{},
+		chatMsgs:  map[int64][]int{},
+		deleted:   map[int64]map[int]bool{},
+		usernames: map[int64]string{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -159,13 +162,28 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 	s.langs[chatID] = lang
 	id := s.nextMsg
 	s.nextMsg++
-	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], id)
 	return &tgbotapi.Message{
 		MessageID: id,
-		From:      &tgbotapi.User{ID: chatID, FirstName: "Test", LanguageCode: lang},
+		From:      &tgbotapi.User{ID: chatID, FirstName: "Test", LanguageCode: lang, UserName: s.usernames[chatID]},
 		Chat:      &tgbotapi.Chat{ID: chatID, Type: "private", FirstName: "Test"},
 		Date:      int(time.Now().Unix()),
 	}
+}
+
+// SetUsername gives the user chatID a @username in the updates built from
+// now on, so that a test can check it never leaks.
+func (s *Server) SetUsername(chatID int64, username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.usernames[chatID] = username
+}
+
+// incoming queues a message she sent and records its id in the chat.
+func (s *Server) incoming(m *tgbotapi.Message) int {
+	s.mu.Lock()
+	s.chatMsgs[m.Chat.ID] = append(s.chatMsgs[m.Chat.ID], m.MessageID)
+	s.mu.Unlock()
+	return s.AddUpdate(tgbotapi.Update{Message: m})
 }
 
 // Text queues a text message from chatID whose client reports lang, and
@@ -173,7 +191,7 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 func (s *Server) Text(chatID int64, lang, text string) int {
 	m := s.message(chatID, lang)
 	m.Text = text
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Command queues "/command args" with its bot_command entity, as Telegram
@@ -185,7 +203,7 @@ func (s *Server) Command(chatID int64, lang, command, args string) int {
 	if args != "" {
 		m.Text += " " + args
 	}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Press queues a callback query, as if chatID pressed an inline button
@@ -216,7 +234,7 @@ func (s *Server) Press(chatID int64, lang, data string) int {
 func (s *Server) Location(chatID int64, lat, lon float64) int {
 	m := s.message(chatID, "")
 	m.Location = &tgbotapi.Location{Latitude: lat, Longitude: lon}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // FailNext makes the next n calls of method answer an error with code (for

@@ -89,3 +89,13 @@ func (s *Trails) DueTrails(ctx context.Context, now time.Time, limit int) ([]int
 	}
 	return chats, nil
 }
+
+// Peek returns a copy of a chat's trail without taking it, so that a test
+// can wait for a write that follows a send.
+func (s *Trails) Peek(chat int64) (flows.Trail, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.trails[chat]
+	t.Messages = slices.Clone(t.Messages)
+	return t, ok
+}
