@@ -30,6 +30,9 @@ type Config struct {
 	// Key is the base64 of the 32-byte master key; empty means "use or
 	// create the key file in DataDir".
 	Key string
+	// NewKey is the base64 of the key a rekey seals everything under, when
+	// Key is given in the environment too; empty otherwise.
+	NewKey string
 	// Admins are Telegram user ids that are admins from the start.
 	Admins []int64
 	// SessionTTL is how long an idle conversation is remembered.
@@ -45,6 +48,7 @@ const (
 	EnvKey        = "FRONTDOOR_KEY"
 	EnvAdmins     = "FRONTDOOR_ADMINS"
 	EnvSessionTTL = "FRONTDOOR_SESSION_TTL"
+	EnvNewKey     = "FRONTDOOR_NEW_KEY"
 )
 
 // FromEnv reads the configuration through getenv (os.Getenv in main) and
@@ -71,6 +75,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.Token = secret(EnvToken)
 	c.Key = secret(EnvKey)
+	c.NewKey = secret(EnvNewKey)
 	if v := strings.TrimSpace(getenv(EnvAPI)); v != "" {
 		c.API = v
 	}
@@ -112,6 +117,11 @@ func (c Config) validate() error {
 	if c.Key != "" {
 		if b, err := base64.StdEncoding.DecodeString(c.Key); err != nil || len(b) != 32 {
 			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvKey))
+		}
+	}
+	if c.NewKey != "" {
+		if b, err := base64.StdEncoding.DecodeString(c.NewKey); err != nil || len(b) != 32 {
+			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvNewKey))
 		}
 	}
 	if c.Token != "" && !validToken(c.Token) {

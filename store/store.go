@@ -236,7 +236,9 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	pt, err := json.Marshal(s)
+	// The chat id goes inside the sealed value, so that a rekey can derive
+	// the record key under the new key (see Rekey).
+	pt, err := json.Marshal(sessionRecord{Session: s, Chat: chat})
 	if err != nil {
 		return fmt.Errorf("save session: encode: %w", err)
 	}

@@ -37,6 +37,7 @@ Usage:
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+  frontdoor rekey                     seal everything under a new key (stop the bot first; see below)
   frontdoor help                      this text
 
 Environment:
@@ -47,6 +48,14 @@ Environment:
                              when unset, DATA/frontdoor.key is created at first start
   FRONTDOOR_ADMINS           comma-separated Telegram user ids of the first admins
   FRONTDOOR_SESSION_TTL      how long an idle conversation is remembered, default 24h
+  FRONTDOOR_NEW_KEY          for rekey when FRONTDOOR_KEY is set: the new key (or FRONTDOOR_NEW_KEY_FILE)
+
+Key rotation (frontdoor rekey):
+  With the key file, rekey makes a new key in DATA/frontdoor.key.new, seals every record under it
+  in one transaction, then installs it as DATA/frontdoor.key and keeps the old one as
+  DATA/frontdoor.key.previous (keep that as long as backups made before the rekey, then delete it).
+  If it is interrupted, run it again. With FRONTDOOR_KEY, give the new key in FRONTDOOR_NEW_KEY;
+  afterwards set FRONTDOOR_KEY to it.
 `
 
 const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
@@ -71,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory":
+	case "", "console", "directory", "rekey":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -87,6 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "directory" {
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "rekey" {
+		return rekeyCmd(cfg, stdout, stderr)
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {
