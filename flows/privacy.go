@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // DefaultIdleWipe is how long after her last message the conversation is
@@ -46,7 +49,7 @@ func (s *Service) Wipe(ctx context.Context, chat int64) (Result, error) {
 	sess, found, err := s.sessions.Session(ctx, chat)
 	if err != nil {
 		// Unreadable: wipe all the same, with the default choices.
-		s.log.Warn("session load failed", "event", "store_error", "op", "load", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "session load failed", logattr.Event("store_error"), logattr.Op("load"), logattr.Err(err))
 		found = false
 	}
 	res := Result{Lang: s.langs[0], Wipe: true, Event: "idle_wipe"}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // DefaultSessionTTL is how long a conversation is remembered after her last
@@ -87,7 +89,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		// A record that cannot be read must not lock her out until it
 		// expires: start afresh, and the save below replaces it.
-		s.log.Warn("session load failed", "event", "store_error", "op", "load", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "session load failed", logattr.Event("store_error"), logattr.Op("load"), logattr.Err(err))
 		sess, found = Session{}, false
 	}
 	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
@@ -109,7 +111,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		d.sess.LastUpdate = in.Update
 	}
 	if err := s.sessions.SaveSession(ctx, in.Chat, d.sess, now.Add(s.ttl)); err != nil {
-		s.log.Error("session save failed", "event", "store_error", "op", "save", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelError, "session save failed", logattr.Event("store_error"), logattr.Op("save"), logattr.Err(err))
 		return s.sorry(in), nil
 	}
 	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess)}, nil
@@ -121,7 +123,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
 	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
 	if err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll); err != nil {
-		s.log.Error("forget failed", "event", "store_error", "op", "forget", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelError, "forget failed", logattr.Event("store_error"), logattr.Op("forget"), logattr.Err(err))
 		if d.wipe == wipeAll {
 			res.Replies = s.sorry(d.in).Replies
 		}

@@ -46,3 +46,6 @@ func Err(err error) slog.Attr {
 	}
 	return slog.String("error", err.Error())
 }
+
+// Flag is a yes/no fact about the program, never about a person.
+func Flag(name string, v bool) slog.Attr { return slog.Bool(name, v) }

@@ -20,6 +20,7 @@ import (
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
+	"frontdoor/logattr"
 	"frontdoor/store"
 )
 
@@ -142,7 +143,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	log.Info("bot started", "event", "start", "centres", len(dir.Centres("")), "sample", dir.Sample())
+	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
 	return tg.Run(ctx)
 }
 
