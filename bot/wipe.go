@@ -23,8 +23,8 @@ const (
 	defaultWipeEvery = time.Minute
 	// dueBatch bounds the chats one look at the due index returns.
 	dueBatch = 100
-	// wipeTimeout bounds one wipe, which also runs on after shutdown
-	// begins: a wipe cut in half would lose the ids it had taken.
+	// wipeTimeout bounds one idle wipe; after shutdown begins it runs on
+	// for shutdownGrace at most: a wipe cut short loses the ids it took.
 	wipeTimeout = 2 * time.Minute
 	// chatStripes is the number of locks that keep a chat's updates and
 	// its idle wipe apart.
@@ -184,8 +184,11 @@ func (t *Telegram) wipeDue(ctx context.Context) {
 // the meantime (the trail is then no longer due and is left alone).
 func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wipeTimeout)
+	// A wipe begun runs on after shutdown starts, for a short grace only.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wipeTimeout)
 	defer cancel()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })()
+	ctx = wctx
 	defer t.chats.lock(chat)()
 	trail, found := t.wipeChat(ctx, chat, nil, now)
 	if !found {
