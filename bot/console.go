@@ -101,6 +101,9 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 		m := c.Renderer.Render(res.Lang, rep)
 		fmt.Fprintln(c.Out)
 		fmt.Fprintln(c.Out, PlainText(m.Text))
+		if m.Document != nil {
+			fmt.Fprintf(c.Out, "  [file %s, %d bytes]\n", m.Document.Name, len(m.Document.Data))
+		}
 		if m.LocationLabel != "" {
 			fmt.Fprintf(c.Out, "  [%s: type lat,lon]\n", m.LocationLabel)
 		}

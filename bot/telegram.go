@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
@@ -182,6 +183,10 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	return t, nil
 }
 
+// Username is the bot's Telegram username, from getMe: deep links
+// (t.me/<username>?start=...) are built with it.
+func (t *Telegram) Username() string { return t.api.Self.UserName }
+
 // Run polls for updates and handles them until ctx is cancelled, then
 // returns nil. Within a batch, updates of one chat are handled in order
 // and chats in parallel; the offset moves past a batch only when all of
@@ -327,6 +332,15 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		hers = []int{u.Message.MessageID}
 	}
 	defer t.chats.lock(in.Chat)()
+	if d := u.Message; in.Kind == flows.KindDocument && d.Document.FileSize <= maxDocument {
+		// Staff send the directory file; anything larger stays undownloaded
+		// and the dialogue says so.
+		data, err := t.download(ctx, d.Document.FileID)
+		if err != nil {
+			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, logattr.Code(errorCode(err)), logattr.Err(err))
+		}
+		in.Document = data
+	}
 	res, err := t.cfg.Handler.Handle(ctx, in)
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", logattr.Kind(kind), ref)
@@ -373,6 +387,8 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 			in.Args = m.CommandArguments()
 		case m.Location != nil:
 			in.Kind, in.Lat, in.Lon = flows.KindLocation, m.Location.Latitude, m.Location.Longitude
+		case m.Document != nil:
+			in.Kind, in.DocumentName = flows.KindDocument, m.Document.FileName
 		default:
 			in.Kind, in.Text = flows.KindText, m.Text
 		}
@@ -409,6 +425,8 @@ func kindName(k flows.Kind) string {
 		return "button"
 	case flows.KindLocation:
 		return "location"
+	case flows.KindDocument:
+		return "document"
 	}
 	return "kind" + strconv.Itoa(int(k))
 }
@@ -427,7 +445,12 @@ func (t *Telegram) answerCallback(ctx context.Context, id string) {
 func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result) []int {
 	var ids []int
 	for _, r := range res.Replies {
-		id, attempts, err := t.send(ctx, chat, t.cfg.Renderer.Render(res.Lang, r))
+		m := t.cfg.Renderer.Render(res.Lang, r)
+		send := t.send
+		if m.Document != nil {
+			send = t.sendDocument
+		}
+		id, attempts, err := send(ctx, chat, m)
 		if err != nil {
 			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", t.chatAttr(chat),
 				logattr.Code(errorCode(err)), logattr.Count("attempts", attempts), logattr.Err(err))
@@ -472,6 +495,68 @@ func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi
 		wait, retry := retryDelay(err, attempts, sendBackoffMin)
 		if !retry || !sleep(ctx, wait) {
 			return nil, attempts, err
+		}
+	}
+}
+
+// maxDocument is the largest file downloaded from a chat: a directory file
+// is a few kilobytes.
+const maxDocument = 1 << 20
+
+// download fetches a file a chat sent. The URL is built from the configured
+// endpoint (the library's own uses Telegram's host whatever is configured),
+// so tests and self-hosted Bot API servers work.
+func (t *Telegram) download(ctx context.Context, fileID string) ([]byte, error) {
+	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	f, err := t.bot(cctx).GetFile(tgbotapi.FileConfig{FileID: fileID})
+	if err != nil {
+		return nil, fmt.Errorf("getFile: %w", t.redactErr(err))
+	}
+	endpoint := strings.Replace(t.cfg.Endpoint, "/bot%s/", "/file/bot%s/", 1)
+	req, err := http.NewRequestWithContext(cctx, http.MethodGet, fmt.Sprintf(endpoint, t.token, f.FilePath), nil)
+	if err != nil {
+		return nil, fmt.Errorf("download: %w", t.redactErr(err))
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download: %w", t.redactErr(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download: status %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	if err != nil {
+		return nil, fmt.Errorf("download: %w", t.redactErr(err))
+	}
+	if len(data) > maxDocument {
+		return nil, fmt.Errorf("download: larger than %d bytes", maxDocument)
+	}
+	return data, nil
+}
+
+// sendDocument sends a file silently, with the text as its caption,
+// retrying like send.
+func (t *Telegram) sendDocument(ctx context.Context, chat int64, m Message) (id, attempts int, err error) {
+	doc := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
+	doc.Caption, doc.ParseMode, doc.DisableNotification = m.Text, tgbotapi.ModeHTML, true
+	for {
+		attempts++
+		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		var sent tgbotapi.Message
+		sent, err = t.bot(cctx).Send(doc)
+		cancel()
+		if err == nil {
+			return sent.MessageID, attempts, nil
+		}
+		err = fmt.Errorf("sendDocument: %w", t.redactErr(err))
+		if attempts > t.maxRetries || ctx.Err() != nil {
+			return 0, attempts, err
+		}
+		wait, retry := retryDelay(err, attempts, sendBackoffMin)
+		if !retry || !sleep(ctx, wait) {
+			return 0, attempts, err
 		}
 	}
 }

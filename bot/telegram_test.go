@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,7 +151,7 @@ func TestTelegramInputs(t *testing.T) {
 		t.Fatalf("handler got %d inputs, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("input %d = %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
@@ -185,7 +186,7 @@ func TestTelegramIgnoresAndOtherKinds(t *testing.T) {
 	if got[0].Kind != flows.KindText || got[0].Text != "/x" {
 		t.Errorf("malformed command = %+v, want plain text", got[0])
 	}
-	if want := (flows.Input{Chat: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); got[1] != want {
+	if want := (flows.Input{Chat: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); !reflect.DeepEqual(got[1], want) {
 		t.Errorf("sticker = %+v, want %+v", got[1], want)
 	}
 }

@@ -21,7 +21,7 @@ const (
 	stPrivacy = "privacy" // the privacy screen or one of its choices
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy}
+var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure}
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -31,6 +31,7 @@ var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
 		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"privacy", stPrivacy}, {"exit", stIdle},
+		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
@@ -39,6 +40,7 @@ var dialogueEvents = func() fsm.Events {
 
 // dialogue is the work of one input on one session.
 type dialogue struct {
+	ctx   context.Context
 	svc   *Service
 	dir   *Directory
 	now   time.Time
@@ -97,6 +99,9 @@ func (d *dialogue) run() error {
 // route maps the input to an event and the action that answers it.
 func (d *dialogue) route() (string, func()) {
 	in := d.in
+	if event, act, ok := d.routeStaff(); ok {
+		return event, act
+	}
 	switch in.Kind {
 	case KindCommand:
 		switch in.Command {

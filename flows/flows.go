@@ -19,6 +19,7 @@ const (
 	KindText                     // free text
 	KindButton                   // an inline button was pressed
 	KindLocation                 // a shared location
+	KindDocument                 // a file: staff send the directory file
 )
 
 // Input is one thing a woman did, as the transport understood it.
@@ -42,6 +43,10 @@ type Input struct {
 	Data string
 	// Lat and Lon are the shared location.
 	Lat, Lon float64
+	// Document is the content of a sent file (nil when it was too large or
+	// not downloaded) and DocumentName its name.
+	Document     []byte
+	DocumentName string
 }
 
 // Text is one localizable piece of a reply: a message id and its template
@@ -91,6 +96,14 @@ type Reply struct {
 	// AskLocation asks the transport to offer a one-tap "share location"
 	// keyboard with this message instead of inline buttons.
 	AskLocation bool
+	// Document, when set, is sent as a file with the texts as its caption.
+	Document *Document
+}
+
+// Document is a file to send, such as the exported directory.
+type Document struct {
+	Name string
+	Data []byte
 }
 
 // Result is what handling one input produced.

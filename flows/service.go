@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -19,7 +21,13 @@ const DefaultSessionTTL = 24 * time.Hour
 // Updates of one chat must not be handled concurrently; different chats may.
 type Service struct {
 	sessions SessionStore
+	staff    StaffStore
+	updater  DirectoryUpdater
+	admins   []int64
+	codec    DirectoryCodec
+	rand     io.Reader
 	dir      atomic.Pointer[Directory]
+	botName  atomic.Value // string
 	langs    []string
 	ttl      time.Duration
 	idle     time.Duration
@@ -46,11 +54,28 @@ type Options struct {
 	Now func() time.Time
 	// Log receives event kinds only; default slog.Default().
 	Log *slog.Logger
+	// Staff keeps roles, invites and the audit trail, and Directory saves
+	// volunteers' edits; without them there are no staff commands.
+	Staff     StaffStore
+	Directory DirectoryUpdater
+	// Admins are Telegram user ids that are admins from the start.
+	Admins []int64
+	// Codec reads and writes the directory file that staff exchange with
+	// the bot; without it there is no import or export in the bot.
+	Codec DirectoryCodec
+	// Rand is the source of invite codes and pseudonyms; default
+	// crypto/rand. Tests inject a seeded one for stable transcripts.
+	Rand io.Reader
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
-	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, idle: opts.IdleWipe, forgetters: opts.Forgetters, now: opts.Now, log: opts.Log}
+	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
+		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
+		idle: opts.IdleWipe, forgetters: opts.Forgetters}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
 	if len(s.langs) == 0 {
 		s.langs = []string{DefaultLang}
 	}
@@ -74,6 +99,16 @@ func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 // import that happened while the bot runs.
 func (s *Service) SetDirectory(d *Directory) { s.dir.Store(d) }
 
+// SetBotUsername tells the dialogues the bot's Telegram username, once the
+// transport knows it, so that invites are links.
+func (s *Service) SetBotUsername(name string) { s.botName.Store(name) }
+
+// BotUsername is the bot's Telegram username, or "" when not known.
+func (s *Service) BotUsername() string {
+	name, _ := s.botName.Load().(string)
+	return name
+}
+
 // Directory returns the directory in use.
 func (s *Service) Directory() *Directory { return s.dir.Load() }
 
@@ -96,7 +131,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, nil
 	}
 	now := s.now()
-	d := &dialogue{svc: s, dir: s.dir.Load(), now: now, in: in, sess: sess, isNew: !found || sess.State == "" || sess.State == stIdle}
+	d := &dialogue{ctx: ctx, svc: s, dir: s.dir.Load(), now: now, in: in, sess: sess, isNew: !found || sess.State == "" || sess.State == stIdle}
 	if d.sess.Lang == "" {
 		d.sess.Lang = PickLang(in.Lang, s.langs)
 	}

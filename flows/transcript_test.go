@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,9 @@ var scripts = []struct {
 	{"unknown", tuesdayMorning, []string{"/foo", "qwertyuiop", "/numeri"}},
 	{"holiday", easterMonday, []string{"Cremona"}},
 	{"closure", christmasWeek, []string{"Cremona"}},
+	// The console's user is a bootstrap admin in these tests.
+	{"staff_hours", tuesdayMorning, []string{"/staff", "1", "2", "4", "lun-vex 9-13", "lun-ven 9-13, mar gio 15-18", "1", "/audit"}},
+	{"staff_invite", tuesdayMorning, []string{"/staff", "3", "2", "1"}},
 }
 
 // alarming are words that must never stand on a message's first line:
@@ -118,9 +122,12 @@ func TestTranscripts(t *testing.T) {
 			t.Run(sc.name+"."+lang, func(t *testing.T) {
 				r := bot.NewRenderer(cat)
 				r.Missing = func(lang, id string) { t.Errorf("message %q missing in %s", id, lang) }
-				svc := flows.NewService(memstore.New(), dir, flows.Options{
+				st := memstore.New()
+				svc := flows.NewService(st, dir, flows.Options{
 					Langs: cat.Langs(),
 					Now:   func() time.Time { return sc.at },
+					Staff: st, Directory: st, Admins: []int64{bot.ConsoleChat},
+					Rand: rand.NewChaCha8([32]byte{}),
 				})
 				var out bytes.Buffer
 				con := &bot.Console{

@@ -20,29 +20,66 @@ type sessionRecord struct {
 	Chat int64 `json:"_c,omitempty"`
 }
 
-// sealedBucket is a bucket of sealed records about a chat, with its expiry
-// index, that a rekey re-seals. A new bucket of sealed records must be
-// added to sealedBuckets, and a new bucket of plain data to plainBuckets:
-// Rekey refuses a store with a bucket it does not know, so that no record
-// is left sealed under a key that is going away.
-type sealedBucket struct {
-	name, index string
-	// chat reads the chat id from an opened record; 0 when it has none.
-	chat func(plaintext []byte) int64
+// staffRecord is the sealed value of a member of staff: her grants and her
+// user id, which only a rekey reads.
+type staffRecord struct {
+	flows.Staff
+	User int64 `json:"_u,omitempty"`
 }
+
+// errDrop tells rekeyBucket to drop a record that cannot be carried over.
+var errDrop = errors.New("record cannot be carried over")
+
+// sealedBucket is a bucket of sealed records that a rekey re-seals. A new
+// bucket of sealed records must be added to sealedBuckets, and a bucket of
+// plain data to plainBuckets: Rekey refuses a store with a bucket it does
+// not know, so that no record is left sealed under a key that is going away.
+type sealedBucket struct {
+	name string
+	// index, when not empty, is the bucket's expiry index; its values
+	// then start with their 8-byte expiry.
+	index string
+	// key returns the record's key under ns: derived again from the chat
+	// id sealed in it, or the same key when it is not an HMAC. errDrop
+	// drops the record; another error stops the rekey.
+	key func(ns *sealer, old, plaintext []byte) ([]byte, error)
+}
+
+// fromChat derives the record key from a chat id read from the record.
+func fromChat(read func(pt []byte) int64) func(ns *sealer, old, pt []byte) ([]byte, error) {
+	return func(ns *sealer, _, pt []byte) ([]byte, error) {
+		if chat := read(pt); chat != 0 {
+			return ns.chatKey(chat), nil
+		}
+		return nil, errDrop
+	}
+}
+
+// sameKey keeps a record key that is not derived from the master key.
+func sameKey(_ *sealer, old, _ []byte) ([]byte, error) { return old, nil }
 
 func sealedBuckets() []sealedBucket {
 	return []sealedBucket{
-		{bucketSessions, bucketSessionExpiry, func(pt []byte) int64 {
+		{bucketSessions, bucketSessionExpiry, fromChat(func(pt []byte) int64 {
 			var r sessionRecord
 			_ = json.Unmarshal(pt, &r)
 			return r.Chat
-		}},
-		{bucketTrail, bucketTrailDue, func(pt []byte) int64 {
+		})},
+		{bucketTrail, bucketTrailDue, fromChat(func(pt []byte) int64 {
 			var r trailRecord
 			_ = json.Unmarshal(pt, &r)
 			return r.Chat
+		})},
+		// Staff are never dropped: they would lose their access.
+		{bucketStaff, "", func(ns *sealer, _, pt []byte) ([]byte, error) {
+			var r staffRecord
+			if json.Unmarshal(pt, &r) != nil || r.User == 0 {
+				return nil, errors.New("a member of staff was saved without her user id (before this version): change her role once, then rekey")
+			}
+			return ns.chatKey(r.User), nil
 		}},
+		{bucketInvites, "", sameKey}, // SHA-256 of the code
+		{bucketAudit, "", sameKey},   // time and random bytes
 	}
 }
 
@@ -83,7 +120,10 @@ func (db *DB) rekey(ns *sealer) (RekeyResult, error) {
 		res = RekeyResult{}
 		known := slices.Clone(plainBuckets)
 		for _, b := range sealedBuckets() {
-			known = append(known, b.name, b.index)
+			known = append(known, b.name)
+			if b.index != "" {
+				known = append(known, b.index)
+			}
 		}
 		err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 			if !slices.Contains(known, string(name)) {
@@ -110,7 +150,7 @@ func (db *DB) rekey(ns *sealer) (RekeyResult, error) {
 	return res, nil
 }
 
-// rekeyBucket rebuilds one sealed bucket and its index under ns. Records
+// rekeyBucket rebuilds one sealed bucket (and its index) under ns. Records
 // are read first and the buckets recreated, since writing under a cursor
 // can skip entries.
 func (db *DB) rekeyBucket(tx *bolt.Tx, b sealedBucket, ns *sealer) (resealed, dropped int, err error) {
@@ -123,7 +163,11 @@ func (db *DB) rekeyBucket(tx *bolt.Tx, b sealedBucket, ns *sealer) (resealed, dr
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, name := range []string{b.name, b.index} {
+	names := []string{b.name}
+	if b.index != "" {
+		names = append(names, b.index)
+	}
+	for _, name := range names {
 		if err := tx.DeleteBucket([]byte(name)); err != nil {
 			return 0, 0, err
 		}
@@ -131,31 +175,39 @@ func (db *DB) rekeyBucket(tx *bolt.Tx, b sealedBucket, ns *sealer) (resealed, dr
 			return 0, 0, err
 		}
 	}
-	bucket, index := tx.Bucket([]byte(b.name)), tx.Bucket([]byte(b.index))
+	bucket := tx.Bucket([]byte(b.name))
 	for _, r := range recs {
-		if len(r.val) < 8 {
-			dropped++
-			continue
+		var header, body []byte
+		if body = r.val; b.index != "" {
+			if len(r.val) < 8 {
+				dropped++
+				continue
+			}
+			header, body = r.val[:8], r.val[8:]
 		}
-		pt, err := db.seal.open(b.name, r.key, r.val[8:])
-		chat := int64(0)
+		pt, err := db.seal.open(b.name, r.key, body)
+		var key []byte
 		if err == nil {
-			chat = b.chat(pt)
+			key, err = b.key(ns, r.key, pt)
 		}
-		if chat == 0 {
+		if errors.Is(err, errDrop) || errors.Is(err, errOpen) {
 			dropped++
 			continue
 		}
-		key := ns.chatKey(chat)
+		if err != nil {
+			return 0, 0, err
+		}
 		sealed, err := ns.seal(b.name, key, pt)
 		if err != nil {
 			return 0, 0, err
 		}
-		if err := bucket.Put(key, append(slices.Clone(r.val[:8]), sealed...)); err != nil {
+		if err := bucket.Put(key, append(slices.Clone(header), sealed...)); err != nil {
 			return 0, 0, err
 		}
-		if err := index.Put(append(slices.Clone(r.val[:8]), key...), nil); err != nil {
-			return 0, 0, err
+		if b.index != "" {
+			if err := tx.Bucket([]byte(b.index)).Put(append(slices.Clone(header), key...), nil); err != nil {
+				return 0, 0, err
+			}
 		}
 		resealed++
 	}

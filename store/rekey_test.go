@@ -27,6 +27,10 @@ func TestRekey(t *testing.T) {
 	must(t, db.SaveSession(ctx, -2, flows.Session{State: "find", Lang: "en"}, exp))
 	must(t, db.Track(ctx, 3, []int{7, 8}, time.Now(), exp, true))
 	must(t, db.SaveDirectory(ctx, flows.DirectoryData{Sample: true}))
+	grant := flows.Grant{Role: flows.RoleAdmin}
+	must(t, db.SaveStaff(ctx, 9, flows.Staff{Pseudonym: "s1", Grants: []flows.Grant{grant}}))
+	must(t, db.SaveInvite(ctx, flows.Invite{Code: "abc", Grant: grant, Expires: exp}))
+	must(t, db.AppendAudit(ctx, flows.AuditEntry{At: time.Now(), Who: "s1", Field: "hours"}))
 	// A session written before chat ids were sealed with sessions.
 	legacy, _ := json.Marshal(flows.Session{State: "menu"})
 	must(t, db.bolt.Update(func(tx *bolt.Tx) error {
@@ -41,8 +45,8 @@ func TestRekey(t *testing.T) {
 	must(t, db.Close())
 
 	res, err := Rekey(path, testKey(1), testKey(2), Options{})
-	if err != nil || res.Resealed != 3 || res.Dropped != 1 {
-		t.Fatalf("Rekey = %+v, %v; want 3 resealed, the legacy session dropped", res, err)
+	if err != nil || res.Resealed != 6 || res.Dropped != 1 {
+		t.Fatalf("Rekey = %+v, %v; want 6 resealed, the legacy session dropped", res, err)
 	}
 	if _, err := Open(path, testKey(1), Options{}); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("the old key still opens the store: %v", err)
@@ -62,6 +66,15 @@ func TestRekey(t *testing.T) {
 	}
 	if d, found, _ := db.Directory(ctx); !found || !d.Sample {
 		t.Error("the directory was lost")
+	}
+	if st, found, err := db.Staff(ctx, 9); !found || err != nil || st.Pseudonym != "s1" {
+		t.Errorf("staff after rekey: %+v %v %v", st, found, err)
+	}
+	if _, found, err := db.TakeInvite(ctx, "abc", time.Now()); !found || err != nil {
+		t.Errorf("invite after rekey: %v %v", found, err)
+	}
+	if a, err := db.Audit(ctx, "", 10); len(a) != 1 || err != nil {
+		t.Errorf("audit after rekey: %+v %v", a, err)
 	}
 	if string(db.seal.chatKey(1)) == string(oldKey) {
 		t.Error("record keys were not derived again")

@@ -50,6 +50,10 @@ type Sent struct {
 	ProtectContent      bool
 	// ReplyMarkup is nil when the call carried none.
 	ReplyMarkup *ReplyMarkup
+	// DocumentName and Document are the file of a sendDocument; Text is
+	// then its caption.
+	DocumentName string
+	Document     []byte
 }
 
 // ReplyMarkup is a reply_markup as sent: one of the inline keyboard, the
@@ -80,6 +84,7 @@ type Server struct {
 	calls    map[string]int
 	requests map[string][]map[string]string
 	faults   map[string][]fault
+	files    map[string][]byte // file_id → content, for getFile and downloads
 	// chatMsgs are the ids of every message of each chat, both sides, in
 	// order; deleted the ids deleteMessages removed.
 	chatMsgs map[int64][]int
@@ -107,6 +112,7 @@ func New(t testing.TB, token string) *Server {
 		calls:     map[string]int{},
 		requests:  map[string][]map[string]string{},
 		faults:    map[string][]fault{},
+		files:     map[string][]byte{},
 		chatMsgs:  map[int64][]int{},
 		deleted:   map[int64]map[int]bool{},
 		usernames: map[int64]string{},
@@ -394,6 +400,10 @@ func badRequest(format string, a ...any) *apiError {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	if !ok || !strings.HasPrefix(r.URL.Path, "/bot") || token != s.token {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
@@ -438,6 +448,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.sendMessage(params)
 	case "deleteMessages":
 		result, aerr = s.deleteMessages(params)
+	case "getFile":
+		result, aerr = s.getFile(params)
+	case "sendDocument":
+		result, aerr = s.sendDocument(r, params)
 	default: // answerCallbackQuery, deleteMessage(s), setMyCommands, ...
 		result = true
 	}

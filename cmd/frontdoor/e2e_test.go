@@ -37,12 +37,16 @@ func (s *syncBuffer) String() string {
 
 // startBot runs `frontdoor` against a fake Bot API on dataDir, as a process
 // would; stop cancels it like SIGTERM and returns its exit status and log.
-func startBot(t testing.TB, api *telegramtest.Server, dataDir string) (stop func() (int, string)) {
+// extraEnv are more variables, as name, value pairs.
+func startBot(t testing.TB, api *telegramtest.Server, dataDir string, extraEnv ...string) (stop func() (int, string)) {
 	t.Helper()
 	env := map[string]string{
 		"FRONTDOOR_TELEGRAM_TOKEN": testToken,
 		"FRONTDOOR_TELEGRAM_API":   api.Endpoint(),
 		"FRONTDOOR_DATA":           dataDir,
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}

@@ -129,7 +129,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log})
+	svc := flows.NewService(db, dir, flows.Options{
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
@@ -143,6 +146,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	svc.SetBotUsername(tg.Username())
 	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
 	return tg.Run(ctx)
 }

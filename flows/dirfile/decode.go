@@ -711,3 +711,13 @@ func (d *decoder) date(w where, field string, v any) flows.Date {
 	d.errorf(w, field, `want a day such as "2026-12-24", got %s`, typeName(v))
 	return flows.Date{}
 }
+
+// Codec is Decode and Encode as a value, for the dialogues that exchange
+// the directory file with staff (flows.DirectoryCodec).
+type Codec struct{}
+
+// Decode reads a directory file; see the package function.
+func (Codec) Decode(r io.Reader) (flows.DirectoryData, error) { return Decode(r) }
+
+// Encode writes a directory file; see the package function.
+func (Codec) Encode(w io.Writer, d flows.DirectoryData) error { return Encode(w, d) }

@@ -22,7 +22,10 @@ type Store struct {
 
 	mu        sync.Mutex
 	sessions  map[int64]entry
-	directory []byte // JSON; nil until saved
+	directory []byte           // JSON; nil until saved
+	staff     map[int64][]byte // JSON of flows.Staff
+	invites   map[string][]byte
+	audit     [][]byte // JSON of flows.AuditEntry, oldest first
 }
 
 type entry struct {
@@ -42,7 +45,7 @@ func New() *Store { return NewWithClock(time.Now) }
 // NewWithClock returns an empty store that decides expiry with now, so a
 // test can make sessions expire without waiting.
 func NewWithClock(now func() time.Time) *Store {
-	return &Store{now: now, sessions: make(map[int64]entry)}
+	return &Store{now: now, sessions: make(map[int64]entry), staff: make(map[int64][]byte), invites: make(map[string][]byte)}
 }
 
 // Session returns the session of a chat; an expired one is not found.

@@ -20,6 +20,8 @@ import (
 type Store interface {
 	flows.SessionStore
 	flows.DirectoryStore
+	flows.StaffStore
+	flows.DirectoryUpdater
 	// DeleteSession forgets the session of a chat at once; deleting a
 	// missing session is not an error.
 	DeleteSession(ctx context.Context, chat int64) error
@@ -47,6 +49,12 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DirectoryRoundTrip", testDirectoryRoundTrip},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"CancelledContext", testCancelledContext},
+		{"StaffRoundTrip", testStaffRoundTrip},
+		{"StaffRevoke", testStaffRevoke},
+		{"InviteOnce", testInviteOnce},
+		{"InviteExpired", testInviteExpired},
+		{"Audit", testAudit},
+		{"UpdateDirectoryConcurrent", testUpdateDirectoryConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"frontdoor/bot/telegramtest"
+)
+
+// newCentre is a centre a volunteer adds to the file she downloaded.
+const newCentre = `
+[[centre]]
+id = "amaranta-cusano"
+network = "amaranta"
+name = "Sportello Donne Insieme – Cusano Milanino"
+town = "Cusano Milanino"
+address_confidential = true
+lat = 45.5497
+lon = 9.1842
+phones = ["+390000000299"]
+towns = ["Cusano Milanino"]
+languages = ["it"]
+services = ["listening"]
+[centre.hours]
+wed = ["10:00-12:00"]
+`
+
+// TestVolunteerAddsCentreByFile: a volunteer of Amaranta downloads the
+// centres file in the bot, adds a centre, sends it back, sees what would
+// change, confirms; a woman finds the new centre at once. A file that
+// touches another network is refused and changes nothing.
+func TestVolunteerAddsCentreByFile(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	const admin, volunteer, her = 111, 222, 333
+	startBot(t, api, t.TempDir(), "FRONTDOOR_ADMINS", "111")
+
+	api.Press(admin, "it", "st.invite:volunteer/amaranta")
+	code := strings.SplitAfter(waitChat(t, api, admin, 1)[0].Text, "?start=")[1]
+	api.Command(volunteer, "it", "start", code)
+	waitChat(t, api, volunteer, 1)
+
+	api.Press(volunteer, "it", "st.export")
+	sent := waitChat(t, api, volunteer, 3)
+	file := sent[1]
+	if file.DocumentName != "directory.toml" || !bytes.Contains(file.Document, []byte("amaranta-bresso")) {
+		t.Fatalf("export: %q, %d bytes", file.DocumentName, len(file.Document))
+	}
+	if bytes.Contains(file.Document, []byte("arca-cremona")) {
+		t.Errorf("a volunteer of Amaranta received the centres of ARCA")
+	}
+
+	edited := append(append([]byte(nil), file.Document...), newCentre...)
+	api.Document(volunteer, "it", "directory.toml", edited)
+	preview := waitChat(t, api, volunteer, 4)[3].Text
+	if !strings.Contains(preview, "Il file è valido") || !strings.Contains(preview, "➕ Sportello Donne Insieme – Cusano Milanino") {
+		t.Fatalf("preview: %q", preview)
+	}
+	api.Text(her, "it", "ciao")
+	api.Text(her, "it", "Cusano Milanino")
+	if got := waitChat(t, api, her, 2)[1].Text; strings.Contains(got, "Sportello Donne Insieme – Cusano") {
+		t.Fatalf("the centre is visible before the import was confirmed")
+	}
+
+	api.Press(volunteer, "it", "st.import")
+	if got := waitChat(t, api, volunteer, 5)[4].Text; !strings.Contains(got, "Importato: 1 modifica") {
+		t.Fatalf("import: %q", got)
+	}
+	api.Text(her, "it", "Cusano Milanino")
+	card := waitChat(t, api, her, 3)[2].Text
+	if !strings.Contains(card, "1. <b>Sportello Donne Insieme – Cusano Milanino</b>, Cusano Milanino") {
+		t.Errorf("the woman does not find the new centre:\n%s", card)
+	}
+
+	foreign := append(append([]byte(nil), edited...), strings.ReplaceAll(strings.ReplaceAll(newCentre, "amaranta-cusano", "arca-x"), `network = "amaranta"`, `network = "arca"`)...)
+	api.Document(volunteer, "it", "directory.toml", foreign)
+	if got := waitChat(t, api, volunteer, 6)[5].Text; !strings.Contains(got, "non è valido") || !strings.Contains(got, "arca") {
+		t.Errorf("a file touching another network: %q", got)
+	}
+	api.Document(her, "it", "directory.toml", edited)
+	if got := waitChat(t, api, her, 4)[3].Text; !strings.Contains(got, "Non ho capito") {
+		t.Errorf("a woman sending a file: %q", got)
+	}
+}

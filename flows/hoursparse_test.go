@@ -1,0 +1,170 @@
+package flows_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdoor/flows"
+)
+
+func slot(open, close string) flows.Slot {
+	o, err := flows.ParseClock(open)
+	if err != nil {
+		panic(err)
+	}
+	c, err := flows.ParseClock(close)
+	if err != nil {
+		panic(err)
+	}
+	return flows.Slot{Open: o, Close: c}
+}
+
+// weekString writes a week compactly for comparisons: "Mon 9:00-13:00 …".
+func weekString(w flows.Week) string {
+	var b strings.Builder
+	for d, slots := range w {
+		if len(slots) == 0 {
+			continue
+		}
+		b.WriteString(time.Weekday(d).String()[:3])
+		for _, s := range slots {
+			b.WriteString(" " + s.String())
+		}
+		b.WriteString("; ")
+	}
+	return strings.TrimSuffix(b.String(), "; ")
+}
+
+func TestParseWeek(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"lun-ven 9-13, mar gio 15-18", "Mon 9:00-13:00; Tue 9:00-13:00 15:00-18:00; Wed 9:00-13:00; Thu 9:00-13:00 15:00-18:00; Fri 9:00-13:00"},
+		{"mon-fri 9:00-13:00", "Mon 9:00-13:00; Tue 9:00-13:00; Wed 9:00-13:00; Thu 9:00-13:00; Fri 9:00-13:00"},
+		{"Lunedì 9.30-12.30 e 14-17; sabato 9-12", "Mon 9:30-12:30 14:00-17:00; Sat 9:00-12:00"},
+		{"ven-lun 20-2", "Sun 20:00-2:00; Mon 20:00-2:00; Fri 20:00-2:00; Sat 20:00-2:00"},
+		{"Tue, Thu 14-18", ""}, // a comma ends a group: "Tue" alone has no time
+		{"mer 15-18 9-12", "Wed 9:00-12:00 15:00-18:00"},
+		{"dom 0-24", "Sun 0:00-24:00"},
+		{"gio 9–13", "Thu 9:00-13:00"},
+		{"sab/dom 10-12", "Sun 10:00-12:00; Sat 10:00-12:00"},
+	} {
+		w, err := flows.ParseWeek(tc.in)
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("%q: got %s, want an error", tc.in, weekString(w))
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if got := weekString(w); got != tc.want {
+			t.Errorf("%q:\n got %s\nwant %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestParseWeekErrors: each mistake points at the wrong part with a
+// message id the dialogue can show in her language.
+func TestParseWeekErrors(t *testing.T) {
+	for _, tc := range []struct{ in, part, id string }{
+		{"", "", "parse.hours_empty"},
+		{"lux-ven 9-13", "lux", "parse.unknown_day"},
+		{"lun-vex 9-13", "vex", "parse.unknown_day"},
+		{"lun 9-25", "9-25", "parse.bad_time"},
+		{"lun 9:70-12", "9:70-12", "parse.bad_time"},
+		{"lun 9", "9", "parse.slot_no_dash"},
+		{"lun 9-9", "9-9", "parse.slot_empty"},
+		{"9-13", "9-13", "parse.hours_no_day"},
+		{"lun-ven", "lun-ven", "parse.hours_no_time"},
+		{"lun 9-13 mar", "mar", "parse.hours_day_after_time"},
+		{"lun 9-13 11-15", "9:00-13:00 11:00-15:00", "parse.hours_overlap"},
+		{"lun 9-13, lun 12-14", "9:00-13:00 12:00-14:00", "parse.hours_overlap"},
+		{strings.Repeat("lun 9-13, ", 60), "lun 9-13, lun 9-13, …", "parse.too_long"},
+	} {
+		_, err := flows.ParseWeek(tc.in)
+		var ie *flows.InputError
+		if !errors.As(err, &ie) {
+			t.Errorf("%q: got %v, want an InputError", tc.in, err)
+			continue
+		}
+		if ie.ID != tc.id || ie.Part != tc.part {
+			t.Errorf("%q: got %s at %q, want %s at %q", tc.in, ie.ID, ie.Part, tc.id, tc.part)
+		}
+	}
+}
+
+func TestParseClosure(t *testing.T) {
+	d := func(y int, m time.Month, day int) flows.Date { return flows.Date{Year: y, Month: m, Day: day} }
+	for _, tc := range []struct {
+		in   string
+		want flows.Closure
+	}{
+		{"chiuso 24/12/2026-06/01/2027 per le feste", flows.Closure{From: d(2026, 12, 24), To: d(2027, 1, 6), Reason: "per le feste"}},
+		{"closed 15/08/2027", flows.Closure{From: d(2027, 8, 15), To: d(2027, 8, 15)}},
+		{"dal 24/12/2026 al 6/1/27 ferie", flows.Closure{From: d(2026, 12, 24), To: d(2027, 1, 6), Reason: "ferie"}},
+		{"Chiuso dal 1.8.2027 fino al 20.8.2027", flows.Closure{From: d(2027, 8, 1), To: d(2027, 8, 20)}},
+		{"24/12/2026 - 06/01/2027 holidays", flows.Closure{From: d(2026, 12, 24), To: d(2027, 1, 6), Reason: "holidays"}},
+		{"29/02/2028", flows.Closure{From: d(2028, 2, 29), To: d(2028, 2, 29)}},
+	} {
+		got, err := flows.ParseClosure(tc.in)
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%q: got %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, part, id string }{
+		{"chiuso", "chiuso", "parse.closure_no_date"},
+		{"chiuso 31/02/2027", "31/02/2027", "parse.bad_date"},
+		{"chiuso 24/13/2026", "24/13/2026", "parse.bad_date"},
+		{"chiuso domani", "domani", "parse.bad_date"},
+		{"chiuso 06/01/2027-24/12/2026", "06/01/2027-24/12/2026", "parse.closure_backwards"},
+		{"chiuso 24/12/2026-", "", "parse.bad_date"},
+	} {
+		_, err := flows.ParseClosure(tc.in)
+		var ie *flows.InputError
+		if !errors.As(err, &ie) || ie.ID != tc.id || ie.Part != tc.part {
+			t.Errorf("%q: got %v, want %s at %q", tc.in, err, tc.id, tc.part)
+		}
+	}
+}
+
+// FuzzParseWeek: whatever a volunteer types, the parser answers without
+// panicking, and what it accepts is a valid week.
+func FuzzParseWeek(f *testing.F) {
+	for _, s := range []string{"lun-ven 9-13, mar gio 15-18", "mon-fri 9:00-13:00", "ven-lun 20-2", "sab/dom 10-12", "lunedì 9.30-12.30 e 14-17", "-", "lun--ven 9-", "0-24", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := flows.ParseWeek(s)
+		if err != nil {
+			return
+		}
+		dir := flows.DirectoryData{
+			Networks: []flows.Network{{ID: "n", Name: "N"}},
+			Centres:  []flows.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Hours: w}},
+		}
+		if _, err := flows.NewDirectory(dir); err != nil {
+			t.Fatalf("ParseWeek(%q) accepted a week the directory refuses: %v", s, err)
+		}
+	})
+}
+
+// FuzzParseClosure: no panic, and an accepted closure never ends before it
+// starts.
+func FuzzParseClosure(f *testing.F) {
+	for _, s := range []string{"chiuso 24/12/2026-06/01/2027 per le feste", "closed 15/08/2027", "dal 1.8.2027 fino al 20.8.2027", "24/12/2026 - 6/1/27 x", "-", "chiuso -", "1/1/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := flows.ParseClosure(s)
+		if err == nil && c.To.Before(c.From) {
+			t.Fatalf("ParseClosure(%q) = %+v ends before it starts", s, c)
+		}
+	})
+}

@@ -1,0 +1,287 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/store/memstore"
+)
+
+// The members of staff of the tests, by Telegram user id.
+const (
+	public       = 500
+	operatorCrem = 501 // operator of ARCA Crema
+	volArca      = 502
+	coordArca    = 503
+	volAmaranta  = 504
+	bootAdmin    = 505 // from FRONTDOOR_ADMINS
+)
+
+func staffService(t *testing.T) (*flows.Service, *memstore.Store) {
+	t.Helper()
+	st := memstore.New()
+	ctx := context.Background()
+	for user, g := range map[int64]flows.Grant{
+		operatorCrem: {Role: flows.RoleOperator, Network: "arca", Centre: "arca-crema"},
+		volArca:      {Role: flows.RoleVolunteer, Network: "arca"},
+		coordArca:    {Role: flows.RoleCoordinator, Network: "arca"},
+		volAmaranta:  {Role: flows.RoleVolunteer, Network: "amaranta"},
+	} {
+		if err := st.SaveStaff(ctx, user, flows.Staff{Pseudonym: "P-" + string(rune('A'+user-500)), Grants: []flows.Grant{g}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(st, dir, flows.Options{
+		Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
+		Staff: st, Directory: st, Admins: []int64{bootAdmin}, Codec: dirfile.Codec{},
+	})
+	return svc, st
+}
+
+// TestStaffAuthorization tries every staff action as every role and as a
+// member of the public: only the allowed ones act; the others fall back to a
+// screen that changes nothing (the staff menu, or the ordinary menu for the
+// public, as if staff commands did not exist).
+func TestStaffAuthorization(t *testing.T) {
+	const (
+		menu     = "menu.title" // the public's menu: "unknown input"
+		staff    = "staff.menu_title"
+		centres  = "staff.centres_title"
+		edit     = "staff.edit_title"
+		hours    = "staff.prompt_hours"
+		invite   = "staff.invite_role"
+		invited  = "staff.invite_created"
+		roles    = "staff.roles_title"
+		audit    = "staff.audit_title"
+		noAccess = ""
+	)
+	users := []int64{public, operatorCrem, volArca, coordArca, volAmaranta, bootAdmin}
+	for _, tc := range []struct {
+		action string
+		want   [6]string // in the order of users
+	}{
+		{"/staff", [6]string{menu, staff, staff, staff, staff, staff}},
+		{"st.menu", [6]string{menu, staff, staff, staff, staff, staff}},
+		{"st.centres", [6]string{menu, staff, centres, centres, centres, centres}},
+		{"st.edit:arca-crema", [6]string{menu, staff, edit, edit, centres, edit}},
+		{"st.hours:arca-crema", [6]string{menu, staff, hours, hours, centres, hours}},
+		{"st.closure:amaranta-bresso", [6]string{menu, staff, centres, centres, "staff.prompt_closure", "staff.prompt_closure"}},
+		{"st.invite", [6]string{menu, staff, staff, invite, staff, invite}},
+		{"st.invite:volunteer/arca", [6]string{menu, staff, staff, invited, staff, invited}},
+		{"st.invite:volunteer/amaranta", [6]string{menu, staff, staff, "staff.invite_where", staff, invited}},
+		{"st.invite:admin", [6]string{menu, staff, staff, invite, staff, invited}},
+		{"st.invite:operator/arca-crema", [6]string{menu, staff, staff, invited, staff, invited}},
+		{"/roles", [6]string{menu, staff, staff, roles, staff, roles}},
+		{"/audit", [6]string{menu, staff, audit, audit, audit, audit}},
+		{"st.export", [6]string{menu, staff, "staff.export_caption", "staff.export_caption", "staff.export_caption", "staff.export_caption"}},
+		{"st.import", [6]string{menu, staff, staff, staff, staff, staff}}, // nothing pending
+	} {
+		for i, user := range users {
+			svc, _ := staffService(t)
+			in := flows.Input{Chat: user, Kind: flows.KindButton, Data: tc.action}
+			if cmd, ok := strings.CutPrefix(tc.action, "/"); ok {
+				in = flows.Input{Chat: user, Kind: flows.KindCommand, Command: cmd}
+			}
+			handle(t, svc, flows.Input{Chat: user, Kind: flows.KindCommand, Command: "start"})
+			res := handle(t, svc, in)
+			if !hasText(res, tc.want[i]) {
+				t.Errorf("%s by user %d: want %s, got %+v", tc.action, user, tc.want[i], ids(res))
+			}
+		}
+	}
+}
+
+func ids(res flows.Result) []string {
+	var out []string
+	for _, r := range res.Replies {
+		for _, t := range r.Texts {
+			out = append(out, t.ID)
+		}
+	}
+	return out
+}
+
+// TestVolunteerEditsHours: a volunteer types new hours, sees a preview,
+// saves; a woman sees the new hours at once and the audit trail has it.
+func TestVolunteerEditsHours(t *testing.T) {
+	svc, st := staffService(t)
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"})
+	res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "lun-ven 9-13 e 14-17"})
+	if !hasText(res, "staff.preview_hours") || !hasText(res, "staff.preview_card") {
+		t.Fatalf("no preview: %v", ids(res))
+	}
+	// Before saving, women still see the old hours.
+	if card := cardToday(t, svc); card != "14:00–18:00" {
+		t.Errorf("before saving, today's hours are %q", card)
+	}
+	res = handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.ok"})
+	if !hasText(res, "staff.saved") {
+		t.Fatalf("not saved: %v", ids(res))
+	}
+	if card := cardToday(t, svc); card != "9:00–13:00, 14:00–17:00" {
+		t.Errorf("after saving, a woman sees today %q", card)
+	}
+	d, found, _ := st.Directory(context.Background())
+	if !found || len(d.Centres) != 5 {
+		t.Fatalf("the edit was not stored: %v", found)
+	}
+	entries, _ := st.Audit(context.Background(), "arca", 5)
+	if len(entries) != 1 || entries[0].Who != "P-C" || entries[0].Subject != "arca-crema" || entries[0].Field != "hours" ||
+		!strings.HasPrefix(entries[0].Before, "Mon 9:00–13:00; Tue 14:00–18:00") || !strings.HasPrefix(entries[0].After, "Mon 9:00–13:00, 14:00–17:00; Tue") {
+		t.Errorf("audit: %+v", entries)
+	}
+}
+
+// cardToday returns today's hours on the Crema card as a woman sees it.
+func cardToday(t *testing.T, svc *flows.Service) string {
+	res := handle(t, svc, flows.Input{Chat: public, Kind: flows.KindButton, Data: "c:arca-crema"})
+	for _, tx := range res.Replies[0].Texts {
+		if tx.ID == "card.today" {
+			return tx.Data["Hours"].(string)
+		}
+	}
+	t.Fatalf("no hours on the card: %v", ids(res))
+	return ""
+}
+
+func TestVolunteerTypingMistakes(t *testing.T) {
+	svc, _ := staffService(t)
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"})
+	res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "lun-vex 9-13"})
+	if !hasText(res, "staff.input_error") || !hasText(res, "staff.prompt_again_hours") {
+		t.Fatalf("a typo must be explained and asked again: %v", ids(res))
+	}
+	why := res.Replies[0].Texts[0]
+	if why.Data["Part"] != "vex" || why.Data["Why"].(flows.Text).ID != "parse.unknown_day" {
+		t.Errorf("the error must point at the wrong part: %+v", why)
+	}
+	// Still waiting for hours: the corrected text is read.
+	if res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "lun-ven 9-13"}); !hasText(res, "staff.preview_hours") {
+		t.Errorf("the corrected hours were not read: %v", ids(res))
+	}
+
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.closure:arca-crema"})
+	res = handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "chiuso 31/02/2027"})
+	if !hasText(res, "staff.input_error") {
+		t.Fatalf("a wrong date must be explained: %v", ids(res))
+	}
+	res = handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "chiuso 10/08/2027-20/08/2027 ferie estive"})
+	if !hasText(res, "staff.preview_closure") {
+		t.Fatalf("no closure preview: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.ok"}); !hasText(res, "staff.saved") {
+		t.Fatalf("closure not saved: %v", ids(res))
+	}
+	c, _ := svc.Directory().Centre("arca-crema")
+	if len(c.Closures) != 1 || c.Closures[0].Reason != "ferie estive" {
+		t.Errorf("closures: %+v", c.Closures)
+	}
+}
+
+// TestInvite: a coordinator invites a volunteer; the link works once, for
+// the person who opens it first; the new volunteer can edit at once.
+func TestInvite(t *testing.T) {
+	svc, st := staffService(t)
+	res := handle(t, svc, flows.Input{Chat: coordArca, Kind: flows.KindButton, Data: "st.invite:volunteer/arca"})
+	var link string
+	for _, tx := range res.Replies[0].Texts {
+		if tx.ID == "staff.invite_created" {
+			link = tx.Data["Link"].(string)
+		}
+	}
+	code, ok := strings.CutPrefix(link, "/start ")
+	if !ok {
+		t.Fatalf("link %q", link)
+	}
+	const newcomer = 600
+	start := flows.Input{Chat: newcomer, Kind: flows.KindCommand, Command: "start", Args: code}
+	if res := handle(t, svc, start); !hasText(res, "staff.invite_welcome") {
+		t.Fatalf("the invite did not work: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: newcomer, Kind: flows.KindButton, Data: "st.hours:arca-cremona"}); !hasText(res, "staff.prompt_hours") {
+		t.Errorf("the new volunteer cannot edit: %v", ids(res))
+	}
+	start.Chat = 601
+	if res := handle(t, svc, start); !hasText(res, "staff.invite_invalid") || !hasText(res, "welcome.hello") {
+		t.Errorf("an invite worked twice: %v", ids(res))
+	}
+	if _, found, _ := st.Staff(context.Background(), 601); found {
+		t.Errorf("the second person became staff")
+	}
+	entries, _ := st.Audit(context.Background(), "arca", 5)
+	if len(entries) != 1 || entries[0].Field != "role" || entries[0].Who != "P-D" {
+		t.Errorf("audit of the grant: %+v", entries)
+	}
+}
+
+func TestRevoke(t *testing.T) {
+	svc, st := staffService(t)
+	list, _ := st.ListStaff(context.Background())
+	var ref string
+	for _, e := range list {
+		if e.Staff.Pseudonym == "P-C" { // volArca
+			ref = e.Ref
+		}
+	}
+	if res := handle(t, svc, flows.Input{Chat: coordArca, Kind: flows.KindButton, Data: "st.revoke:" + ref}); !hasText(res, "staff.revoke_ask") {
+		t.Fatalf("no confirmation asked: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: volAmaranta, Kind: flows.KindButton, Data: "st.revokeok:" + ref}); hasText(res, "staff.revoked") {
+		t.Fatalf("a volunteer of another network revoked a member")
+	}
+	if res := handle(t, svc, flows.Input{Chat: coordArca, Kind: flows.KindButton, Data: "st.revokeok:" + ref}); !hasText(res, "staff.revoked") {
+		t.Fatalf("not revoked: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"}); hasText(res, "staff.prompt_hours") {
+		t.Errorf("a revoked volunteer can still edit")
+	}
+}
+
+// TestImportByAdmin: an admin's file is the whole directory; a bad file
+// says what is wrong and changes nothing; the same file changes nothing.
+func TestImportByAdmin(t *testing.T) {
+	svc, st := staffService(t)
+	export := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.export"})
+	file := export.Replies[0].Document.Data
+	if !strings.Contains(string(file), "arca-cremona") || !strings.Contains(string(file), "amaranta-bresso") {
+		t.Fatalf("an admin's export must hold every network")
+	}
+	upload := func(data string) flows.Result {
+		return handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindDocument, Document: []byte(data), DocumentName: "d.toml"})
+	}
+	if res := upload(string(file)); !hasText(res, "staff.import_same") {
+		t.Errorf("the same file: %v", ids(res))
+	}
+	res := upload(strings.Replace(string(file), `"+390000000111"`, `"0373 12"`, 1))
+	if !hasText(res, "staff.import_invalid") || !strings.Contains(res.Replies[0].Texts[1].Data["Errors"].(string), "arca-crema") {
+		t.Errorf("a bad file: %+v", res.Replies[0].Texts)
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); hasText(res, "staff.imported") {
+		t.Errorf("a refused file could still be imported")
+	}
+	renamed := strings.Replace(string(file), "Amaranta – Cinisello Balsamo e Bresso", "Amaranta", 1)
+	renamed = strings.Replace(renamed, "sample = true", "sample = false", 1)
+	if res := upload(renamed); !hasText(res, "staff.import_changed") {
+		t.Fatalf("no change shown: %v", ids(res))
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); !hasText(res, "staff.imported") {
+		t.Fatalf("not imported: %v", ids(res))
+	}
+	if n, _ := svc.Directory().Network("amaranta"); n.Name != "Amaranta" || svc.Directory().Sample() {
+		t.Errorf("after the import: %+v, sample %v", n, svc.Directory().Sample())
+	}
+	if entries, _ := st.Audit(context.Background(), "", 10); len(entries) != 2 {
+		t.Errorf("audit of the import: %+v", entries)
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindDocument, DocumentName: "huge.toml"}); !hasText(res, "staff.import_too_large") {
+		t.Errorf("a file not downloaded: %v", ids(res))
+	}
+}
