@@ -27,6 +27,8 @@ type Message struct {
 	// a single "share location" button carrying this label, instead of the
 	// inline buttons.
 	LocationLabel string
+	// RemoveKeyboard takes away a reply keyboard offered earlier.
+	RemoveKeyboard bool
 	// Document, when set, is sent as a file with Text as its caption.
 	Document *flows.Document
 }

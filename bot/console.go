@@ -98,6 +98,9 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 		fmt.Fprintln(c.Out, "[the chat is wiped]")
 	}
 	for _, rep := range res.Replies {
+		if rep.Transient {
+			continue // on Telegram it is deleted at once
+		}
 		m := c.Renderer.Render(res.Lang, rep)
 		fmt.Fprintln(c.Out)
 		fmt.Fprintln(c.Out, PlainText(m.Text))

@@ -456,6 +456,13 @@ func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result
 				logattr.Code(errorCode(err)), logattr.Count("attempts", attempts), logattr.Err(err))
 			continue
 		}
+		if r.Transient {
+			// It only carried RemoveKeyboard: it must not stay.
+			if _, err := t.deleteMessages(ctx, chat, []int{id}); err != nil {
+				t.log.LogAttrs(ctx, slog.LevelError, "delete_failed", t.chatAttr(chat), logattr.Code(errorCode(err)), logattr.Err(err))
+			}
+			continue
+		}
 		ids = append(ids, id)
 		if t.cfg.OnSent != nil {
 			t.cfg.OnSent(chat, id)
@@ -575,6 +582,8 @@ func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 	}
 	var markup any
 	switch {
+	case m.RemoveKeyboard:
+		markup = tgbotapi.ReplyKeyboardRemove{RemoveKeyboard: true}
 	case m.LocationLabel != "":
 		markup = tgbotapi.ReplyKeyboardMarkup{
 			Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: m.LocationLabel, RequestLocation: true}}},

@@ -199,7 +199,10 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 }
 
 // say appends a reply.
-func (d *dialogue) say(r Reply) { d.replies = append(d.replies, r) }
+func (d *dialogue) say(r Reply) {
+	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation
+	d.replies = append(d.replies, r)
+}
 
 func (d *dialogue) welcome(payload string) {
 	d.event = "welcome"

@@ -98,6 +98,13 @@ type Reply struct {
 	AskLocation bool
 	// Document, when set, is sent as a file with the texts as its caption.
 	Document *Document
+	// RemoveKeyboard asks the transport to take away a keyboard offered
+	// earlier (the "share location" one), which deleting messages leaves
+	// on her screen.
+	RemoveKeyboard bool
+	// Transient asks the transport to delete the message as soon as it is
+	// sent: it exists only to carry RemoveKeyboard.
+	Transient bool
 }
 
 // Document is a file to send, such as the exported directory.
@@ -144,6 +151,9 @@ type Session struct {
 	Idle int `json:"i,omitempty"`
 	// Leave is her choice to leave one neutral message after a wipe.
 	Leave bool `json:"x,omitempty"`
+	// Keyboard is true once a reply keyboard was offered, which a wipe
+	// must take away.
+	Keyboard bool `json:"k,omitempty"`
 }
 
 // SessionStore keeps sessions. Implementations seal what they store and

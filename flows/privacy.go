@@ -76,12 +76,16 @@ func (s *Service) forget(ctx context.Context, chat int64, all bool) error {
 }
 
 // leaveReplies is what stays in the chat after a wipe: nothing, unless she
-// chose one neutral message (an empty chat can itself look odd).
+// chose one neutral message (an empty chat can itself look odd). A keyboard
+// offered earlier is taken away, by that message or by one deleted at once.
 func leaveReplies(sess Session) []Reply {
-	if !sess.Leave {
-		return nil
+	switch {
+	case sess.Leave:
+		return []Reply{{Texts: []Text{T("wipe.left")}, RemoveKeyboard: sess.Keyboard}}
+	case sess.Keyboard:
+		return []Reply{{Texts: []Text{T("wipe.left")}, RemoveKeyboard: true, Transient: true}}
 	}
-	return []Reply{{Texts: []Text{T("wipe.left")}}}
+	return nil
 }
 
 // exit wipes the conversation: the transport deletes the messages, the

@@ -164,6 +164,12 @@ func TestWipeChoices(t *testing.T) {
 		t.Errorf("exit told the forgetters: an open callback must survive the exit")
 	}
 
+	handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "find"})
+	res = handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "exit"})
+	if len(res.Replies) != 1 || !res.Replies[0].RemoveKeyboard || !res.Replies[0].Transient {
+		t.Errorf("exit after the location keyboard: %+v, want one transient reply that removes it", res.Replies)
+	}
+
 	handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "leave:on"})
 	res, err = svc.Wipe(ctx, 4242)
 	if err != nil || !res.Wipe || !hasText(res, "wipe.left") || res.Event != "idle_wipe" {

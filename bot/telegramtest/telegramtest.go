@@ -89,6 +89,8 @@ type Server struct {
 	// order; deleted the ids deleteMessages removed.
 	chatMsgs map[int64][]int
 	deleted  map[int64]map[int]bool
+	// keyboard tells, per chat, whether a reply keyboard is on her screen.
+	keyboard map[int64]bool
 	// usernames are the @usernames of users, for tests that plant them.
 	usernames map[int64]string
 }
@@ -116,6 +118,7 @@ func New(t testing.TB, token string) *Server {
 		chatMsgs:  map[int64][]int{},
 		deleted:   map[int64]map[int]bool{},
 		usernames: map[int64]string{},
+		keyboard:  map[int64]bool{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -533,6 +536,9 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 	s.nextMsg++
 	s.lastMsg[chatID] = m.MessageID
 	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
+	if k := m.ReplyMarkup; k != nil && (len(k.Keyboard) > 0 || k.RemoveKeyboard) {
+		s.keyboard[chatID] = len(k.Keyboard) > 0
+	}
 	s.sent = append(s.sent, m)
 	s.notify()
 	s.mu.Unlock()
@@ -584,6 +590,15 @@ func (s *Server) Messages(chatID int64) []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.chatMsgs[chatID])
+}
+
+// KeyboardShown tells whether a reply keyboard (such as "share location")
+// is on her screen: sent, and not taken away by a remove_keyboard since.
+// Deleting the message that carried it does not take it away.
+func (s *Server) KeyboardShown(chatID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keyboard[chatID]
 }
 
 // Visible returns the ids of the messages of a chat that deleteMessages

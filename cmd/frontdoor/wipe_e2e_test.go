@@ -144,14 +144,24 @@ func TestExitLeavesNoTrace(t *testing.T) {
 		t.Fatalf("only %d messages in the chat", len(all))
 	}
 
+	if !api.KeyboardShown(her) {
+		t.Fatal("the conversation never offered the location keyboard")
+	}
+	sentBefore := api.SentCount(her)
 	api.Press(her, "it", "exit")
 	deadline := time.Now().Add(15 * time.Second)
-	for len(api.Visible(her)) > 0 {
+	// The keyboard is taken away by a message deleted at once.
+	for len(api.Visible(her)) > 0 || api.KeyboardShown(her) || api.SentCount(her) == sentBefore {
 		if time.Now().After(deadline) {
-			t.Fatalf("after Exit the chat still shows %v", api.Visible(her))
+			t.Fatalf("after Exit the chat still shows %v (keyboard %v)", api.Visible(her), api.KeyboardShown(her))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	sent := api.SentTo(her)
+	if len(sent) != sentBefore+1 {
+		t.Fatalf("Exit sent %d messages, want only the one that takes the keyboard away", len(sent)-sentBefore)
+	}
+	all = append(all, sent[len(sent)-1].MessageID)
 	var deleted []int
 	for _, p := range api.Requests("deleteMessages") {
 		ids := strings.Split(strings.Trim(p["message_ids"], "[]"), ",")
