@@ -87,12 +87,20 @@ func assertForgotten(t *testing.T, dataDir string) {
 	}
 }
 
-// say sends one input and waits for its answer (one message at least).
+// say sends one input and waits until the bot has handled it completely:
+// the update is confirmed only once all its replies are sent and tracked.
 func say(t *testing.T, api *telegramtest.Server, send func()) {
 	t.Helper()
 	n := api.SentCount(plantedHer)
 	send()
 	waitChat(t, api, plantedHer, n+1)
+	deadline := time.Now().Add(15 * time.Second)
+	for api.Pending() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the update was never confirmed")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // TestExitLeavesNoTrace: a conversation of 30 messages through every
