@@ -353,7 +353,8 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	if res.Wipe {
 		// Delete first: what she chose to leave must be all that stays,
 		// and it is not tracked.
-		t.wipeChat(ctx, in.Chat, hers, time.Time{})
+		trail, _ := t.takeTrail(ctx, in.Chat, time.Time{})
+		t.deleteTrail(ctx, in.Chat, trail, hers)
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
 	if !res.Wipe {

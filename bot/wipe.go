@@ -77,23 +77,23 @@ func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.D
 	}
 }
 
-// wipeChat deletes the messages of a conversation that Telegram still lets
-// the bot delete: the trail (taken if due by dueBy, or in any case when
-// dueBy is zero) and extra ids. It reports whether a trail was taken.
-func (t *Telegram) wipeChat(ctx context.Context, chat int64, extra []int, dueBy time.Time) (flows.Trail, bool) {
+// takeTrail removes and returns a chat's trail: when due by dueBy, or in
+// any case when dueBy is zero. found is false when there is none to take.
+func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool) {
+	if t.cfg.Trail == nil {
+		return flows.Trail{}, false
+	}
+	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
+	if err != nil {
+		t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))
+	}
+	return trail, found
+}
+
+// deleteTrail deletes the messages of a trail that Telegram still lets the
+// bot delete, and extra ids; older ones are not attempted.
+func (t *Telegram) deleteTrail(ctx context.Context, chat int64, trail flows.Trail, extra []int) {
 	ids := slices.Clone(extra)
-	var trail flows.Trail
-	found := false
-	if t.cfg.Trail != nil {
-		var err error
-		trail, found, err = t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
-		if err != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))
-		}
-	}
-	if found && !trail.Idle && !dueBy.IsZero() {
-		return trail, true // she turned the idle wipe off: only forget
-	}
 	oldest := t.now().Add(-flows.TrailWindow)
 	skipped := 0
 	for _, m := range trail.Messages {
@@ -110,7 +110,6 @@ func (t *Telegram) wipeChat(ctx context.Context, chat int64, extra []int, dueBy 
 	}
 	t.log.LogAttrs(ctx, level, "messages_deleted", t.chatAttr(chat), logattr.Count("deleted", deleted),
 		logattr.Count("too_old", skipped), logattr.Code(errorCode(err)), logattr.Err(err))
-	return trail, found
 }
 
 // deleteMessages deletes ids in batches of up to 100, with the retries of
@@ -190,18 +189,22 @@ func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
 	defer context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })()
 	ctx = wctx
 	defer t.chats.lock(chat)()
-	trail, found := t.wipeChat(ctx, chat, nil, now)
+	trail, found := t.takeTrail(ctx, chat, now)
 	if !found {
 		return
 	}
 	if !trail.Idle {
+		// She turned the idle wipe off: the trail is only forgotten.
 		t.log.LogAttrs(ctx, slog.LevelInfo, "trail_dropped", t.chatAttr(chat))
 		return
 	}
+	// Her state first, as with Exit; then the messages, then what she
+	// chose to leave.
 	res, err := t.cfg.Wiper.Wipe(ctx, chat)
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", t.chatAttr(chat), logattr.Err(err))
 	}
+	t.deleteTrail(ctx, chat, trail, nil)
 	sent := t.sendReplies(ctx, chat, res)
 	t.log.LogAttrs(ctx, slog.LevelInfo, "idle_wipe", t.chatAttr(chat), logattr.Event(res.Event),
 		logattr.Count("sent", len(sent)), logattr.Duration(time.Since(start)))
