@@ -9,7 +9,10 @@
 // true. Bodies may be form-encoded, multipart or JSON. sendMessage is checked
 // like Telegram checks it (empty or too long text, HTML that does not parse,
 // invalid callback data), so a rendering mistake fails a test instead of
-// failing in production.
+// failing in production; deleteMessages too (message_ids a JSON array of 1
+// to 100 ids). It keeps what she would see: the messages of both sides of
+// each chat, those deleted, and whether a reply keyboard is on her screen
+// (Messages, Visible, KeyboardShown).
 //
 // A Server is safe for concurrent use.
 package telegramtest
