@@ -73,6 +73,10 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	if n, err := db.Sweep(ctx, time.Now()); err != nil || n != 1 {
 		t.Fatalf("Sweep = %d, %v", n, err)
 	}
+	// The wipe trail keeps the raw chat id, sealed.
+	if err := db.Track(ctx, chat, []int{1, 2}, time.Now(), time.Now().Add(time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
