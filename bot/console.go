@@ -137,7 +137,8 @@ func ParseConsoleLine(line string, buttons []MessageButton) flows.Input {
 		return flows.Input{Kind: flows.KindButton, Data: buttons[n-1].Data}
 	}
 	for _, b := range buttons {
-		if strings.EqualFold(line, b.Label) {
+		// Labels in right-to-left languages carry isolates around values.
+		if strings.EqualFold(line, strings.Trim(b.Label, "\u2068\u2069")) {
 			return flows.Input{Kind: flows.KindButton, Data: b.Data}
 		}
 	}

@@ -15,16 +15,44 @@ import (
 // CatalogRenderer renders replies with the embedded message catalogue.
 type CatalogRenderer struct {
 	cat *locales.Catalog
+	// rtl holds the catalogue's right-to-left languages.
+	rtl map[string]bool
 	// Missing, when set, is told of every message that had to fall back to
 	// another language; tests make it fail.
 	Missing func(lang, id string)
 }
 
 // NewRenderer returns a renderer over a catalogue.
-func NewRenderer(cat *locales.Catalog) *CatalogRenderer { return &CatalogRenderer{cat: cat} }
+func NewRenderer(cat *locales.Catalog) *CatalogRenderer {
+	r := &CatalogRenderer{cat: cat, rtl: map[string]bool{}}
+	for _, l := range cat.Langs() {
+		r.rtl[l] = locales.RightToLeft(l)
+	}
+	return r
+}
+
+// First strong isolate and pop directional isolate (Unicode 6.3). Between
+// them a value takes its own direction from its first strong letter and
+// leaves the text around it alone: in Arabic or Farsi a phone number, a
+// time, a range of hours or a Latin name keeps its order.
+const (
+	fsi = "\u2068"
+	pdi = "\u2069"
+)
+
+// isolate wraps a value inserted into a right-to-left language's text.
+// Values only: the translation's own words and HTML tags stay outside.
+func (r *CatalogRenderer) isolate(lang, s string) string {
+	if s == "" || !r.rtl[lang] {
+		return s
+	}
+	return fsi + s + pdi
+}
 
 // Render turns a reply into a message in lang: lines joined by newlines,
-// values escaped for Telegram's HTML, buttons as plain labels.
+// values escaped for Telegram's HTML, buttons as plain labels. In a
+// right-to-left language every inserted value, in text and labels alike, is
+// isolated (FSI … PDI) so that numbers and Latin names are not reordered.
 func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
 	lines := make([]string, len(rep.Texts))
 	for i, t := range rep.Texts {
@@ -50,9 +78,9 @@ func (r *CatalogRenderer) text(lang string, t flows.Text, escape bool) string {
 	if t.ID == flows.RawID {
 		s, _ := t.Data["Text"].(string)
 		if escape {
-			return html.EscapeString(s)
+			s = html.EscapeString(s)
 		}
-		return s
+		return r.isolate(lang, s)
 	}
 	var data map[string]any
 	if len(t.Data) > 0 {
@@ -78,17 +106,21 @@ func (r *CatalogRenderer) value(lang string, v any, escape bool) any {
 		for i, t := range v {
 			parts[i] = r.text(lang, t, escape)
 		}
-		return strings.Join(parts, ", ")
+		// The list separator is her language's: "، " in Arabic, "、" in Chinese.
+		sep, _ := r.cat.Text(lang, "list.separator", nil, nil)
+		return strings.Join(parts, sep)
 	case string:
 		if escape {
-			return html.EscapeString(v)
+			v = html.EscapeString(v)
 		}
-		return v
+		return r.isolate(lang, v)
 	case float64:
-		// Decimal separators follow her language: "1,5 km" in Italian.
-		return message.NewPrinter(language.Make(lang)).Sprintf("%.1f", v)
+		// Decimal separators follow her language ("1,5 km" in Italian), with
+		// Latin digits everywhere: times and phone numbers beside them are
+		// in Latin digits too, and phone numbers must stay tappable.
+		return r.isolate(lang, message.NewPrinter(language.Make(lang+"-u-nu-latn")).Sprintf("%.1f", v))
 	case int, int64:
-		return fmt.Sprint(v)
+		return r.isolate(lang, fmt.Sprint(v))
 	}
 	return v
 }

@@ -89,6 +89,9 @@ type TelegramConfig struct {
 	Now func() time.Time
 	// WipeEvery is how often due idle wipes are looked for; 0 means 1 min.
 	WipeEvery time.Duration
+	// Menu, when set, gives the descriptions of the command menu, which
+	// Run sets for every language when it starts.
+	Menu MenuTexts
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -190,11 +193,17 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 // Run polls for updates and handles them until ctx is cancelled, then
 // returns nil. Within a batch, updates of one chat are handled in order
 // and chats in parallel; the offset moves past a batch only when all of
-// it was handled. Run must not be called twice at the same time (Telegram
-// allows one poller per token).
+// it was handled. Beside the first poll it sets the command menu of every
+// language, when TelegramConfig.Menu is set. Run must not be called twice at
+// the same time (Telegram allows one poller per token).
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
+	// The command menu is set beside the polling: a slow Bot API must not
+	// delay her first answer.
+	var menu sync.WaitGroup
+	menu.Go(func() { t.setCommands(ctx) })
+	defer menu.Wait()
 	defer func() {
 		if offset > acked {
 			t.ack(ctx, offset)

@@ -239,6 +239,7 @@ func (d *dialogue) open(arg string) {
 	openNow := d.dir.OpenAt(network, d.now)
 	if len(openNow) > 0 {
 		d.event = "open_now"
+		title[0] = TN("open.count", len(openNow))
 		items := make([]Text, len(openNow))
 		for i, c := range openNow {
 			items[i] = d.listItem(i+1, c, nil)

@@ -21,7 +21,7 @@ const (
 	stPrivacy = "privacy" // the privacy screen or one of its choices
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure}
+var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField}
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -31,7 +31,7 @@ var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
 		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"privacy", stPrivacy}, {"exit", stIdle},
-		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure},
+		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
@@ -213,7 +213,7 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: menuButtons()})
+	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), menuButtons()...)})
 }
 
 func (d *dialogue) menu() {
@@ -244,23 +244,13 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 
 func (d *dialogue) emergency() {
 	d.event = "emergency"
-	d.say(Reply{Texts: append([]Text{T("emergency.title")}, emergencyLines()...), Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
+	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
 }
 
 func (d *dialogue) langPicker() {
 	d.event = "language"
-	var rows [][]Button
-	var row []Button
-	for _, l := range d.svc.langs {
-		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "lang:" + l})
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(rows, navRow(true))})
+	d.say(Reply{Texts: []Text{T("lang.prompt")}, Buttons: append(langRows(d.svc.langs), navRow(true))})
 }
 
 func (d *dialogue) setLang(code string) {

@@ -71,6 +71,14 @@ func T(id string, kv ...any) Text {
 	return t
 }
 
+// TN is T with a count: the plural form of the message follows n, and the
+// template sees n as {{.Count}}.
+func TN(id string, n int, kv ...any) Text {
+	t := T(id, append([]any{"Count", n}, kv...)...)
+	t.Count = n
+	return t
+}
+
 // Raw is a Text that is shown as it is, untranslated: names of centres,
 // towns, phone numbers. Renderers must escape it like any other text.
 func Raw(s string) Text { return Text{ID: RawID, Data: map[string]any{"Text": s}} }

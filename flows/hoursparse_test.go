@@ -168,3 +168,48 @@ func FuzzParseClosure(f *testing.F) {
 		}
 	})
 }
+
+func TestParsePhones(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0372 123456", "+390372123456"},
+		{"+39 333 1234567, 02-1234567", "+393331234567 +39021234567"},
+		{"0039 0372.123456", "+390372123456"},
+		{"+44 20 7946 0958", "+442079460958"},
+		{"abc", ""},
+		{"123", ""},
+		{"+0123456789", ""},
+		{", ,", ""},
+	} {
+		got, err := flows.ParsePhones(tc.in)
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("%q: got %v, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, " ") != tc.want {
+			t.Errorf("%q: got %v %v, want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// FuzzParsePhones: no panic, and an accepted number passes the directory's
+// validation.
+func FuzzParsePhones(f *testing.F) {
+	for _, s := range []string{"0372 123456", "+39 333 1234567, 02-1234567", "0039", "+", "3", "(02) 123"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		phones, err := flows.ParsePhones(s)
+		if err != nil {
+			return
+		}
+		dir := flows.DirectoryData{
+			Networks: []flows.Network{{ID: "n", Name: "N"}},
+			Centres:  []flows.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Phones: phones}},
+		}
+		if _, err := flows.NewDirectory(dir); err != nil {
+			t.Fatalf("ParsePhones(%q) = %v, which the directory refuses: %v", s, phones, err)
+		}
+	})
+}

@@ -292,8 +292,8 @@ func TestButtons(t *testing.T) {
 		{"c:deleted-centre", "find.prompt"},
 		{"town:Cremona", "card.name"},
 		{"town:Atlantis", "town.not_found"},
-		{"open:amaranta", "open.title"},
-		{"open:*", "open.title"},
+		{"open:amaranta", "open.count"},
+		{"open:*", "open.count"},
 		{"sos", "emergency.1522"},
 		{"lang", "lang.prompt"},
 		{"lang:en", "lang.set"},
@@ -313,7 +313,7 @@ func TestStartPayloadPreselectsNetwork(t *testing.T) {
 	svc := newService(t, memstore.New(), tuesdayMorning)
 	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start", Args: "amaranta"})
 	res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "open"})
-	if !hasText(res, "open.title") || hasText(res, "open.pick") {
+	if !hasText(res, "open.count") || hasText(res, "open.pick") {
 		t.Errorf("got %+v, want the open centres of amaranta", res.Replies)
 	}
 }

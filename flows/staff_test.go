@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,5 +284,118 @@ func TestImportByAdmin(t *testing.T) {
 	}
 	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindDocument, DocumentName: "huge.toml"}); !hasText(res, "staff.import_too_large") {
 		t.Errorf("a file not downloaded: %v", ids(res))
+	}
+}
+
+// TestVolunteerAddsCentre: the guided dialogue asks each field, checks it,
+// previews the card and saves; a woman finds the new centre at once.
+func TestVolunteerAddsCentre(t *testing.T) {
+	svc, st := staffService(t)
+	say := func(in flows.Input) flows.Result {
+		in.Chat = volAmaranta
+		return handle(t, svc, in)
+	}
+	text := func(s string) flows.Result { return say(flows.Input{Kind: flows.KindText, Text: s}) }
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.add:arca"}); hasText(res, "staff.field_prompt_new") {
+		t.Fatalf("a volunteer of Amaranta may not add to ARCA")
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.add:amaranta"}); !hasText(res, "staff.field_example_name") {
+		t.Fatalf("no name asked: %v", ids(res))
+	}
+	text("Sportello Cusano")
+	text("Cusano Milanino")
+	if res := text("riservato"); !hasText(res, "staff.field_example_location") || !res.Replies[0].AskLocation {
+		t.Fatalf("no location asked with a location button: %v", ids(res))
+	}
+	if res := text("450, 9"); !hasText(res, "staff.input_error") {
+		t.Fatalf("a wrong location was accepted: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindLocation, Lat: 45.5497, Lon: 9.1842})
+	if res := text("abc"); !hasText(res, "staff.input_error") {
+		t.Fatalf("a wrong phone was accepted: %v", ids(res))
+	}
+	text("02 123 4567")
+	text("Cusano Milanino, Cormano")
+	if res := text("it, xx"); !hasText(res, "staff.input_error") {
+		t.Fatalf("a wrong language was accepted")
+	}
+	res := text("it, en")
+	if !hasText(res, "staff.add_confirm") || !hasText(res, "card.address_by_phone") {
+		t.Fatalf("no preview: %v", ids(res))
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.addok"}); !hasText(res, "staff.added") {
+		t.Fatalf("not added: %v", ids(res))
+	}
+	c, ok := svc.Directory().Centre("amaranta-cusano-milanino")
+	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.5497 {
+		t.Fatalf("stored centre: %+v", c)
+	}
+	town, centres := svc.Directory().FindTown("cormano")
+	if town != "Cormano" || !slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
+		t.Errorf("a woman does not find it: %q %v", town, centres)
+	}
+	if e, _ := st.Audit(context.Background(), "amaranta", 5); len(e) != 1 || e[0].Field != "centre" {
+		t.Errorf("audit: %+v", e)
+	}
+}
+
+func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
+	svc, st := staffService(t)
+	say := func(in flows.Input) flows.Result {
+		in.Chat = volArca
+		return handle(t, svc, in)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/phones"})
+	if res := say(flows.Input{Kind: flows.KindText, Text: "0373 654321, +39 333 1112223"}); !hasText(res, "staff.confirm") {
+		t.Fatalf("no preview: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	c, _ := svc.Directory().Centre("arca-crema")
+	if strings.Join(c.Phones, " ") != "+390373654321 +393331112223" {
+		t.Errorf("phones: %v", c.Phones)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/town"})
+	if res := say(flows.Input{Kind: flows.KindText, Text: strings.Repeat("x", 600)}); !hasText(res, "staff.input_error") {
+		t.Errorf("a huge value was accepted")
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/services"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:groups"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"}) // on, then off below
+	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"})
+	if c, _ := svc.Directory().Centre("arca-crema"); slices.Contains(c.Services, "groups") {
+		t.Errorf("a toggle changed the centre before saving")
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.svcdone"}); !hasText(res, "staff.preview_card") {
+		t.Fatalf("no preview of the services: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); !slices.Contains(c.Services, "groups") || !slices.Contains(c.Services, "legal") {
+		t.Errorf("services after saving: %v", c.Services)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.closure:arca-crema"})
+	say(flows.Input{Kind: flows.KindText, Text: "chiuso 1/8/2027-20/8/2027"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.ok"})
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.clear:arca-crema"}); !hasText(res, "staff.confirm") {
+		t.Fatalf("closures removed without a preview: %v", ids(res))
+	}
+	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 1 {
+		t.Fatalf("closures before confirming: %v", c.Closures)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 0 {
+		t.Errorf("closures after confirming: %v", c.Closures)
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.delete:arca-crema"}); !hasText(res, "staff.delete_ask") {
+		t.Fatalf("no confirmation: %v", ids(res))
+	}
+	if _, ok := svc.Directory().Centre("arca-crema"); !ok {
+		t.Fatalf("deleted before confirmation")
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.deleteok:arca-crema"})
+	if _, ok := svc.Directory().Centre("arca-crema"); ok {
+		t.Errorf("not deleted")
+	}
+	if e, _ := st.Audit(context.Background(), "arca", 10); len(e) != 5 {
+		t.Errorf("audit: %d entries, want phones, services, closure, closures, delete", len(e))
 	}
 }

@@ -46,6 +46,8 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 		return d.staffAction("typed", in.Text)
 	case in.Kind == KindDocument:
 		return d.staffAction("upload", "")
+	case (in.Kind == KindText || in.Kind == KindLocation) && d.sess.State == stStaffField:
+		return d.staffAction("fieldin", "")
 	}
 	return "", nil, false
 }
@@ -74,7 +76,7 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	case "closure":
 		return "staff_closure", func() { s.ask(arg, dataClosure) }, true
 	case "clear":
-		return "staff", func() { s.clearClosures(arg) }, true
+		return "staff", func() { s.askClearClosures(arg) }, true
 	case "typed":
 		return d.sess.State, func() { s.typed(arg) }, true
 	case "ok":
@@ -91,6 +93,25 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", s.audit, true
 	case "export":
 		return "staff", s.export, true
+	case "field":
+		id, field, _ := strings.Cut(arg, "/")
+		return "staff_field", func() { s.askField(id, field) }, true
+	case "fieldin":
+		return "staff_field", s.fieldInput, true
+	case "fieldok":
+		return "staff", s.saveField, true
+	case "svc":
+		return "staff", func() { s.toggleService(arg) }, true
+	case "svcdone":
+		return "staff", s.servicesDone, true
+	case "add":
+		return "staff_field", func() { s.startAdd(arg) }, true
+	case "addok":
+		return "staff", s.saveAdd, true
+	case "delete":
+		return "staff", func() { s.deleteCentre(arg, false) }, true
+	case "deleteok":
+		return "staff", func() { s.deleteCentre(arg, true) }, true
 	case "upload":
 		return "staff", s.uploaded, true
 	case "import":
@@ -162,6 +183,7 @@ func (s staffDialogue) centres() {
 		for _, c := range s.d.dir.Centres(n.ID) {
 			rows = append(rows, []Button{staffButton(Raw(c.Name), "edit", c.ID)})
 		}
+		rows = append(rows, []Button{staffButton(T("staff.button_add", "Network", n.Name), "add", n.ID)})
 	}
 	s.reply([]Text{T("staff.centres_title")}, rows...)
 }
@@ -184,9 +206,19 @@ func (s staffDialogue) edit(id string) {
 	s.d.event = "staff_edit"
 	s.d.sess.Data = nil
 	s.d.say(s.d.cardReply(c, true))
-	s.reply([]Text{T("staff.edit_title", "Name", c.Name)},
-		[]Button{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closure"), "closure", c.ID)},
-		[]Button{staffButton(T("staff.button_clear"), "clear", c.ID)})
+	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closure"), "closure", c.ID)}}
+	var row []Button
+	for _, f := range editFields {
+		row = append(row, staffButton(T("field."+f), "field", c.ID+"/"+f))
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	rows = append(rows, []Button{staffButton(T("staff.button_clear"), "clear", c.ID), staffButton(T("staff.button_delete"), "delete", c.ID)})
+	s.reply([]Text{T("staff.edit_title", "Name", c.Name)}, rows...)
 }
 
 // ask starts typing hours or a closure for a centre.
@@ -215,7 +247,7 @@ func (s staffDialogue) typed(text string) {
 	if s.d.sess.State == stStaffHours {
 		w, err := ParseWeek(text)
 		if err != nil {
-			s.inputError(err, "hours")
+			s.inputError(err, T("staff.prompt_again_hours"))
 			return
 		}
 		changed.Hours = w
@@ -225,7 +257,7 @@ func (s staffDialogue) typed(text string) {
 	} else {
 		cl, err := ParseClosure(text)
 		if err != nil {
-			s.inputError(err, "closure")
+			s.inputError(err, T("staff.prompt_again_closure"))
 			return
 		}
 		changed.Closures = append(slices.Clone(c.Closures), cl)
@@ -239,15 +271,15 @@ func (s staffDialogue) typed(text string) {
 	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "ok", ""), staffButton(T("staff.button_cancel"), "edit", c.ID)})
 }
 
-// inputError explains what could not be read and asks again.
-func (s staffDialogue) inputError(err error, what string) {
+// inputError explains what could not be read and asks again with again.
+func (s staffDialogue) inputError(err error, again Text) {
 	s.d.event = "staff_input_error"
 	ie, ok := err.(*InputError)
 	if !ok {
 		ie = &InputError{ID: "parse.bad_input"}
 	}
 	why := Text{ID: ie.ID, Data: ie.Data}
-	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), T("staff.prompt_again_" + what)})
+	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), again})
 }
 
 // weekLines shows a week as a table, one weekday a line, Monday first.
@@ -301,32 +333,6 @@ func (s staffDialogue) save() {
 	s.d.event = "staff_saved"
 	s.edit(c.ID)
 	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.saved")}, s.d.replies[len(s.d.replies)-1].Texts...)
-}
-
-func (s staffDialogue) clearClosures(id string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.centres()
-		return
-	}
-	var before []string
-	err := s.change(c.ID, func(cc *Centre) error {
-		before = before[:0]
-		for _, cl := range cc.Closures {
-			before = append(before, closureString(cl))
-		}
-		cc.Closures = nil
-		return nil
-	})
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	if len(before) > 0 {
-		s.audited(c, "closures", strings.Join(before, "; "), "")
-	}
-	s.d.event = "staff_closures_cleared"
-	s.edit(c.ID)
 }
 
 // change edits one centre of the stored directory in one transaction and

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // DirectoryCodec reads and writes the human-editable directory file. It is
@@ -105,7 +106,7 @@ func (s staffDialogue) importConfirmed() {
 		s.menu()
 		return
 	}
-	var changes []dirChange
+	var changes []DirectoryChange
 	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(cur *DirectoryData) error {
 		next, ch, err := s.mergeInto(*cur, []byte(file))
 		if err != nil {
@@ -126,7 +127,7 @@ func (s staffDialogue) importConfirmed() {
 		return
 	}
 	for _, c := range changes {
-		e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.network, Subject: c.subject, Field: "import " + c.kind, After: strings.Join(c.fields, ", ")}
+		e := ImportAudit(c, s.d.now, s.me.Pseudonym)
 		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
 			s.d.svc.log.Error("audit append failed", "event", "store_error", "op", "audit", "err", err)
 		}
@@ -138,14 +139,14 @@ func (s staffDialogue) importConfirmed() {
 }
 
 // merge validates a file against the directory in use.
-func (s staffDialogue) merge(file []byte) (DirectoryData, []dirChange, error) {
+func (s staffDialogue) merge(file []byte) (DirectoryData, []DirectoryChange, error) {
 	return s.mergeInto(s.d.dir.Data(), file)
 }
 
 // mergeInto decodes file and puts it in place of what she may edit in cur:
 // an admin's file is the whole directory; a volunteer's replaces the centres
 // of her networks and may not touch any other network.
-func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData, []dirChange, error) {
+func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData, []DirectoryChange, error) {
 	in, err := s.d.svc.codec.Decode(bytes.NewReader(file))
 	if err != nil {
 		return DirectoryData{}, nil, err
@@ -183,20 +184,33 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData,
 	if _, err := NewDirectory(next); err != nil {
 		return DirectoryData{}, nil, err
 	}
-	return next, diffDirectories(cur, next), nil
+	return next, DiffDirectories(cur, next), nil
 }
 
-// dirChange is one centre or network added, removed or changed.
-type dirChange struct {
-	kind    string // added, removed, changed
-	network string
-	subject string // a centre or network id
-	name    string
-	fields  []string
+// DirectoryChange is one centre or network added, removed or changed by
+// an import, for the dry run and the audit trail.
+type DirectoryChange struct {
+	Kind    string // "added", "removed" or "changed"
+	Network string
+	Subject string // a centre or network id, or "sample"
+	Name    string
+	Fields  []string // for "changed": which fields
 }
 
-func (c dirChange) text() Text {
-	return T("staff.import_"+c.kind, "Name", c.name, "Fields", strings.Join(c.fields, ", "))
+func (c DirectoryChange) text() Text {
+	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", strings.Join(c.Fields, ", "))
+}
+
+// String writes a change on one line, for the command line.
+func (c DirectoryChange) String() string {
+	s := map[string]string{"added": "+", "removed": "-", "changed": "~"}[c.Kind] + " " + c.Subject
+	if c.Name != "" && c.Name != c.Subject {
+		s += " (" + c.Name + ")"
+	}
+	if len(c.Fields) > 0 {
+		s += ": " + strings.Join(c.Fields, ", ")
+	}
+	return s
 }
 
 // centreFields are the fields compared to tell what an import changes.
@@ -218,27 +232,27 @@ var centreFields = []struct {
 	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
 }
 
-// diffDirectories lists what changes from a to b, networks first.
-func diffDirectories(a, b DirectoryData) []dirChange {
-	var out []dirChange
+// DiffDirectories lists what changes from a to b, networks first.
+func DiffDirectories(a, b DirectoryData) []DirectoryChange {
+	var out []DirectoryChange
 	for _, n := range b.Networks {
 		i := slices.IndexFunc(a.Networks, func(m Network) bool { return m.ID == n.ID })
 		switch {
 		case i < 0:
-			out = append(out, dirChange{kind: "added", network: n.ID, subject: n.ID, name: n.Name})
+			out = append(out, DirectoryChange{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
 		case a.Networks[i] != n:
-			out = append(out, dirChange{kind: "changed", network: n.ID, subject: n.ID, name: n.Name, fields: []string{"network"}})
+			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: []string{"network"}})
 		}
 	}
 	for _, n := range a.Networks {
 		if !slices.ContainsFunc(b.Networks, func(m Network) bool { return m.ID == n.ID }) {
-			out = append(out, dirChange{kind: "removed", network: n.ID, subject: n.ID, name: n.Name})
+			out = append(out, DirectoryChange{Kind: "removed", Network: n.ID, Subject: n.ID, Name: n.Name})
 		}
 	}
 	for _, c := range b.Centres {
 		i := slices.IndexFunc(a.Centres, func(o Centre) bool { return o.ID == c.ID })
 		if i < 0 {
-			out = append(out, dirChange{kind: "added", network: c.Network, subject: c.ID, name: c.Name})
+			out = append(out, DirectoryChange{Kind: "added", Network: c.Network, Subject: c.ID, Name: c.Name})
 			continue
 		}
 		var fields []string
@@ -248,16 +262,16 @@ func diffDirectories(a, b DirectoryData) []dirChange {
 			}
 		}
 		if len(fields) > 0 {
-			out = append(out, dirChange{kind: "changed", network: c.Network, subject: c.ID, name: c.Name, fields: fields})
+			out = append(out, DirectoryChange{Kind: "changed", Network: c.Network, Subject: c.ID, Name: c.Name, Fields: fields})
 		}
 	}
 	for _, c := range a.Centres {
 		if !slices.ContainsFunc(b.Centres, func(o Centre) bool { return o.ID == c.ID }) {
-			out = append(out, dirChange{kind: "removed", network: c.Network, subject: c.ID, name: c.Name})
+			out = append(out, DirectoryChange{Kind: "removed", Network: c.Network, Subject: c.ID, Name: c.Name})
 		}
 	}
 	if a.Sample != b.Sample {
-		out = append(out, dirChange{kind: "changed", subject: "sample", name: "sample", fields: []string{fmt.Sprint(b.Sample)}})
+		out = append(out, DirectoryChange{Kind: "changed", Subject: "sample", Name: "sample", Fields: []string{fmt.Sprint(b.Sample)}})
 	}
 	return out
 }
@@ -270,4 +284,9 @@ func normalizeEmpty(v any) any {
 		return nil
 	}
 	return v
+}
+
+// ImportAudit is the audit entry of one change of an import by who.
+func ImportAudit(c DirectoryChange, at time.Time, who string) AuditEntry {
+	return AuditEntry{At: at, Who: who, Network: c.Network, Subject: c.Subject, Field: "import " + c.Kind, After: strings.Join(c.Fields, ", ")}
 }

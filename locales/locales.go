@@ -46,21 +46,43 @@ func New() (*Catalog, error) {
 		c.langs = append(c.langs, lang)
 		c.localizers[lang] = i18n.NewLocalizer(bundle, lang, Source)
 	}
-	// The source language comes first: it is the fallback of every choice.
 	slices.SortFunc(c.langs, func(a, b string) int {
-		switch {
-		case a == Source:
-			return -1
-		case b == Source:
-			return 1
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
 		}
 		return strings.Compare(a, b)
 	})
 	return c, nil
 }
 
-// Langs returns the languages there are message files for, Source first.
+// rank orders the languages offered: the source language first (it is the
+// fallback of every choice), English second (one tap away for whoever
+// reads neither her own language nor Italian), then the rest by code.
+func rank(lang string) int {
+	switch lang {
+	case Source:
+		return 0
+	case "en":
+		return 1
+	}
+	return 2
+}
+
+// Langs returns the languages there are message files for, in the order
+// they are offered: Source first, then English, then by code.
 func (c *Catalog) Langs() []string { return slices.Clone(c.langs) }
+
+// RightToLeft tells whether lang is written right to left, from the script
+// the language is usually written in (Arabic for ar and fa, Hebrew for he),
+// so that a new right-to-left language needs no change here.
+func RightToLeft(lang string) bool {
+	script, _ := language.Make(lang).Script()
+	switch script.String() {
+	case "Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr":
+		return true
+	}
+	return false
+}
 
 // Text renders one message in lang (or Source when lang has no file).
 // ok is false when the message is missing in lang: the text is then the

@@ -1,6 +1,8 @@
 package locales_test
 
 import (
+	"flag"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,8 +13,16 @@ import (
 	"frontdoor/locales"
 )
 
-// ids returns the message ids of a language's file.
-func ids(t *testing.T, lang string) []string {
+var todo = flag.Bool("todo", false, "TestComplete prints, for every file, the messages it lacks as TOML ready to translate")
+
+// message is one entry of a message file: its text, or its plural forms.
+type message struct {
+	forms  map[string]string // a plain text is the single form "other"
+	plural bool
+}
+
+// load parses a language's file into its messages.
+func load(t *testing.T, lang string) map[string]message {
 	t.Helper()
 	raw, err := locales.File(lang)
 	if err != nil {
@@ -22,39 +32,107 @@ func ids(t *testing.T, lang string) []string {
 	if err := toml.Unmarshal(raw, &m); err != nil {
 		t.Fatalf("%s.toml: %v", lang, err)
 	}
-	return slices.Sorted(maps.Keys(m))
+	out := make(map[string]message, len(m))
+	for id, v := range m {
+		switch v := v.(type) {
+		case string:
+			out[id] = message{forms: map[string]string{"other": v}}
+		case map[string]any:
+			msg := message{forms: map[string]string{}, plural: true}
+			for form, text := range v {
+				s, ok := text.(string)
+				if !ok {
+					t.Errorf("%s.toml: %s.%s is not a text", lang, id, form)
+				}
+				msg.forms[form] = s
+			}
+			out[id] = msg
+		default:
+			t.Errorf("%s.toml: %s is neither a text nor a table of plural forms", lang, id)
+		}
+	}
+	return out
 }
 
 // TestComplete fails the build when a message file lacks a message of the
 // source language or has one the source does not: a missing text would
-// otherwise silently fall back to Italian in front of her.
+// otherwise silently fall back to Italian in front of her. It names the
+// missing ids per file; after a merge that brought new messages,
+//
+//	go test ./locales -run TestComplete -v           lists what each file lacks
+//	go test ./locales -run TestComplete -v -todo     prints it as TOML to fill in
 func TestComplete(t *testing.T) {
 	c, err := locales.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ids(t, locales.Source)
-	if len(want) == 0 {
+	src := load(t, locales.Source)
+	if len(src) == 0 {
 		t.Fatal("the source file has no messages")
 	}
+	en := load(t, "en")
 	for _, lang := range c.Langs() {
-		got := ids(t, lang)
-		for _, id := range want {
-			if !slices.Contains(got, id) {
-				t.Errorf("%s.toml lacks %q", lang, id)
+		got := load(t, lang)
+		var missing, extra []string
+		for _, id := range slices.Sorted(maps.Keys(src)) {
+			if _, ok := got[id]; !ok {
+				missing = append(missing, id)
 			}
 		}
-		for _, id := range got {
-			if !slices.Contains(want, id) {
-				t.Errorf("%s.toml has %q, which %s.toml lacks", lang, id, locales.Source)
+		for _, id := range slices.Sorted(maps.Keys(got)) {
+			if _, ok := src[id]; !ok {
+				extra = append(extra, id)
 			}
 		}
-		for _, id := range want {
+		if len(missing) > 0 {
+			t.Errorf("%s.toml lacks %d of the %d messages of %s.toml (translate them; -todo prints them as TOML):\n\t%s",
+				lang, len(missing), len(src), locales.Source, strings.Join(missing, "\n\t"))
+			if *todo {
+				t.Logf("to add to %s.toml:\n%s", lang, stubs(lang, missing, src, en))
+			}
+		}
+		if len(extra) > 0 {
+			t.Errorf("%s.toml has %d messages that %s.toml lacks (renamed or removed there?):\n\t%s",
+				lang, len(extra), locales.Source, strings.Join(extra, "\n\t"))
+		}
+		if len(missing) == 0 && len(extra) == 0 {
+			t.Logf("%s.toml: complete, %d messages", lang, len(got))
+		}
+		for id := range src {
 			if text, ok := c.Text(lang, id, nil, nil); !ok || strings.TrimSpace(text) == "" {
-				t.Errorf("%s: %q does not render on its own", lang, id)
+				if _, present := got[id]; present {
+					t.Errorf("%s: %q does not render on its own", lang, id)
+				}
 			}
 		}
 	}
+}
+
+// stubs writes missing messages as TOML, each with the Italian and English
+// texts as comments and every plural form the language needs.
+func stubs(lang string, ids []string, src, en map[string]message) string {
+	var b strings.Builder
+	for _, id := range ids {
+		for _, ref := range []struct {
+			lang string
+			msgs map[string]message
+		}{{locales.Source, src}, {"en", en}} {
+			if m, ok := ref.msgs[id]; ok {
+				fmt.Fprintf(&b, "# %s: %s\n", ref.lang, describe(m))
+			}
+		}
+		if !src[id].plural {
+			fmt.Fprintf(&b, "%q = \"\"\n", id)
+			continue
+		}
+		forms, _ := pluralForms(lang)
+		parts := make([]string, len(forms))
+		for i, f := range forms {
+			parts[i] = f + ` = ""`
+		}
+		fmt.Fprintf(&b, "%q = { %s }\n", id, strings.Join(parts, ", "))
+	}
+	return b.String()
 }
 
 func TestLangs(t *testing.T) {
@@ -62,9 +140,17 @@ func TestLangs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	langs := c.Langs()
-	if len(langs) < 2 || langs[0] != "it" || !slices.Contains(langs, "en") {
-		t.Fatalf("Langs() = %v, want it first and en among them", langs)
+	want := []string{"it", "en", "ar", "es", "fa", "fr", "pl", "pt", "ro", "ru", "sq", "uk", "zh"}
+	if got := c.Langs(); !slices.Equal(got, want) {
+		t.Fatalf("Langs() = %v, want %v (Italian, English, then by code)", got, want)
+	}
+}
+
+func TestRightToLeft(t *testing.T) {
+	for lang, want := range map[string]bool{"ar": true, "fa": true, "he": true, "ur": true, "it": false, "en": false, "zh": false, "uk": false, "sq": false} {
+		if got := locales.RightToLeft(lang); got != want {
+			t.Errorf("RightToLeft(%q) = %v, want %v", lang, got, want)
+		}
 	}
 }
 
@@ -82,4 +168,18 @@ func TestFallback(t *testing.T) {
 	if text, _ := c.Text("en", "list.town", map[string]any{"Town": "Crema"}, nil); text != "Centres for <b>Crema</b>:" {
 		t.Errorf("template: got %q", text)
 	}
+}
+
+// describe shows a message's text, or its forms in CLDR order.
+func describe(m message) string {
+	if !m.plural {
+		return m.forms["other"]
+	}
+	var parts []string
+	for _, f := range allForms {
+		if text, ok := m.forms[f]; ok {
+			parts = append(parts, f+": "+text)
+		}
+	}
+	return strings.Join(parts, " | ")
 }

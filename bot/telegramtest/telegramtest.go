@@ -9,7 +9,8 @@
 // true. Bodies may be form-encoded, multipart or JSON. sendMessage is checked
 // like Telegram checks it (empty or too long text, HTML that does not parse,
 // invalid callback data), so a rendering mistake fails a test instead of
-// failing in production; deleteMessages too (message_ids a JSON array of 1
+// failing in production; setMyCommands is checked too, and the menus it set
+// are kept (CommandSets); deleteMessages too (message_ids a JSON array of 1
 // to 100 ids). It keeps what she would see: the messages of both sides of
 // each chat, those deleted, and whether a reply keyboard is on her screen
 // (Messages, Visible, KeyboardShown).
@@ -88,6 +89,7 @@ type Server struct {
 	requests map[string][]map[string]string
 	faults   map[string][]fault
 	files    map[string][]byte // file_id → content, for getFile and downloads
+	commands []CommandSet
 	// chatMsgs are the ids of every message of each chat, both sides, in
 	// order; deleted the ids deleteMessages removed.
 	chatMsgs map[int64][]int
@@ -96,6 +98,15 @@ type Server struct {
 	keyboard map[int64]bool
 	// usernames are the @usernames of users, for tests that plant them.
 	usernames map[int64]string
+}
+
+// CommandSet is one accepted setMyCommands call: the menu Telegram shows in
+// chats of Scope to clients whose language is Lang ("" for all others).
+type CommandSet struct {
+	// Scope is the scope's type ("default" when the call had none).
+	Scope    string
+	Lang     string
+	Commands []tgbotapi.BotCommand
 }
 
 type fault struct{ code, retryAfter int }
@@ -454,11 +465,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.sendMessage(params)
 	case "deleteMessages":
 		result, aerr = s.deleteMessages(params)
+	case "setMyCommands":
+		result, aerr = s.setMyCommands(params)
 	case "getFile":
 		result, aerr = s.getFile(params)
 	case "sendDocument":
 		result, aerr = s.sendDocument(r, params)
-	default: // answerCallbackQuery, deleteMessage(s), setMyCommands, ...
+	default: // answerCallbackQuery, deleteMessage(s), ...
 		result = true
 	}
 	if aerr != nil {
@@ -614,6 +627,67 @@ func (s *Server) Visible(chatID int64) []int {
 		if !s.deleted[chatID][id] {
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// setMyCommands checks a command list like Telegram does (1 to 100
+// commands; names of 1 to 32 lower-case Latin letters, digits and
+// underscores; descriptions of 1 to 256 characters; a two-letter language)
+// and records it.
+func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
+	set := CommandSet{Scope: "default", Lang: p["language_code"]}
+	if err := json.Unmarshal([]byte(p["commands"]), &set.Commands); err != nil {
+		return nil, badRequest("can't parse commands JSON object")
+	}
+	if raw := p["scope"]; raw != "" && raw != "null" {
+		var scope tgbotapi.BotCommandScope
+		if err := json.Unmarshal([]byte(raw), &scope); err != nil || scope.Type == "" {
+			return nil, badRequest("can't parse BotCommandScope JSON object")
+		}
+		set.Scope = scope.Type
+	}
+	if set.Lang != "" && (len(set.Lang) != 2 || strings.ToLower(set.Lang) != set.Lang) {
+		return nil, badRequest("invalid language code specified")
+	}
+	if len(set.Commands) > 100 {
+		return nil, badRequest("too many commands specified")
+	}
+	for _, c := range set.Commands {
+		if !validCommand(c.Command) {
+			return nil, badRequest("BOT_COMMAND_INVALID")
+		}
+		if n := len([]rune(strings.TrimSpace(c.Description))); n == 0 || n > 256 {
+			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+		}
+	}
+	s.mu.Lock()
+	s.commands = append(s.commands, set)
+	s.notify()
+	s.mu.Unlock()
+	return true, nil
+}
+
+func validCommand(c string) bool {
+	if len(c) == 0 || len(c) > 32 {
+		return false
+	}
+	for _, r := range c {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// CommandSets returns every accepted setMyCommands call, in order.
+func (s *Server) CommandSets() []CommandSet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]CommandSet, len(s.commands))
+	for i, c := range s.commands {
+		out[i] = c
+		out[i].Commands = append([]tgbotapi.BotCommand(nil), c.Commands...)
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -37,8 +38,12 @@ Usage:
   frontdoor console                   try the same dialogues in this terminal, on the same data
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
+                                      (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
   frontdoor rekey                     seal everything under a new key (stop the bot first; see below)
+  frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
+  frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
+                                      127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
 
 Environment:
@@ -81,7 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "", "console", "directory", "rekey":
+	case "loadtest":
+		return loadtestCmd(ctx, args[1:], stdout, stderr)
+	case "", "console", "directory", "audit", "loadtest-echo-bot", "rekey":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -100,6 +107,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "rekey" {
 		return rekeyCmd(cfg, stdout, stderr)
+	}
+	if cmd == "audit" {
+		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "loadtest-echo-bot" {
+		if err := echoBot(ctx, cfg); err != nil {
+			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	logLevel := slog.LevelInfo
 	if cmd == "console" {
@@ -141,7 +158,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log,
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
 		Trail: db, Wiper: svc})
 	if err != nil {
 		return err
@@ -194,16 +211,44 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 		if data.Sample {
 			summary += " (marked as sample data)"
 		}
-		if verb == "check" {
-			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
-			return 0
-		}
-		err = withStore(cfg, func(db *store.DB) error { return db.SaveDirectory(ctx, data) })
-		if err != nil {
+		// Compare with the current directory; import then saves the file and
+		// records each change in the audit trail, check stops there.
+		var changes []flows.DirectoryChange
+		errCheckOnly := errors.New("check only")
+		err = withStore(cfg, func(db *store.DB) error {
+			cur, err := loadDirectory(ctx, db)
+			if err != nil {
+				return err
+			}
+			changes = flows.DiffDirectories(cur.Data(), data)
+			if verb == "check" {
+				return errCheckOnly
+			}
+			if err := db.SaveDirectory(ctx, data); err != nil {
+				return err
+			}
+			for _, c := range changes {
+				if err := db.AppendAudit(ctx, flows.ImportAudit(c, time.Now(), "cli")); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errCheckOnly) {
 			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "Imported %s. A running bot uses it after a restart.\n", summary)
+		if verb == "check" {
+			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
+		} else {
+			fmt.Fprintf(stdout, "Imported %s.\n", summary)
+		}
+		if len(changes) == 0 {
+			fmt.Fprintln(stdout, "No differences from the current directory.")
+		}
+		for _, c := range changes {
+			fmt.Fprintln(stdout, c)
+		}
 		return 0
 	}
 	var dir *flows.Directory
@@ -251,4 +296,37 @@ func writeDirectoryFile(path string, d flows.DirectoryData, stdout io.Writer) er
 		return fmt.Errorf("export directory %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// auditCmd prints the latest changes, newest first, one a line.
+func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
+	n := 50
+	if len(args) > 1 {
+		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor audit [N]")
+		return 2
+	}
+	if len(args) == 1 {
+		v, err := strconv.Atoi(args[0])
+		if err != nil || v < 1 {
+			fmt.Fprintf(stderr, "frontdoor: audit: %q is not a number of entries\n", args[0])
+			return 2
+		}
+		n = v
+	}
+	var entries []flows.AuditEntry
+	err := withStore(cfg, func(db *store.DB) (err error) {
+		entries, err = db.Audit(ctx, "", n)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	for _, e := range entries {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(flows.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(stdout, "No changes recorded.")
+	}
+	return 0
 }

@@ -138,11 +138,15 @@ func TestDirectoryExportImport(t *testing.T) {
 	if err := os.WriteFile(file, edited, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, stderr := runMain(t, env, "", "directory", "check", file); code != 0 || !strings.Contains(stdout, "2 networks, 5 centres") {
+	if code, stdout, stderr := runMain(t, env, "", "directory", "check", file); code != 0 || !strings.Contains(stdout, "2 networks, 5 centres") ||
+		!strings.Contains(stdout, "~ amaranta-bresso (Donne Insieme – Bresso (nuova sede)): name") {
 		t.Fatalf("check: %d %q %q", code, stdout, stderr)
 	}
 	if code, stdout, stderr := runMain(t, env, "", "directory", "import", file); code != 0 || !strings.Contains(stdout, "Imported") {
 		t.Fatalf("import: %d %q %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := runMain(t, env, "", "audit"); !strings.Contains(stdout, "cli\tamaranta\tamaranta-bresso\timport changed") {
+		t.Errorf("the import is not in the audit trail:\n%s", stdout)
 	}
 	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
 		t.Errorf("the console does not show the imported directory:\n%s", stdout)
@@ -158,5 +162,38 @@ func TestDirectoryExportImport(t *testing.T) {
 	}
 	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
 		t.Errorf("a rejected import changed the directory")
+	}
+}
+
+func TestAuditCommand(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir(), "FRONTDOOR_ADMINS": "1"}
+	if code, stdout, _ := runMain(t, env, "", "audit"); code != 0 || !strings.Contains(stdout, "No changes recorded") {
+		t.Fatalf("empty audit: %d %q", code, stdout)
+	}
+	// The console's user (chat 1) is an admin here: she edits Bresso's hours
+	// (staff menu → centres → Bresso, the 6th button → hours).
+	edit := strings.Join([]string{"/staff", "1", "6", "4", "lun 9-12", "1"}, "\n") + "\n"
+	if code, stdout, _ := runMain(t, env, edit, "console"); code != 0 || !strings.Contains(stdout, "Salvato") {
+		t.Fatalf("edit in the console: %d\n%s", code, stdout)
+	}
+	code, stdout, _ := runMain(t, env, "", "audit", "5")
+	if code != 0 || !strings.Contains(stdout, "amaranta-bresso\thours") || !strings.Contains(stdout, "Mon 9:00–12:00") {
+		t.Errorf("audit: %d %q", code, stdout)
+	}
+	if code, _, _ := runMain(t, env, "", "audit", "many"); code != 2 {
+		t.Errorf("a bad count must be a usage error")
+	}
+}
+
+func TestLoadtestFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"loadtest", "-women", "0"},
+		{"loadtest", "-duration", "1h"},
+		{"loadtest", "-sessions", "100,many"},
+		{"loadtest", "-nosuchflag"},
+	} {
+		if code, _, stderr := runMain(t, nil, "", args...); code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, %q; want a usage error", args, code, stderr)
+		}
 	}
 }

@@ -1,0 +1,79 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// MenuTexts gives Telegram's command menu its descriptions in every
+// language; *locales.Catalog implements it. The first of Langs is the
+// language of the menu shown to clients whose language has none.
+type MenuTexts interface {
+	Langs() []string
+	Text(lang, id string, data map[string]any, count any) (text string, ok bool)
+}
+
+// MenuCommands are the commands Telegram's menu offers, one per action of
+// the dialogue (flows accepts these and their Italian aliases). Names are
+// Latin and lower case, as Telegram requires; only the descriptions, message
+// ids "command.<name>", are translated. "numbers" rather than "sos": the
+// menu can be read over her shoulder.
+func MenuCommands() []string {
+	return []string{"start", "menu", "find", "open", "numbers", "lang", "privacy", "exit"}
+}
+
+// setCommands sets the command menu of private chats once per language (the
+// menu Telegram shows a client whose language_code matches) and once with
+// no language, in the fallback language. Failures are logged: a missing
+// menu must not keep the bot from answering.
+func (t *Telegram) setCommands(ctx context.Context) {
+	menu := t.cfg.Menu
+	if menu == nil {
+		return
+	}
+	langs := menu.Langs()
+	if len(langs) == 0 {
+		return
+	}
+	for _, lang := range append([]string{""}, langs...) {
+		textLang := lang
+		if lang == "" {
+			textLang = langs[0]
+		}
+		var cmds []tgbotapi.BotCommand
+		for _, name := range MenuCommands() {
+			desc, ok := menu.Text(textLang, "command."+name, nil, nil)
+			if !ok {
+				t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", slog.String("lang", textLang), slog.String("command", name))
+			}
+			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
+		}
+		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeAllPrivateChats(), lang, cmds...)
+		if err := t.request(ctx, cfg); err != nil {
+			t.log.LogAttrs(ctx, slog.LevelWarn, "set_commands_failed", slog.String("lang", lang),
+				slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		}
+	}
+}
+
+// request makes a call that answers true, retrying like send does.
+func (t *Telegram) request(ctx context.Context, c tgbotapi.Chattable) error {
+	for attempts := 1; ; attempts++ {
+		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		_, err := t.bot(cctx).Request(c)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		err = t.redactErr(err)
+		if attempts > t.maxRetries || ctx.Err() != nil {
+			return err
+		}
+		wait, retry := retryDelay(err, attempts, sendBackoffMin)
+		if !retry || !sleep(ctx, wait) {
+			return err
+		}
+	}
+}

@@ -1,0 +1,515 @@
+package flows
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// stStaffField: she was asked to type (or share) one field of a centre, or
+// the next field of a new centre.
+const stStaffField = "staff_field"
+
+// Session.Data keys of a field edit and of a new centre in progress.
+const (
+	dataField = "field"
+	dataValue = "value"
+	dataDraft = "draft" // JSON of the new Centre
+)
+
+// editFields are the fields staff can change one by one, in menu order;
+// addSteps the fields a new centre is asked for, in order.
+var (
+	editFields = []string{"name", "town", "address", "phones", "towns", "languages", "location", "services"}
+	addSteps   = []string{"name", "town", "address", "location", "phones", "towns", "languages"}
+)
+
+// askField asks for one field of an existing centre (id) or of the new
+// centre in her session (id == "").
+func (s staffDialogue) askField(id, field string) {
+	if !slices.Contains(editFields, field) {
+		s.menu()
+		return
+	}
+	name := ""
+	if id != "" {
+		c, ok := s.editable(id)
+		if !ok {
+			s.d.sess.State = stStaff
+			s.centres()
+			return
+		}
+		name = c.Name
+		s.d.sess.Data = map[string]string{dataCentre: id, dataField: field}
+	} else {
+		s.d.sess.Data[dataField] = field
+	}
+	s.d.event = "staff_ask_field"
+	if field == "services" {
+		s.d.sess.State = stStaff
+		s.services(id)
+		return
+	}
+	s.d.sess.State = stStaffField
+	prompt := T("staff.field_prompt", "Field", T("field."+field), "Name", name)
+	if id == "" {
+		prompt = T("staff.field_prompt_new", "Field", T("field."+field))
+	}
+	texts := []Text{prompt, T("staff.field_example_" + field)}
+	s.d.say(Reply{Texts: texts, AskLocation: field == "location"})
+	if field != "location" {
+		s.d.replies[len(s.d.replies)-1].Buttons = [][]Button{{staffButton(T("staff.button_cancel"), "menu", "")}, navRow(true)}
+	} else {
+		s.reply([]Text{T("staff.field_location_or_type")}, []Button{staffButton(T("staff.button_cancel"), "menu", "")})
+	}
+}
+
+// fieldInput reads what she typed (or the location she shared) for the
+// field asked, applies it to a copy of the centre and previews the card.
+func (s staffDialogue) fieldInput() {
+	data := s.d.sess.Data
+	field := data[dataField]
+	c, draft := s.target()
+	if c == nil {
+		s.d.sess.State, s.d.sess.Data = stStaff, nil
+		s.centres()
+		return
+	}
+	text := strings.TrimSpace(s.d.in.Text)
+	if s.d.in.Kind == KindLocation {
+		text = strconv.FormatFloat(s.d.in.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(s.d.in.Lon, 'f', 5, 64)
+	}
+	changed := *c
+	if err := applyField(&changed, field, text); err != nil {
+		s.inputError(err, T("staff.field_example_"+field))
+		return
+	}
+	if draft {
+		s.draftNext(changed)
+		return
+	}
+	if err := checkCentre(s.d.dir.Data(), changed); err != nil {
+		s.inputError(&InputError{Part: text, ID: "parse.rejected", Data: map[string]any{"Reason": err.Error()}}, T("staff.field_example_"+field))
+		return
+	}
+	data[dataValue] = text
+	s.previewField(c.ID, changed)
+}
+
+// previewField shows the card as it will be and asks to confirm the field
+// edit waiting in her session.
+func (s staffDialogue) previewField(id string, changed Centre) {
+	s.d.sess.State = stStaff
+	s.d.event = "staff_preview"
+	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
+	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "fieldok", ""), staffButton(T("staff.button_cancel"), "edit", id)})
+}
+
+// target is the centre being edited, or the draft of a new one.
+func (s staffDialogue) target() (*Centre, bool) {
+	if raw := s.d.sess.Data[dataDraft]; raw != "" {
+		var c Centre
+		if json.Unmarshal([]byte(raw), &c) != nil || !s.me.has(RoleVolunteer, c.Network) {
+			return nil, false
+		}
+		return &c, true
+	}
+	c, ok := s.editable(s.d.sess.Data[dataCentre])
+	if !ok {
+		return nil, false
+	}
+	return c, false
+}
+
+// applyField sets one field of c from what she typed ("lat,lon" for the
+// location).
+func applyField(c *Centre, field, text string) error {
+	if text == "" || len([]rune(text)) > maxTypedLen {
+		return inputErr(clip(text, 20), "parse.bad_input")
+	}
+	switch field {
+	case "location":
+		lat, lon, err := ParseLatLon(text)
+		if err != nil {
+			return err
+		}
+		c.Lat, c.Lon = lat, lon
+	case "name":
+		c.Name = text
+	case "town":
+		c.Town = text
+	case "address":
+		switch strings.ToLower(text) {
+		case "riservato", "riservata", "confidential", "-":
+			c.Address, c.AddressConfidential = "", true
+		default:
+			c.Address, c.AddressConfidential = text, false
+		}
+	case "phones":
+		phones, err := ParsePhones(text)
+		if err != nil {
+			return err
+		}
+		c.Phones = phones
+	case "towns":
+		c.Towns = splitList(text)
+	case "services":
+		var keys []string
+		for _, k := range splitList(text) {
+			if k == "-" {
+				continue
+			}
+			if !slices.Contains(ServiceKeys, k) {
+				return inputErr(k, "parse.bad_input")
+			}
+			keys = append(keys, k)
+		}
+		c.Services = keys
+	case "closures":
+		if text != "-" {
+			return inputErr(text, "parse.bad_input")
+		}
+		c.Closures = nil
+	case "languages":
+		var langs []string
+		for _, l := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+			if _, ok := Languages[l]; !ok {
+				return inputErr(l, "parse.unknown_language")
+			}
+			langs = append(langs, l)
+		}
+		c.Languages = langs
+	default:
+		return inputErr(field, "parse.bad_input")
+	}
+	return nil
+}
+
+// checkCentre validates a directory in which c replaces (or joins) the
+// centre of the same id.
+func checkCentre(d DirectoryData, c Centre) error {
+	i := slices.IndexFunc(d.Centres, func(o Centre) bool { return o.ID == c.ID })
+	if i < 0 {
+		d.Centres = append(d.Centres, c)
+	} else {
+		d.Centres = append(slices.Clone(d.Centres[:i]), append([]Centre{c}, d.Centres[i+1:]...)...)
+	}
+	_, err := NewDirectory(d)
+	return err
+}
+
+// saveField stores the previewed field edit.
+func (s staffDialogue) saveField() {
+	data := s.d.sess.Data
+	field, value := data[dataField], data[dataValue]
+	c, ok := s.editable(data[dataCentre])
+	if !ok || value == "" || field == "" {
+		s.centres()
+		return
+	}
+	s.d.sess.Data = nil
+	var before string
+	err := s.change(c.ID, func(cc *Centre) error {
+		before = fieldString(*cc, field)
+		return applyField(cc, field, value)
+	})
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	now, _ := s.d.dir.Centre(c.ID)
+	s.audited(c, field, before, fieldString(*now, field))
+	s.d.event = "staff_saved"
+	s.edit(c.ID)
+	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.saved")}, s.d.replies[len(s.d.replies)-1].Texts...)
+}
+
+// fieldString writes a field for the audit trail.
+func fieldString(c Centre, field string) string {
+	switch field {
+	case "name":
+		return c.Name
+	case "town":
+		return c.Town
+	case "address":
+		if c.AddressConfidential {
+			return "(confidential)"
+		}
+		return c.Address
+	case "phones":
+		return strings.Join(c.Phones, ", ")
+	case "towns":
+		return strings.Join(c.Towns, ", ")
+	case "languages":
+		return strings.Join(c.Languages, ", ")
+	case "services":
+		return strings.Join(c.Services, ", ")
+	case "closures":
+		parts := make([]string, len(c.Closures))
+		for i, cl := range c.Closures {
+			parts[i] = closureString(cl)
+		}
+		return strings.Join(parts, "; ")
+	case "location":
+		return fmt.Sprintf("%.5f,%.5f", c.Lat, c.Lon)
+	}
+	return ""
+}
+
+// services shows the services of a centre as toggles over the pending
+// set in her session; nothing changes until she saves.
+func (s staffDialogue) services(id string) {
+	c, ok := s.editable(id)
+	if !ok {
+		s.centres()
+		return
+	}
+	if data := s.d.sess.Data; data[dataField] != "services" || data[dataCentre] != id || data[dataValue] == "" {
+		s.d.sess.Data = map[string]string{dataCentre: id, dataField: "services", dataValue: strings.Join(append([]string{"-"}, c.Services...), ",")}
+	}
+	pending := splitList(s.d.sess.Data[dataValue])
+	s.d.event = "staff_services"
+	var rows [][]Button
+	for _, key := range ServiceKeys {
+		mark := "▫️ "
+		if slices.Contains(pending, key) {
+			mark = "✅ "
+		}
+		rows = append(rows, []Button{staffButton(T("staff.toggle", "Mark", mark, "Service", T("service."+key)), "svc", key)})
+	}
+	rows = append(rows, []Button{staffButton(T("staff.button_done"), "svcdone", ""), staffButton(T("staff.button_cancel"), "edit", id)})
+	s.reply([]Text{T("staff.services_title", "Name", c.Name)}, rows...)
+}
+
+// toggleService adds or removes one service of the pending set.
+func (s staffDialogue) toggleService(key string) {
+	id := s.d.sess.Data[dataCentre]
+	if s.d.sess.Data[dataField] != "services" || !slices.Contains(ServiceKeys, key) {
+		s.centres()
+		return
+	}
+	pending := splitList(s.d.sess.Data[dataValue])
+	if i := slices.Index(pending, key); i >= 0 {
+		pending = slices.Delete(pending, i, i+1)
+	} else {
+		pending = append(pending, key)
+	}
+	s.d.sess.Data[dataValue] = strings.Join(pending, ",")
+	s.services(id)
+}
+
+// servicesDone previews the pending services.
+func (s staffDialogue) servicesDone() {
+	c, ok := s.editable(s.d.sess.Data[dataCentre])
+	if !ok || s.d.sess.Data[dataField] != "services" {
+		s.centres()
+		return
+	}
+	changed := *c
+	if err := applyField(&changed, "services", s.d.sess.Data[dataValue]); err != nil {
+		s.centres()
+		return
+	}
+	s.previewField(c.ID, changed)
+}
+
+// askClearClosures previews the card without closures.
+func (s staffDialogue) askClearClosures(id string) {
+	c, ok := s.editable(id)
+	if !ok {
+		s.centres()
+		return
+	}
+	s.d.sess.Data = map[string]string{dataCentre: id, dataField: "closures", dataValue: "-"}
+	changed := *c
+	changed.Closures = nil
+	s.previewField(id, changed)
+}
+
+// startAdd begins a new centre in a network she may edit.
+func (s staffDialogue) startAdd(network string) {
+	if _, ok := s.d.dir.Network(network); !ok || !s.me.has(RoleVolunteer, network) {
+		s.centres()
+		return
+	}
+	draft, _ := json.Marshal(Centre{Network: network})
+	s.d.sess.Data = map[string]string{dataDraft: string(draft)}
+	s.askField("", addSteps[0])
+}
+
+// draftNext stores the draft and asks the next step, or previews it.
+func (s staffDialogue) draftNext(c Centre) {
+	field := s.d.sess.Data[dataField]
+	if field == "town" && c.ID == "" {
+		c.ID = s.newCentreID(c.Network, c.Town)
+	}
+	raw, _ := json.Marshal(c)
+	s.d.sess.Data[dataDraft] = string(raw)
+	if i := slices.Index(addSteps, field); i >= 0 && i+1 < len(addSteps) {
+		s.askField("", addSteps[i+1])
+		return
+	}
+	if err := checkCentre(s.d.dir.Data(), c); err != nil {
+		s.d.sess.State = stStaff
+		s.reply([]Text{T("staff.add_invalid", "Reason", err.Error())})
+		return
+	}
+	s.d.sess.State = stStaff
+	s.d.event = "staff_add_preview"
+	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&c, true).Texts...)})
+	s.reply([]Text{T("staff.add_confirm")}, []Button{staffButton(T("staff.button_save"), "addok", ""), staffButton(T("staff.button_cancel"), "centres", "")})
+}
+
+// saveAdd stores the new centre; its hours are then set like any edit.
+func (s staffDialogue) saveAdd() {
+	c, draft := s.target()
+	s.d.sess.Data = nil
+	if c == nil || !draft {
+		s.centres()
+		return
+	}
+	if s.d.svc.updater == nil {
+		s.failed(fmt.Errorf("no directory updater"))
+		return
+	}
+	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+		if slices.ContainsFunc(dd.Centres, func(o Centre) bool { return o.ID == c.ID }) {
+			return fmt.Errorf("centre %q exists", c.ID)
+		}
+		dd.Centres = append(dd.Centres, *c)
+		_, err := NewDirectory(*dd)
+		return err
+	})
+	if err == nil {
+		var dir *Directory
+		if dir, err = NewDirectory(data); err == nil {
+			s.d.svc.SetDirectory(dir)
+			s.d.dir = dir
+		}
+	}
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	s.audited(c, "centre", "", "added "+c.Name)
+	s.d.event = "staff_added"
+	s.edit(c.ID)
+	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.added")}, s.d.replies[len(s.d.replies)-1].Texts...)
+}
+
+// deleteCentre asks, then removes a centre.
+func (s staffDialogue) deleteCentre(id string, confirmed bool) {
+	c, ok := s.editable(id)
+	if !ok {
+		s.centres()
+		return
+	}
+	if !confirmed {
+		s.d.event = "staff_delete_ask"
+		s.reply([]Text{T("staff.delete_ask", "Name", c.Name)},
+			[]Button{staffButton(T("staff.button_delete_yes"), "deleteok", id), staffButton(T("staff.button_cancel"), "edit", id)})
+		return
+	}
+	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+		dd.Centres = slices.DeleteFunc(dd.Centres, func(o Centre) bool { return o.ID == id })
+		_, err := NewDirectory(*dd)
+		return err
+	})
+	if err == nil {
+		var dir *Directory
+		if dir, err = NewDirectory(data); err == nil {
+			s.d.svc.SetDirectory(dir)
+			s.d.dir = dir
+		}
+	}
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	s.audited(c, "centre", "deleted "+c.Name, "")
+	s.d.event = "staff_deleted"
+	s.centres()
+	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.deleted", "Name", c.Name)}, s.d.replies[len(s.d.replies)-1].Texts...)
+}
+
+// newCentreID makes an id from the network and town: "amaranta-cusano-milanino".
+func (s staffDialogue) newCentreID(network, town string) string {
+	slug := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, NormalizeTown(town))
+	base := strings.Trim(network+"-"+strings.Trim(slug, "-"), "-")
+	if len(base) > 30 { // button data carries ids: keep them short
+		base = strings.TrimRight(base[:30], "-")
+	}
+	id := base
+	for n := 2; ; n++ {
+		if _, exists := s.d.dir.Centre(id); !exists {
+			return id
+		}
+		id = base + "-" + strconv.Itoa(n)
+	}
+}
+
+// splitList reads "a, b; c" into its items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var phoneChars = regexp.MustCompile(`^\+?[0-9]+$`)
+
+// ParsePhones reads phone numbers as volunteers type them ("0372 123456,
+// +39 333 1234567") into international form. Italian numbers may be typed
+// without +39.
+func ParsePhones(s string) ([]string, error) {
+	var out []string
+	for _, f := range splitList(s) {
+		n := strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || r == '.' || r == '-' || r == '/' || r == '(' || r == ')' {
+				return -1
+			}
+			return r
+		}, f)
+		if strings.HasPrefix(n, "00") {
+			n = "+" + n[2:]
+		}
+		if !strings.HasPrefix(n, "+") && (strings.HasPrefix(n, "0") || strings.HasPrefix(n, "3")) {
+			n = "+39" + n
+		}
+		if !phoneChars.MatchString(n) || !strings.HasPrefix(n, "+") || len(n) < 8 || len(n) > 16 || n[1] == '0' {
+			return nil, inputErr(f, "parse.bad_phone")
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, inputErr(s, "parse.bad_phone")
+	}
+	return out, nil
+}
+
+// ParseLatLon reads "45.1332, 10.0227".
+func ParseLatLon(s string) (lat, lon float64, err error) {
+	a, b, ok := strings.Cut(s, ",")
+	if ok {
+		lat, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
+	}
+	if ok && err == nil {
+		lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+	}
+	if !ok || err != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat != lat || lon != lon {
+		return 0, 0, inputErr(s, "parse.bad_location")
+	}
+	return lat, lon, nil
+}

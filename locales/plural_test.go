@@ -1,0 +1,136 @@
+package locales_test
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"frontdoor/locales"
+)
+
+// allForms are the CLDR plural categories, in their usual order.
+var allForms = []string{"zero", "one", "two", "few", "many", "other"}
+
+// pluralForms returns the plural forms go-i18n uses for lang, and a count
+// that selects each. The rules are go-i18n's own (CLDR, generated into
+// go-i18n's internal/plural, which cannot be imported): they are found by
+// asking go-i18n to pick among six forms of a probe message, for every
+// integer to 1100, a million (French, Italian, Spanish and Portuguese have
+// "many" for it) and some decimals (Russian and Ukrainian need "other" only
+// for them). golang.org/x/text/feature/plural is not used: its CLDR version
+// differs from go-i18n's, and go-i18n is what picks the form in front of her.
+func pluralForms(lang string) ([]string, map[string]any) {
+	tag := language.Make(lang)
+	b := i18n.NewBundle(tag)
+	b.MustAddMessages(tag, &i18n.Message{ID: "probe", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"})
+	l := i18n.NewLocalizer(b, lang)
+	counts := make([]any, 0, 1110)
+	for n := range 1101 {
+		counts = append(counts, n)
+	}
+	counts = append(counts, 1000000, "0.5", "1.5", "2.5", "1.25", "10.1")
+	example := map[string]any{}
+	for _, n := range counts {
+		form, err := l.Localize(&i18n.LocalizeConfig{MessageID: "probe", PluralCount: n})
+		if err != nil {
+			continue
+		}
+		if _, ok := example[form]; !ok {
+			example[form] = n
+		}
+	}
+	var forms []string
+	for _, f := range allForms {
+		if _, ok := example[f]; ok {
+			forms = append(forms, f)
+		}
+	}
+	return forms, example
+}
+
+// TestPluralRules checks the probe against what the languages are known to
+// need, so that a change of go-i18n's rules or of the probe shows here.
+func TestPluralRules(t *testing.T) {
+	for lang, want := range map[string]string{
+		"it": "one many other", "en": "one other", "fr": "one many other", "es": "one many other",
+		"pt": "one many other", "ar": "zero one two few many other", "fa": "one other",
+		"sq": "one other", "ru": "one few many other", "uk": "one few many other",
+		"pl": "one few many other", "ro": "one few other", "zh": "other",
+	} {
+		if got, _ := pluralForms(lang); strings.Join(got, " ") != want {
+			t.Errorf("%s: go-i18n uses forms %v, want %s", lang, got, want)
+		}
+	}
+}
+
+// TestPluralForms: every message that has plural forms in the source has,
+// in every file, exactly the forms that file's language needs: a missing
+// form would fall back to "other" ("1 centri"), an extra one is never used
+// and misleads the next translator.
+func TestPluralForms(t *testing.T) {
+	c, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := load(t, locales.Source)
+	plural := 0
+	for _, lang := range c.Langs() {
+		need, _ := pluralForms(lang)
+		for id, m := range load(t, lang) {
+			s, ok := src[id]
+			if !ok {
+				continue // TestComplete reports it
+			}
+			if !s.plural {
+				if m.plural {
+					t.Errorf("%s.toml: %s has plural forms, but the program gives it no count", lang, id)
+				}
+				continue
+			}
+			plural++
+			got := slices.Sorted(maps.Keys(m.forms))
+			var missing, extra []string
+			for _, f := range need {
+				if _, ok := m.forms[f]; !ok {
+					missing = append(missing, f)
+				}
+			}
+			for _, f := range got {
+				if !slices.Contains(need, f) {
+					extra = append(extra, f)
+				}
+			}
+			if len(missing) > 0 || len(extra) > 0 {
+				t.Errorf("%s.toml: %s must have the forms %v (go-i18n's CLDR rules for %s): missing %v, not used %v",
+					lang, id, need, lang, missing, extra)
+			}
+		}
+	}
+	if plural == 0 {
+		t.Error("no message with plural forms was checked")
+	}
+}
+
+// TestPluralPick renders the count message with the count of each form and
+// checks that go-i18n picked that form's text.
+func TestPluralPick(t *testing.T) {
+	c, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range c.Langs() {
+		msgs := load(t, lang)
+		_, example := pluralForms(lang)
+		for form, n := range example {
+			want := strings.ReplaceAll(msgs["open.count"].forms[form], "{{.Count}}", fmt.Sprint(n))
+			if got, _ := c.Text(lang, "open.count", map[string]any{"Count": n}, n); got != want {
+				t.Errorf("%s, count %v (%s): got %q, want %q", lang, n, form, got, want)
+			}
+		}
+	}
+}

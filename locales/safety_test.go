@@ -1,0 +1,73 @@
+package locales_test
+
+import (
+	"strings"
+	"testing"
+
+	"frontdoor/locales"
+)
+
+// alarmingWords reads the "# alarming:" line of a file's header: stems of
+// the words for violence, abuse, emergency, help, police or reporting in
+// that language. The list lives in the file so that a new language is one
+// file; the national numbers are always added.
+func alarmingWords(t *testing.T, lang string) []string {
+	t.Helper()
+	raw, err := locales.File(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(raw)) {
+		if list, ok := strings.CutPrefix(line, "# alarming:"); ok {
+			var words []string
+			for w := range strings.SplitSeq(list, ",") {
+				if w = strings.ToLower(strings.TrimSpace(w)); w != "" {
+					words = append(words, w)
+				}
+			}
+			if len(words) > 0 {
+				return append(words, "112", "1522", "114")
+			}
+		}
+	}
+	return nil
+}
+
+// neverFirst are messages that never open a message: the lines of the
+// numbers screen below its title, and values inside other lines (services,
+// statuses). The command menu's descriptions are checked like the rest.
+func neverFirst(id string) bool {
+	return strings.HasPrefix(id, "emergency.") && id != "emergency.title" ||
+		strings.HasPrefix(id, "service.") ||
+		strings.HasPrefix(id, "status.")
+}
+
+// TestNeutralFirstLines: no text that can open a message contains a word of
+// its language's alarming list, nor a national number (lock screens and the
+// chat list show the first line to whoever holds the phone).
+func TestNeutralFirstLines(t *testing.T) {
+	c, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range c.Langs() {
+		words := alarmingWords(t, lang)
+		if len(words) == 0 {
+			t.Errorf("%s.toml: its header has no \"# alarming: word, word…\" line", lang)
+			continue
+		}
+		for id, m := range load(t, lang) {
+			if neverFirst(id) {
+				continue
+			}
+			for form, text := range m.forms {
+				low := strings.ToLower(text)
+				for _, w := range words {
+					if strings.Contains(low, w) {
+						t.Errorf("%s.toml: %s (%s) contains %q: %q", lang, id, form, w, text)
+					}
+				}
+			}
+		}
+	}
+}
