@@ -90,7 +90,10 @@ func leaveReplies(sess Session) []Reply {
 
 // exit wipes the conversation: the transport deletes the messages, the
 // service forgets her state. An open callback request survives: only
-// /forget deletes it.
+// /forget deletes it. Not even the id of her last update is kept, so an
+// update Telegram delivers again after a crash between the wipe and its
+// acknowledgement (a window of one poll) is answered again; that answer is
+// tracked and wiped like any other.
 func (d *dialogue) exit() {
 	d.event = "exit"
 	d.wipe = wipeChat
