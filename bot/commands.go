@@ -5,6 +5,8 @@ import (
 	"log/slog"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"frontdoor/flows"
 )
 
 // MenuTexts gives Telegram's command menu its descriptions in every
@@ -22,6 +24,33 @@ type MenuTexts interface {
 // menu can be read over her shoulder.
 func MenuCommands() []string {
 	return []string{"start", "menu", "find", "open", "numbers", "lang", "privacy", "exit"}
+}
+
+// StaffCommands are added to the menu of staff chats; their descriptions
+// are message ids "command.<name>" too.
+func StaffCommands() []string { return []string{"staff", "audit", "roles", "invite"} }
+
+// setChatMenu gives one chat the staff's menu, in her language, or takes
+// it back to the menu of every private chat.
+func (t *Telegram) setChatMenu(ctx context.Context, chat int64, lang string, change flows.MenuChange) {
+	menu := t.cfg.Menu
+	if menu == nil || change == flows.MenuUnchanged {
+		return
+	}
+	scope := tgbotapi.NewBotCommandScopeChat(chat)
+	var c tgbotapi.Chattable = tgbotapi.NewDeleteMyCommandsWithScope(scope)
+	if change == flows.MenuStaff {
+		var cmds []tgbotapi.BotCommand
+		for _, name := range append(MenuCommands(), StaffCommands()...) {
+			desc, _ := menu.Text(lang, "command."+name, nil, nil)
+			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
+		}
+		c = tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)
+	}
+	if err := t.request(ctx, c); err != nil {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "set_chat_menu_failed", slog.String("chat_ref", t.chatRef(chat)),
+			slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+	}
 }
 
 // setCommands sets the command menu of private chats once per language (the

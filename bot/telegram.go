@@ -366,6 +366,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		t.deleteTrail(ctx, in.Chat, trail, hers)
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
+	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
 	if !res.Wipe {
 		t.track(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
 	}

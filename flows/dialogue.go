@@ -50,9 +50,10 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang    string
-	replies []Reply
-	event   string
+	lang       string
+	replies    []Reply
+	event      string
+	menuChange MenuChange
 	// wipe is set when the conversation must be wiped instead of saved.
 	wipe wipeKind
 }

@@ -139,7 +139,20 @@ type Result struct {
 	// conversation by itself if nothing else happens; 0 means never (she
 	// turned it off).
 	IdleWipe time.Duration
+	// Menu asks the transport to change the command menu of this chat.
+	Menu MenuChange
 }
+
+// MenuChange tells the transport which command menu a chat should show.
+type MenuChange int
+
+// The menus of a chat: as it is, the staff's (public commands plus staff
+// commands), or back to the public one (someone who is no longer staff).
+const (
+	MenuUnchanged MenuChange = iota
+	MenuStaff
+	MenuPublic
+)
 
 // Session is what the bot remembers of one conversation between updates.
 // It is sealed at rest and expires after a period of inactivity.

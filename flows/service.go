@@ -149,7 +149,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		s.log.LogAttrs(ctx, slog.LevelError, "session save failed", logattr.Event("store_error"), logattr.Op("save"), logattr.Err(err))
 		return s.sorry(in), nil
 	}
-	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess)}, nil
+	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess), Menu: d.menuChange}, nil
 }
 
 // wiped forgets her state after the dialogue decided to wipe. The messages

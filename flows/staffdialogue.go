@@ -61,11 +61,14 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "menu", func() { d.say(d.svc.sorry(d.in).Replies[0]) }, true
 	}
 	if len(st.Grants) == 0 {
+		// She may have been staff: her chat's menu goes back to the public one.
+		d.menuChange = MenuPublic
 		return "menu", d.unknown, true
 	}
 	s := staffDialogue{d: d, me: st}
 	switch verb {
 	case "menu":
+		d.menuChange = MenuStaff
 		return "staff", s.menu, true
 	case "centres":
 		return "staff", s.centres, true
@@ -509,6 +512,7 @@ func (d *dialogue) redeem(code string) {
 	}
 	s.menu()
 	d.event = "invite_redeemed"
+	d.menuChange = MenuStaff
 	d.replies[0].Texts = append([]Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}, d.replies[0].Texts...)
 }
 

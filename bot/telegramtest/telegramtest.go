@@ -107,6 +107,9 @@ type CommandSet struct {
 	Scope    string
 	Lang     string
 	Commands []tgbotapi.BotCommand
+	// Chat is the chat of a "chat" scope; Deleted marks a deleteMyCommands.
+	Chat    int64
+	Deleted bool
 }
 
 type fault struct{ code, retryAfter int }
@@ -465,8 +468,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.sendMessage(params)
 	case "deleteMessages":
 		result, aerr = s.deleteMessages(params)
-	case "setMyCommands":
-		result, aerr = s.setMyCommands(params)
+	case "setMyCommands", "deleteMyCommands":
+		result, aerr = s.setMyCommands(params, method == "deleteMyCommands")
 	case "getFile":
 		result, aerr = s.getFile(params)
 	case "sendDocument":
@@ -635,9 +638,9 @@ func (s *Server) Visible(chatID int64) []int {
 // commands; names of 1 to 32 lower-case Latin letters, digits and
 // underscores; descriptions of 1 to 256 characters; a two-letter language)
 // and records it.
-func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
+func (s *Server) setMyCommands(p map[string]string, deleted bool) (any, *apiError) {
 	set := CommandSet{Scope: "default", Lang: p["language_code"]}
-	if err := json.Unmarshal([]byte(p["commands"]), &set.Commands); err != nil {
+	if err := json.Unmarshal([]byte(p["commands"]), &set.Commands); err != nil && !deleted {
 		return nil, badRequest("can't parse commands JSON object")
 	}
 	if raw := p["scope"]; raw != "" && raw != "null" {
@@ -645,7 +648,15 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 		if err := json.Unmarshal([]byte(raw), &scope); err != nil || scope.Type == "" {
 			return nil, badRequest("can't parse BotCommandScope JSON object")
 		}
-		set.Scope = scope.Type
+		set.Scope, set.Chat = scope.Type, scope.ChatID
+	}
+	if deleted {
+		set.Commands, set.Deleted = nil, true
+		s.mu.Lock()
+		s.commands = append(s.commands, set)
+		s.notify()
+		s.mu.Unlock()
+		return true, nil
 	}
 	if set.Lang != "" && (len(set.Lang) != 2 || strings.ToLower(set.Lang) != set.Lang) {
 		return nil, badRequest("invalid language code specified")
@@ -680,7 +691,8 @@ func validCommand(c string) bool {
 	return true
 }
 
-// CommandSets returns every accepted setMyCommands call, in order.
+// CommandSets returns every accepted setMyCommands and deleteMyCommands
+// call, in order.
 func (s *Server) CommandSets() []CommandSet {
 	s.mu.Lock()
 	defer s.mu.Unlock()

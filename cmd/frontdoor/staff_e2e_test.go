@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"frontdoor/bot/telegramtest"
 )
@@ -30,6 +31,9 @@ func TestVolunteerChangeReachesWomen(t *testing.T) {
 	api.Command(volunteer, "it", "start", link[1])
 	if got := waitChat(t, api, volunteer, 1)[0].Text; !strings.HasPrefix(got, "Ti diamo il benvenuto nello staff") {
 		t.Fatalf("the invite did not work: %q", got)
+	}
+	if !hasChatMenu(api, volunteer, "staff") {
+		t.Errorf("the new volunteer's chat did not get the staff's command menu: %+v", api.CommandSets())
 	}
 	api.Press(volunteer, "it", "st.hours:amaranta-bresso")
 	waitChat(t, api, volunteer, 2)
@@ -70,5 +74,61 @@ func TestVolunteerChangeReachesWomen(t *testing.T) {
 	again.Text(another, "it", "Bresso")
 	if card := waitChat(t, again, another, 2)[1].Text; !strings.Contains(card, "7:00–23:00") {
 		t.Errorf("after a restart the change is gone:\n%s", card)
+	}
+}
+
+// hasChatMenu tells whether the last menu set for chat offers command.
+func hasChatMenu(api *telegramtest.Server, chat int64, command string) bool {
+	var last *telegramtest.CommandSet
+	for _, set := range api.CommandSets() {
+		if set.Scope == "chat" && set.Chat == chat {
+			last = &set
+		}
+	}
+	if last == nil || last.Deleted {
+		return false
+	}
+	for _, c := range last.Commands {
+		if c.Command == command {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRevokedStaffLoseTheirMenu: a revoked volunteer who types a staff
+// command gets the ordinary menu, and her chat's command menu goes back to
+// the public one.
+func TestRevokedStaffLoseTheirMenu(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	startBot(t, api, t.TempDir(), "FRONTDOOR_ADMINS", "111")
+	const admin, volunteer = 111, 222
+	api.Press(admin, "it", "st.invite:volunteer/arca")
+	code := strings.SplitAfter(waitChat(t, api, admin, 1)[0].Text, "?start=")[1]
+	api.Command(volunteer, "it", "start", code)
+	waitChat(t, api, volunteer, 1)
+	api.WaitCalls(t, "setMyCommands", 1, 5*time.Second)
+
+	api.Command(admin, "it", "roles", "")
+	roles := waitChat(t, api, admin, 2)[1]
+	var revoke string
+	for _, d := range buttonData(roles) {
+		if strings.HasPrefix(d, "st.revoke:") {
+			revoke = strings.TrimPrefix(d, "st.revoke:")
+		}
+	}
+	if revoke == "" {
+		t.Fatalf("no revoke button: %+v", roles)
+	}
+	api.Press(admin, "it", "st.revokeok:"+revoke)
+	waitChat(t, api, admin, 3)
+
+	api.Command(volunteer, "it", "staff", "")
+	if got := waitChat(t, api, volunteer, 2)[1].Text; !strings.Contains(got, "Non ho capito") {
+		t.Errorf("a revoked volunteer reached the staff tools: %q", got)
+	}
+	api.WaitCalls(t, "deleteMyCommands", 1, 5*time.Second)
+	if hasChatMenu(api, volunteer, "staff") {
+		t.Errorf("the revoked volunteer keeps the staff's menu")
 	}
 }
