@@ -359,6 +359,9 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", logattr.Kind(kind), ref)
 		return
 	}
+	// The menu first: when she reads the reply, the menu matches it (and
+	// a test that sees the reply sees the menu).
+	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
 	if res.Wipe {
 		// Delete first: what she chose to leave must be all that stays,
 		// and it is not tracked.
@@ -366,7 +369,6 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		t.deleteTrail(ctx, in.Chat, trail, hers)
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
-	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
 	if !res.Wipe {
 		t.track(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
 	}
