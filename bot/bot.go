@@ -29,6 +29,9 @@ type Message struct {
 	LocationLabel string
 	// RemoveKeyboard takes away a reply keyboard offered earlier.
 	RemoveKeyboard bool
+	// ContactLabel, when not empty, asks likewise for a single "share my
+	// number" button carrying this label.
+	ContactLabel string
 	// Document, when set, is sent as a file with Text as its caption.
 	Document *flows.Document
 }

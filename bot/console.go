@@ -110,6 +110,9 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 		if m.LocationLabel != "" {
 			fmt.Fprintf(c.Out, "  [%s: type lat,lon]\n", m.LocationLabel)
 		}
+		if m.ContactLabel != "" {
+			fmt.Fprintf(c.Out, "  [%s: type the number]\n", m.ContactLabel)
+		}
 		for _, row := range m.Buttons {
 			cells := make([]string, len(row))
 			for i, b := range row {

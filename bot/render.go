@@ -62,6 +62,9 @@ func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
 	if rep.AskLocation {
 		m.LocationLabel = r.text(lang, flows.T("location.button"), false)
 	}
+	if rep.AskContact {
+		m.ContactLabel = r.text(lang, flows.T("contact.button"), false)
+	}
 	for _, row := range rep.Buttons {
 		out := make([]MessageButton, len(row))
 		for i, b := range row {

@@ -341,9 +341,10 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		hers = []int{u.Message.MessageID}
 	}
 	defer t.chats.lock(in.Chat)()
-	if d := u.Message; in.Kind == flows.KindDocument && d.Document.FileSize <= maxDocument {
-		// Staff send the directory file; anything larger stays undownloaded
-		// and the dialogue says so.
+	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument {
+		// Staff send the directory file in a private chat; anything larger
+		// stays undownloaded and the dialogue says so. Files in groups are
+		// never fetched.
 		data, err := t.download(ctx, d.Document.FileID)
 		if err != nil {
 			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, logattr.Code(errorCode(err)), logattr.Err(err))
@@ -377,21 +378,23 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		logattr.Duration(time.Since(start)))
 }
 
-// toInput turns an update into an Input, or says why it is ignored. Only
-// private chats are served. Messages that are neither commands, text nor
-// locations (stickers, photos, contacts...) become KindText with empty Text,
-// so that the dialogue can answer that it did not understand.
+// toInput turns an update into an Input, or says why it is ignored.
+// Private chats are served; group chats are passed on marked as such, and
+// the handler serves only registered operators' groups. Messages that are
+// neither commands, text, locations nor contacts (stickers, photos...)
+// become KindText with empty Text, so that the dialogue can answer that it
+// did not understand.
 func toInput(u tgbotapi.Update) (flows.Input, string) {
 	in := flows.Input{Update: int64(u.UpdateID)}
 	switch {
 	case u.Message != nil:
 		m := u.Message
-		if m.Chat == nil || m.Chat.Type != "private" {
+		if m.Chat == nil || !servedChat(m.Chat.Type) {
 			return in, "not_private"
 		}
-		in.Chat = m.Chat.ID
+		in.Chat, in.Group = m.Chat.ID, m.Chat.Type != "private"
 		if m.From != nil {
-			in.Lang = m.From.LanguageCode
+			in.Lang, in.From = m.From.LanguageCode, m.From.ID
 		}
 		switch {
 		case isCommand(m):
@@ -400,6 +403,8 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 			in.Args = m.CommandArguments()
 		case m.Location != nil:
 			in.Kind, in.Lat, in.Lon = flows.KindLocation, m.Location.Latitude, m.Location.Longitude
+		case m.Contact != nil:
+			in.Kind, in.Phone = flows.KindContact, m.Contact.PhoneNumber
 		case m.Document != nil:
 			in.Kind, in.DocumentName = flows.KindDocument, m.Document.FileName
 		default:
@@ -407,12 +412,13 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		}
 	case u.CallbackQuery != nil:
 		cq := u.CallbackQuery
-		if cq.Message == nil || cq.Message.Chat == nil || cq.Message.Chat.Type != "private" {
+		if cq.Message == nil || cq.Message.Chat == nil || !servedChat(cq.Message.Chat.Type) {
 			return in, "not_private"
 		}
 		in.Chat, in.Kind, in.Data = cq.Message.Chat.ID, flows.KindButton, cq.Data
+		in.Group = cq.Message.Chat.Type != "private"
 		if cq.From != nil {
-			in.Lang = cq.From.LanguageCode
+			in.Lang, in.From = cq.From.LanguageCode, cq.From.ID
 		}
 	case u.EditedMessage != nil:
 		return in, "edited"
@@ -420,6 +426,12 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		return in, "unsupported"
 	}
 	return in, ""
+}
+
+// servedChat says whether updates of a chat type reach the handler:
+// private chats, and groups (for operators; the handler ignores the rest).
+func servedChat(typ string) bool {
+	return typ == "private" || typ == "group" || typ == "supergroup"
 }
 
 // isCommand is Message.IsCommand with the bounds checks the library skips:
@@ -438,6 +450,8 @@ func kindName(k flows.Kind) string {
 		return "button"
 	case flows.KindLocation:
 		return "location"
+	case flows.KindContact:
+		return "contact"
 	case flows.KindDocument:
 		return "document"
 	}
@@ -486,11 +500,16 @@ func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result
 
 // send sends one message silently, retrying on 429, 5xx and network errors.
 func (t *Telegram) send(ctx context.Context, chat int64, m Message) (id, attempts int, err error) {
+	return t.sendWith(ctx, chat, m, t.maxRetries)
+}
+
+// sendWith is send with its own number of retries.
+func (t *Telegram) sendWith(ctx context.Context, chat int64, m Message, maxRetries int) (id, attempts int, err error) {
 	params, err := messageParams(chat, m)
 	if err != nil {
 		return 0, 0, err
 	}
-	resp, attempts, err := t.callRetry(ctx, "sendMessage", params)
+	resp, attempts, err := t.callRetry(ctx, "sendMessage", params, maxRetries)
 	if err != nil {
 		return 0, attempts, err
 	}
@@ -501,15 +520,16 @@ func (t *Telegram) send(ctx context.Context, chat int64, m Message) (id, attempt
 	return sent.MessageID, attempts, nil
 }
 
-// callRetry makes a Bot API call, retrying on 429, 5xx and network errors.
-func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params) (resp *tgbotapi.APIResponse, attempts int, err error) {
+// callRetry makes a Bot API call, retrying up to maxRetries times on 429,
+// 5xx and network errors.
+func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params, maxRetries int) (resp *tgbotapi.APIResponse, attempts int, err error) {
 	for {
 		attempts++
 		resp, err = t.call(ctx, method, params)
 		if err == nil {
 			return resp, attempts, nil
 		}
-		if attempts > t.maxRetries || ctx.Err() != nil {
+		if attempts > maxRetries || ctx.Err() != nil {
 			return nil, attempts, err
 		}
 		wait, retry := retryDelay(err, attempts, sendBackoffMin)
@@ -600,6 +620,12 @@ func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 	case m.LocationLabel != "":
 		markup = tgbotapi.ReplyKeyboardMarkup{
 			Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: m.LocationLabel, RequestLocation: true}}},
+			OneTimeKeyboard: true,
+			ResizeKeyboard:  true,
+		}
+	case m.ContactLabel != "":
+		markup = tgbotapi.ReplyKeyboardMarkup{
+			Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: m.ContactLabel, RequestContact: true}}},
 			OneTimeKeyboard: true,
 			ResizeKeyboard:  true,
 		}

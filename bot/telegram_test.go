@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,10 +142,10 @@ func TestTelegramInputs(t *testing.T) {
 	srv.WaitSent(t, 4, tgWait)
 
 	want := []flows.Input{
-		{Chat: 11, Update: int64(u1), Lang: "it", Kind: flows.KindText, Text: "ciao <tu>"},
-		{Chat: 11, Update: int64(u2), Lang: "it", Kind: flows.KindCommand, Command: "lang", Args: "en  please"},
-		{Chat: 11, Update: int64(u3), Lang: "en", Kind: flows.KindButton, Data: "centre:7"},
-		{Chat: 11, Update: int64(u4), Lang: "en", Kind: flows.KindLocation, Lat: 45.133, Lon: 10.02},
+		{Chat: 11, From: 11, Update: int64(u1), Lang: "it", Kind: flows.KindText, Text: "ciao <tu>"},
+		{Chat: 11, From: 11, Update: int64(u2), Lang: "it", Kind: flows.KindCommand, Command: "lang", Args: "en  please"},
+		{Chat: 11, From: 11, Update: int64(u3), Lang: "en", Kind: flows.KindButton, Data: "centre:7"},
+		{Chat: 11, From: 11, Update: int64(u4), Lang: "en", Kind: flows.KindLocation, Lat: 45.133, Lon: 10.02},
 	}
 	got := h.all()
 	if len(got) != len(want) {
@@ -177,16 +178,25 @@ func TestTelegramIgnoresAndOtherKinds(t *testing.T) {
 	sticker := &tgbotapi.Message{MessageID: 5, From: &tgbotapi.User{ID: 12, LanguageCode: "uk"}, Chat: &tgbotapi.Chat{ID: 12, Type: "private"},
 		Sticker: &tgbotapi.Sticker{FileID: "s"}}
 	sid := srv.AddUpdate(tgbotapi.Update{Message: sticker})
-	srv.WaitSent(t, 2, tgWait)
+	srv.WaitSent(t, 3, tgWait)
 
 	got := h.all()
-	if len(got) != 2 {
-		t.Fatalf("handler got %+v, want the malformed command and the sticker only", got)
+	if len(got) != 3 {
+		t.Fatalf("handler got %+v, want the group message (marked), the malformed command and the sticker only", got)
 	}
+	// Chats run in parallel: take the group's input out, keep the order of the rest.
+	gi := slices.IndexFunc(got, func(in flows.Input) bool { return in.Chat == -100 })
+	if gi < 0 {
+		t.Fatalf("no input of the group in %+v", got)
+	}
+	if want := (flows.Input{Chat: -100, From: 5, Update: got[gi].Update, Kind: flows.KindText, Text: "hi", Group: true}); !reflect.DeepEqual(got[gi], want) {
+		t.Errorf("group message = %+v, want %+v", got[gi], want)
+	}
+	got = slices.Delete(got, gi, gi+1)
 	if got[0].Kind != flows.KindText || got[0].Text != "/x" {
 		t.Errorf("malformed command = %+v, want plain text", got[0])
 	}
-	if want := (flows.Input{Chat: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); !reflect.DeepEqual(got[1], want) {
+	if want := (flows.Input{Chat: 12, From: 12, Update: int64(sid), Lang: "uk", Kind: flows.KindText}); !reflect.DeepEqual(got[1], want) {
 		t.Errorf("sticker = %+v, want %+v", got[1], want)
 	}
 }

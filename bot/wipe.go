@@ -126,7 +126,7 @@ func (t *Telegram) deleteMessages(ctx context.Context, chat int64, ids []int) (i
 			return done, err
 		}
 		p := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "message_ids": string(b)}
-		if _, _, err := t.callRetry(ctx, "deleteMessages", p); err != nil {
+		if _, _, err := t.callRetry(ctx, "deleteMessages", p, t.maxRetries); err != nil {
 			return done, err
 		}
 		done += len(batch)

@@ -37,6 +37,11 @@ type Config struct {
 	Admins []int64
 	// SessionTTL is how long an idle conversation is remembered.
 	SessionTTL time.Duration
+	// CallbackEscalate is how long a callback request may wait untaken
+	// before it is re-announced, then passed to the on-call operators.
+	CallbackEscalate time.Duration
+	// CallbackRetention is the longest a callback request is kept.
+	CallbackRetention time.Duration
 }
 
 // The environment variables read by FromEnv. Secrets also have a _FILE
@@ -49,12 +54,16 @@ const (
 	EnvAdmins     = "FRONTDOOR_ADMINS"
 	EnvSessionTTL = "FRONTDOOR_SESSION_TTL"
 	EnvNewKey     = "FRONTDOOR_NEW_KEY"
+
+	EnvCallbackEscalate  = "FRONTDOOR_CALLBACK_ESCALATE"
+	EnvCallbackRetention = "FRONTDOOR_CALLBACK_RETENTION"
 )
 
 // FromEnv reads the configuration through getenv (os.Getenv in main) and
 // validates it. All problems are reported together.
 func FromEnv(getenv func(string) string) (Config, error) {
-	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour}
+	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour,
+		CallbackEscalate: 15 * time.Minute, CallbackRetention: 7 * 24 * time.Hour}
 	var errs []error
 	secret := func(name string) string {
 		v := strings.TrimSpace(getenv(name))
@@ -98,6 +107,24 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s must be a duration between 1m and 168h, like 24h (got %q)", EnvSessionTTL, v))
 		} else {
 			c.SessionTTL = d
+		}
+	}
+	for _, d := range []struct {
+		name     string
+		min, max time.Duration
+		bounds   string
+		into     *time.Duration
+	}{
+		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "between 1m and 24h, like 15m", &c.CallbackEscalate},
+		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "between 1h and 720h, like 168h", &c.CallbackRetention},
+	} {
+		if v := strings.TrimSpace(getenv(d.name)); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur < d.min || dur > d.max {
+				errs = append(errs, fmt.Errorf("%s must be a duration %s (got %q)", d.name, d.bounds, v))
+			} else {
+				*d.into = dur
+			}
 		}
 	}
 	if err := c.validate(); err != nil {

@@ -21,7 +21,8 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.API != config.DefaultAPI || c.DataDir != "./data" || c.SessionTTL != 24*time.Hour || c.Token != "" {
+	if c.API != config.DefaultAPI || c.DataDir != "./data" || c.SessionTTL != 24*time.Hour || c.Token != "" ||
+		c.CallbackEscalate != 15*time.Minute || c.CallbackRetention != 7*24*time.Hour {
 		t.Errorf("defaults: %+v", c)
 	}
 }
@@ -34,12 +35,16 @@ func TestValues(t *testing.T) {
 		"FRONTDOOR_KEY":            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 		"FRONTDOOR_ADMINS":         "42, 7",
 		"FRONTDOOR_SESSION_TTL":    "2h",
+
+		"FRONTDOOR_CALLBACK_ESCALATE":  "5m",
+		"FRONTDOOR_CALLBACK_RETENTION": "72h",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Token != token || c.API != "http://127.0.0.1:8081/bot%s/%s" || c.DataDir != "/var/lib/frontdoor" ||
-		len(c.Admins) != 2 || c.Admins[0] != 42 || c.Admins[1] != 7 || c.SessionTTL != 2*time.Hour {
+		len(c.Admins) != 2 || c.Admins[0] != 42 || c.Admins[1] != 7 || c.SessionTTL != 2*time.Hour ||
+		c.CallbackEscalate != 5*time.Minute || c.CallbackRetention != 72*time.Hour {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -67,6 +72,8 @@ func TestErrors(t *testing.T) {
 		{"key too short", map[string]string{"FRONTDOOR_KEY": "AAEC"}, "base64 of 32 random bytes"},
 		{"admins", map[string]string{"FRONTDOOR_ADMINS": "42,bob"}, `("bob" is not one)`},
 		{"ttl", map[string]string{"FRONTDOOR_SESSION_TTL": "forever"}, "between 1m and 168h"},
+		{"escalate", map[string]string{"FRONTDOOR_CALLBACK_ESCALATE": "10s"}, "FRONTDOOR_CALLBACK_ESCALATE must be a duration between 1m and 24h"},
+		{"retention", map[string]string{"FRONTDOOR_CALLBACK_RETENTION": "a week"}, "FRONTDOOR_CALLBACK_RETENTION must be a duration"},
 		{"token shape", map[string]string{"FRONTDOOR_TELEGRAM_TOKEN": "secret-token-value"}, "does not look like a token"},
 		{"both token and file", map[string]string{"FRONTDOOR_TELEGRAM_TOKEN": token, "FRONTDOOR_TELEGRAM_TOKEN_FILE": "/x"}, "not both"},
 		{"missing file", map[string]string{"FRONTDOOR_KEY_FILE": "/nonexistent/key"}, "cannot read /nonexistent/key"},

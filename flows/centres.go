@@ -203,6 +203,7 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 	case d.sess.Network != "":
 		rows = append(rows, []Button{{Label: T("button.back"), Data: "net:" + d.sess.Network}})
 	}
+	rows = append(rows, d.callbackCardRow(c)...)
 	return Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true}
 }
 

@@ -21,7 +21,7 @@ const (
 	stPrivacy = "privacy" // the privacy screen or one of its choices
 )
 
-var dialogueStates = []string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField}
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -34,6 +34,9 @@ var dialogueEvents = func() fsm.Events {
 		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
+	}
+	for _, e := range callbackStates {
+		evs = append(evs, fsm.EventDesc{Name: e, Src: dialogueStates, Dst: e})
 	}
 	return evs
 }()
@@ -56,6 +59,11 @@ type dialogue struct {
 	menuChange MenuChange
 	// wipe is set when the conversation must be wiped instead of saved.
 	wipe wipeKind
+	// change holds the callback writes that go with the session; ops caches
+	// the operator chats for this input (callback.go).
+	change    Change
+	ops       []Operator
+	opsLoaded bool
 }
 
 // wipeKind says how much a wipe forgets.
@@ -136,6 +144,8 @@ func (d *dialogue) route() (string, func()) {
 		return d.routeButton(in.Data)
 	case KindLocation:
 		return "results", func() { d.nearest(in.Lat, in.Lon) }
+	case KindContact:
+		return d.routeCallbackPhone(in.Phone)
 	case KindText:
 		if d.isNew {
 			return "menu", func() { d.welcome("") }
@@ -143,6 +153,9 @@ func (d *dialogue) route() (string, func()) {
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
 			return "menu", d.unknown
+		}
+		if ev, act, ok := d.routeCallbackText(text); ok {
+			return ev, act
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
@@ -195,13 +208,15 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "results", func() { d.card(arg) }
 	case "town":
 		return "results", func() { d.town(arg) }
+	case "cb":
+		return d.routeCallback(arg)
 	}
 	return "menu", d.unknown
 }
 
 // say appends a reply.
 func (d *dialogue) say(r Reply) {
-	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation
+	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation || r.AskContact
 	d.replies = append(d.replies, r)
 }
 
@@ -214,18 +229,18 @@ func (d *dialogue) welcome(payload string) {
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), menuButtons()...)})
+	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), d.menuButtons()...)})
 }
 
 func (d *dialogue) menu() {
 	d.event = "menu"
-	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 func (d *dialogue) find() {
@@ -262,7 +277,7 @@ func (d *dialogue) setLang(code string) {
 	}
 	d.event = "language_set"
 	d.sess.Lang, d.lang = code, code
-	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: menuButtons()})
+	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
 // matchLang finds an offered language by code or by its own name.

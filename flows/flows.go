@@ -20,6 +20,7 @@ const (
 	KindButton                   // an inline button was pressed
 	KindLocation                 // a shared location
 	KindDocument                 // a file: staff send the directory file
+	KindContact                  // a shared contact (its number is in Phone)
 )
 
 // Input is one thing a woman did, as the transport understood it.
@@ -43,6 +44,13 @@ type Input struct {
 	Data string
 	// Lat and Lon are the shared location.
 	Lat, Lon float64
+	// Phone is the number of a shared contact.
+	Phone string
+	// From is the user who wrote or pressed, which differs from Chat in a
+	// group; 0 when the transport has none (the console).
+	From int64
+	// Group is true for a group chat; only operators' groups are served.
+	Group bool
 	// Document is the content of a sent file (nil when it was too large or
 	// not downloaded) and DocumentName its name.
 	Document     []byte
@@ -104,6 +112,9 @@ type Reply struct {
 	// AskLocation asks the transport to offer a one-tap "share location"
 	// keyboard with this message instead of inline buttons.
 	AskLocation bool
+	// AskContact asks the transport to offer a one-tap "share my number"
+	// keyboard with this message instead of inline buttons.
+	AskContact bool
 	// Document, when set, is sent as a file with the texts as its caption.
 	Document *Document
 	// RemoveKeyboard asks the transport to take away a keyboard offered

@@ -35,6 +35,7 @@ type Service struct {
 	forgetters []Forgetter
 	now        func() time.Time
 	log        *slog.Logger
+	cb         callbackOptions
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -54,6 +55,15 @@ type Options struct {
 	Now func() time.Time
 	// Log receives event kinds only; default slog.Default().
 	Log *slog.Logger
+	// Callbacks stores callback requests and operators; nil offers no
+	// callbacks.
+	Callbacks CallbackStore
+	// CallbackEscalate is how long a request may wait untaken before it is
+	// re-announced and then escalated; default DefaultCallbackEscalate.
+	CallbackEscalate time.Duration
+	// CallbackRetention is how long any request is kept at most; default
+	// DefaultCallbackRetention.
+	CallbackRetention time.Duration
 	// Staff keeps roles, invites and the audit trail, and Directory saves
 	// volunteers' edits; without them there are no staff commands.
 	Staff     StaffStore
@@ -91,6 +101,7 @@ func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.cb = newCallbackOptions(opts)
 	s.dir.Store(dir)
 	return s
 }
@@ -120,6 +131,9 @@ func (s *Service) Langs() []string { return s.langs }
 // is answered with a localized apology and the emergency numbers, and
 // logged. The error is only for a dialogue that could not run at all.
 func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
+	if res, handled := s.handleOperator(ctx, in); handled {
+		return res, nil
+	}
 	sess, found, err := s.sessions.Session(ctx, in.Chat)
 	if err != nil {
 		// A record that cannot be read must not lock her out until it
@@ -145,7 +159,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if in.Update > d.sess.LastUpdate {
 		d.sess.LastUpdate = in.Update
 	}
-	if err := s.sessions.SaveSession(ctx, in.Chat, d.sess, now.Add(s.ttl)); err != nil {
+	if err := s.save(ctx, d); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "session save failed", logattr.Event("store_error"), logattr.Op("save"), logattr.Err(err))
 		return s.sorry(in), nil
 	}

@@ -11,11 +11,11 @@ import (
 	"frontdoor/flows"
 )
 
-// sessionRecord is the sealed value of a session: the session and the raw
+// sealedSession is the sealed value of a session: the session and the raw
 // chat id, which only a rekey reads (to derive the record key under the new
 // key). Sessions written before it carry no chat id and are dropped by a
 // rekey: she starts afresh, which is all a session is worth.
-type sessionRecord struct {
+type sealedSession struct {
 	flows.Session
 	Chat int64 `json:"_c,omitempty"`
 }
@@ -61,7 +61,7 @@ func sameKey(_ *sealer, old, _ []byte) ([]byte, error) { return old, nil }
 func sealedBuckets() []sealedBucket {
 	return []sealedBucket{
 		{bucketSessions, bucketSessionExpiry, fromChat(func(pt []byte) int64 {
-			var r sessionRecord
+			var r sealedSession
 			_ = json.Unmarshal(pt, &r)
 			return r.Chat
 		})},
@@ -78,8 +78,26 @@ func sealedBuckets() []sealedBucket {
 			}
 			return ns.chatKey(r.User), nil
 		}},
-		{bucketInvites, "", sameKey}, // SHA-256 of the code
-		{bucketAudit, "", sameKey},   // time and random bytes
+		{bucketInvites, "", sameKey},   // SHA-256 of the code
+		{bucketAudit, "", sameKey},     // time and random bytes
+		{bucketCallbacks, "", sameKey}, // the random ticket
+		{bucketOutbox, "", sameKey},    // a sequence number
+		{bucketOperators, "", fromChat(func(pt []byte) int64 {
+			var op flows.Operator
+			_ = json.Unmarshal(pt, &op)
+			return op.Chat
+		})},
+		// ticket, 0, HMAC of the chat, message id: the HMAC is derived
+		// again from the chat in the sealed card reference.
+		{bucketCards, "", func(ns *sealer, old, pt []byte) ([]byte, error) {
+			var ref flows.CardRef
+			if json.Unmarshal(pt, &ref) != nil || ref.Chat == 0 || len(old) < 8+32 {
+				return nil, errDrop
+			}
+			n := len(old)
+			key := append(slices.Clone(old[:n-40]), ns.chatKey(ref.Chat)...)
+			return append(key, old[n-8:]...), nil
+		}},
 	}
 }
 

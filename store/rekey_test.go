@@ -93,7 +93,7 @@ func TestRekeyRefusesUnknownBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, db.SaveSession(context.Background(), 1, flows.Session{State: "menu"}, time.Now().Add(time.Hour)))
-	must(t, db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("callbacks")); return err }))
+	must(t, db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("backups_of_someone")); return err }))
 	must(t, db.Close())
 	if _, err := Rekey(path, testKey(1), testKey(2), Options{}); err == nil {
 		t.Fatal("rekey went through a store with an unknown bucket")

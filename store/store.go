@@ -127,7 +127,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 // new store, and checks them on an existing one.
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketTrail, bucketTrailDue} {
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -236,43 +236,55 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	// The chat id goes inside the sealed value, so that a rekey can derive
-	// the record key under the new key (see Rekey).
-	pt, err := json.Marshal(sessionRecord{Session: s, Chat: chat})
-	if err != nil {
-		return fmt.Errorf("save session: encode: %w", err)
-	}
-	key := db.seal.chatKey(chat)
-	sealed, err := db.seal.seal(bucketSessions, key, pt)
+	key, val, idx, err := db.sessionRecord(chat, s, expires)
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	exp := expirySeconds(expires)
-	val := make([]byte, 8, 8+len(sealed))
-	binary.BigEndian.PutUint64(val, exp)
-	val = append(val, sealed...)
-	idx := expiryKey(exp, key)
 
 	// A group commit may run this more than once: it only reads the current
 	// state and writes values computed above, so running it again gives the
 	// same result.
-	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
-		sessions := tx.Bucket([]byte(bucketSessions))
-		index := tx.Bucket([]byte(bucketSessionExpiry))
-		if old := sessions.Get(key); len(old) >= 8 {
-			if err := index.Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
-				return err
-			}
-		}
-		if err := sessions.Put(key, val); err != nil {
-			return err
-		}
-		return index.Put(idx, nil)
-	})
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return putSession(tx, key, val, idx) })
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
+}
+
+// sessionRecord seals a session: its record key, value (expiry then sealed
+// JSON) and expiry index key.
+func (db *DB) sessionRecord(chat int64, s flows.Session, expires time.Time) (key, val, idx []byte, err error) {
+	// The chat id goes inside the sealed value, so that a rekey can derive
+	// the record key under the new key (see Rekey).
+	pt, err := json.Marshal(sealedSession{Session: s, Chat: chat})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("encode: %w", err)
+	}
+	key = db.seal.chatKey(chat)
+	sealed, err := db.seal.seal(bucketSessions, key, pt)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	exp := expirySeconds(expires)
+	val = make([]byte, 8, 8+len(sealed))
+	binary.BigEndian.PutUint64(val, exp)
+	val = append(val, sealed...)
+	return key, val, expiryKey(exp, key), nil
+}
+
+// putSession writes a sealed session record and moves its expiry index entry.
+func putSession(tx *bolt.Tx, key, val, idx []byte) error {
+	sessions := tx.Bucket([]byte(bucketSessions))
+	index := tx.Bucket([]byte(bucketSessionExpiry))
+	if old := sessions.Get(key); len(old) >= 8 {
+		if err := index.Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
+			return err
+		}
+	}
+	if err := sessions.Put(key, val); err != nil {
+		return err
+	}
+	return index.Put(idx, nil)
 }
 
 // DeleteSession forgets the session of a chat at once, for the quick exit:

@@ -418,3 +418,53 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+func TestCallbackConformance(t *testing.T) {
+	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore {
+		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	})
+}
+
+// Her number, her words and the chats of her and of operators are sealed
+// in callbacks, operators and the outbox alike.
+func TestCallbacksSealedAtRest(t *testing.T) {
+	const (
+		her      = int64(987654321987)
+		operator = int64(-1009876543210)
+		phone    = "+393471234567"
+		words    = "Sono la cugina di Parma"
+	)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db, err := Open(path, testKey(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveOperator(ctx, flows.Operator{Chat: operator, Centre: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	cb := flows.Callback{Ticket: "ABC234", Chat: her, Phone: phone, Say: "own", SayOwn: words, Network: "n1"}
+	number := flows.Outgoing{Chat: operator, Reply: flows.Reply{Texts: []flows.Text{flows.T("op.number.phone", "Phone", phone)}}}
+	if err := db.Apply(ctx, flows.Change{Put: []flows.Callback{cb}, Send: []flows.Outgoing{number}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{phone, "3471234567", words, strconv.FormatInt(her, 10), strconv.FormatInt(operator, 10)} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the file contains %q", secret)
+		}
+	}
+	for _, chat := range []int64{her, operator} {
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], uint64(chat))
+		if bytes.Contains(raw, id[:]) {
+			t.Errorf("the file contains chat %d as bytes", chat)
+		}
+	}
+}

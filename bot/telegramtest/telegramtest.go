@@ -85,6 +85,7 @@ type Server struct {
 	langs    map[int64]string // last language used by a builder, per chat
 	lastMsg  map[int64]int    // last message id the bot sent, per chat
 	sent     []Sent
+	edits    []Sent // editMessageText calls accepted, in order
 	calls    map[string]int
 	requests map[string][]map[string]string
 	faults   map[string][]fault
@@ -253,6 +254,38 @@ func (s *Server) Press(chatID int64, lang, data string) int {
 	}
 	s.mu.Unlock()
 	return s.AddUpdate(tgbotapi.Update{CallbackQuery: cb})
+}
+
+// PressInGroup queues a callback query as if user pressed an inline button
+// carrying data under the last message the bot sent to the group, and
+// returns its update id.
+func (s *Server) PressInGroup(group, user int64, data string) int {
+	s.mu.Lock()
+	s.nextCB++
+	from := &tgbotapi.User{ID: user, FirstName: "Test", LanguageCode: "it"}
+	chat := &tgbotapi.Chat{ID: group, Type: "supergroup", Title: "Test"}
+	cb := &tgbotapi.CallbackQuery{
+		ID:           "cb" + strconv.Itoa(s.nextCB),
+		From:         from,
+		ChatInstance: "ci" + strconv.FormatInt(group, 10),
+		Data:         data,
+		Message: &tgbotapi.Message{
+			MessageID: s.lastMsg[group],
+			From:      &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bot"},
+			Chat:      chat,
+			Date:      int(time.Now().Unix()),
+		},
+	}
+	s.mu.Unlock()
+	return s.AddUpdate(tgbotapi.Update{CallbackQuery: cb})
+}
+
+// Contact queues a shared contact (her own number, through the "share my
+// number" button) from chatID and returns its update id.
+func (s *Server) Contact(chatID int64, phone string) int {
+	m := s.message(chatID, "")
+	m.Contact = &tgbotapi.Contact{PhoneNumber: phone, FirstName: "Test", UserID: chatID}
+	return s.AddUpdate(tgbotapi.Update{Message: m})
 }
 
 // Location queues a shared location from chatID and returns its update id.
@@ -474,6 +507,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result, aerr = s.getFile(params)
 	case "sendDocument":
 		result, aerr = s.sendDocument(r, params)
+	case "editMessageText":
+		result, aerr = s.editMessageText(params)
 	default: // answerCallbackQuery, deleteMessage(s), ...
 		result = true
 	}
@@ -632,6 +667,48 @@ func (s *Server) Visible(chatID int64) []int {
 		}
 	}
 	return out
+}
+
+// editMessageText replaces the text and inline keyboard of a message the
+// bot sent to the chat; it records the edit (see Edits).
+func (s *Server) editMessageText(p map[string]string) (any, *apiError) {
+	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil {
+		return nil, badRequest("chat not found")
+	}
+	id, err := strconv.Atoi(p["message_id"])
+	if err != nil {
+		return nil, badRequest("message identifier is not specified")
+	}
+	e := Sent{ChatID: chatID, MessageID: id, Text: p["text"], ParseMode: p["parse_mode"]}
+	if aerr := checkText(e.Text, e.ParseMode); aerr != nil {
+		return nil, aerr
+	}
+	if raw := p["reply_markup"]; raw != "" {
+		e.ReplyMarkup = new(ReplyMarkup)
+		if err := json.Unmarshal([]byte(raw), e.ReplyMarkup); err != nil {
+			return nil, badRequest("can't parse reply keyboard markup JSON object")
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := false
+	for _, m := range s.sent {
+		found = found || (m.ChatID == chatID && m.MessageID == id)
+	}
+	if !found {
+		return nil, badRequest("message to edit not found")
+	}
+	s.edits = append(s.edits, e)
+	s.notify()
+	return tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chatID}, Text: e.Text}, nil
+}
+
+// Edits returns a copy of every accepted editMessageText, in order.
+func (s *Server) Edits() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.edits...)
 }
 
 // setMyCommands checks a command list like Telegram does (1 to 100

@@ -41,6 +41,11 @@ Usage:
                                       (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
   frontdoor rekey                     seal everything under a new key (stop the bot first; see below)
+  frontdoor operators add --centre ID --chat CHATID [--on-call]
+                                      let a chat receive the centre's callback requests: an
+                                      operators' group (negative id) or an operator's private chat
+  frontdoor operators list            the chats that receive callback requests
+  frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration)
@@ -54,6 +59,9 @@ Environment:
                              when unset, DATA/frontdoor.key is created at first start
   FRONTDOOR_ADMINS           comma-separated Telegram user ids of the first admins
   FRONTDOOR_SESSION_TTL      how long an idle conversation is remembered, default 24h
+  FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
+                                re-announced, then passed to the on-call operators; default 15m
+  FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
   FRONTDOOR_NEW_KEY          for rekey when FRONTDOOR_KEY is set: the new key (or FRONTDOOR_NEW_KEY_FILE)
 
 Key rotation (frontdoor rekey):
@@ -88,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "loadtest-echo-bot", "rekey":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -107,6 +115,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "rekey" {
 		return rekeyCmd(cfg, stdout, stderr)
+	}
+	if cmd == "operators" {
+		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
@@ -146,18 +157,23 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	svc := flows.NewService(db, dir, flows.Options{
+	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
-	})
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
 	renderer := bot.NewRenderer(cat)
 	if cmd == "console" {
+		// No callbacks in the console: a request tried there would reach
+		// real operators.
+		svc := flows.NewService(db, dir, opts)
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
+	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	svc := flows.NewService(db, dir, opts)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
 		Trail: db, Wiper: svc})
 	if err != nil {
@@ -165,6 +181,8 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	svc.SetBotUsername(tg.Username())
 	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
+	go tg.RunOutbox(ctx, db, time.Second)
+	go svc.RunCallbackTicker(ctx, time.Minute)
 	return tg.Run(ctx)
 }
 

@@ -26,6 +26,12 @@ type Store struct {
 	staff     map[int64][]byte // JSON of flows.Staff
 	invites   map[string][]byte
 	audit     [][]byte // JSON of flows.AuditEntry, oldest first
+	// Callbacks, operators and the outbox (callbacks.go).
+	callbacks map[string][]byte // JSON by ticket
+	operators map[int64]flows.Operator
+	outbox    []queued
+	seq       uint64
+	cards     map[string][]flows.CardRef
 }
 
 type entry struct {

@@ -48,3 +48,7 @@ func TestCopies(t *testing.T) {
 		t.Fatalf("stored session changed through a copy: %q", again.Data["a"])
 	}
 }
+
+func TestCallbackConformance(t *testing.T) {
+	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore { return memstore.New() })
+}

@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"frontdoor/flows"
+)
+
+// outboxBatch bounds the messages read from the outbox at a time.
+const outboxBatch = 50
+
+// RunOutbox delivers the persistent outbox until ctx is done: cards and
+// numbers to operators, and the discreet message to a woman nobody could
+// reach. It looks every interval (default 1 s). A message leaves the outbox
+// only once Telegram accepted it, so after a crash or restart it is sent
+// again: delivery is at least once, and operator buttons are idempotent so
+// a duplicate does no harm. Network errors, 5xx and 429 keep the message
+// and back off; a refusal that no retry can fix (403: the chat blocked the
+// bot or never started it; 400) is logged and the message dropped, so that
+// it cannot hold up the queue.
+func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.Duration) {
+	if every <= 0 {
+		every = time.Second
+	}
+	failures := 0
+	for {
+		wait := every
+		if n, err := t.deliver(ctx, box); err != nil {
+			failures++
+			wait = max(every, backoff(failures, sendBackoffMin))
+			if d, _ := retryDelay(err, failures, sendBackoffMin); d > wait {
+				wait = d
+			}
+			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_retry", slog.Int("code", errorCode(err)),
+				slog.Duration("wait", wait), slog.String("error", err.Error()))
+		} else {
+			failures = 0
+			if n == outboxBatch {
+				wait = 0 // more are waiting
+			}
+		}
+		if !sleep(ctx, wait) {
+			return
+		}
+	}
+}
+
+// deliver sends what is pending, oldest first, and returns how many it
+// handled; it stops at the first error worth retrying.
+func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
+	pending, err := box.Pending(ctx, outboxBatch)
+	if err != nil {
+		return 0, err
+	}
+	for i, o := range pending {
+		// The outbox loop retries, with the message safe in the store.
+		m := t.cfg.Renderer.Render(o.Lang, o.Reply)
+		var id, attempts int
+		var err error
+		if o.Edit != 0 {
+			id, attempts, err = o.Edit, 1, t.edit(ctx, o.Chat, o.Edit, m)
+		} else {
+			id, attempts, err = t.sendWith(ctx, o.Chat, m, 0)
+		}
+		event, level := "outbox_sent", slog.LevelInfo
+		if err != nil {
+			if _, retry := retryDelay(err, 1, sendBackoffMin); retry {
+				return i, err
+			}
+			event, level = "outbox_dropped", slog.LevelError
+		} else if t.cfg.OnSent != nil && o.Edit == 0 {
+			t.cfg.OnSent(o.Chat, id)
+		}
+		if serr := box.Sent(ctx, o, id); serr != nil {
+			return i, serr
+		}
+		t.log.LogAttrs(ctx, level, event, slog.String("chat_ref", t.chatRef(o.Chat)),
+			slog.Int("code", errorCode(err)), slog.Int("attempts", attempts))
+	}
+	return len(pending), nil
+}
+
+// edit replaces the text and buttons of a message the bot sent: a card to
+// operators once its request is taken or closed. A message without buttons
+// loses the ones it had.
+func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Message) error {
+	p, err := messageParams(chat, m)
+	if err != nil {
+		return err
+	}
+	delete(p, "disable_notification")
+	delete(p, "protect_content")
+	p["message_id"] = strconv.Itoa(messageID)
+	if _, ok := p["reply_markup"]; !ok {
+		p["reply_markup"] = `{"inline_keyboard":[]}`
+	}
+	_, err = t.call(ctx, "editMessageText", p)
+	return err
+}

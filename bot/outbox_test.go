@@ -1,0 +1,115 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"frontdoor/bot"
+	"frontdoor/bot/telegramtest"
+	"frontdoor/flows"
+	"frontdoor/store/memstore"
+)
+
+// runOutbox delivers box through srv until the test ends.
+func runOutbox(t *testing.T, srv *telegramtest.Server, box flows.Outbox, log *slog.Logger) {
+	t.Helper()
+	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
+		Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, Log: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tg.RunOutbox(ctx, box, 20*time.Millisecond); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func queue(t *testing.T, st *memstore.Store, chat int64, text string) {
+	t.Helper()
+	o := flows.Outgoing{Chat: chat, Lang: "it", Reply: flows.Reply{Texts: []flows.Text{flows.Raw(text)}, Protect: true}}
+	if err := st.Apply(context.Background(), flows.Change{Send: []flows.Outgoing{o}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A message stays in the outbox through 5xx, 429 and network trouble and
+// is delivered once; a refusal no retry can fix is dropped so the queue
+// moves on.
+func TestOutboxDelivery(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		fails, code, retryAfter int
+		dropped                 bool
+	}{
+		{"bad gateway", 2, 502, 0, false},
+		{"too many requests", 1, 429, 1, false},
+		{"blocked", 1, 403, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := telegramtest.New(t, tgToken)
+			st := memstore.New()
+			var logs syncLog
+			srv.FailNext("sendMessage", tc.fails, tc.code, tc.retryAfter)
+			queue(t, st, -100, "first")
+			queue(t, st, 7, "second")
+			runOutbox(t, srv, st, slog.New(slog.NewTextHandler(&logs, nil)))
+			srv.WaitSent(t, 1, tgWait)
+			deadline := time.Now().Add(tgWait)
+			for {
+				if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the outbox did not empty")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(100 * time.Millisecond) // a few more rounds: nothing more
+			sent := srv.Sent()
+			var texts []string
+			for _, s := range sent {
+				texts = append(texts, s.Text)
+				if !s.ProtectContent || !s.DisableNotification {
+					t.Errorf("not discreet: %+v", s)
+				}
+			}
+			want := "it|first it|second"
+			if tc.dropped {
+				want = "it|second"
+			}
+			if got := strings.Join(texts, " "); got != want {
+				t.Errorf("sent %q, want %q", got, want)
+			}
+			if tc.dropped && !strings.Contains(logs.String(), "outbox_dropped") {
+				t.Errorf("the drop was not logged:\n%s", logs.String())
+			}
+			if strings.Contains(logs.String(), tgToken) {
+				t.Error("the token is in the log")
+			}
+		})
+	}
+}
+
+// syncLog is a log destination safe for concurrent writes.
+type syncLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"frontdoor/bot/telegramtest"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/store"
+)
+
+// Chats of the callback tests: the Cremona operators' group, two Cremona
+// operators in private chats, and the woman.
+const (
+	opsGroup int64 = -100123
+	opA      int64 = 7001
+	opB      int64 = 7002
+	woman    int64 = 987650001
+)
+
+// addOperators registers the operator chats with the CLI, as an admin would.
+func addOperators(t *testing.T, dataDir string) {
+	t.Helper()
+	env := map[string]string{"FRONTDOOR_DATA": dataDir}
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		var out, errb bytes.Buffer
+		args := []string{"operators", "add", "--centre", "arca-cremona", "--chat", strconv.FormatInt(chat, 10)}
+		if code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 {
+			t.Fatalf("operators add: %d %s", code, errb.String())
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"operators", "list"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 || strings.Count(out.String(), "arca-cremona") != 3 {
+		t.Fatalf("operators list: %d %q %s", code, out.String(), errb.String())
+	}
+}
+
+// ticketOf finds the ticket in a card's buttons.
+func ticketOf(t *testing.T, s telegramtest.Sent) string {
+	t.Helper()
+	for _, d := range buttonData(s) {
+		if k, ok := strings.CutPrefix(d, "op:take:"); ok {
+			return k
+		}
+	}
+	t.Fatalf("no take button on %+v", s)
+	return ""
+}
+
+// fileHolds tells whether the raw store file contains s.
+func fileHolds(t *testing.T, dataDir, s string) bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dataDir, "frontdoor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Contains(b, []byte(s))
+}
+
+// TestCallbackEndToEnd: she asks for a callback; the card reaches every
+// operator chat without her number; two operators press "take" at the same
+// moment and exactly one wins and alone gets the number; "done" deletes it.
+func TestCallbackEndToEnd(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	dataDir := t.TempDir()
+	addOperators(t, dataDir)
+	stop := startBot(t, api, dataDir)
+
+	api.Command(woman, "it", "start", "")
+	sent := waitChat(t, api, woman, 1)
+	if !strings.Contains(strings.Join(buttonData(sent[0]), " "), "cb") {
+		t.Fatalf("the menu offers no callback: %v", buttonData(sent[0]))
+	}
+	n := 1
+	step := func(do func(), replies int) []telegramtest.Sent {
+		do()
+		n += replies
+		return waitChat(t, api, woman, n)
+	}
+	step(func() { api.Press(woman, "it", "cb:c:arca-cremona") }, 2)
+	sent = step(func() { api.Contact(woman, "+39 347 000 0000") }, 1)
+	if !strings.Contains(sent[len(sent)-1].Text, "sicuro chiamarti") {
+		t.Fatalf("after the contact: %+v", sent[len(sent)-1])
+	}
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it"} {
+		step(func() { api.Press(woman, "it", d) }, 1)
+	}
+	sent = step(func() { api.Press(woman, "it", "cb:ok") }, 1)
+	if !strings.HasPrefix(sent[len(sent)-1].Text, "✅") {
+		t.Fatalf("not confirmed: %+v", sent[len(sent)-1])
+	}
+
+	var card telegramtest.Sent
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		card = waitChat(t, api, chat, 1)[0]
+		if strings.Contains(card.Text, "3470000000") || !card.ProtectContent {
+			t.Errorf("card to %d: %+v", chat, card)
+		}
+	}
+	ticket := ticketOf(t, card)
+	// Let the outbox record where the cards went (right after each send),
+	// so that "take" edits them; a card still unrecorded gets a line instead.
+	time.Sleep(time.Second)
+
+	// Both press at the same moment: their chats are handled in parallel.
+	var wg sync.WaitGroup
+	for _, op := range []int64{opA, opB} {
+		wg.Go(func() { api.Press(op, "it", "op:take:"+ticket) })
+	}
+	wg.Wait()
+	a, b := waitChat(t, api, opA, 2), waitChat(t, api, opB, 2)
+	winner, loser := opA, opB
+	if strings.Contains(a[1].Text, "già stata presa") {
+		winner, loser = opB, opA
+		a, b = b, a
+	}
+	if !strings.Contains(a[1].Text, "è tua") || !strings.Contains(b[1].Text, "già stata presa") {
+		t.Fatalf("take answers: %q / %q", a[1].Text, b[1].Text)
+	}
+	got := waitChat(t, api, winner, 3)
+	if !strings.Contains(got[2].Text, "+393470000000") || !got[2].ProtectContent {
+		t.Errorf("the winner got %+v, want the number", got[2])
+	}
+	groupCard := api.SentTo(opsGroup)[0]
+	waitEdit(t, api, groupCard, "Presa da un'operatrice")
+	time.Sleep(1500 * time.Millisecond) // an outbox round: nothing more must come
+	for _, s := range api.Sent() {
+		if strings.Contains(s.Text, "3470000000") && s.ChatID != winner && s.ChatID != woman {
+			t.Errorf("the number reached chat %d: %q", s.ChatID, s.Text)
+		}
+	}
+	if c := api.SentCount(loser); c != 2 {
+		t.Errorf("the other operator got %d messages, want the card and the refusal", c)
+	}
+	if c := api.SentCount(opsGroup); c != 1 {
+		t.Errorf("the group got %d messages, want its card only (edited)", c)
+	}
+
+	api.Press(winner, "it", "op:done:"+ticket)
+	if got := waitChat(t, api, winner, 4); !strings.Contains(got[3].Text, "chiusa") {
+		t.Errorf("done: %q", got[3].Text)
+	}
+	// Her details leave the operators' chats: the cards are emptied.
+	closed := waitEdit(t, api, groupCard, "è chiusa")
+	if closed.ReplyMarkup == nil || len(closed.ReplyMarkup.InlineKeyboard) != 0 || strings.Contains(closed.Text, "Quando") {
+		t.Errorf("closed card: %+v", closed)
+	}
+	if code, logs := stop(); code != 0 || strings.Contains(logs, "3470000000") || strings.Contains(logs, "347 000") || strings.Contains(logs, strconv.FormatInt(woman, 10)) {
+		t.Fatalf("exit %d, or personal data in the log:\n%s", code, logs)
+	}
+	if fileHolds(t, dataDir, "3470000000") || fileHolds(t, dataDir, "347 000") {
+		t.Error("the store file holds her number")
+	}
+	db := openTestStore(t, dataDir)
+	if cbs, err := db.Callbacks(context.Background()); err != nil || len(cbs) != 0 {
+		t.Errorf("after done: %+v, %v", cbs, err)
+	}
+}
+
+func openTestStore(t *testing.T, dataDir string) *store.DB {
+	t.Helper()
+	key, err := store.LoadKey(dataDir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestCallbackSurvivesCrash: a process confirms a request (the commit is
+// durable) and dies before delivering anything: its file is copied while it
+// is still open, as a crash leaves it. The bot started on the copy delivers
+// the card exactly once, and the request is intact.
+func TestCallbackSurvivesCrash(t *testing.T) {
+	crashed := t.TempDir()
+	addOperators(t, crashed)
+	key, err := store.LoadKey(crashed, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(crashed, "frontdoor.db"), key, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
+	ctx := context.Background()
+	for _, in := range []flows.Input{
+		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+		{Kind: flows.KindText, Text: "347 000 0000"},
+		{Kind: flows.KindButton, Data: "cb:w:asap"},
+		{Kind: flows.KindButton, Data: "cb:wok"},
+		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:s:hangup"},
+		{Kind: flows.KindButton, Data: "cb:l:it"},
+		{Kind: flows.KindButton, Data: "cb:ok"},
+	} {
+		in.Chat = woman
+		if _, err := svc.Handle(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The crash: copy the files while the store is open, never close it
+	// before the copy.
+	restarted := t.TempDir()
+	for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
+		b, err := os.ReadFile(filepath.Join(crashed, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	api := telegramtest.New(t, testToken)
+	stop := startBot(t, api, restarted)
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		waitChat(t, api, chat, 1)
+	}
+	time.Sleep(2500 * time.Millisecond) // two more outbox rounds
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		if c := api.SentCount(chat); c != 1 {
+			t.Errorf("chat %d got %d cards, want exactly 1", chat, c)
+		}
+	}
+	if code, _ := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	db2 := openTestStore(t, restarted)
+	cbs, err := db2.Callbacks(ctx)
+	if err != nil || len(cbs) != 1 || cbs[0].Phone != "+393470000000" || cbs[0].TakenBy != 0 {
+		t.Fatalf("after the restart: %+v, %v", cbs, err)
+	}
+	if p, err := db2.Pending(ctx, 10); err != nil || len(p) != 0 {
+		t.Errorf("outbox after delivery: %d items, %v", len(p), err)
+	}
+}
+
+// The operators command refuses mistakes with a clear sentence.
+func TestOperatorsCommandMistakes(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"operators"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "add", "--chat", "5"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "add", "--centre", "nowhere", "--chat", "5"}, 1, `no centre with id "nowhere"`},
+		{[]string{"operators", "add", "--centre", "arca-crema", "--chat", "five"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "remove", "--chat", "5"}, 1, "chat 5 is not an operator chat"},
+		{[]string{"operators", "purge"}, 2, "usage: frontdoor operators"},
+		{[]string{"operators", "list"}, 0, ""},
+		{[]string{"operators", "add", "--centre", "arca-crema", "--chat", "5", "--on-call"}, 0, ""},
+		{[]string{"operators", "remove", "--chat", "5"}, 0, ""},
+	} {
+		code, stdout, stderr := runMain(t, env, "", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+		if code == 0 && stdout == "" {
+			t.Errorf("%v: said nothing", tc.args)
+		}
+	}
+}
+
+// waitEdit waits until the message m was edited to a text containing want.
+func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want string) telegramtest.Sent {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, e := range api.Edits() {
+			if e.ChatID == m.ChatID && e.MessageID == m.MessageID && strings.Contains(e.Text, want) {
+				return e
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("message %d in chat %d was not edited to %q: %+v", m.MessageID, m.ChatID, want, api.Edits())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

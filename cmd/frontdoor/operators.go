@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"frontdoor/config"
+	"frontdoor/flows"
+	"frontdoor/store"
+)
+
+// operatorsCmd adds, lists and removes the chats that receive callback
+// requests. The admin issue builds the same through the bot; until then,
+// this is how a deployment names its operators.
+func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
+	const use = "frontdoor: usage: frontdoor operators add --centre ID --chat CHATID [--on-call] | list | remove --chat CHATID\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, use)
+		return 2
+	}
+	fs := flag.NewFlagSet("operators "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	centre := fs.String("centre", "", "id of the centre (see frontdoor directory export)")
+	chat := fs.Int64("chat", 0, "Telegram chat id: a group (negative) or an operator's private chat")
+	onCall := fs.Bool("on-call", false, "also receive the network's requests nobody took in time")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		fmt.Fprint(stderr, use)
+		return 2
+	}
+	var out string
+	err := withStore(cfg, func(db *store.DB) error {
+		switch args[0] {
+		case "add":
+			if *chat == 0 || *centre == "" {
+				return errUsage
+			}
+			dir, err := loadDirectory(ctx, db)
+			if err != nil {
+				return err
+			}
+			if _, ok := dir.Centre(*centre); !ok {
+				return fmt.Errorf("no centre with id %q in the directory", *centre)
+			}
+			if err := db.SaveOperator(ctx, flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}); err != nil {
+				return err
+			}
+			out = fmt.Sprintf("Chat %d now receives the callback requests of %s.\n", *chat, *centre)
+		case "remove":
+			if *chat == 0 {
+				return errUsage
+			}
+			found, err := db.DeleteOperator(ctx, *chat)
+			if err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("chat %d is not an operator chat", *chat)
+			}
+			out = fmt.Sprintf("Chat %d no longer receives callback requests.\n", *chat)
+		case "list":
+			ops, err := db.Operators(ctx)
+			if err != nil {
+				return err
+			}
+			if len(ops) == 0 {
+				out = "No operator chats: callbacks are not offered.\n"
+			}
+			for _, op := range ops {
+				line := fmt.Sprintf("%d\t%s", op.Chat, op.Centre)
+				if op.OnCall {
+					line += "\ton call"
+				}
+				out += line + "\n"
+			}
+		default:
+			return errUsage
+		}
+		return nil
+	})
+	if errors.Is(err, errUsage) {
+		fmt.Fprint(stderr, use)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	io.WriteString(stdout, out)
+	return 0
+}
+
+// errUsage is a wrong use of the operators command.
+var errUsage = errors.New("usage")

@@ -1,0 +1,249 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Callback is one request of a woman to be called back. Everything in it is
+// about her: stores seal it and delete it when an operator closes it or the
+// retention ends.
+type Callback struct {
+	// Ticket is the pseudonymous code operators see; random, never derived
+	// from her chat.
+	Ticket string `json:"k"`
+	// Centre is the centre asked, or "" for "whichever can call first" in
+	// Network.
+	Centre  string `json:"c,omitempty"`
+	Network string `json:"n"`
+	// Chat is her chat, to write to her if nobody reaches her.
+	Chat int64 `json:"h"`
+	// Phone is the number to call, in E.164 form.
+	Phone   string   `json:"p"`
+	Windows []Window `json:"w"`
+	// Voicemail and SMS say whether a message may be left.
+	Voicemail bool `json:"v,omitempty"`
+	SMS       bool `json:"m,omitempty"`
+	// Say is what the caller says if someone else answers: a choice key
+	// (see sayKeys), or her own words when SayOwn is set.
+	Say    string `json:"s"`
+	SayOwn string `json:"o,omitempty"`
+	// Lang is the language she wants to be called in; UILang the one she
+	// reads, for the message she may get if nobody reaches her.
+	Lang    string    `json:"l"`
+	UILang  string    `json:"u"`
+	Created time.Time `json:"t"`
+	// TakenBy is the operator's private chat that took it; 0 while open.
+	TakenBy int64 `json:"b,omitempty"`
+	// Attempts counts "could not reach her".
+	Attempts int `json:"a,omitempty"`
+	// Announced is when operators were last told of it; Stage how far it
+	// was escalated (0 centre, 1 re-announced, 2 on-call operators).
+	Announced time.Time `json:"an"`
+	Stage     int       `json:"g,omitempty"`
+	// Final is set once she got the discreet message with the 24/7 numbers.
+	Final bool `json:"f,omitempty"`
+	// Version increases with every change; Apply refuses a put whose
+	// Version is not the stored one, so two operators cannot both take it.
+	Version int `json:"x"`
+}
+
+// Window is a span of time in which she said it is safe to call.
+type Window struct {
+	Start time.Time `json:"s"`
+	End   time.Time `json:"e"`
+	// Key names it for display ("today.morning", "asap").
+	Key string `json:"k"`
+}
+
+// Operator is a chat that receives the requests of one centre: an
+// operators' group or an operator's private chat.
+type Operator struct {
+	Chat   int64  `json:"c"`
+	Centre string `json:"n"`
+	// OnCall puts the chat on the network's on-call rota: it also gets the
+	// requests nobody of their centre took in time.
+	OnCall bool `json:"o,omitempty"`
+}
+
+// Outgoing is a message to send later from the persistent outbox, to an
+// operator or to her. Text data must be strings, so that it survives the
+// store's encoding unchanged.
+type Outgoing struct {
+	// ID is set by the store.
+	ID    string `json:"-"`
+	Chat  int64  `json:"c"`
+	Lang  string `json:"l"`
+	Reply Reply  `json:"r"`
+	// Card, for a request's card to operators, is its ticket: once sent,
+	// the store remembers the message, so that it can be edited later.
+	Card string `json:"k,omitempty"`
+	// Edit, when not 0, is the message to replace instead of sending one.
+	Edit int `json:"e,omitempty"`
+}
+
+// CardRef is a card as sent: the operator chat and its message.
+type CardRef struct {
+	Chat    int64 `json:"c"`
+	Message int   `json:"m"`
+}
+
+// Change is what one handled input writes, all in one transaction: the
+// session, callbacks and the messages to send because of them.
+type Change struct {
+	Chat int64
+	// Session, when not nil, is saved until Expires.
+	Session *Session
+	Expires time.Time
+	// Put stores callbacks; each must carry the Version it was read with
+	// (0 for a new one) and is stored with Version+1.
+	Put []Callback
+	// Delete removes callbacks by ticket.
+	Delete []string
+	// Send queues messages in the outbox.
+	Send []Outgoing
+}
+
+// ErrConflict is returned by Apply when a callback changed since it was
+// read: another operator was faster.
+var ErrConflict = errors.New("callback changed meanwhile")
+
+// CallbackStore keeps callbacks, operators and the outbox. Implementations
+// seal everything and key nothing by a raw chat id.
+type CallbackStore interface {
+	// Apply writes a change atomically and durably, or nothing of it.
+	// Deleting a callback deletes its card references too.
+	Apply(ctx context.Context, c Change) error
+	// Cards returns where every card of a callback was sent.
+	Cards(ctx context.Context, ticket string) ([]CardRef, error)
+	// Callback returns one callback by ticket.
+	Callback(ctx context.Context, ticket string) (Callback, bool, error)
+	// Callbacks returns all stored callbacks.
+	Callbacks(ctx context.Context) ([]Callback, error)
+	// Operators returns all operator chats.
+	Operators(ctx context.Context) ([]Operator, error)
+	// SaveOperator adds or replaces an operator chat.
+	SaveOperator(ctx context.Context, op Operator) error
+	// DeleteOperator removes an operator chat; found says whether it was there.
+	DeleteOperator(ctx context.Context, chat int64) (found bool, err error)
+}
+
+// Outbox is the persistent queue of messages a transport delivers.
+type Outbox interface {
+	// Pending returns up to n queued messages, oldest first.
+	Pending(ctx context.Context, n int) ([]Outgoing, error)
+	// Sent removes a delivered message; for a card whose callback still
+	// exists it remembers messageID, in the same transaction.
+	Sent(ctx context.Context, o Outgoing, messageID int) error
+}
+
+// Phone problems, told to her in her language.
+var (
+	errPhoneBad     = errors.New("not a phone number")
+	errPhoneForeign = errors.New("not an Italian number")
+)
+
+// ParsePhone reads a number as she types it (Italian by default, or
+// international) and returns it in E.164 form. Centres call from Italy,
+// so only Italian numbers are accepted.
+func ParsePhone(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 || len(s) > 32 {
+		return "", errPhoneBad
+	}
+	n, err := phonenumbers.Parse(s, "IT")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", errPhoneBad
+	}
+	if phonenumbers.GetRegionCodeForNumber(n) != "IT" {
+		return "", errPhoneForeign
+	}
+	switch phonenumbers.GetNumberType(n) {
+	case phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.TOLL_FREE, phonenumbers.UAN, phonenumbers.VOICEMAIL:
+		return "", errPhoneBad
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// ticketAlphabet leaves out letters and digits that read alike (0/O, 1/I/L).
+const ticketAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newTicket draws a random 6-character ticket code.
+func newTicket() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	for i := range b {
+		b[i] = ticketAlphabet[int(b[i])%len(ticketAlphabet)]
+	}
+	return string(b)
+}
+
+// validTicket checks button data before it is used as a store key.
+func validTicket(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune(ticketAlphabet, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Parts of the day she can pick, in Europe/Rome.
+var dayParts = []struct {
+	key         string
+	start, stop int // hours
+}{{"morning", 9, 13}, {"afternoon", 13, 18}, {"evening", 18, 21}}
+
+// windowFor returns the window a key names ("today.morning",
+// "tomorrow.evening", "asap") as seen at now; ok is false for an unknown
+// key. A window that has already ended is returned with past set.
+func windowFor(key string, now time.Time) (w Window, past, ok bool) {
+	now = now.In(Rome)
+	if key == "asap" {
+		return Window{Start: now, End: now.Add(24 * time.Hour), Key: key}, false, true
+	}
+	day, part, found := strings.Cut(key, ".")
+	if !found {
+		return Window{}, false, false
+	}
+	base := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Rome)
+	switch day {
+	case "today":
+	case "tomorrow":
+		base = base.AddDate(0, 0, 1)
+	default:
+		return Window{}, false, false
+	}
+	for _, p := range dayParts {
+		if p.key == part {
+			w = Window{Start: base.Add(time.Duration(p.start) * time.Hour), End: base.Add(time.Duration(p.stop) * time.Hour), Key: key}
+			return w, !w.End.After(now), true
+		}
+	}
+	return Window{}, false, false
+}
+
+// sayKeys are the neutral things a caller can say if someone else answers.
+var sayKeys = []string{"wrong", "survey", "hangup"}
+
+// lastEnd is when her last window ends.
+func (c Callback) lastEnd() time.Time {
+	var end time.Time
+	for _, w := range c.Windows {
+		if w.End.After(end) {
+			end = w.End
+		}
+	}
+	return end
+}
+
+// messagesAllowed says whether she accepted that a message be left.
+func (c Callback) messagesAllowed() bool { return c.Voicemail || c.SMS }

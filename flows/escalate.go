@@ -1,0 +1,115 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Tick escalates requests nobody took, tells her when her last window passed
+// without a call (if she allowed messages), and purges requests older than
+// the retention. A ticker calls it; tests call it with an injected clock.
+func (s *Service) Tick(ctx context.Context) error {
+	if s.cb.store == nil {
+		return nil
+	}
+	cbs, err := s.cb.store.Callbacks(ctx)
+	if err != nil {
+		return fmt.Errorf("callback tick: %w", err)
+	}
+	ops, err := s.cb.store.Operators(ctx)
+	if err != nil {
+		return fmt.Errorf("callback tick: %w", err)
+	}
+	now, dir := s.now(), s.dir.Load()
+	var errs []error
+	for _, cb := range cbs {
+		ch, event := s.tickOne(ctx, dir, ops, cb, now)
+		if event == "" {
+			continue
+		}
+		if err := s.cb.store.Apply(ctx, ch); err != nil {
+			if !errors.Is(err, ErrConflict) { // an operator acted meanwhile: next tick
+				errs = append(errs, err)
+			}
+			continue
+		}
+		// The ticket is a random pseudonym; nothing about her is logged.
+		s.log.Info("callback tick", "event", event, "ticket", cb.Ticket, "age_min", int(now.Sub(cb.Created).Minutes()))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("callback tick: %w", err)
+	}
+	return nil
+}
+
+// tickOne decides what time did to one request; event is "" for nothing.
+func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
+	if now.Sub(cb.Created) >= s.cb.retention {
+		// Her details leave the operators' chats too.
+		return Change{Delete: []string{cb.Ticket}, Send: editCards(s.cards(ctx, cb.Ticket), closedCard("op.card.closed", cb.Ticket))}, "callback_purged"
+	}
+	var ch Change
+	var event string
+	if cb.TakenBy == 0 && cb.Stage < 2 && now.Sub(cb.Announced) >= s.cb.escalate {
+		title := "op.card.again"
+		if cb.Stage == 0 && centreOpen(dir, cb, now) {
+			cb.Stage, event = 1, "callback_reannounced"
+		} else {
+			// Outside the centre's hours, or re-announced in vain: the
+			// network's on-call operators.
+			cb.Stage, event, title = 2, "callback_on_call", "op.card.oncall"
+		}
+		cb.Announced = now
+		for _, chat := range targets(ops, dir, cb) {
+			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(dir, cb, title), Card: cb.Ticket})
+		}
+		if cb.Stage == 2 && !slices.ContainsFunc(ops, func(op Operator) bool { return op.OnCall && visible(dir, op, cb) }) {
+			// The centre's operators got it again; an admin should know
+			// that the network has nobody on call.
+			event = "callback_no_on_call"
+		}
+	}
+	if !cb.Final && cb.messagesAllowed() && now.After(cb.lastEnd()) {
+		cb.Final, event = true, "callback_final_message"
+		ch.Send = append(ch.Send, Outgoing{Chat: cb.Chat, Lang: cb.UILang, Reply: Reply{
+			Texts:   []Text{T("cb.final.title"), T("cb.final.body"), T("emergency.1522"), T("emergency.112")},
+			Buttons: [][]Button{navRow(true)},
+			Protect: true,
+		}})
+	}
+	if event == "" {
+		return Change{}, ""
+	}
+	ch.Put = []Callback{cb}
+	return ch, event
+}
+
+// centreOpen says whether the centre of a request (any of its network's
+// for "whichever can call first") is open at now.
+func centreOpen(dir *Directory, cb Callback, now time.Time) bool {
+	if c, ok := dir.Centre(cb.Centre); ok {
+		open, _ := c.OpenAt(now)
+		return open
+	}
+	return len(dir.OpenAt(cb.Network, now)) > 0
+}
+
+// RunCallbackTicker calls Tick every interval until ctx is done, logging
+// failures without personal data.
+func (s *Service) RunCallbackTicker(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("callback tick failed", "event", "callback_tick_failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,368 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"frontdoor/flows"
+)
+
+// Buckets of callbacks. Callbacks are keyed by their random ticket,
+// operators by the HMAC of their chat, outbox items by a sequence number;
+// every value is sealed and bound to its bucket and key.
+const (
+	bucketCallbacks = "callbacks"
+	bucketOperators = "operators"
+	bucketOutbox    = "outbox"
+	// bucketCards maps ticket, 0, HMAC of the chat, message id to the
+	// sealed reference of a card, for editing every card of a request.
+	bucketCards = "cards"
+)
+
+// Compile-time checks that DB provides what flows needs.
+var (
+	_ flows.CallbackStore = (*DB)(nil)
+	_ flows.Outbox        = (*DB)(nil)
+)
+
+// Apply writes a change in one transaction of the group commit: the session,
+// the callbacks (refused with flows.ErrConflict when one changed since it was
+// read) and the outbox items. It returns once the commit is durable.
+func (db *DB) Apply(ctx context.Context, c flows.Change) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("apply change: %w", err)
+	}
+	var skey, sval, sidx []byte
+	if c.Session != nil {
+		var err error
+		if skey, sval, sidx, err = db.sessionRecord(c.Chat, *c.Session, c.Expires); err != nil {
+			return fmt.Errorf("apply change: session: %w", err)
+		}
+	}
+	type rec struct {
+		key, val []byte
+		version  int
+	}
+	puts := make([]rec, 0, len(c.Put))
+	for _, cb := range c.Put {
+		version := cb.Version
+		cb.Version++
+		pt, err := json.Marshal(cb)
+		if err != nil {
+			return fmt.Errorf("apply change: encode callback: %w", err)
+		}
+		key := []byte(cb.Ticket)
+		sealed, err := db.seal.seal(bucketCallbacks, key, pt)
+		if err != nil {
+			return fmt.Errorf("apply change: %w", err)
+		}
+		puts = append(puts, rec{key, sealed, version})
+	}
+	sends := make([][]byte, 0, len(c.Send))
+	for _, o := range c.Send {
+		pt, err := json.Marshal(o)
+		if err != nil {
+			return fmt.Errorf("apply change: encode message: %w", err)
+		}
+		sends = append(sends, pt)
+	}
+	// The function may run twice (group commit): a rolled-back run leaves
+	// nothing behind, and sealing again only draws a new nonce.
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		if skey != nil {
+			if err := putSession(tx, skey, sval, sidx); err != nil {
+				return err
+			}
+		}
+		cbs := tx.Bucket([]byte(bucketCallbacks))
+		for _, p := range puts {
+			cur := 0
+			if old := cbs.Get(p.key); old != nil {
+				v, err := db.openCallback(p.key, old)
+				if err != nil {
+					return err
+				}
+				cur = v.Version
+			}
+			if cur != p.version {
+				return flows.ErrConflict
+			}
+			if err := cbs.Put(p.key, p.val); err != nil {
+				return err
+			}
+		}
+		for _, t := range c.Delete {
+			if err := cbs.Delete([]byte(t)); err != nil {
+				return err
+			}
+			if err := deletePrefix(tx.Bucket([]byte(bucketCards)), cardPrefix(t)); err != nil {
+				return err
+			}
+		}
+		out := tx.Bucket([]byte(bucketOutbox))
+		for _, pt := range sends {
+			seq, err := out.NextSequence()
+			if err != nil {
+				return err
+			}
+			key := binary.BigEndian.AppendUint64(nil, seq)
+			sealed, err := db.seal.seal(bucketOutbox, key, pt)
+			if err != nil {
+				return err
+			}
+			if err := out.Put(key, sealed); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply change: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) openCallback(key, val []byte) (flows.Callback, error) {
+	pt, err := db.seal.open(bucketCallbacks, key, val)
+	if err != nil {
+		return flows.Callback{}, err
+	}
+	var cb flows.Callback
+	if err := json.Unmarshal(pt, &cb); err != nil {
+		return flows.Callback{}, fmt.Errorf("decode callback: %w", err)
+	}
+	return cb, nil
+}
+
+// Callback returns the callback with a ticket.
+func (db *DB) Callback(ctx context.Context, ticket string) (flows.Callback, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return flows.Callback{}, false, fmt.Errorf("load callback: %w", err)
+	}
+	var cb flows.Callback
+	found := false
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket([]byte(bucketCallbacks)).Get([]byte(ticket))
+		if v == nil {
+			return nil
+		}
+		found = true
+		var err error
+		cb, err = db.openCallback([]byte(ticket), v)
+		return err
+	})
+	if err != nil {
+		return flows.Callback{}, false, fmt.Errorf("load callback: %w", err)
+	}
+	return cb, found, nil
+}
+
+// Callbacks returns every stored callback. A record that does not open is
+// an error: a request must not silently disappear.
+func (db *DB) Callbacks(ctx context.Context) ([]flows.Callback, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load callbacks: %w", err)
+	}
+	var out []flows.Callback
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketCallbacks)).ForEach(func(k, v []byte) error {
+			cb, err := db.openCallback(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, cb)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load callbacks: %w", err)
+	}
+	return out, nil
+}
+
+// Operators returns every operator chat.
+func (db *DB) Operators(ctx context.Context) ([]flows.Operator, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load operators: %w", err)
+	}
+	var out []flows.Operator
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketOperators)).ForEach(func(k, v []byte) error {
+			pt, err := db.seal.open(bucketOperators, k, v)
+			if err != nil {
+				return err
+			}
+			var op flows.Operator
+			if err := json.Unmarshal(pt, &op); err != nil {
+				return fmt.Errorf("decode operator: %w", err)
+			}
+			out = append(out, op)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load operators: %w", err)
+	}
+	return out, nil
+}
+
+// SaveOperator adds or replaces an operator chat, sealed under the HMAC of
+// its chat id.
+func (db *DB) SaveOperator(ctx context.Context, op flows.Operator) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("save operator: %w", err)
+	}
+	pt, err := json.Marshal(op)
+	if err != nil {
+		return fmt.Errorf("save operator: encode: %w", err)
+	}
+	key := db.seal.chatKey(op.Chat)
+	sealed, err := db.seal.seal(bucketOperators, key, pt)
+	if err != nil {
+		return fmt.Errorf("save operator: %w", err)
+	}
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketOperators)).Put(key, sealed) })
+	if err != nil {
+		return fmt.Errorf("save operator: %w", err)
+	}
+	return nil
+}
+
+// DeleteOperator removes an operator chat.
+func (db *DB) DeleteOperator(ctx context.Context, chat int64) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("delete operator: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	found := false
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketOperators))
+		found = b.Get(key) != nil
+		return b.Delete(key)
+	})
+	if err != nil {
+		return false, fmt.Errorf("delete operator: %w", err)
+	}
+	return found, nil
+}
+
+// Pending returns up to n queued messages, oldest first.
+func (db *DB) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load outbox: %w", err)
+	}
+	var out []flows.Outgoing
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketOutbox)).Cursor()
+		for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
+			pt, err := db.seal.open(bucketOutbox, k, v)
+			if err != nil {
+				return err
+			}
+			var o flows.Outgoing
+			if err := json.Unmarshal(pt, &o); err != nil {
+				return fmt.Errorf("decode message: %w", err)
+			}
+			if len(k) != 8 {
+				return errors.New("outbox key is not 8 bytes")
+			}
+			o.ID = strconv.FormatUint(binary.BigEndian.Uint64(k), 10)
+			out = append(out, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Sent removes a delivered message; removing it twice is not an error. For
+// a card of a callback that still exists it remembers the message sent.
+func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("outbox sent: %w", err)
+	}
+	seq, err := strconv.ParseUint(o.ID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("outbox sent: bad id %q", o.ID)
+	}
+	key := binary.BigEndian.AppendUint64(nil, seq)
+	var ckey, cval []byte
+	if o.Card != "" && o.Edit == 0 {
+		ckey = binary.BigEndian.AppendUint64(append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...), uint64(messageID))
+		pt, err := json.Marshal(flows.CardRef{Chat: o.Chat, Message: messageID})
+		if err != nil {
+			return fmt.Errorf("outbox sent: %w", err)
+		}
+		if cval, err = db.seal.seal(bucketCards, ckey, pt); err != nil {
+			return fmt.Errorf("outbox sent: %w", err)
+		}
+	}
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte(bucketOutbox)).Delete(key); err != nil {
+			return err
+		}
+		if ckey == nil || tx.Bucket([]byte(bucketCallbacks)).Get([]byte(o.Card)) == nil {
+			return nil
+		}
+		return tx.Bucket([]byte(bucketCards)).Put(ckey, cval)
+	})
+	if err != nil {
+		return fmt.Errorf("outbox sent: %w", err)
+	}
+	return nil
+}
+
+// Cards returns where the cards of a callback were sent.
+func (db *DB) Cards(ctx context.Context, ticket string) ([]flows.CardRef, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	var out []flows.CardRef
+	prefix := cardPrefix(ticket)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketCards)).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			pt, err := db.seal.open(bucketCards, k, v)
+			if err != nil {
+				return err
+			}
+			var ref flows.CardRef
+			if err := json.Unmarshal(pt, &ref); err != nil {
+				return fmt.Errorf("decode card: %w", err)
+			}
+			out = append(out, ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load cards: %w", err)
+	}
+	return out, nil
+}
+
+// cardPrefix is the start of the card keys of a ticket.
+func cardPrefix(ticket string) []byte { return append([]byte(ticket), 0) }
+
+// deletePrefix deletes the keys of b that start with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
