@@ -745,14 +745,9 @@ func (d *dialogue) cbCancelDraft() {
 	d.say(Reply{Texts: []Text{T("cb.cancelled"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
-// cbWithdraw deletes her pending request and tells its operators.
-func (d *dialogue) cbWithdraw() {
-	cb, ok := d.myRequest()
-	if !ok {
-		d.event = "callback_withdraw_none"
-		d.say(Reply{Texts: []Text{T("cb.withdraw.none"), T("menu.title")}, Buttons: d.menuButtons()})
-		return
-	}
+// withdraw deletes a request and tells its operators, in d.change; /forget
+// uses it too.
+func (d *dialogue) withdraw(cb Callback) {
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
 	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
 	chats := targets(d.operators(), d.dir, cb)
@@ -762,6 +757,17 @@ func (d *dialogue) cbWithdraw() {
 	for _, chat := range chats {
 		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}})
 	}
+}
+
+// cbWithdraw deletes her pending request and tells its operators.
+func (d *dialogue) cbWithdraw() {
+	cb, ok := d.myRequest()
+	if !ok {
+		d.event = "callback_withdraw_none"
+		d.say(Reply{Texts: []Text{T("cb.withdraw.none"), T("menu.title")}, Buttons: d.menuButtons()})
+		return
+	}
+	d.withdraw(cb)
 	d.event = "callback_withdrawn"
 	d.say(Reply{Texts: []Text{T("cb.withdraw.done"), T("menu.title")}, Buttons: d.menuButtons()})
 }

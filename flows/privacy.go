@@ -179,9 +179,14 @@ func (d *dialogue) forgetAsk() {
 	}})
 }
 
-// forgetAll wipes the chat and deletes everything kept about her.
+// forgetAll wipes the chat and deletes everything kept about her: her
+// pending callback request is withdrawn as if she cancelled it (its
+// operators are told), then the Forgetters run.
 func (d *dialogue) forgetAll() {
 	d.event = "forget"
+	if cb, ok := d.myRequest(); ok {
+		d.withdraw(cb)
+	}
 	d.wipe = wipeAll
 	d.replies = leaveReplies(d.sess)
 }

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -171,7 +172,13 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 // own), and she is told only when /forget could not delete everything.
 func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
 	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
-	if err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll); err != nil {
+	err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll)
+	if c := d.change; s.cb.store != nil && len(c.Put)+len(c.Delete)+len(c.Send) > 0 {
+		// Callback writes without a session: hers is gone.
+		c.Chat = d.in.Chat
+		err = errors.Join(err, s.cb.store.Apply(ctx, c))
+	}
+	if err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "forget failed", logattr.Event("store_error"), logattr.Op("forget"), logattr.Err(err))
 		if d.wipe == wipeAll {
 			res.Replies = s.sorry(d.in).Replies
