@@ -285,7 +285,7 @@ func (s *Server) PressInGroup(group, user int64, data string) int {
 func (s *Server) Contact(chatID int64, phone string) int {
 	m := s.message(chatID, "")
 	m.Contact = &tgbotapi.Contact{PhoneNumber: phone, FirstName: "Test", UserID: chatID}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Location queues a shared location from chatID and returns its update id.

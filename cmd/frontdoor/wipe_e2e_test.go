@@ -233,3 +233,73 @@ func TestForgetLeavesNothing(t *testing.T) {
 	assertForgotten(t, dataDir)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
+
+// TestForgetWithOpenCallback: she asks for a callback with a planted
+// number, then /forget: asked first; afterwards the chat is empty, the
+// operators are told not to call, and neither the store nor its file holds
+// anything of hers.
+func TestForgetWithOpenCallback(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	dataDir := t.TempDir()
+	addOperators(t, dataDir)
+	stop := startBot(t, api, dataDir)
+	her := plantedHer
+	api.SetUsername(her, plantedUsername)
+	say(t, api, func() { api.Command(her, "it", "start", "") })
+	say(t, api, func() { api.Press(her, "it", "cb:c:arca-cremona") })
+	say(t, api, func() { api.Contact(her, plantedPhone) })
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+		say(t, api, func() { api.Press(her, "it", d) })
+	}
+	if got := api.SentTo(her); !strings.HasPrefix(got[len(got)-1].Text, "✅") {
+		t.Fatalf("the request was not confirmed: %q", got[len(got)-1].Text)
+	}
+	waitChat(t, api, opsGroup, 1)
+	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
+
+	say(t, api, func() { api.Command(her, "it", "forget", "") })
+	if api.Calls("deleteMessages") != 0 {
+		t.Fatal("/forget deleted before the confirmation")
+	}
+	api.Press(her, "it", "forget:yes")
+	deadline := time.Now().Add(15 * time.Second)
+	for len(api.Visible(her)) > 0 || api.KeyboardShown(her) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after /forget the chat shows %v (keyboard %v)", api.Visible(her), api.KeyboardShown(her))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The operators hear that the request is withdrawn.
+	told := false
+	for !told && time.Now().Before(deadline) {
+		for _, m := range api.SentTo(opsGroup) {
+			told = told || strings.Contains(m.Text, "annullata")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !told {
+		t.Errorf("the operators were not told: %+v", api.SentTo(opsGroup))
+	}
+	code, logs := stop()
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, logs)
+	}
+	assertNoLogTrace(t, logs)
+	assertForgotten(t, dataDir)
+	key, err := store.LoadKey(dataDir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cbs, err := db.Callbacks(context.Background())
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || len(cbs) != 0 {
+		t.Errorf("after /forget the store keeps %d callback requests (%v)", len(cbs), err)
+	}
+	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
+}
