@@ -319,7 +319,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	defer func() {
 		if p := recover(); p != nil {
 			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind),
-				slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+				logattr.Panic(p, debug.Stack()))
 		}
 	}()
 	var answered sync.WaitGroup

@@ -3,9 +3,12 @@ package flows
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // States of the callback request dialogue, one per question.
@@ -88,7 +91,7 @@ func (d *dialogue) operators() []Operator {
 	d.opsLoaded = true
 	ops, err := d.svc.cb.store.Operators(d.ctx)
 	if err != nil {
-		d.svc.log.Error("operators load failed", "event", "store_error", "op", "operators", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "operators load failed", logattr.Event("store_error"), logattr.Op("operators"), logattr.Err(err))
 	}
 	d.ops = ops
 	return ops
@@ -227,7 +230,7 @@ func (d *dialogue) myRequest() (Callback, bool) {
 	}
 	cbs, err := d.svc.cb.store.Callbacks(d.ctx)
 	if err != nil {
-		d.svc.log.Error("callbacks load failed", "event", "store_error", "op", "callbacks", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "callbacks load failed", logattr.Event("store_error"), logattr.Op("callbacks"), logattr.Err(err))
 		return Callback{}, false
 	}
 	for _, cb := range cbs {

@@ -8,6 +8,7 @@
 package logattr
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -49,3 +50,19 @@ func Err(err error) slog.Attr {
 
 // Flag is a yes/no fact about the program, never about a person.
 func Flag(name string, v bool) slog.Attr { return slog.Bool(name, v) }
+
+// Ticket is the random code of a callback request, which operators see; it
+// is drawn at random, never derived from her chat or number.
+func Ticket(code string) slog.Attr { return slog.String("ticket", code) }
+
+// Lang is a language code of the program's messages.
+func Lang(code string) slog.Attr { return slog.String("lang", code) }
+
+// Command is the name of a bot command, never what followed it.
+func Command(name string) slog.Attr { return slog.String("command", name) }
+
+// Panic describes a recovered panic by its type and stack, never its value,
+// which could hold what she wrote.
+func Panic(p any, stack []byte) slog.Attr {
+	return slog.Group("panic", slog.String("type", fmt.Sprintf("%T", p)), slog.String("stack", string(stack)))
+}
