@@ -27,6 +27,8 @@ type Message struct {
 	// a single "share location" button carrying this label, instead of the
 	// inline buttons.
 	LocationLabel string
+	// RemoveKeyboard takes away a reply keyboard offered earlier.
+	RemoveKeyboard bool
 	// ContactLabel, when not empty, asks likewise for a single "share my
 	// number" button carrying this label.
 	ContactLabel string

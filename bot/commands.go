@@ -7,6 +7,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
+	"frontdoor/logattr"
 )
 
 // MenuTexts gives Telegram's command menu its descriptions in every
@@ -23,7 +24,7 @@ type MenuTexts interface {
 // ids "command.<name>", are translated. "numbers" rather than "sos": the
 // menu can be read over her shoulder.
 func MenuCommands() []string {
-	return []string{"start", "menu", "find", "open", "numbers", "lang", "exit"}
+	return []string{"start", "menu", "find", "open", "numbers", "lang", "privacy", "exit"}
 }
 
 // StaffCommands are added to the menu of staff chats; their descriptions
@@ -48,8 +49,8 @@ func (t *Telegram) setChatMenu(ctx context.Context, chat int64, lang string, cha
 		c = tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)
 	}
 	if err := t.request(ctx, c); err != nil {
-		t.log.LogAttrs(ctx, slog.LevelWarn, "set_chat_menu_failed", slog.String("chat_ref", t.chatRef(chat)),
-			slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "set_chat_menu_failed", t.chatAttr(chat),
+			logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
@@ -75,14 +76,14 @@ func (t *Telegram) setCommands(ctx context.Context) {
 		for _, name := range MenuCommands() {
 			desc, ok := menu.Text(textLang, "command."+name, nil, nil)
 			if !ok {
-				t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", slog.String("lang", textLang), slog.String("command", name))
+				t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", logattr.Lang(textLang), logattr.Command(name))
 			}
 			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
 		}
 		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeAllPrivateChats(), lang, cmds...)
 		if err := t.request(ctx, cfg); err != nil {
-			t.log.LogAttrs(ctx, slog.LevelWarn, "set_commands_failed", slog.String("lang", lang),
-				slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "set_commands_failed", logattr.Lang(lang),
+				logattr.Code(errorCode(err)), logattr.Err(err))
 		}
 	}
 }

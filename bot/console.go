@@ -92,7 +92,15 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	var shown []MessageButton
+	if res.Wipe {
+		// On Telegram the messages are deleted; a terminal can only say so.
+		fmt.Fprintln(c.Out)
+		fmt.Fprintln(c.Out, "[the chat is wiped]")
+	}
 	for _, rep := range res.Replies {
+		if rep.Transient {
+			continue // on Telegram it is deleted at once
+		}
 		m := c.Renderer.Render(res.Lang, rep)
 		fmt.Fprintln(c.Out)
 		fmt.Fprintln(c.Out, PlainText(m.Text))

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"frontdoor/flows"
+	"frontdoor/logattr"
 )
 
 // FlushOutbox makes one last delivery attempt of the outbox at shutdown,
@@ -18,7 +19,7 @@ func (t *Telegram) FlushOutbox(ctx context.Context, box flows.Outbox) {
 	for {
 		n, err := t.deliver(fctx, box)
 		if err != nil {
-			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_flush_incomplete", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_flush_incomplete", logattr.Code(errorCode(err)), logattr.Err(err))
 			return
 		}
 		if n < outboxBatch {

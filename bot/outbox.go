@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/logattr"
 )
 
 // outboxBatch bounds the messages read from the outbox at a time.
@@ -34,8 +35,8 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 			if d, _ := retryDelay(err, failures, sendBackoffMin); d > wait {
 				wait = d
 			}
-			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_retry", slog.Int("code", errorCode(err)),
-				slog.Duration("wait", wait), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_retry", logattr.Code(errorCode(err)),
+				logattr.Wait(wait), logattr.Err(err))
 		} else {
 			failures = 0
 			if n == outboxBatch {
@@ -77,8 +78,8 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 		if serr := box.Sent(ctx, o, id); serr != nil {
 			return i, serr
 		}
-		t.log.LogAttrs(ctx, level, event, slog.String("chat_ref", t.chatRef(o.Chat)),
-			slog.Int("code", errorCode(err)), slog.Int("attempts", attempts))
+		t.log.LogAttrs(ctx, level, event, t.chatAttr(o.Chat),
+			logattr.Code(errorCode(err)), logattr.Count("attempts", attempts))
 	}
 	return len(pending), nil
 }

@@ -23,6 +23,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
+	"frontdoor/logattr"
 )
 
 // ErrTokenRefused is returned by NewTelegram when the Bot API does not
@@ -79,6 +80,18 @@ type TelegramConfig struct {
 	// can later delete it. It is called concurrently for different chats,
 	// in order within a chat.
 	OnSent func(chat int64, messageID int)
+	// Trail remembers the ids of her messages and the bot's, so that a
+	// wipe deletes both sides; nil keeps no trail (a wipe then deletes
+	// only the message that asked for it). With a Trail, the idle wipe
+	// runs while Run does, and Wiper is required.
+	Trail Trail
+	// Wiper forgets her state when the idle wipe runs.
+	Wiper Wiper
+	// Now is the clock of the trail and the idle wipe; nil means
+	// time.Now. Tests move it forward instead of waiting.
+	Now func() time.Time
+	// WipeEvery is how often due idle wipes are looked for; 0 means 1 min.
+	WipeEvery time.Duration
 	// Menu, when set, gives the descriptions of the command menu, which
 	// Run sets for every language when it starts.
 	Menu MenuTexts
@@ -96,6 +109,8 @@ type Telegram struct {
 	refKey     []byte
 	maxRetries int
 	sem        chan struct{}
+	now        func() time.Time
+	chats      chatLocks
 }
 
 // NewTelegram checks the token with getMe and returns a transport ready to
@@ -106,6 +121,9 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	}
 	if cfg.Handler == nil || cfg.Renderer == nil {
 		return nil, errors.New("telegram: a Handler and a Renderer are required")
+	}
+	if cfg.Trail != nil && cfg.Wiper == nil {
+		return nil, errors.New("telegram: a Trail needs a Wiper for the idle wipe")
 	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = tgbotapi.APIEndpoint
@@ -125,6 +143,10 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		refKey:     make([]byte, 16),
 		maxRetries: cfg.MaxRetries,
 		sem:        make(chan struct{}, batchParallel),
+		now:        cfg.Now,
+	}
+	if t.now == nil {
+		t.now = time.Now
 	}
 	if t.client == nil {
 		// Keep a connection per chat handled in parallel: the default of 2
@@ -143,7 +165,7 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		t.maxRetries = 0
 	}
 	if c := t.client.Timeout; c != 0 && c <= cfg.PollTimeout {
-		t.log.Warn("http_timeout_too_short", "timeout", c, "poll_timeout", cfg.PollTimeout)
+		t.log.LogAttrs(ctx, slog.LevelWarn, "http_timeout_too_short", logattr.Wait(c))
 	}
 	_, _ = rand.Read(t.refKey) // never fails (crypto/rand)
 
@@ -180,11 +202,7 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 func (t *Telegram) Run(ctx context.Context) error {
 	offset, acked, failures := 0, 0, 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
-	// The command menu is set beside the polling: a slow Bot API must not
-	// delay her first answer.
-	var menu sync.WaitGroup
-	menu.Go(func() { t.setCommands(ctx) })
-	defer menu.Wait()
+	defer t.runBeside(ctx)()
 	defer func() {
 		if offset > acked {
 			t.ack(ctx, offset)
@@ -193,7 +211,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	// A webhook left by webhook mode would make getUpdates fail with 409;
 	// Telegram keeps the updates it holds for the loop below.
 	if err := t.deleteWebhook(ctx); err != nil && ctx.Err() == nil {
-		t.log.LogAttrs(ctx, slog.LevelWarn, "delete_webhook_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "delete_webhook_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 	for ctx.Err() == nil {
 		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
@@ -208,8 +226,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 				_ = t.deleteWebhook(ctx)
 			}
 			wait, _ := retryDelay(err, failures, pollBackoffMin)
-			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error",
-				slog.Int("code", errorCode(err)), slog.Duration("wait", wait), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "poll_error", logattr.Code(errorCode(err)), logattr.Wait(wait), logattr.Err(err))
 			if !sleep(ctx, wait) {
 				break
 			}
@@ -236,7 +253,7 @@ func (t *Telegram) ack(ctx context.Context, offset int) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if _, err := t.getUpdates(actx, offset, 0, 1); err != nil {
-		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
@@ -305,8 +322,8 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	defer func() { t.observeUpdate(kind, outcome, time.Since(start)) }()
 	defer func() {
 		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", slog.String("kind", kind),
-				slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
+			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind),
+				logattr.Panic(p, debug.Stack()))
 		}
 	}()
 	var answered sync.WaitGroup
@@ -317,39 +334,56 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	}
 	in, ignored := toInput(u)
 	if ignored != "" {
-		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", slog.String("reason", ignored))
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_ignored", logattr.Event(ignored))
 		outcome = OutcomeIgnored
 		return
 	}
 	kind = kindName(in.Kind)
-	ref := slog.String("chat_ref", t.chatRef(in.Chat))
+	ref := t.chatAttr(in.Chat)
+	// Her own message is deleted by a wipe too.
+	var hers []int
+	if u.Message != nil {
+		hers = []int{u.Message.MessageID}
+	}
+	defer t.chats.lock(in.Chat)()
 	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument {
 		// Staff send the directory file in a private chat; anything larger
 		// stays undownloaded and the dialogue says so. Files in groups are
 		// never fetched.
 		data, err := t.download(ctx, d.Document.FileID)
 		if err != nil {
-			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, logattr.Code(errorCode(err)), logattr.Err(err))
 		}
 		in.Document = data
 	}
 	res, err := t.cfg.Handler.Handle(ctx, in)
 	if err != nil {
-		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", slog.String("kind", kind), ref)
+		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", logattr.Kind(kind), ref)
 		outcome = OutcomeError
 		return
 	}
 	if res.Duplicate {
-		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", slog.String("kind", kind), ref)
+		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", logattr.Kind(kind), ref)
 		outcome = OutcomeDuplicate
 		return
 	}
-	ids := t.sendReplies(ctx, in.Chat, res)
+	// The menu first: when she reads the reply, the menu matches it (and
+	// a test that sees the reply sees the menu).
 	t.setChatMenu(ctx, in.Chat, res.Lang, res.Menu)
+	if res.Wipe {
+		// Delete first: what she chose to leave must be all that stays,
+		// and it is not tracked.
+		trail, _ := t.takeTrail(ctx, in.Chat, time.Time{})
+		t.deleteTrail(ctx, in.Chat, trail, hers)
+	}
+	ids := t.sendReplies(ctx, in.Chat, res)
+	if !res.Wipe {
+		t.track(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
+	}
 	outcome = OutcomeHandled
-	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", slog.String("kind", kind), ref,
-		slog.String("event", res.Event), slog.Int("replies", len(res.Replies)), slog.Int("sent", len(ids)),
-		slog.Duration("duration", time.Since(start)))
+	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", logattr.Kind(kind), ref,
+		logattr.Event(res.Event), logattr.Count("replies", len(res.Replies)), logattr.Count("sent", len(ids)),
+		logattr.Duration(time.Since(start)))
 }
 
 // toInput turns an update into an Input, or says why it is ignored.
@@ -439,7 +473,7 @@ func (t *Telegram) answerCallback(ctx context.Context, id string) {
 	t.observeCall("answerCallbackQuery", err)
 	if err != nil {
 		err = t.redactErr(err)
-		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", slog.Int("code", errorCode(err)), slog.String("error", err.Error()))
+		t.log.LogAttrs(ctx, slog.LevelWarn, "callback_answer_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
@@ -455,8 +489,15 @@ func (t *Telegram) sendReplies(ctx context.Context, chat int64, res flows.Result
 		}
 		id, attempts, err := send(ctx, chat, m)
 		if err != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", slog.String("chat_ref", t.chatRef(chat)),
-				slog.Int("code", errorCode(err)), slog.Int("attempts", attempts), slog.String("error", err.Error()))
+			t.log.LogAttrs(ctx, slog.LevelError, "send_failed", t.chatAttr(chat),
+				logattr.Code(errorCode(err)), logattr.Count("attempts", attempts), logattr.Err(err))
+			continue
+		}
+		if r.Transient {
+			// It only carried RemoveKeyboard: it must not stay.
+			if _, err := t.deleteMessages(ctx, chat, []int{id}); err != nil {
+				t.log.LogAttrs(ctx, slog.LevelError, "delete_failed", t.chatAttr(chat), logattr.Code(errorCode(err)), logattr.Err(err))
+			}
 			continue
 		}
 		ids = append(ids, id)
@@ -478,23 +519,32 @@ func (t *Telegram) sendWith(ctx context.Context, chat int64, m Message, maxRetri
 	if err != nil {
 		return 0, 0, err
 	}
+	resp, attempts, err := t.callRetry(ctx, "sendMessage", params, maxRetries)
+	if err != nil {
+		return 0, attempts, err
+	}
+	var sent tgbotapi.Message
+	if err := json.Unmarshal(resp.Result, &sent); err != nil {
+		return 0, attempts, fmt.Errorf("sendMessage: decode the result: %w", err)
+	}
+	return sent.MessageID, attempts, nil
+}
+
+// callRetry makes a Bot API call, retrying up to maxRetries times on 429,
+// 5xx and network errors.
+func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params, maxRetries int) (resp *tgbotapi.APIResponse, attempts int, err error) {
 	for {
 		attempts++
-		var resp *tgbotapi.APIResponse
-		resp, err = t.call(ctx, "sendMessage", params)
+		resp, err = t.call(ctx, method, params)
 		if err == nil {
-			var sent tgbotapi.Message
-			if err := json.Unmarshal(resp.Result, &sent); err != nil {
-				return 0, attempts, fmt.Errorf("sendMessage: decode the result: %w", err)
-			}
-			return sent.MessageID, attempts, nil
+			return resp, attempts, nil
 		}
 		if attempts > maxRetries || ctx.Err() != nil {
-			return 0, attempts, err
+			return nil, attempts, err
 		}
 		wait, retry := retryDelay(err, attempts, sendBackoffMin)
 		if !retry || !sleep(ctx, wait) {
-			return 0, attempts, err
+			return nil, attempts, err
 		}
 	}
 }
@@ -575,6 +625,8 @@ func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 	}
 	var markup any
 	switch {
+	case m.RemoveKeyboard:
+		markup = tgbotapi.ReplyKeyboardRemove{RemoveKeyboard: true}
 	case m.LocationLabel != "":
 		markup = tgbotapi.ReplyKeyboardMarkup{
 			Keyboard:        [][]tgbotapi.KeyboardButton{{{Text: m.LocationLabel, RequestLocation: true}}},
@@ -719,6 +771,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// chatAttr is the log attribute of a chat: its pseudonym.
+func (t *Telegram) chatAttr(chat int64) slog.Attr { return logattr.ChatRef(t.chatRef(chat)) }
 
 // chatRef is a pseudonym of a chat for logs: an HMAC under a key drawn at
 // start, so that lines of one run can be correlated but not linked to the

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"frontdoor/logattr"
 )
 
 // SecretHeader is the header in which Telegram repeats the webhook's
@@ -51,7 +53,7 @@ type WebhookConfig struct {
 // Updates of one chat are handled one at a time, in the order they arrive:
 // Telegram itself waits for the answer to a chat's update before posting
 // that chat's next one, so answering late also keeps each chat in order;
-// the per-chat lock only guards against a misbehaving proxy or sender.
+// the chat's lock in handleUpdate only guards against a misbehaving proxy.
 func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 	u, err := url.Parse(wc.URL)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -73,6 +75,7 @@ func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 			return fmt.Errorf("webhook: listen: %w", err)
 		}
 	}
+	defer t.runBeside(ctx)()
 	hctx, stopHandling := graceful(ctx)
 	defer stopHandling()
 	srv := &http.Server{
@@ -94,7 +97,7 @@ func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 		_ = srv.Close()
 		return fmt.Errorf("webhook: %w", err)
 	}
-	t.log.LogAttrs(ctx, slog.LevelInfo, "webhook_set", slog.String("event", "webhook_set"))
+	t.log.LogAttrs(ctx, slog.LevelInfo, "webhook_set", logattr.Event("webhook_set"))
 
 	select {
 	case <-ctx.Done():
@@ -116,7 +119,6 @@ func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 // handles the update and answers only when it is done.
 func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) http.Handler {
 	want := []byte(secret)
-	var chats chatLocks
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path {
 			http.NotFound(w, r)
@@ -128,7 +130,7 @@ func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) htt
 			return
 		}
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get(SecretHeader)), want) != 1 {
-			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_refused", slog.String("event", "webhook_refused"))
+			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_refused", logattr.Event("webhook_refused"))
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -138,15 +140,14 @@ func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) htt
 		}
 		var u tgbotapi.Update
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
-			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_bad_update", slog.String("event", "webhook_bad_update"))
+			t.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook_bad_update", logattr.Event("webhook_bad_update"))
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		unlock := chats.lock(chatOf(u))
+		// handleUpdate takes the chat's lock: one update of a chat at a time.
 		t.sem <- struct{}{}
 		t.handleUpdate(hctx, u)
 		<-t.sem
-		unlock()
 		if hctx.Err() != nil {
 			// Cut short by shutdown: Telegram posts it again, and a session
 			// that did commit it skips it as a duplicate.
@@ -158,40 +159,17 @@ func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) htt
 	})
 }
 
-// chatLocks serialises the handling of one chat's updates; the map holds
-// only chats with a request in flight.
-type chatLocks struct {
-	mu sync.Mutex
-	m  map[int64]*chatLock
-}
-
-type chatLock struct {
-	mu    sync.Mutex
-	users int
-}
-
-// lock waits for the chat's turn and returns the unlock function.
-func (c *chatLocks) lock(chat int64) (unlock func()) {
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[int64]*chatLock{}
+// runBeside starts what runs beside either way of receiving updates: the
+// command menu, set aside so that a slow Bot API does not delay her first
+// answer, and the idle wipe. The returned function waits for them to end
+// (they end with ctx).
+func (t *Telegram) runBeside(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Go(func() { t.setCommands(ctx) })
+	if t.cfg.Trail != nil {
+		wg.Go(func() { t.runIdleWipe(ctx) })
 	}
-	l := c.m[chat]
-	if l == nil {
-		l = &chatLock{}
-		c.m[chat] = l
-	}
-	l.users++
-	c.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		c.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(c.m, chat)
-		}
-		c.mu.Unlock()
-	}
+	return wg.Wait
 }
 
 // graceful returns a context for handling updates that outlives ctx by

@@ -30,6 +30,9 @@ type Config struct {
 	// Key is the base64 of the 32-byte master key; empty means "use or
 	// create the key file in DataDir".
 	Key string
+	// NewKey is the base64 of the key a rekey seals everything under, when
+	// Key is given in the environment too; empty otherwise.
+	NewKey string
 	// Admins are Telegram user ids that are admins from the start.
 	Admins []int64
 	// SessionTTL is how long an idle conversation is remembered.
@@ -53,6 +56,7 @@ const (
 	EnvKey        = "FRONTDOOR_KEY"
 	EnvAdmins     = "FRONTDOOR_ADMINS"
 	EnvSessionTTL = "FRONTDOOR_SESSION_TTL"
+	EnvNewKey     = "FRONTDOOR_NEW_KEY"
 
 	EnvCallbackEscalate  = "FRONTDOOR_CALLBACK_ESCALATE"
 	EnvCallbackRetention = "FRONTDOOR_CALLBACK_RETENTION"
@@ -85,6 +89,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Key = secret(EnvKey)
 	c.WebhookSecret = secret(EnvWebhookSecret)
 	errs = append(errs, c.Ops.read(getenv)...)
+	c.NewKey = secret(EnvNewKey)
 	if v := strings.TrimSpace(getenv(EnvAPI)); v != "" {
 		c.API = v
 	}
@@ -148,6 +153,11 @@ func (c Config) validate() error {
 	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
 		errs = append(errs, fmt.Errorf("%s must be 1 to 256 letters, digits, _ or - (for example the output of: head -c 32 /dev/urandom | base64 | tr -d '/+=')", EnvWebhookSecret))
+	}
+	if c.NewKey != "" {
+		if b, err := base64.StdEncoding.DecodeString(c.NewKey); err != nil || len(b) != 32 {
+			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvNewKey))
+		}
 	}
 	if c.Token != "" && !validToken(c.Token) {
 		errs = append(errs, fmt.Errorf("%s does not look like a token from BotFather (digits, a colon, then letters)", EnvToken))

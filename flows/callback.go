@@ -3,9 +3,12 @@ package flows
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // States of the callback request dialogue, one per question.
@@ -88,7 +91,7 @@ func (d *dialogue) operators() []Operator {
 	d.opsLoaded = true
 	ops, err := d.svc.cb.store.Operators(d.ctx)
 	if err != nil {
-		d.svc.log.Error("operators load failed", "event", "store_error", "op", "operators", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "operators load failed", logattr.Event("store_error"), logattr.Op("operators"), logattr.Err(err))
 	}
 	d.ops = ops
 	return ops
@@ -227,7 +230,7 @@ func (d *dialogue) myRequest() (Callback, bool) {
 	}
 	cbs, err := d.svc.cb.store.Callbacks(d.ctx)
 	if err != nil {
-		d.svc.log.Error("callbacks load failed", "event", "store_error", "op", "callbacks", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "callbacks load failed", logattr.Event("store_error"), logattr.Op("callbacks"), logattr.Err(err))
 		return Callback{}, false
 	}
 	for _, cb := range cbs {
@@ -745,14 +748,9 @@ func (d *dialogue) cbCancelDraft() {
 	d.say(Reply{Texts: []Text{T("cb.cancelled"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
-// cbWithdraw deletes her pending request and tells its operators.
-func (d *dialogue) cbWithdraw() {
-	cb, ok := d.myRequest()
-	if !ok {
-		d.event = "callback_withdraw_none"
-		d.say(Reply{Texts: []Text{T("cb.withdraw.none"), T("menu.title")}, Buttons: d.menuButtons()})
-		return
-	}
+// withdraw deletes a request and tells its operators, in d.change; /forget
+// uses it too.
+func (d *dialogue) withdraw(cb Callback) {
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
 	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
 	chats := targets(d.operators(), d.dir, cb)
@@ -762,6 +760,17 @@ func (d *dialogue) cbWithdraw() {
 	for _, chat := range chats {
 		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}})
 	}
+}
+
+// cbWithdraw deletes her pending request and tells its operators.
+func (d *dialogue) cbWithdraw() {
+	cb, ok := d.myRequest()
+	if !ok {
+		d.event = "callback_withdraw_none"
+		d.say(Reply{Texts: []Text{T("cb.withdraw.none"), T("menu.title")}, Buttons: d.menuButtons()})
+		return
+	}
+	d.withdraw(cb)
 	d.event = "callback_withdrawn"
 	d.say(Reply{Texts: []Text{T("cb.withdraw.done"), T("menu.title")}, Buttons: d.menuButtons()})
 }

@@ -57,6 +57,9 @@ var callbackScripts = []struct {
 	// From a centre's card, "whichever can call first", and cancelling a
 	// pending request from the menu.
 	{"cb_card_withdraw", tuesdayMorning, []string{"1", "Cremona", "1", "347 000 0000", "7", "8", "1", "3", "1", "1", "5", "1", "5", "4", "1"}},
+	// A confirmed request, then /forget: asked first, then the chat is
+	// wiped and the request withdrawn, its operators told.
+	{"cb_forget", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "1", "1", "/forget", "1", "5"}},
 	{"cb_cancel_centre", tuesdayMorning, []string{"5", "6"}},
 	{"cb_cancel_phone", tuesdayMorning, []string{"5", "1", "1"}},
 	{"cb_cancel_windows", tuesdayMorning, []string{"5", "1", "347 000 0000", "9"}},
@@ -109,6 +112,12 @@ func TestCallbackTranscripts(t *testing.T) {
 						t.Errorf("a card to chat %d carries her number:\n%s", o.Chat, m.Text)
 					}
 					out.WriteString(fmtChat(o.Chat) + ": " + bot.PlainText(m.Text) + "\n")
+				}
+				if sc.name == "cb_forget" {
+					// Nothing of hers is left: no request, no session.
+					if cbs, err := st.Callbacks(context.Background()); err != nil || len(cbs) != 0 {
+						t.Errorf("after /forget the store keeps %d requests (%v)", len(cbs), err)
+					}
 				}
 				golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), ticketless(out.Bytes()))
 			})

@@ -18,9 +18,10 @@ const (
 	stFind    = "find"    // asked for her town, location or area
 	stResults = "results" // centres are on screen
 	stLang    = "lang"    // the language picker is on screen
+	stPrivacy = "privacy" // the privacy screen or one of its choices
 )
 
-var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -29,7 +30,7 @@ var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, 
 var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
-		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"exit", stIdle},
+		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"privacy", stPrivacy}, {"exit", stIdle},
 		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
@@ -56,12 +57,23 @@ type dialogue struct {
 	replies    []Reply
 	event      string
 	menuChange MenuChange
+	// wipe is set when the conversation must be wiped instead of saved.
+	wipe wipeKind
 	// change holds the callback writes that go with the session; ops caches
 	// the operator chats for this input (callback.go).
 	change    Change
 	ops       []Operator
 	opsLoaded bool
 }
+
+// wipeKind says how much a wipe forgets.
+type wipeKind int
+
+const (
+	wipeNone wipeKind = iota
+	wipeChat          // the messages and her state (exit, idle)
+	wipeAll           // and every other kind of data about her (/forget)
+)
 
 // fire moves the session's machine with event. The machine is built afresh
 // from the stored state, which is checked first because fsm accepts any.
@@ -119,6 +131,10 @@ func (d *dialogue) route() (string, func()) {
 			return "lang", d.langPicker
 		case "exit", "esci", "stop", "fine":
 			return "exit", d.exit
+		case "privacy":
+			return "privacy", func() { d.privacy() }
+		case "forget", "dimentica", "cancella":
+			return "privacy", d.forgetAsk
 		}
 		if d.isNew {
 			return "menu", func() { d.welcome("") }
@@ -172,6 +188,20 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "lang", d.langPicker
 	case "exit":
 		return "exit", d.exit
+	case "privacy":
+		return "privacy", func() { d.privacy() }
+	case "idle":
+		if arg != "" {
+			return "privacy", func() { d.setIdle(arg) }
+		}
+		return "privacy", d.idlePicker
+	case "leave":
+		return "privacy", func() { d.setLeave(arg) }
+	case "forget":
+		if arg == "yes" {
+			return "exit", d.forgetAll
+		}
+		return "privacy", d.forgetAsk
 	case "net":
 		return "results", func() { d.network(arg) }
 	case "c":
@@ -185,7 +215,10 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 }
 
 // say appends a reply.
-func (d *dialogue) say(r Reply) { d.replies = append(d.replies, r) }
+func (d *dialogue) say(r Reply) {
+	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation || r.AskContact
+	d.replies = append(d.replies, r)
+}
 
 func (d *dialogue) welcome(payload string) {
 	d.event = "welcome"
@@ -247,14 +280,6 @@ func (d *dialogue) setLang(code string) {
 	d.say(Reply{Texts: []Text{T("lang.set"), T("menu.title")}, Buttons: d.menuButtons()})
 }
 
-// exit forgets everything about her but the id of the last update, so that
-// a re-delivered update is still recognised after she left.
-func (d *dialogue) exit() {
-	d.event = "exit"
-	d.sess = Session{State: stIdle}
-	d.say(Reply{Texts: []Text{T("exit.done")}, Buttons: [][]Button{{menuButton(), {Label: T("button.emergency"), Data: "sos"}}}})
-}
-
 // matchLang finds an offered language by code or by its own name.
 func matchLang(text string, offered []string) string {
 	t := strings.ToLower(strings.TrimSpace(text))
@@ -275,7 +300,7 @@ func menuButtons() [][]Button {
 	return [][]Button{
 		{{Label: T("button.find"), Data: "find"}, {Label: T("button.open"), Data: "open"}},
 		{{Label: T("button.emergency"), Data: "sos"}, {Label: T("button.language"), Data: "lang"}},
-		{exitButton()},
+		{{Label: T("button.privacy"), Data: "privacy"}, exitButton()},
 	}
 }
 

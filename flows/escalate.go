@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // Tick escalates requests nobody took, tells her when her last window passed
@@ -37,7 +40,7 @@ func (s *Service) Tick(ctx context.Context) error {
 			continue
 		}
 		// The ticket is a random pseudonym; nothing about her is logged.
-		s.log.Info("callback tick", "event", event, "ticket", cb.Ticket, "age_min", int(now.Sub(cb.Created).Minutes()))
+		s.log.LogAttrs(ctx, slog.LevelInfo, "callback tick", logattr.Event(event), logattr.Ticket(cb.Ticket), logattr.Count("age_min", int(now.Sub(cb.Created).Minutes())))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("callback tick: %w", err)
@@ -104,7 +107,7 @@ func (s *Service) RunCallbackTicker(ctx context.Context, every time.Duration) {
 	defer t.Stop()
 	for {
 		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("callback tick failed", "event", "callback_tick_failed", "err", err)
+			s.log.LogAttrs(ctx, slog.LevelWarn, "callback tick failed", logattr.Event("callback_tick_failed"), logattr.Err(err))
 		}
 		select {
 		case <-ctx.Done():

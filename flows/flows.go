@@ -117,6 +117,13 @@ type Reply struct {
 	AskContact bool
 	// Document, when set, is sent as a file with the texts as its caption.
 	Document *Document
+	// RemoveKeyboard asks the transport to take away a keyboard offered
+	// earlier (the "share location" one), which deleting messages leaves
+	// on her screen.
+	RemoveKeyboard bool
+	// Transient asks the transport to delete the message as soon as it is
+	// sent: it exists only to carry RemoveKeyboard.
+	Transient bool
 }
 
 // Document is a file to send, such as the exported directory.
@@ -135,6 +142,14 @@ type Result struct {
 	Duplicate bool
 	// Event names what happened, for logs and metrics; never personal data.
 	Event string
+	// Wipe asks the transport to delete every message of the conversation
+	// it still can, then to send Replies without tracking them: they are
+	// what she chose to leave in the chat. Her state is already forgotten.
+	Wipe bool
+	// IdleWipe is how long after this input the transport wipes the
+	// conversation by itself if nothing else happens; 0 means never (she
+	// turned it off).
+	IdleWipe time.Duration
 	// Menu asks the transport to change the command menu of this chat.
 	Menu MenuChange
 }
@@ -164,6 +179,13 @@ type Session struct {
 	// a re-delivered update is recognised and skipped.
 	LastUpdate int64     `json:"u,omitempty"`
 	Seen       time.Time `json:"t"`
+	// Idle is her idle-wipe choice in minutes: 0 the default, -1 off.
+	Idle int `json:"i,omitempty"`
+	// Leave is her choice to leave one neutral message after a wipe.
+	Leave bool `json:"x,omitempty"`
+	// Keyboard is true once a reply keyboard was offered, which a wipe
+	// must take away.
+	Keyboard bool `json:"k,omitempty"`
 }
 
 // SessionStore keeps sessions. Implementations seal what they store and
@@ -175,6 +197,9 @@ type SessionStore interface {
 	// SaveSession durably stores the session; it expires at expires. It
 	// returns only once the write is committed.
 	SaveSession(ctx context.Context, chat int64, s Session, expires time.Time) error
+	// DeleteSession forgets the session of a chat at once, for the wipe;
+	// deleting a missing session is not an error.
+	DeleteSession(ctx context.Context, chat int64) error
 }
 
 // DirectoryStore keeps the directory of centres. The directory holds no

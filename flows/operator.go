@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // Operator commands, in Italian and English.
@@ -32,7 +35,7 @@ func (s *Service) handleOperator(ctx context.Context, in Input) (Result, bool) {
 	}
 	ops, err := s.cb.store.Operators(ctx)
 	if err != nil {
-		s.log.Error("operators load failed", "event", "store_error", "op", "operators", "err", err)
+		s.log.LogAttrs(context.Background(), slog.LevelError, "operators load failed", logattr.Event("store_error"), logattr.Op("operators"), logattr.Err(err))
 		return ignored, in.Group
 	}
 	var op Operator
@@ -83,7 +86,7 @@ func (o *opTurn) say(texts ...Text) { o.replies = append(o.replies, Reply{Texts:
 func (o *opTurn) setOnCall(on bool) {
 	o.op.OnCall = on
 	if err := o.svc.cb.store.SaveOperator(o.ctx, o.op); err != nil {
-		o.svc.log.Error("operator save failed", "event", "store_error", "op", "save_operator", "err", err)
+		o.svc.log.LogAttrs(context.Background(), slog.LevelError, "operator save failed", logattr.Event("store_error"), logattr.Op("save_operator"), logattr.Err(err))
 		o.event = "store_error"
 		o.say(T("op.error"))
 		return
@@ -123,7 +126,7 @@ func (o *opTurn) button(data string) {
 	for range 3 {
 		cb, found, err := o.svc.cb.store.Callback(o.ctx, ticket)
 		if err != nil {
-			o.svc.log.Error("callback load failed", "event", "store_error", "op", "callback", "err", err)
+			o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback load failed", logattr.Event("store_error"), logattr.Op("callback"), logattr.Err(err))
 			o.event = "store_error"
 			o.say(T("op.error"))
 			return
@@ -151,7 +154,7 @@ func (o *opTurn) button(data string) {
 				continue // another operator was faster: look again
 			}
 			if err != nil {
-				o.svc.log.Error("callback save failed", "event", "store_error", "op", "apply", "err", err)
+				o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback save failed", logattr.Event("store_error"), logattr.Op("apply"), logattr.Err(err))
 				o.event = "store_error"
 				o.say(T("op.error"))
 				return
@@ -182,7 +185,7 @@ func (o *opTurn) notify(ch *Change, cb Callback, edited Reply, note Text) {
 func (s *Service) cards(ctx context.Context, ticket string) []CardRef {
 	refs, err := s.cb.store.Cards(ctx, ticket)
 	if err != nil {
-		s.log.Error("cards load failed", "event", "store_error", "op", "cards", "err", err)
+		s.log.LogAttrs(context.Background(), slog.LevelError, "cards load failed", logattr.Event("store_error"), logattr.Op("cards"), logattr.Err(err))
 	}
 	return refs
 }

@@ -3,11 +3,14 @@ package flows
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // DefaultSessionTTL is how long a conversation is remembered after her last
@@ -28,9 +31,12 @@ type Service struct {
 	botName  atomic.Value // string
 	langs    []string
 	ttl      time.Duration
-	now      func() time.Time
-	log      *slog.Logger
-	cb       callbackOptions
+	idle     time.Duration
+	// forgetters delete the other kinds of data about her on /forget.
+	forgetters []Forgetter
+	now        func() time.Time
+	log        *slog.Logger
+	cb         callbackOptions
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -40,6 +46,12 @@ type Options struct {
 	Langs []string
 	// SessionTTL is how long an idle session is kept. Default DefaultSessionTTL.
 	SessionTTL time.Duration
+	// IdleWipe is the idle-wipe delay of a woman who chose none. Default
+	// DefaultIdleWipe.
+	IdleWipe time.Duration
+	// Forgetters are told to delete their data about a chat when she asks
+	// to be forgotten (/forget), after the session is deleted.
+	Forgetters []Forgetter
 	// Now is the clock; default time.Now. Tests inject a fixed time.
 	Now func() time.Time
 	// Log receives event kinds only; default slog.Default().
@@ -70,7 +82,8 @@ type Options struct {
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
-		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand}
+		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
+		idle: opts.IdleWipe, forgetters: opts.Forgetters}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -79,6 +92,9 @@ func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	}
 	if s.ttl <= 0 {
 		s.ttl = DefaultSessionTTL
+	}
+	if s.idle <= 0 {
+		s.idle = DefaultIdleWipe
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -123,7 +139,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		// A record that cannot be read must not lock her out until it
 		// expires: start afresh, and the save below replaces it.
-		s.log.Warn("session load failed", "event", "store_error", "op", "load", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "session load failed", logattr.Event("store_error"), logattr.Op("load"), logattr.Err(err))
 		sess, found = Session{}, false
 	}
 	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
@@ -137,21 +153,44 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err := d.run(); err != nil {
 		return Result{}, fmt.Errorf("dialogue: %w", err)
 	}
+	if d.wipe != wipeNone {
+		return s.wiped(ctx, d), nil
+	}
 	d.sess.Seen = now
 	if in.Update > d.sess.LastUpdate {
 		d.sess.LastUpdate = in.Update
 	}
 	if err := s.save(ctx, d); err != nil {
-		s.log.Error("session save failed", "event", "store_error", "op", "save", "err", err)
+		s.log.LogAttrs(ctx, slog.LevelError, "session save failed", logattr.Event("store_error"), logattr.Op("save"), logattr.Err(err))
 		return s.sorry(in), nil
 	}
-	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, Menu: d.menuChange}, nil
+	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess), Menu: d.menuChange}, nil
+}
+
+// wiped forgets her state after the dialogue decided to wipe. The messages
+// are still deleted when the store fails (the session then expires on its
+// own), and she is told only when /forget could not delete everything.
+func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
+	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
+	err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll)
+	if c := d.change; s.cb.store != nil && len(c.Put)+len(c.Delete)+len(c.Send) > 0 {
+		// Callback writes without a session: hers is gone.
+		c.Chat = d.in.Chat
+		err = errors.Join(err, s.cb.store.Apply(ctx, c))
+	}
+	if err != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "forget failed", logattr.Event("store_error"), logattr.Op("forget"), logattr.Err(err))
+		if d.wipe == wipeAll {
+			res.Replies = s.sorry(d.in).Replies
+		}
+	}
+	return res
 }
 
 // sorry is the reply when the store fails: honest, and never a dead end.
 func (s *Service) sorry(in Input) Result {
 	lang := PickLang(in.Lang, s.langs)
-	return Result{Lang: lang, Event: "store_error", Replies: []Reply{{
+	return Result{Lang: lang, Event: "store_error", IdleWipe: s.idle, Replies: []Reply{{
 		Texts:   append([]Text{T("error.store")}, emergencyLines()...),
 		Buttons: [][]Button{navRow(false)},
 		Protect: true,

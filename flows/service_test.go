@@ -17,6 +17,8 @@ import (
 type sessionStore struct {
 	SessionFn     func(ctx context.Context, chat int64) (flows.Session, bool, error)
 	SaveSessionFn func(ctx context.Context, chat int64, s flows.Session, expires time.Time) error
+	// DeleteSessionFn may be nil: deleting then succeeds.
+	DeleteSessionFn func(ctx context.Context, chat int64) error
 }
 
 func (m sessionStore) Session(ctx context.Context, chat int64) (flows.Session, bool, error) {
@@ -25,6 +27,13 @@ func (m sessionStore) Session(ctx context.Context, chat int64) (flows.Session, b
 
 func (m sessionStore) SaveSession(ctx context.Context, chat int64, s flows.Session, expires time.Time) error {
 	return m.SaveSessionFn(ctx, chat, s, expires)
+}
+
+func (m sessionStore) DeleteSession(ctx context.Context, chat int64) error {
+	if m.DeleteSessionFn == nil {
+		return nil
+	}
+	return m.DeleteSessionFn(ctx, chat)
 }
 
 func newService(t testing.TB, st flows.SessionStore, at time.Time) *flows.Service {
@@ -103,17 +112,108 @@ func TestExitForgetsHer(t *testing.T) {
 	handle(t, svc, flows.Input{Update: 1, Lang: "en", Kind: flows.KindCommand, Command: "start"})
 	handle(t, svc, flows.Input{Update: 2, Kind: flows.KindText, Text: "Cremona"})
 	res := handle(t, svc, flows.Input{Update: 3, Kind: flows.KindButton, Data: "exit"})
-	if res.Lang != "en" || !hasText(res, "exit.done") {
-		t.Errorf("exit: got %+v, want exit.done in her language", res)
+	if !res.Wipe || len(res.Replies) != 0 || res.Event != "exit" {
+		t.Errorf("exit: got %+v, want a wipe that leaves nothing", res)
 	}
-	s, found, _ := st.Session(context.Background(), 4242)
-	if !found || s.Lang != "" || s.Network != "" || s.Town != "" || len(s.Data) != 0 || s.LastUpdate != 3 {
-		t.Errorf("after exit the session keeps %+v; want only the last update id", s)
+	if s, found, _ := st.Session(context.Background(), 4242); found {
+		t.Errorf("after exit the store keeps %+v; want nothing", s)
 	}
-	if res := handle(t, svc, flows.Input{Update: 4, Kind: flows.KindText, Text: "ciao"}); !hasText(res, "welcome.hello") {
+	if res := handle(t, svc, flows.Input{Update: 4, Kind: flows.KindText, Text: "ciao"}); !hasText(res, "welcome.hello") || res.Wipe {
 		t.Errorf("after exit, a message must start afresh")
 	}
 }
+
+// TestWipeChoices: the exit and the idle wipe leave one neutral message
+// only if she chose so; /forget asks first and tells every Forgetter.
+func TestWipeChoices(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	var forgotten []int64
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
+		Forgetters: []flows.Forgetter{forgetFunc(func(_ context.Context, chat int64) error { forgotten = append(forgotten, chat); return nil })}})
+
+	res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	if res.IdleWipe != flows.DefaultIdleWipe {
+		t.Errorf("default idle wipe %v, want %v", res.IdleWipe, flows.DefaultIdleWipe)
+	}
+	for _, tc := range []struct {
+		data string
+		want time.Duration
+	}{{"idle:5", 5 * time.Minute}, {"idle:720", 12 * time.Hour}, {"idle:off", 0}, {"idle:99999", 0}, {"idle:60", time.Hour}} {
+		res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: tc.data})
+		if res.IdleWipe != tc.want {
+			t.Errorf("%s: idle wipe %v, want %v", tc.data, res.IdleWipe, tc.want)
+		}
+	}
+	if res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "idle:99999"}); !hasText(res, "idle.prompt") {
+		t.Errorf("a forged idle choice must show the picker again")
+	}
+	res = handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "leave:on"})
+	if !hasText(res, "privacy.leave_one") {
+		t.Errorf("leave:on not shown: %+v", res)
+	}
+	res = handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "exit"})
+	if !res.Wipe || len(res.Replies) != 1 || !hasText(res, "wipe.left") {
+		t.Errorf("exit after leave:on: %+v, want one neutral message", res)
+	}
+	if len(forgotten) != 0 {
+		t.Errorf("exit told the forgetters: an open callback must survive the exit")
+	}
+
+	handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "find"})
+	res = handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "exit"})
+	if len(res.Replies) != 1 || !res.Replies[0].RemoveKeyboard || !res.Replies[0].Transient {
+		t.Errorf("exit after the location keyboard: %+v, want one transient reply that removes it", res.Replies)
+	}
+
+	handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "leave:on"})
+	res, err = svc.Wipe(ctx, 4242)
+	if err != nil || !res.Wipe || !hasText(res, "wipe.left") || res.Event != "idle_wipe" {
+		t.Errorf("idle wipe: %+v, %v", res, err)
+	}
+	if _, found, _ := st.Session(ctx, 4242); found {
+		t.Errorf("the idle wipe kept her session")
+	}
+	if res, err := svc.Wipe(ctx, 4242); err != nil || !res.Wipe || len(res.Replies) != 0 {
+		t.Errorf("idle wipe without a session: %+v, %v", res, err)
+	}
+
+	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	res = handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "forget"})
+	if res.Wipe || !hasText(res, "forget.ask") || len(forgotten) != 0 {
+		t.Fatalf("/forget must ask first: %+v", res)
+	}
+	res = handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "forget:yes"})
+	if !res.Wipe || len(res.Replies) != 0 || res.Event != "forget" || !slices.Equal(forgotten, []int64{4242}) {
+		t.Errorf("forget:yes: %+v, forgotten %v", res, forgotten)
+	}
+	if _, found, _ := st.Session(ctx, 4242); found {
+		t.Errorf("/forget kept her session")
+	}
+}
+
+// TestForgetFailure: when a Forgetter fails she is told, so she can try
+// again, and the chat is wiped all the same.
+func TestForgetFailure(t *testing.T) {
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(memstore.New(), dir, flows.Options{
+		Forgetters: []flows.Forgetter{forgetFunc(func(context.Context, int64) error { return errors.New("disk on fire") })}})
+	res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "forget:yes"})
+	if !res.Wipe || !hasText(res, "error.store") {
+		t.Errorf("got %+v, want a wipe and the apology", res)
+	}
+}
+
+type forgetFunc func(ctx context.Context, chat int64) error
+
+func (f forgetFunc) Forget(ctx context.Context, chat int64) error { return f(ctx, chat) }
 
 func TestSessionExpiry(t *testing.T) {
 	var expires time.Time
@@ -221,7 +321,8 @@ func TestStartPayloadPreselectsNetwork(t *testing.T) {
 // FuzzHandle: nothing she types or a forged button sends can make the
 // dialogue fail or reply with nothing.
 func FuzzHandle(f *testing.F) {
-	for _, s := range []string{"Crema", "c:arca-crema", "town:", "lang:zz", "net:", "open:*", "🙂", strings.Repeat("a", 5000), "\x00\xff", "Sant'Angelo Lodigiano"} {
+	for _, s := range []string{"Crema", "c:arca-crema", "town:", "lang:zz", "net:", "open:*", "🙂", strings.Repeat("a", 5000), "\x00\xff", "Sant'Angelo Lodigiano",
+		"exit", "privacy", "idle", "idle:5", "idle:off", "idle:-1", "leave:on", "forget", "forget:yes"} {
 		f.Add(s, uint8(flows.KindText))
 		f.Add(s, uint8(flows.KindButton))
 		f.Add(s, uint8(flows.KindCommand))
@@ -234,7 +335,7 @@ func FuzzHandle(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Replies) == 0 {
+		if len(res.Replies) == 0 && !res.Wipe {
 			t.Fatalf("no reply to %+v", in)
 		}
 		for _, r := range res.Replies {

@@ -2,9 +2,12 @@ package flows
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // The staff's states: she was asked to type hours or a closure.
@@ -57,7 +60,7 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	st, err := d.staffOf()
 	if err != nil {
-		d.svc.log.Error("staff load failed", "event", "store_error", "op", "staff", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "staff load failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
 		return "menu", func() { d.say(d.svc.sorry(d.in).Replies[0]) }, true
 	}
 	if len(st.Grants) == 0 {
@@ -368,7 +371,7 @@ func (s staffDialogue) change(id string, f func(*Centre) error) error {
 }
 
 func (s staffDialogue) failed(err error) {
-	s.d.svc.log.Error("directory update failed", "event", "staff_save_failed", "err", err)
+	s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "directory update failed", logattr.Event("staff_save_failed"), logattr.Err(err))
 	s.d.event = "staff_save_failed"
 	s.reply([]Text{T("staff.save_failed")})
 }
@@ -377,7 +380,7 @@ func (s staffDialogue) failed(err error) {
 func (s staffDialogue) audited(c *Centre, field, before, after string) {
 	e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after}
 	if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-		s.d.svc.log.Error("audit append failed", "event", "store_error", "op", "audit", "err", err)
+		s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
 	}
 }
 
@@ -501,14 +504,14 @@ func (d *dialogue) redeem(code string) {
 		err = d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st)
 	}
 	if err != nil {
-		d.svc.log.Error("invite redeem failed", "event", "store_error", "op", "staff", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "invite redeem failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
 		d.say(d.svc.sorry(d.in).Replies[0])
 		return
 	}
 	s := staffDialogue{d: d, me: st}
 	e := AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre}
 	if err := d.svc.staff.AppendAudit(d.ctx, e); err != nil {
-		d.svc.log.Error("audit append failed", "event", "store_error", "op", "audit", "err", err)
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
 	}
 	s.menu()
 	d.event = "invite_redeemed"
@@ -581,7 +584,7 @@ func (s staffDialogue) revoke(ref string, confirmed bool) {
 	for _, g := range who.Grants {
 		e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre}
 		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-			s.d.svc.log.Error("audit append failed", "event", "store_error", "op", "audit", "err", err)
+			s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
 		}
 	}
 	s.d.event = "staff_revoked"

@@ -2,13 +2,17 @@ package flows
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // DirectoryCodec reads and writes the human-editable directory file. It is
@@ -129,7 +133,7 @@ func (s staffDialogue) importConfirmed() {
 	for _, c := range changes {
 		e := ImportAudit(c, s.d.now, s.me.Pseudonym)
 		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-			s.d.svc.log.Error("audit append failed", "event", "store_error", "op", "audit", "err", err)
+			s.d.svc.log.LogAttrs(context.Background(), slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
 		}
 	}
 	s.d.event = "staff_imported"

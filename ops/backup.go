@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"frontdoor/logattr"
 )
 
 // The running bot holds the store file's exclusive lock, and bbolt's
@@ -46,10 +48,10 @@ func ServeControl(ctx context.Context, path string, b Backuper, log *slog.Logger
 		if _, err := b.Backup(r.Context(), w); err != nil {
 			// The status is sent already: break the connection, so that the
 			// client gets an error instead of a complete-looking short copy.
-			log.Warn("backup failed", "event", "backup_failed", "err", err)
+			log.LogAttrs(r.Context(), slog.LevelWarn, "backup failed", logattr.Event("backup_failed"), logattr.Err(err))
 			panic(http.ErrAbortHandler)
 		}
-		log.Info("backup served", "event", "backup_served")
+		log.LogAttrs(r.Context(), slog.LevelInfo, "backup served", logattr.Event("backup_served"))
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

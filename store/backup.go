@@ -15,6 +15,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"frontdoor/logattr"
 )
 
 // Backup writes a consistent copy of the whole store to w while it stays in
@@ -104,9 +106,9 @@ func (db *DB) RunBackups(ctx context.Context, dir string, every time.Duration, k
 		case <-t.C:
 		}
 		if err := db.periodicBackup(ctx, dir, keep); err != nil && ctx.Err() == nil {
-			log.Warn("backup failed", "event", "backup_failed", "err", err)
+			log.LogAttrs(ctx, slog.LevelWarn, "backup failed", logattr.Event("backup_failed"), logattr.Err(err))
 		} else if err == nil {
-			log.Info("backup written", "event", "backup_written")
+			log.LogAttrs(ctx, slog.LevelInfo, "backup written", logattr.Event("backup_written"))
 		}
 		t.Reset(every)
 	}

@@ -131,3 +131,51 @@ func syncDir(dir string) {
 	_ = d.Sync()
 	_ = d.Close()
 }
+
+// Key files of a rekey that uses the key file: the new key waits in
+// PendingKeyFile until the store is sealed under it, and the replaced key
+// stays in PreviousKeyFile, for backups made before the rekey.
+const (
+	PendingKeyFile  = KeyFile + ".new"
+	PreviousKeyFile = KeyFile + ".previous"
+)
+
+// PendingKey returns the new key of a rekey from <dataDir>/frontdoor.key.new,
+// creating it (random, mode 0600) when it does not exist yet. Keeping it in
+// a file before the store changes means a crash at any point loses no key:
+// running the rekey again finishes it.
+func PendingKey(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, PendingKeyFile)
+	key, err := readKeyFile(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	key, err = createKeyFile(path)
+	if errors.Is(err, fs.ErrExist) {
+		return readKeyFile(path)
+	}
+	return key, err
+}
+
+// CommitPendingKey ends a rekey: frontdoor.key becomes frontdoor.key.previous
+// and frontdoor.key.new becomes frontdoor.key. Finishing an interrupted
+// rekey (resume), a previous key already kept is not replaced: the key file
+// may then be gone, or be one a start made meanwhile.
+func CommitPendingKey(dataDir string, resume bool) error {
+	cur, prev, next := filepath.Join(dataDir, KeyFile), filepath.Join(dataDir, PreviousKeyFile), filepath.Join(dataDir, PendingKeyFile)
+	keep := true
+	if resume {
+		_, err := os.Stat(prev)
+		keep = errors.Is(err, fs.ErrNotExist)
+	}
+	if keep {
+		if err := os.Rename(cur, prev); err != nil && !(resume && errors.Is(err, fs.ErrNotExist)) {
+			return fmt.Errorf("keep the previous key: %w", err)
+		}
+	}
+	if err := os.Rename(next, cur); err != nil {
+		return fmt.Errorf("install the new key: %w", err)
+	}
+	syncDir(dataDir)
+	return nil
+}

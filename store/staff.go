@@ -48,7 +48,9 @@ func (db *DB) SaveStaff(ctx context.Context, user int64, s flows.Staff) error {
 	if len(s.Grants) == 0 {
 		return db.deleteKey(ctx, bucketStaff, key)
 	}
-	if err := db.putSealed(ctx, bucketStaff, key, s); err != nil {
+	// The user id is sealed with the grants so that a rekey can derive
+	// the record key under the new key.
+	if err := db.putSealed(ctx, bucketStaff, key, staffRecord{Staff: s, User: user}); err != nil {
 		return fmt.Errorf("save staff: %w", err)
 	}
 	return nil

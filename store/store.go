@@ -132,7 +132,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 // new store, and checks them on an existing one.
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards} {
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -259,7 +259,9 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 // sessionRecord seals a session: its record key, value (expiry then sealed
 // JSON) and expiry index key.
 func (db *DB) sessionRecord(chat int64, s flows.Session, expires time.Time) (key, val, idx []byte, err error) {
-	pt, err := json.Marshal(s)
+	// The chat id goes inside the sealed value, so that a rekey can derive
+	// the record key under the new key (see Rekey).
+	pt, err := json.Marshal(sealedSession{Session: s, Chat: chat})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("encode: %w", err)
 	}

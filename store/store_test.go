@@ -39,6 +39,12 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestTrailConformance(t *testing.T) {
+	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore {
+		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	})
+}
+
 // Nothing a woman typed, nor her chat id, may be readable in the file.
 func TestNoPlaintextAtRest(t *testing.T) {
 	const (
@@ -66,6 +72,10 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	}
 	if n, err := db.Sweep(ctx, time.Now()); err != nil || n != 1 {
 		t.Fatalf("Sweep = %d, %v", n, err)
+	}
+	// The wipe trail keeps the raw chat id, sealed.
+	if err := db.Track(ctx, chat, []int{1, 2}, time.Now(), time.Now().Add(time.Hour), true); err != nil {
+		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"frontdoor/logattr"
 )
 
 // sweepBatch bounds the deletions of one transaction, so a large sweep never
@@ -88,9 +90,9 @@ func (db *DB) RunSweeper(ctx context.Context, every time.Duration, log *slog.Log
 		}
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Warn("sweep failed", "event", "sweep_failed", "count", n, "err", err)
+			log.LogAttrs(ctx, slog.LevelWarn, "sweep failed", logattr.Event("sweep_failed"), logattr.Count("count", n), logattr.Err(err))
 		case n > 0:
-			log.Info("sessions swept", "event", "sessions_swept", "count", n)
+			log.LogAttrs(ctx, slog.LevelInfo, "sessions swept", logattr.Event("sessions_swept"), logattr.Count("count", n))
 		}
 		select {
 		case <-ctx.Done():

@@ -21,7 +21,7 @@ func (s *Server) Document(chatID int64, lang, name string, data []byte) int {
 	s.files[id] = append([]byte(nil), data...)
 	s.mu.Unlock()
 	m.Document = &tgbotapi.Document{FileID: id, FileUniqueID: id, FileName: name, MimeType: "application/toml", FileSize: len(data)}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 func (s *Server) getFile(p map[string]string) (any, *apiError) {
@@ -82,6 +82,7 @@ func (s *Server) sendDocument(r *http.Request, p map[string]string) (any, *apiEr
 	m.MessageID = s.nextMsg
 	s.nextMsg++
 	s.lastMsg[chatID] = m.MessageID
+	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
 	s.sent = append(s.sent, m)
 	s.notify()
 	s.mu.Unlock()

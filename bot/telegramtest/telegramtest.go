@@ -11,7 +11,10 @@
 // like Telegram checks it (empty or too long text, HTML that does not parse,
 // invalid callback data), so a rendering mistake fails a test instead of
 // failing in production; setMyCommands is checked too, and the menus it set
-// are kept (CommandSets).
+// are kept (CommandSets); deleteMessages too (message_ids a JSON array of 1
+// to 100 ids). It keeps what she would see: the messages of both sides of
+// each chat, those deleted, and whether a reply keyboard is on her screen
+// (Messages, Visible, KeyboardShown).
 //
 // Like Telegram, while a webhook is set getUpdates answers 409 Conflict and
 // queued updates are posted to the webhook URL instead, one at a time and in
@@ -29,6 +32,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,6 +97,14 @@ type Server struct {
 	faults   map[string][]fault
 	files    map[string][]byte // file_id → content, for getFile and downloads
 	commands []CommandSet
+	// chatMsgs are the ids of every message of each chat, both sides, in
+	// order; deleted the ids deleteMessages removed.
+	chatMsgs map[int64][]int
+	deleted  map[int64]map[int]bool
+	// keyboard tells, per chat, whether a reply keyboard is on her screen.
+	keyboard map[int64]bool
+	// usernames are the @usernames of users, for tests that plant them.
+	usernames map[int64]string
 
 	// The webhook, when one is set (see webhook.go).
 	hookURL    string
@@ -124,17 +136,21 @@ func New(t testing.TB, token string) *Server {
 		t.Fatalf("telegramtest: listen on 127.0.0.1: %v", err)
 	}
 	s := &Server{
-		token:    token,
-		changed:  make(chan struct{}),
-		nextUpd:  1,
-		nextMsg:  1,
-		langs:    map[int64]string{},
-		lastMsg:  map[int64]int{},
-		calls:    map[string]int{},
-		requests: map[string][]map[string]string{},
-		faults:   map[string][]fault{},
-		files:    map[string][]byte{},
-		hookDone: make(chan struct{}),
+		token:     token,
+		changed:   make(chan struct{}),
+		nextUpd:   1,
+		nextMsg:   1,
+		langs:     map[int64]string{},
+		lastMsg:   map[int64]int{},
+		calls:     map[string]int{},
+		requests:  map[string][]map[string]string{},
+		faults:    map[string][]fault{},
+		files:     map[string][]byte{},
+		chatMsgs:  map[int64][]int{},
+		deleted:   map[int64]map[int]bool{},
+		usernames: map[int64]string{},
+		keyboard:  map[int64]bool{},
+		hookDone:  make(chan struct{}),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -189,10 +205,26 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 	s.nextMsg++
 	return &tgbotapi.Message{
 		MessageID: id,
-		From:      &tgbotapi.User{ID: chatID, FirstName: "Test", LanguageCode: lang},
+		From:      &tgbotapi.User{ID: chatID, FirstName: "Test", LanguageCode: lang, UserName: s.usernames[chatID]},
 		Chat:      &tgbotapi.Chat{ID: chatID, Type: "private", FirstName: "Test"},
 		Date:      int(time.Now().Unix()),
 	}
+}
+
+// SetUsername gives the user chatID a @username in the updates built from
+// now on, so that a test can check it never leaks.
+func (s *Server) SetUsername(chatID int64, username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.usernames[chatID] = username
+}
+
+// incoming queues a message she sent and records its id in the chat.
+func (s *Server) incoming(m *tgbotapi.Message) int {
+	s.mu.Lock()
+	s.chatMsgs[m.Chat.ID] = append(s.chatMsgs[m.Chat.ID], m.MessageID)
+	s.mu.Unlock()
+	return s.AddUpdate(tgbotapi.Update{Message: m})
 }
 
 // Text queues a text message from chatID whose client reports lang, and
@@ -200,7 +232,7 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 func (s *Server) Text(chatID int64, lang, text string) int {
 	m := s.message(chatID, lang)
 	m.Text = text
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Command queues "/command args" with its bot_command entity, as Telegram
@@ -212,7 +244,7 @@ func (s *Server) Command(chatID int64, lang, command, args string) int {
 	if args != "" {
 		m.Text += " " + args
 	}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Press queues a callback query, as if chatID pressed an inline button
@@ -267,7 +299,7 @@ func (s *Server) PressInGroup(group, user int64, data string) int {
 func (s *Server) Contact(chatID int64, phone string) int {
 	m := s.message(chatID, "")
 	m.Contact = &tgbotapi.Contact{PhoneNumber: phone, FirstName: "Test", UserID: chatID}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // Location queues a shared location from chatID and returns its update id.
@@ -275,7 +307,7 @@ func (s *Server) Contact(chatID int64, phone string) int {
 func (s *Server) Location(chatID int64, lat, lon float64) int {
 	m := s.message(chatID, "")
 	m.Location = &tgbotapi.Location{Latitude: lat, Longitude: lon}
-	return s.AddUpdate(tgbotapi.Update{Message: m})
+	return s.incoming(m)
 }
 
 // FailNext makes the next n calls of method answer an error with code (for
@@ -491,6 +523,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result = s.webhookInfo()
 	case "sendMessage":
 		result, aerr = s.sendMessage(params)
+	case "deleteMessages":
+		result, aerr = s.deleteMessages(params)
 	case "setMyCommands", "deleteMyCommands":
 		result, aerr = s.setMyCommands(params, method == "deleteMyCommands")
 	case "getFile":
@@ -579,6 +613,10 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 	m.MessageID = s.nextMsg
 	s.nextMsg++
 	s.lastMsg[chatID] = m.MessageID
+	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
+	if k := m.ReplyMarkup; k != nil && (len(k.Keyboard) > 0 || k.RemoveKeyboard) {
+		s.keyboard[chatID] = len(k.Keyboard) > 0
+	}
 	s.sent = append(s.sent, m)
 	s.notify()
 	s.mu.Unlock()
@@ -589,6 +627,70 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 		Date:      int(time.Now().Unix()),
 		Text:      m.Text,
 	}, nil
+}
+
+// deleteMessages checks the call like Telegram does (a chat id, and
+// message_ids a JSON array of 1 to 100 ids) and marks the ids of that chat
+// deleted. Like Telegram it skips ids it does not know and answers true.
+func (s *Server) deleteMessages(p map[string]string) (any, *apiError) {
+	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil {
+		return nil, badRequest("chat not found")
+	}
+	raw, ok := p["message_ids"]
+	if !ok {
+		return nil, badRequest("parameter \"message_ids\" is required")
+	}
+	var ids []int
+	if err := json.Unmarshal([]byte(raw), &ids); err != nil {
+		return nil, badRequest("can't parse message identifiers JSON object")
+	}
+	if len(ids) == 0 || len(ids) > 100 {
+		return nil, badRequest("too many or no message identifiers specified (%d)", len(ids))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deleted[chatID] == nil {
+		s.deleted[chatID] = map[int]bool{}
+	}
+	for _, id := range ids {
+		if slices.Contains(s.chatMsgs[chatID], id) {
+			s.deleted[chatID][id] = true
+		}
+	}
+	s.notify()
+	return true, nil
+}
+
+// Messages returns the ids of every message of a chat, hers (built here)
+// and the bot's (accepted sendMessage), in order, deleted ones included.
+func (s *Server) Messages(chatID int64) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.chatMsgs[chatID])
+}
+
+// KeyboardShown tells whether a reply keyboard (such as "share location")
+// is on her screen: sent, and not taken away by a remove_keyboard since.
+// Deleting the message that carried it does not take it away.
+func (s *Server) KeyboardShown(chatID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keyboard[chatID]
+}
+
+// Visible returns the ids of the messages of a chat that deleteMessages
+// has not deleted: what she would still see.
+func (s *Server) Visible(chatID int64) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for _, id := range s.chatMsgs[chatID] {
+		if !s.deleted[chatID][id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // editMessageText replaces the text and inline keyboard of a message the

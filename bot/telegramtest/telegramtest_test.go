@@ -161,3 +161,44 @@ func TestJSONBodyAndOtherMethods(t *testing.T) {
 		t.Errorf("deleteMessage not recorded: %v", s.Requests("deleteMessage"))
 	}
 }
+
+// TestDeleteMessages: deleteMessages is checked like Telegram checks it and
+// removes only the ids of that chat from what she sees.
+func TestDeleteMessages(t *testing.T) {
+	s := telegramtest.New(t, token)
+	api := newAPI(t, s)
+	s.Text(1, "it", "one")
+	s.Press(1, "it", "data") // a button press is no message of hers
+	if _, err := api.MakeRequest("sendMessage", tgbotapi.Params{"chat_id": "1", "text": "two"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Text(2, "it", "other chat")
+	mine, other := s.Messages(1), s.Messages(2)
+	if len(mine) != 2 || len(other) != 1 {
+		t.Fatalf("messages: chat 1 %v, chat 2 %v", mine, other)
+	}
+	for _, tc := range []struct {
+		name string
+		p    tgbotapi.Params
+	}{
+		{"no ids", tgbotapi.Params{"chat_id": "1"}},
+		{"not json", tgbotapi.Params{"chat_id": "1", "message_ids": "1,2"}},
+		{"empty", tgbotapi.Params{"chat_id": "1", "message_ids": "[]"}},
+		{"101 ids", tgbotapi.Params{"chat_id": "1", "message_ids": "[" + strings.Repeat("1,", 100) + "1]"}},
+		{"no chat", tgbotapi.Params{"message_ids": "[1]"}},
+	} {
+		if _, err := api.MakeRequest("deleteMessages", tc.p); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	ids, _ := json.Marshal(append(mine, other...))
+	if _, err := api.MakeRequest("deleteMessages", tgbotapi.Params{"chat_id": "1", "message_ids": string(ids)}); err != nil {
+		t.Fatal(err)
+	}
+	if v := s.Visible(1); len(v) != 0 {
+		t.Errorf("chat 1 still shows %v", v)
+	}
+	if v := s.Visible(2); len(v) != 1 {
+		t.Errorf("deleting in chat 1 touched chat 2: %v", v)
+	}
+}

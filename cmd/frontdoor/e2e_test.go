@@ -119,7 +119,7 @@ func TestTelegram(t *testing.T) {
 	if !strings.HasPrefix(welcome.Text, "Ciao") || welcome.ParseMode != "HTML" || !welcome.DisableNotification {
 		t.Errorf("welcome: %+v", welcome)
 	}
-	if got := strings.Join(buttonData(welcome), " "); got != "find open sos lang exit" {
+	if got := strings.Join(buttonData(welcome), " "); got != "find open sos lang privacy exit" {
 		t.Errorf("menu buttons: %q", got)
 	}
 
@@ -193,7 +193,6 @@ func TestFiftyChatsInterleaved(t *testing.T) {
 		{func(c int64) { api.Text(c, "it", "Cremona") }, "📌 Cremona"},
 		{func(c int64) { api.Press(c, "it", "lang:en") }, "All right"},
 		{func(c int64) { api.Text(c, "it", "Bresso") }, "📌 Bresso"},
-		{func(c int64) { api.Press(c, "it", "exit") }, "Done"},
 	}
 	for _, st := range steps {
 		for c := int64(1); c <= chats; c++ {
@@ -210,6 +209,22 @@ func TestFiftyChatsInterleaved(t *testing.T) {
 				t.Errorf("chat %d, reply %d: %q, want it to start with %q", c, i+1, sent[i].Text, st.want)
 			}
 		}
+	}
+	// All of them leave at once: every chat is wiped, and only its own.
+	for c := int64(1); c <= chats; c++ {
+		api.Press(1000+c, "it", "exit")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for c := int64(1); c <= chats; c++ {
+		for len(api.Visible(1000+c)) > 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("chat %d still shows %v", c, api.Visible(1000+c))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if n := api.Calls("deleteMessages"); n != chats {
+		t.Errorf("%d deleteMessages calls, want one per chat", n)
 	}
 }
 

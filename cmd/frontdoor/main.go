@@ -21,6 +21,7 @@ import (
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
+	"frontdoor/logattr"
 	"frontdoor/ops"
 	"frontdoor/store"
 )
@@ -61,6 +62,7 @@ Usage:
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
   frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png
                                       a printable poster with a QR code that opens the bot on NETWORK
+  frontdoor rekey                     seal everything under a new key (stop the bot first; see below)
   frontdoor operators add --centre ID --chat CHATID [--on-call]
                                       let a chat receive the centre's callback requests: an
                                       operators' group (negative id) or an operator's private chat
@@ -98,6 +100,14 @@ Environment:
   FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
                                 re-announced, then passed to the on-call operators; default 15m
   FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
+  FRONTDOOR_NEW_KEY          for rekey when FRONTDOOR_KEY is set: the new key (or FRONTDOOR_NEW_KEY_FILE)
+
+Key rotation (frontdoor rekey):
+  With the key file, rekey makes a new key in DATA/frontdoor.key.new, seals every record under it
+  in one transaction, then installs it as DATA/frontdoor.key and keeps the old one as
+  DATA/frontdoor.key.previous (keep that as long as backups made before the rekey, then delete it).
+  If it is interrupted, run it again. With FRONTDOOR_KEY, give the new key in FRONTDOOR_NEW_KEY;
+  afterwards set FRONTDOOR_KEY to it.
 `
 
 const noToken = `frontdoor is not connected to Telegram yet: FRONTDOOR_TELEGRAM_TOKEN is not set.
@@ -129,7 +139,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "config", "backup", "restore", "poster":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -155,6 +165,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "directory" {
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "rekey" {
+		return rekeyCmd(cfg, stdout, stderr)
 	}
 	if cmd == "operators" {
 		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
@@ -210,7 +223,8 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
 	svc := flows.NewService(db, dir, opts)
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat, Observer: metrics})
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
+		Trail: db, Wiper: svc, Observer: metrics})
 	if err != nil {
 		return err
 	}
@@ -224,7 +238,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if cfg.WebhookURL != "" {
 		mode = "webhook"
 	}
-	log.Info("bot started", "event", "start", "mode", mode, "centres", len(dir.Centres("")), "sample", dir.Sample())
+	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Mode(mode), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
 	if mode == "webhook" {
 		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
 	} else {

@@ -37,7 +37,7 @@ func TestHelp(t *testing.T) {
 	if code != 0 {
 		t.Errorf("exit status %d", code)
 	}
-	for _, want := range []string{"console", "directory export", "directory import", "operators add", "FRONTDOOR_DATA", "FRONTDOOR_KEY", "FRONTDOOR_CALLBACK_ESCALATE"} {
+	for _, want := range []string{"console", "directory export", "directory import", "operators add", "FRONTDOOR_DATA", "FRONTDOOR_KEY", "FRONTDOOR_CALLBACK_ESCALATE", "rekey", "FRONTDOOR_NEW_KEY"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}

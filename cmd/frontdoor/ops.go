@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"frontdoor/config"
+	"frontdoor/logattr"
 	"frontdoor/ops"
 	"frontdoor/store"
 )
@@ -100,7 +101,7 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 	if cfg.HTTP != "" {
 		ln, err := net.Listen("tcp", cfg.HTTP)
 		if err != nil {
-			log.Error("health and metrics listener failed", "event", "ops_listen_failed", "err", err)
+			log.LogAttrs(ctx, slog.LevelError, "health and metrics listener failed", logattr.Event("ops_listen_failed"), logattr.Err(err))
 		} else {
 			srv := &http.Server{
 				Handler:           ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox}, metrics),
@@ -108,12 +109,12 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 			}
 			wg.Go(func() { _ = srv.Serve(ln) })
 			wg.Go(func() { <-octx.Done(); _ = srv.Close() })
-			log.Info("health and metrics listening", "event", "ops_listen", "addr", ln.Addr().String())
+			log.LogAttrs(ctx, slog.LevelInfo, "health and metrics listening", logattr.Event("ops_listen"), logattr.Addr(ln.Addr().String()))
 		}
 	}
 	wg.Go(func() {
 		if err := ops.ServeControl(octx, filepath.Join(cfg.DataDir, ops.SocketName), db, log); err != nil {
-			log.Error("control socket failed: frontdoor backup cannot reach this bot", "event", "control_failed", "err", err)
+			log.LogAttrs(ctx, slog.LevelError, "control socket failed: frontdoor backup cannot reach this bot", logattr.Event("control_failed"), logattr.Err(err))
 		}
 	})
 	if cfg.BackupDir != "" {

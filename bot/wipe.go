@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"frontdoor/flows"
+	"frontdoor/logattr"
+)
+
+const (
+	// deleteBatch is the most ids one deleteMessages call accepts.
+	deleteBatch = 100
+	// defaultWipeEvery is how often due idle wipes are looked for. The
+	// delays she can choose start at 5 minutes.
+	defaultWipeEvery = time.Minute
+	// dueBatch bounds the chats one look at the due index returns.
+	dueBatch = 100
+	// wipeTimeout bounds one idle wipe; after shutdown begins it runs on
+	// for shutdownGrace at most: a wipe cut short loses the ids it took.
+	wipeTimeout = 2 * time.Minute
+	// chatStripes is the number of locks that keep a chat's updates and
+	// its idle wipe apart.
+	chatStripes = 256
+)
+
+// Trail remembers the messages of each conversation, hers and the bot's,
+// so that a wipe can delete them; store.DB implements it.
+type Trail interface {
+	// Track adds message ids seen or sent at at, and sets when the trail
+	// is due: its idle wipe when idle, else only its removal.
+	Track(ctx context.Context, chat int64, ids []int, at, due time.Time, idle bool) error
+	// TakeTrail removes and returns a chat's trail; with a non-zero dueBy
+	// only if it is due by then.
+	TakeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool, error)
+	// DueTrails lists up to limit chats whose trail is due at now.
+	DueTrails(ctx context.Context, now time.Time, limit int) ([]int64, error)
+}
+
+// Wiper is the dialogue's side of the idle wipe: it forgets her state and
+// says what, if anything, to leave in the chat. flows.Service implements it.
+type Wiper interface {
+	Wipe(ctx context.Context, chat int64) (flows.Result, error)
+}
+
+// chatLocks keeps the updates of a chat and its idle wipe from running at
+// the same time; chats share a stripe, which only costs a rare wait.
+type chatLocks [chatStripes]sync.Mutex
+
+func (l *chatLocks) lock(chat int64) func() {
+	m := &l[uint64(chat)%chatStripes]
+	m.Lock()
+	return m.Unlock
+}
+
+// track records the ids of an update's messages and pushes the idle wipe
+// back by idle after now (0: she turned it off, and the trail is only
+// dropped when it can no longer be used).
+func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.Duration) {
+	if t.cfg.Trail == nil {
+		return
+	}
+	now := t.now()
+	due, on := now.Add(idle), idle > 0
+	if !on {
+		due = now.Add(flows.TrailWindow)
+	}
+	if err := t.cfg.Trail.Track(ctx, chat, ids, now, due, on); err != nil {
+		t.log.LogAttrs(ctx, slog.LevelError, "track_failed", t.chatAttr(chat), logattr.Err(err))
+	}
+}
+
+// takeTrail removes and returns a chat's trail: when due by dueBy, or in
+// any case when dueBy is zero. found is false when there is none to take.
+func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool) {
+	if t.cfg.Trail == nil {
+		return flows.Trail{}, false
+	}
+	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
+	if err != nil {
+		t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))
+	}
+	return trail, found
+}
+
+// deleteTrail deletes the messages of a trail that Telegram still lets the
+// bot delete, and extra ids; older ones are not attempted.
+func (t *Telegram) deleteTrail(ctx context.Context, chat int64, trail flows.Trail, extra []int) {
+	ids := slices.Clone(extra)
+	oldest := t.now().Add(-flows.TrailWindow)
+	skipped := 0
+	for _, m := range trail.Messages {
+		if m.At.Before(oldest) {
+			skipped++ // beyond Telegram's 48 hours: not attempted
+			continue
+		}
+		ids = append(ids, m.ID)
+	}
+	deleted, err := t.deleteMessages(ctx, chat, ids)
+	level := slog.LevelInfo
+	if err != nil {
+		level = slog.LevelError
+	}
+	t.log.LogAttrs(ctx, level, "messages_deleted", t.chatAttr(chat), logattr.Count("deleted", deleted),
+		logattr.Count("too_old", skipped), logattr.Code(errorCode(err)), logattr.Err(err))
+}
+
+// deleteMessages deletes ids in batches of up to 100, with the retries of
+// a send. Telegram skips ids it cannot delete; it returns how many ids
+// were in calls that succeeded.
+func (t *Telegram) deleteMessages(ctx context.Context, chat int64, ids []int) (int, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ids = slices.DeleteFunc(ids, func(id int) bool { return id <= 0 })
+	done := 0
+	for batch := range slices.Chunk(ids, deleteBatch) {
+		b, err := json.Marshal(batch)
+		if err != nil {
+			return done, err
+		}
+		p := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "message_ids": string(b)}
+		if _, _, err := t.callRetry(ctx, "deleteMessages", p, t.maxRetries); err != nil {
+			return done, err
+		}
+		done += len(batch)
+	}
+	return done, nil
+}
+
+// runIdleWipe wipes the conversations whose idle time has passed, every
+// WipeEvery, until ctx ends.
+func (t *Telegram) runIdleWipe(ctx context.Context) {
+	every := t.cfg.WipeEvery
+	if every <= 0 {
+		every = defaultWipeEvery
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		t.wipeDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// wipeDue runs every idle wipe due now, chats in parallel.
+func (t *Telegram) wipeDue(ctx context.Context) {
+	for ctx.Err() == nil {
+		now := t.now()
+		chats, err := t.cfg.Trail.DueTrails(ctx, now, dueBatch)
+		if err != nil {
+			if ctx.Err() == nil {
+				t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", logattr.Err(err))
+			}
+			return
+		}
+		var wg sync.WaitGroup
+		for _, chat := range chats {
+			t.sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-t.sem }()
+				t.idleWipe(ctx, chat, now)
+			})
+		}
+		wg.Wait()
+		if len(chats) < dueBatch {
+			return
+		}
+	}
+}
+
+// idleWipe wipes one chat whose trail was due at now, unless she wrote in
+// the meantime (the trail is then no longer due and is left alone).
+func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
+	start := time.Now()
+	// A wipe begun runs on after shutdown starts, for a short grace only.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wipeTimeout)
+	defer cancel()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })()
+	ctx = wctx
+	defer t.chats.lock(chat)()
+	trail, found := t.takeTrail(ctx, chat, now)
+	if !found {
+		return
+	}
+	if !trail.Idle {
+		// She turned the idle wipe off: the trail is only forgotten.
+		t.log.LogAttrs(ctx, slog.LevelInfo, "trail_dropped", t.chatAttr(chat))
+		return
+	}
+	// Her state first, as with Exit; then the messages, then what she
+	// chose to leave.
+	res, err := t.cfg.Wiper.Wipe(ctx, chat)
+	if err != nil {
+		t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", t.chatAttr(chat), logattr.Err(err))
+	}
+	t.deleteTrail(ctx, chat, trail, nil)
+	sent := t.sendReplies(ctx, chat, res)
+	t.log.LogAttrs(ctx, slog.LevelInfo, "idle_wipe", t.chatAttr(chat), logattr.Event(res.Event),
+		logattr.Count("sent", len(sent)), logattr.Duration(time.Since(start)))
+}

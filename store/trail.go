@@ -1,0 +1,192 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"frontdoor/flows"
+)
+
+// Buckets of the wipe trail: sealed records keyed by the chat's HMAC, and
+// an index by due time (8-byte big-endian seconds, then the record key).
+const (
+	bucketTrail    = "trail"
+	bucketTrailDue = "trail_due"
+)
+
+// maxTrail bounds the message ids kept per chat, so that one very long
+// conversation cannot grow a record without end; the oldest go first.
+const maxTrail = 2000
+
+// trailRecord is the sealed value: the raw chat id lives only here, because
+// deleting messages needs it.
+type trailRecord struct {
+	Chat int64      `json:"c"`
+	Msgs [][2]int64 `json:"m"` // message id, unix seconds
+	Idle bool       `json:"w,omitempty"`
+}
+
+// Track adds message ids of a chat, seen or sent at at, to its trail, drops
+// those older than flows.TrailWindow, and sets when the trail is due: the
+// idle wipe when idle is true, else only its removal. Writes share the
+// group commit with the sessions.
+func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Time, idle bool) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("track messages: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	exp := expirySeconds(due)
+	oldest := at.Add(-flows.TrailWindow).Unix()
+	// The function reads the current record: run again after a rolled-back
+	// group, it starts from the rolled-back state and gives the same result.
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		trail, index := tx.Bucket([]byte(bucketTrail)), tx.Bucket([]byte(bucketTrailDue))
+		rec := trailRecord{Chat: chat}
+		if old := trail.Get(key); old != nil {
+			r, oldExp, err := db.openTrail(key, old)
+			if err != nil {
+				return err
+			}
+			if err := index.Delete(expiryKey(oldExp, key)); err != nil {
+				return err
+			}
+			for _, m := range r.Msgs {
+				if m[1] >= oldest {
+					rec.Msgs = append(rec.Msgs, m)
+				}
+			}
+		}
+		for _, id := range ids {
+			rec.Msgs = append(rec.Msgs, [2]int64{int64(id), at.Unix()})
+		}
+		if n := len(rec.Msgs) - maxTrail; n > 0 {
+			rec.Msgs = rec.Msgs[n:]
+		}
+		rec.Idle = idle
+		pt, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		sealed, err := db.seal.seal(bucketTrail, key, pt)
+		if err != nil {
+			return err
+		}
+		val := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(sealed)), exp)
+		if err := trail.Put(key, append(val, sealed...)); err != nil {
+			return err
+		}
+		return index.Put(expiryKey(exp, key), nil)
+	})
+	if err != nil {
+		return fmt.Errorf("track messages: %w", err)
+	}
+	return nil
+}
+
+// openTrail opens a stored trail value (due seconds, then sealed JSON).
+func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
+	if len(val) < 8 {
+		return trailRecord{}, 0, fmt.Errorf("trail record is %d bytes, too short", len(val))
+	}
+	pt, err := db.seal.open(bucketTrail, key, val[8:])
+	if err != nil {
+		return trailRecord{}, 0, err
+	}
+	var r trailRecord
+	if err := json.Unmarshal(pt, &r); err != nil {
+		return trailRecord{}, 0, fmt.Errorf("decode trail: %w", err)
+	}
+	return r, binary.BigEndian.Uint64(val[:8]), nil
+}
+
+// TakeTrail removes the trail of a chat and returns it, for a wipe. With a
+// non-zero dueBy it takes the trail only if it is due by then, so that an
+// idle wipe never races a message she just sent. found is false when there
+// was nothing to take. A record that does not open is deleted all the same
+// and reported: it can never be used.
+func (db *DB) TakeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return flows.Trail{}, false, fmt.Errorf("take trail: %w", err)
+	}
+	key := db.seal.chatKey(chat)
+	limit := nowSeconds(dueBy)
+	var (
+		rec     trailRecord
+		exp     uint64
+		found   bool
+		openErr error
+	)
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		found, openErr = false, nil
+		trail := tx.Bucket([]byte(bucketTrail))
+		old := trail.Get(key)
+		if old == nil {
+			return nil
+		}
+		if len(old) >= 8 {
+			exp = binary.BigEndian.Uint64(old[:8])
+			if !dueBy.IsZero() && exp > limit {
+				return nil
+			}
+			if err := tx.Bucket([]byte(bucketTrailDue)).Delete(expiryKey(exp, key)); err != nil {
+				return err
+			}
+		}
+		rec, _, openErr = db.openTrail(key, old)
+		found = openErr == nil
+		return trail.Delete(key)
+	})
+	if err == nil {
+		err = openErr
+	}
+	if err != nil {
+		return flows.Trail{}, false, fmt.Errorf("take trail: %w", err)
+	}
+	if !found {
+		return flows.Trail{}, false, nil
+	}
+	t := flows.Trail{Chat: rec.Chat, Idle: rec.Idle, Due: time.Unix(int64(exp), 0)}
+	for _, m := range rec.Msgs {
+		t.Messages = append(t.Messages, flows.Tracked{ID: int(m[0]), At: time.Unix(m[1], 0)})
+	}
+	return t, true, nil
+}
+
+// DueTrails returns up to limit chats whose trail is due at now, earliest
+// first. It opens their records for the chat ids; one that does not open is
+// skipped (and logged by nobody: it holds nothing usable).
+func (db *DB) DueTrails(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("due trails: %w", err)
+	}
+	max := nowSeconds(now)
+	var chats []int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		trail := tx.Bucket([]byte(bucketTrail))
+		c := tx.Bucket([]byte(bucketTrailDue)).Cursor()
+		for k, _ := c.First(); k != nil && len(chats) < limit; k, _ = c.Next() {
+			if len(k) < 8 || binary.BigEndian.Uint64(k[:8]) > max {
+				break
+			}
+			key := k[8:]
+			val := trail.Get(key)
+			if len(val) < 8 || !bytes.Equal(val[:8], k[:8]) {
+				continue // a stale index entry
+			}
+			if r, _, err := db.openTrail(key, val); err == nil {
+				chats = append(chats, r.Chat)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due trails: %w", err)
+	}
+	return chats, nil
+}
