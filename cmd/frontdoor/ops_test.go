@@ -17,6 +17,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -104,15 +105,21 @@ func TestHealthAndMetrics(t *testing.T) {
 	if err := json.Unmarshal(body, &rep); err != nil || code != 200 || rep.Store != "ok" || rep.TelegramLastOK == "" {
 		t.Errorf("/healthz: %d %s (%v)", code, body, err)
 	}
-	code, body = get("/metrics")
-	parser := expfmt.NewTextParser(model.LegacyValidation)
-	fams, err := parser.TextToMetricFamilies(bytes.NewReader(body))
-	if err != nil || code != 200 {
-		t.Fatalf("/metrics: %d, %v", code, err)
-	}
+	// An update is counted just after its last reply is sent: scrape until
+	// both are.
+	var fams map[string]*dto.MetricFamily
 	handled := 0.0
-	for _, m := range fams["frontdoor_updates_total"].GetMetric() {
-		handled += m.GetCounter().GetValue()
+	for deadline := time.Now().Add(10 * time.Second); handled < 2 && time.Now().Before(deadline); {
+		code, body = get("/metrics")
+		parser := expfmt.NewTextParser(model.LegacyValidation)
+		var err error
+		if fams, err = parser.TextToMetricFamilies(bytes.NewReader(body)); err != nil || code != 200 {
+			t.Fatalf("/metrics: %d, %v", code, err)
+		}
+		handled = 0
+		for _, m := range fams["frontdoor_updates_total"].GetMetric() {
+			handled += m.GetCounter().GetValue()
+		}
 	}
 	if rep.OutboxBacklog == nil || *rep.OutboxBacklog != 0 {
 		t.Errorf("/healthz outbox backlog %v, want 0", rep.OutboxBacklog)
