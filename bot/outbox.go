@@ -72,8 +72,13 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 				return i, err
 			}
 			event, level = "outbox_dropped", slog.LevelError
-		} else if t.cfg.OnSent != nil && o.Edit == 0 {
-			t.cfg.OnSent(o.Chat, id)
+		} else if o.Edit == 0 {
+			if t.cfg.OnSent != nil {
+				t.cfg.OnSent(o.Chat, id)
+			}
+			if o.Hers {
+				t.track(ctx, o.Chat, []int{id}, flows.HersVisibleFor)
+			}
 		}
 		if serr := box.Sent(ctx, o, id); serr != nil {
 			return i, serr

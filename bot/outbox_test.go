@@ -113,3 +113,55 @@ func (l *syncLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestOutboxMessageToHerJoinsHerTrail: the discreet message the outbox sends
+// her joins her wipe trail (and is wiped within the 48 hours); a card to
+// operators does not.
+func TestOutboxMessageToHerJoinsHerTrail(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	st := memstore.New()
+	trails := &memstore.Trails{}
+	for _, o := range []flows.Outgoing{
+		{Chat: 7, Lang: "it", Hers: true, Reply: flows.Reply{Texts: []flows.Text{flows.Raw("numbers")}}},
+		{Chat: -100, Lang: "it", Card: "ABC123", Reply: flows.Reply{Texts: []flows.Text{flows.Raw("card")}}},
+	} {
+		if err := st.Apply(context.Background(), flows.Change{Send: []flows.Outgoing{o}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
+		Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, Trail: trails,
+		Wiper: noWipe{}, WipeEvery: time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tg.RunOutbox(ctx, st, 20*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	sent := srv.WaitSent(t, 2, tgWait)
+	deadline := time.Now().Add(tgWait)
+	for {
+		if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not empty")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	hers, found, err := trails.TakeTrail(context.Background(), 7, time.Time{})
+	if err != nil || !found || len(hers.Messages) != 1 || hers.Messages[0].ID != sent[0].MessageID || !hers.Idle ||
+		hers.Due.After(time.Now().Add(flows.HersVisibleFor+time.Minute)) {
+		t.Errorf("her trail: %+v %v %v, want the message sent to her, wiped within %v", hers, found, err, flows.HersVisibleFor)
+	}
+	if _, found, _ := trails.TakeTrail(context.Background(), -100, time.Time{}); found {
+		t.Errorf("a card to operators joined a wipe trail")
+	}
+}
+
+// noWipe is a Wiper whose wipes leave nothing to send.
+type noWipe struct{}
+
+func (noWipe) Wipe(context.Context, int64) (flows.Result, error) { return flows.Result{}, nil }

@@ -85,7 +85,15 @@ type Outgoing struct {
 	Card string `json:"k,omitempty"`
 	// Edit, when not 0, is the message to replace instead of sending one.
 	Edit int `json:"e,omitempty"`
+	// Hers marks a message to the woman herself: once sent it joins her
+	// wipe trail, so that Exit, /forget and the idle wipe delete it too.
+	Hers bool `json:"h,omitempty"`
 }
+
+// HersVisibleFor is how long a message the outbox sends her stays before the
+// idle wipe removes it: long enough to be read, well inside the 48 hours in
+// which the bot can still delete it.
+const HersVisibleFor = 12 * time.Hour
 
 // CardRef is a card as sent: the operator chat and its message.
 type CardRef struct {
