@@ -7,7 +7,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // MenuTexts gives Telegram's command menu its descriptions in every

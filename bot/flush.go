@@ -5,7 +5,7 @@ import (
 	"log/slog"
 
 	"frontdoor/flows"
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // FlushOutbox makes one last delivery attempt of the outbox at shutdown,

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // outboxBatch bounds the messages read from the outbox at a time.

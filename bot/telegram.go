@@ -23,7 +23,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // ErrTokenRefused is returned by NewTelegram when the Bot API does not

@@ -18,7 +18,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // SecretHeader is the header in which Telegram repeats the webhook's

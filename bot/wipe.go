@@ -12,7 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"frontdoor/flows"
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 const (

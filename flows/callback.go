@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // States of the callback request dialogue, one per question.

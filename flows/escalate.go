@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // Tick escalates requests nobody took, tells her when her last window passed

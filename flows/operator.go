@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // Operator commands, in Italian and English.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // DefaultIdleWipe is how long after her last message the conversation is

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // DefaultSessionTTL is how long a conversation is remembered after her last

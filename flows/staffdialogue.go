@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // The staff's states: she was asked to type hours or a closure.

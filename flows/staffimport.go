@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // DirectoryCodec reads and writes the human-editable directory file. It is

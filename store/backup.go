@@ -16,7 +16,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // Backup writes a consistent copy of the whole store to w while it stays in

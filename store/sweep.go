@@ -10,7 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // sweepBatch bounds the deletions of one transaction, so a large sweep never

@@ -17,12 +17,12 @@ import (
 	"time"
 
 	"frontdoor/bot"
+	"frontdoor/bot/ops"
 	"frontdoor/config"
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
+	"frontdoor/flows/logattr"
 	"frontdoor/locales"
-	"frontdoor/logattr"
-	"frontdoor/ops"
 	"frontdoor/store"
 )
 

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"frontdoor/bot/ops"
 	"frontdoor/config"
-	"frontdoor/logattr"
-	"frontdoor/ops"
+	"frontdoor/flows/logattr"
 	"frontdoor/store"
 )
 

@@ -21,9 +21,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"frontdoor/bot/ops"
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
-	"frontdoor/ops"
 	"frontdoor/store"
 )
 

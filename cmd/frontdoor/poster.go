@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"frontdoor/bot"
+	"frontdoor/bot/poster"
 	"frontdoor/config"
 	"frontdoor/flows"
 	"frontdoor/locales"
-	"frontdoor/poster"
 	"frontdoor/store"
 )
 

@@ -11,7 +11,7 @@ import (
 	"os"
 	"time"
 
-	"frontdoor/logattr"
+	"frontdoor/flows/logattr"
 )
 
 // The running bot holds the store file's exclusive lock, and bbolt's

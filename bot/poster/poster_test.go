@@ -9,7 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"frontdoor/poster"
+	"frontdoor/bot/poster"
 )
 
 // decodeQR reads the QR code in a PNG back, as a phone's camera would.

@@ -16,7 +16,7 @@ var direct = regexp.MustCompile(`slog\.(String|Int|Int64|Uint64|Float64|Bool|Tim
 // TestOnePlace: every log attribute of the program is built here, so that
 // what can reach a log is decided in one file. Tests are exempt.
 func TestOnePlace(t *testing.T) {
-	root := ".."
+	root := "../.." // the module, from flows/logattr
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"frontdoor/ops"
+	"frontdoor/bot/ops"
 )
 
 // fixedWord is the shape of every label value of ours: a word of the code
