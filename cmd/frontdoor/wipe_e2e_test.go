@@ -39,6 +39,17 @@ func planted() [][]byte {
 	}
 }
 
+// hotBackup takes a backup with `frontdoor backup` while the bot runs on
+// dataDir (through its control socket) and returns the file.
+func hotBackup(t *testing.T, dataDir string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if code, _, stderr := runMain(t, map[string]string{"FRONTDOOR_DATA": dataDir}, "", "backup", path); code != 0 {
+		t.Fatalf("backup while the bot runs: %d %s", code, stderr)
+	}
+	return path
+}
+
 // assertNoTrace fails when the file at path holds any planted value. It
 // reads the raw bytes, freed pages included. (A backup file can be checked
 // with it the same way.)
@@ -147,6 +158,7 @@ func TestExitLeavesNoTrace(t *testing.T) {
 		say(t, api, func() { api.Press(her, "it", data) })
 	}
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
+	assertNoTrace(t, hotBackup(t, dataDir))
 	all := api.Messages(her)
 	if len(all) < 60 {
 		t.Fatalf("only %d messages in the chat", len(all))
@@ -256,6 +268,8 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	}
 	waitChat(t, api, opsGroup, 1)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
+	// A backup taken while her request is open holds it, sealed.
+	assertNoTrace(t, hotBackup(t, dataDir))
 
 	say(t, api, func() { api.Command(her, "it", "forget", "") })
 	if api.Calls("deleteMessages") != 0 {
