@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
@@ -112,6 +113,11 @@ type Server struct {
 	hookGen    int // bumped by every setWebhook and deleteWebhook
 	hookDone   chan struct{}
 	delivered  []int // update ids the webhook accepted, in order
+
+	// Random faults (see faults.go).
+	random      RandomFaults
+	rng         *rand.Rand
+	faultCounts map[string]int
 }
 
 // CommandSet is one accepted setMyCommands call: the menu Telegram shows in
@@ -493,6 +499,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.notify()
 	s.mu.Unlock()
 
+	if s.randomFault(w, method) {
+		return
+	}
 	if f != nil {
 		desc := "Bad Gateway"
 		if f.code == http.StatusTooManyRequests {
