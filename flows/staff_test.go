@@ -22,7 +22,7 @@ const (
 	bootAdmin    = 505 // from FRONTDOOR_ADMINS
 )
 
-func staffService(t *testing.T) (*flows.Service, *memstore.Store) {
+func staffService(t testing.TB) (*flows.Service, *memstore.Store) {
 	t.Helper()
 	st := memstore.New()
 	ctx := context.Background()
