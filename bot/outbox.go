@@ -30,6 +30,12 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 	for {
 		wait := every
 		if n, err := t.deliver(ctx, box); err != nil {
+			if n > 0 {
+				// It got messages through: a passing fault, not an outage,
+				// so the backoff starts again (under a steady share of
+				// faults it would otherwise climb to backoffMax).
+				failures = 0
+			}
 			failures++
 			wait = max(every, backoff(failures, sendBackoffMin))
 			if d, _ := retryDelay(err, failures, sendBackoffMin); d > wait {

@@ -102,6 +102,13 @@ func TestCrashCycles(t *testing.T) {
 	addOperators(t, dataDir)
 
 	var logs syncBuffer
+	var current *exec.Cmd
+	t.Cleanup(func() { // a failed test leaves no process behind
+		if current != nil && current.ProcessState == nil {
+			_ = current.Process.Kill()
+			_ = current.Wait()
+		}
+	})
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin)
 		cmd.Env = append(os.Environ(),
@@ -111,6 +118,7 @@ func TestCrashCycles(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		current = cmd
 		return cmd
 	}
 
@@ -210,6 +218,15 @@ func TestCrashCycles(t *testing.T) {
 	for _, w := range ws {
 		if w.confirmed && !phones["+39"+strings.ReplaceAll(strings.TrimPrefix(w.phone, "+39"), " ", "")] {
 			t.Errorf("chat %d was told ✅ and her request is not in the store", w.chat)
+		}
+	}
+	for _, w := range ws { // replies that came after her last step count too
+		want := 0
+		for _, n := range w.expected {
+			want += n
+		}
+		if got := api.SentCount(w.chat); got > want {
+			t.Errorf("chat %d: %d replies in all, want at most %d: an update was answered twice", w.chat, got, want)
 		}
 	}
 	duplicates := 0
