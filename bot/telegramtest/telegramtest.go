@@ -21,6 +21,10 @@
 // order, with the X-Telegram-Bot-Api-Secret-Token header; an update leaves
 // the queue only when the webhook answers 2xx, and is posted again otherwise.
 //
+// FailNext scripts errors for one method; SetRandomFaults makes a seeded
+// share of all calls answer 5xx or 429, answer slowly or drop the
+// connection, as Telegram and the networks in between do.
+//
 // A Server is safe for concurrent use.
 package telegramtest
 
