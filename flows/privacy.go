@@ -60,6 +60,14 @@ func (s *Service) Wipe(ctx context.Context, chat int64) (Result, error) {
 	if err := s.sessions.DeleteSession(ctx, chat); err != nil {
 		return res, fmt.Errorf("idle wipe: %w", err)
 	}
+	if found && s.cb.store != nil {
+		// Counted once the session is gone: a crash in between loses this
+		// count rather than counting a wipe that did not happen.
+		c := Change{Chat: chat, Count: []Count{count(s.now(), CountIdleWipe, sess.Network, "", sess.Lang)}}
+		if err := s.cb.store.Apply(ctx, c); err != nil {
+			return res, fmt.Errorf("idle wipe: count: %w", err)
+		}
+	}
 	return res, nil
 }
 

@@ -153,6 +153,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err := d.run(); err != nil {
 		return Result{}, fmt.Errorf("dialogue: %w", err)
 	}
+	d.change.Count = append(d.change.Count, d.eventCounts()...)
 	if d.wipe != wipeNone {
 		return s.wiped(ctx, d), nil
 	}
@@ -173,7 +174,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
 	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
 	err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll)
-	if c := d.change; s.cb.store != nil && len(c.Put)+len(c.Delete)+len(c.Send) > 0 {
+	if c := d.change; s.cb.store != nil && !c.empty() {
 		// Callback writes without a session: hers is gone.
 		c.Chat = d.in.Chat
 		err = errors.Join(err, s.cb.store.Apply(ctx, c))

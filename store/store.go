@@ -132,7 +132,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 // new store, and checks them on an existing one.
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue} {
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue, bucketStats} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

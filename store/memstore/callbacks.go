@@ -78,6 +78,12 @@ func (s *Store) Apply(ctx context.Context, c flows.Change) error {
 		s.seq++
 		s.outbox = append(s.outbox, queued{id: s.seq, msg: b})
 	}
+	if s.stats == nil {
+		s.stats = map[flows.Count]int64{}
+	}
+	for _, k := range c.Count {
+		s.stats[k]++
+	}
 	return nil
 }
 
