@@ -69,6 +69,9 @@ Usage:
   frontdoor operators list            the chats that receive callback requests
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
+  frontdoor stats [--from 2027-01] [--to 2027-06] [--csv]
+                                      anonymous monthly counters (default: the last 6 months);
+                                      counts of 1 to 4 are shown as "<5"
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
@@ -139,7 +142,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster", "stats":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -174,6 +177,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
+	if cmd == "stats" {
+		return statsCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
 	if cmd == "loadtest-echo-bot" {
 		if err := echoBot(ctx, cfg); err != nil {
