@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"frontdoor/bot"
+	"frontdoor/bot/chart"
 	"frontdoor/bot/ops"
 	"frontdoor/config"
 	"frontdoor/flows"
@@ -69,9 +70,10 @@ Usage:
   frontdoor operators list            the chats that receive callback requests
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
-  frontdoor stats [--from 2027-01] [--to 2027-06] [--csv]
+  frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
                                       anonymous monthly counters (default: the last 6 months);
-                                      counts of 1 to 4 are shown as "<5"
+                                      counts of 1 to 4 are shown as "<5"; --png also draws the
+                                      callbacks requested and done per centre into FILE
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
@@ -214,7 +216,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -103,6 +105,16 @@ func TestStatsEndToEnd(t *testing.T) {
 	if !bytes.Contains(csv, []byte(",conversations,")) || !bytes.Contains(csv, []byte("<5")) {
 		t.Fatalf("CSV: %q", csv)
 	}
+	sent = act(t, api, 111, func() { api.Press(111, "it", "st.statschart") })
+	var chartPNG []byte
+	for _, s := range sent {
+		if s.DocumentName == "frontdoor-callbacks.png" {
+			chartPNG = s.Document
+		}
+	}
+	if _, err := png.Decode(bytes.NewReader(chartPNG)); err != nil {
+		t.Fatalf("the chart sent is no PNG: %v", err)
+	}
 	if code, logs := stop(); code != 0 {
 		t.Fatalf("exit status %d: %s", code, logs)
 	}
@@ -156,7 +168,8 @@ func TestStatsEndToEnd(t *testing.T) {
 
 	// `frontdoor stats` prints the same, small counts suppressed.
 	env := map[string]string{"FRONTDOOR_DATA": dataDir}
-	for _, args := range [][]string{{"stats"}, {"stats", "--from", month, "--to", month, "--csv"}} {
+	pngFile := filepath.Join(t.TempDir(), "chart.png")
+	for _, args := range [][]string{{"stats", "--png", pngFile}, {"stats", "--from", month, "--to", month, "--csv"}} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 {
 			t.Fatalf("%v: %d %s", args, code, errb.String())
@@ -171,5 +184,10 @@ func TestStatsEndToEnd(t *testing.T) {
 				}
 			}
 		}
+	}
+	if b, err := os.ReadFile(pngFile); err != nil {
+		t.Fatal(err)
+	} else if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Fatalf("--png wrote no PNG: %v", err)
 	}
 }
