@@ -200,12 +200,18 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 // language, when TelegramConfig.Menu is set. Run must not be called twice at
 // the same time (Telegram allows one poller per token).
 func (t *Telegram) Run(ctx context.Context) error {
-	offset, acked, failures := 0, 0, 0
+	failures := 0
 	pollSeconds := max(1, int(t.cfg.PollTimeout/time.Second)) // 0 would poll in a busy loop
 	defer t.runBeside(ctx)()
+	hctx, stopGrace := graceful(ctx)
+	defer stopGrace()
+	w := newWindow(t.sem)
 	defer func() {
-		if offset > acked {
-			t.ack(ctx, offset)
+		// Shutdown: let what is in flight finish (within the grace), then
+		// tell Telegram what was handled; the rest is delivered again.
+		w.drain(hctx)
+		if off := w.offset(); off > w.acked {
+			t.ack(ctx, off)
 		}
 	}()
 	// A webhook left by webhook mode would make getUpdates fail with 409;
@@ -214,6 +220,11 @@ func (t *Telegram) Run(ctx context.Context) error {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "delete_webhook_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 	for ctx.Err() == nil {
+		if w.full() {
+			w.waitOne(ctx, time.Hour)
+			continue
+		}
+		offset := w.offset()
 		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -232,18 +243,139 @@ func (t *Telegram) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		failures, acked = 0, offset
-		if len(updates) == 0 {
-			continue
+		failures, w.acked = 0, offset
+		handle := func(u tgbotapi.Update) bool {
+			t.handleUpdate(hctx, u)
+			return hctx.Err() == nil // cut short by shutdown: not handled
 		}
-		if !t.handleBatch(ctx, updates) {
-			break // cut short by shutdown: let Telegram deliver it again
-		}
-		for _, u := range updates {
-			offset = max(offset, u.UpdateID+1)
+		if fresh := w.dispatch(updates, handle); !fresh && w.busy() {
+			// Telegram gave back only updates still in flight: wait for one
+			// to finish (or a moment, for new ones) instead of asking again
+			// at once.
+			w.waitOne(ctx, inflightRepoll)
 		}
 	}
 	return nil
+}
+
+// inflightRepoll is how long the poll loop waits, while updates are in
+// flight and none came new, before asking Telegram for new ones again.
+const inflightRepoll = 20 * time.Millisecond
+
+// window is the poll loop's view of the updates in flight. The loop keeps
+// polling while updates are handled, so one slow chat does not hold up the
+// others; the offset it sends Telegram is the lowest update still in
+// flight, so an update is acknowledged only once it was handled (its
+// transaction committed, its replies sent). Updates of one chat run one
+// after another, in order; chats run in parallel, at most cap(sem) at once.
+type window struct {
+	sem      chan struct{}
+	finished chan struct{} // signalled when an update finishes
+	acked    int           // the offset Telegram last received
+
+	mu       sync.Mutex
+	inflight map[int]bool
+	next     int                     // one past the highest update dispatched
+	tails    map[int64]chan struct{} // per chat, closed when its last update finishes
+	wg       sync.WaitGroup
+}
+
+func newWindow(sem chan struct{}) *window {
+	return &window{sem: sem, finished: make(chan struct{}, 1), inflight: map[int]bool{}, tails: map[int64]chan struct{}{}}
+}
+
+// offset is the lowest update still in flight, or one past the highest
+// dispatched when none is.
+func (w *window) offset() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	off := w.next
+	for id := range w.inflight {
+		off = min(off, id)
+	}
+	return off
+}
+
+// full tells whether the window holds as many updates as may run at once;
+// Telegram returns at most 100 from the offset, so more would hide new ones.
+func (w *window) full() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.inflight) >= cap(w.sem)
+}
+
+func (w *window) busy() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.inflight) > 0
+}
+
+// dispatch starts the updates not seen before and reports whether there
+// were any. Telegram returns again every update at or above the offset,
+// those in flight and those handled after the lowest one in flight: both
+// are skipped. An update whose handle reports false (cut short by
+// shutdown) stays in the window, so it is never acknowledged.
+func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update) bool) bool {
+	fresh := false
+	for _, u := range updates {
+		w.mu.Lock()
+		if u.UpdateID < w.next {
+			w.mu.Unlock()
+			continue
+		}
+		fresh = true
+		chat := chatOf(u)
+		prev := w.tails[chat]
+		done := make(chan struct{})
+		w.tails[chat], w.inflight[u.UpdateID], w.next = done, true, u.UpdateID+1
+		w.wg.Add(1)
+		w.mu.Unlock()
+		go func() {
+			defer w.wg.Done()
+			if prev != nil {
+				<-prev // the chat's previous update first
+			}
+			w.sem <- struct{}{}
+			handled := handle(u)
+			<-w.sem
+			w.mu.Lock()
+			if handled {
+				delete(w.inflight, u.UpdateID)
+			}
+			if w.tails[chat] == done {
+				delete(w.tails, chat)
+			}
+			close(done)
+			w.mu.Unlock()
+			select {
+			case w.finished <- struct{}{}:
+			default:
+			}
+		}()
+	}
+	return fresh
+}
+
+// waitOne waits until an update finishes, d passes or ctx ends.
+func (w *window) waitOne(ctx context.Context, d time.Duration) {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-w.finished:
+	case <-tm.C:
+	case <-ctx.Done():
+	}
+}
+
+// drain waits for every update in flight, or until ctx ends (the shutdown
+// grace): what did not finish stays unacknowledged and is delivered again.
+func (w *window) drain(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { w.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // ack confirms updates below offset to Telegram on the way out, so that a
@@ -270,35 +402,6 @@ func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) (
 		return nil, fmt.Errorf("getUpdates: %w", t.redactErr(err))
 	}
 	return ups, nil
-}
-
-// handleBatch handles updates, one goroutine per chat, and waits for all.
-// It reports false when shutdown cut the batch short.
-func (t *Telegram) handleBatch(ctx context.Context, updates []tgbotapi.Update) bool {
-	hctx, stop := graceful(ctx)
-	defer stop()
-
-	var order []int64
-	byChat := map[int64][]tgbotapi.Update{}
-	for _, u := range updates {
-		k := chatOf(u)
-		if _, ok := byChat[k]; !ok {
-			order = append(order, k)
-		}
-		byChat[k] = append(byChat[k], u)
-	}
-	var wg sync.WaitGroup
-	for _, k := range order {
-		t.sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-t.sem }()
-			for _, u := range byChat[k] {
-				t.handleUpdate(hctx, u)
-			}
-		})
-	}
-	wg.Wait()
-	return hctx.Err() == nil
 }
 
 // chatOf is the chat an update belongs to, for ordering; 0 when none.

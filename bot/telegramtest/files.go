@@ -84,6 +84,7 @@ func (s *Server) sendDocument(r *http.Request, p map[string]string) (any, *apiEr
 	s.lastMsg[chatID] = m.MessageID
 	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
 	s.sent = append(s.sent, m)
+	s.sentPerChat[m.ChatID]++
 	s.notify()
 	s.mu.Unlock()
 	return tgbotapi.Message{

@@ -96,7 +96,9 @@ type Server struct {
 	requests map[string][]map[string]string
 	faults   map[string][]fault
 	files    map[string][]byte // file_id → content, for getFile and downloads
-	commands []CommandSet
+	// sentPerChat counts sent messages per chat, for SentCount.
+	sentPerChat map[int64]int
+	commands    []CommandSet
 	// chatMsgs are the ids of every message of each chat, both sides, in
 	// order; deleted the ids deleteMessages removed.
 	chatMsgs map[int64][]int
@@ -136,21 +138,22 @@ func New(t testing.TB, token string) *Server {
 		t.Fatalf("telegramtest: listen on 127.0.0.1: %v", err)
 	}
 	s := &Server{
-		token:     token,
-		changed:   make(chan struct{}),
-		nextUpd:   1,
-		nextMsg:   1,
-		langs:     map[int64]string{},
-		lastMsg:   map[int64]int{},
-		calls:     map[string]int{},
-		requests:  map[string][]map[string]string{},
-		faults:    map[string][]fault{},
-		files:     map[string][]byte{},
-		chatMsgs:  map[int64][]int{},
-		deleted:   map[int64]map[int]bool{},
-		usernames: map[int64]string{},
-		keyboard:  map[int64]bool{},
-		hookDone:  make(chan struct{}),
+		token:       token,
+		changed:     make(chan struct{}),
+		nextUpd:     1,
+		nextMsg:     1,
+		langs:       map[int64]string{},
+		lastMsg:     map[int64]int{},
+		calls:       map[string]int{},
+		requests:    map[string][]map[string]string{},
+		faults:      map[string][]fault{},
+		files:       map[string][]byte{},
+		sentPerChat: map[int64]int{},
+		chatMsgs:    map[int64][]int{},
+		deleted:     map[int64]map[int]bool{},
+		usernames:   map[int64]string{},
+		keyboard:    map[int64]bool{},
+		hookDone:    make(chan struct{}),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -345,13 +348,7 @@ func (s *Server) SentTo(chatID int64) []Sent {
 func (s *Server) SentCount(chatID int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for i := range s.sent {
-		if s.sent[i].ChatID == chatID {
-			n++
-		}
-	}
-	return n
+	return s.sentPerChat[chatID]
 }
 
 // Calls returns how many times method was called, failed calls included.
@@ -618,6 +615,7 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 		s.keyboard[chatID] = len(k.Keyboard) > 0
 	}
 	s.sent = append(s.sent, m)
+	s.sentPerChat[m.ChatID]++
 	s.notify()
 	s.mu.Unlock()
 	return tgbotapi.Message{
