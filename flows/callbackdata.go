@@ -108,6 +108,8 @@ type Change struct {
 	// Session, when not nil, is saved until Expires.
 	Session *Session
 	Expires time.Time
+	// DropSession deletes the session of Chat instead (the idle wipe).
+	DropSession bool
 	// Put stores callbacks; each must carry the Version it was read with
 	// (0 for a new one) and is stored with Version+1.
 	Put []Callback

@@ -77,6 +77,10 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	if err != nil {
 		return fmt.Errorf("apply change: %w", err)
 	}
+	var dropKey []byte
+	if c.DropSession {
+		dropKey = db.seal.chatKey(c.Chat)
+	}
 	// The function may run twice (group commit): a rolled-back run leaves
 	// nothing behind, and sealing again only draws a new nonce.
 	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
@@ -85,6 +89,11 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		}
 		if skey != nil {
 			if err := putSession(tx, skey, sval, sidx); err != nil {
+				return err
+			}
+		}
+		if dropKey != nil {
+			if err := deleteSession(tx, dropKey); err != nil {
 				return err
 			}
 		}

@@ -67,6 +67,9 @@ func (s *Store) Apply(ctx context.Context, c flows.Change) error {
 	if sess != nil {
 		s.sessions[c.Chat] = entry{session: sess, expires: c.Expires}
 	}
+	if c.DropSession {
+		delete(s.sessions, c.Chat)
+	}
 	for k, v := range puts {
 		s.callbacks[k] = v
 	}

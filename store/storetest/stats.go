@@ -27,6 +27,7 @@ func RunStats(t *testing.T, open func(t *testing.T) StatsStore) {
 		{"ConflictCountsNothing", testConflictCountsNothing},
 		{"ConcurrentCountsExact", testConcurrentCountsExact},
 		{"MonthRange", testMonthRange},
+		{"DropSessionCounted", testDropSessionCounted},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -138,5 +139,34 @@ func testMonthRange(t *testing.T, s StatsStore) {
 	}
 	if len(got) != 2 || got[0].Month != "2027-01" || got[1].Month != "2027-06" {
 		t.Fatalf("Stats(2027-01..2027-06) = %+v, want those two months in order", got)
+	}
+}
+
+// The idle wipe deletes the session and counts it in one change; refused,
+// it does neither.
+func testDropSessionCounted(t *testing.T, s StatsStore) {
+	ctx := context.Background()
+	sess := flows.Session{State: "menu", Lang: "it", Seen: now()}
+	if err := s.SaveSession(ctx, 7, sess, now().Add(3600e9)); err != nil {
+		t.Fatal(err)
+	}
+	cb := sampleCallback()
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{cb}}); err != nil {
+		t.Fatal(err)
+	}
+	wipe := statCount("2027-04", flows.CountIdleWipe)
+	// A stale put makes the whole change fail.
+	err := s.Apply(ctx, flows.Change{Chat: 7, DropSession: true, Put: []flows.Callback{cb}, Count: []flows.Count{wipe}})
+	if !errors.Is(err, flows.ErrConflict) {
+		t.Fatalf("stale Apply = %v, want ErrConflict", err)
+	}
+	if _, found, _ := s.Session(ctx, 7); !found || statsOf(t, s, "2027-04", "2027-04")[wipe] != 0 {
+		t.Fatalf("a refused change deleted the session (found %v) or counted", found)
+	}
+	if err := s.Apply(ctx, flows.Change{Chat: 7, DropSession: true, Count: []flows.Count{wipe}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := s.Session(ctx, 7); found || statsOf(t, s, "2027-04", "2027-04")[wipe] != 1 {
+		t.Fatalf("after the wipe: session found %v, stats %v", found, statsOf(t, s, "2027-04", "2027-04"))
 	}
 }
