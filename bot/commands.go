@@ -29,7 +29,7 @@ func MenuCommands() []string {
 
 // StaffCommands are added to the menu of staff chats; their descriptions
 // are message ids "command.<name>" too.
-func StaffCommands() []string { return []string{"staff", "audit", "roles", "invite"} }
+func StaffCommands() []string { return []string{"staff", "audit", "roles", "invite", "stats"} }
 
 // setChatMenu gives one chat the staff's menu, in her language, or takes
 // it back to the menu of every private chat.

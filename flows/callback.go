@@ -75,7 +75,7 @@ func newCallbackOptions(o Options) callbackOptions {
 func (s *Service) save(ctx context.Context, d *dialogue) error {
 	exp := d.now.Add(s.ttl)
 	c := d.change
-	if s.cb.store == nil || len(c.Put)+len(c.Delete)+len(c.Send) == 0 {
+	if s.cb.store == nil || c.empty() {
 		return s.sessions.SaveSession(ctx, d.in.Chat, d.sess, exp)
 	}
 	c.Chat, c.Session, c.Expires = d.in.Chat, &d.sess, exp
@@ -694,6 +694,7 @@ func (d *dialogue) cbConfirm() {
 		return
 	}
 	d.change.Put = append(d.change.Put, cb)
+	d.change.Count = append(d.change.Count, count(d.now, CountRequested, cb.Network, cb.Centre, cb.UILang))
 	for _, chat := range chats {
 		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(d.dir, cb, "op.card.new"), Card: cb.Ticket})
 	}
@@ -752,6 +753,7 @@ func (d *dialogue) cbCancelDraft() {
 // uses it too.
 func (d *dialogue) withdraw(cb Callback) {
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
+	d.change.Count = append(d.change.Count, count(d.now, CountCancelled, cb.Network, cb.Centre, cb.UILang))
 	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.TakenBy != 0 && !slices.Contains(chats, cb.TakenBy) {

@@ -108,6 +108,8 @@ type Change struct {
 	// Session, when not nil, is saved until Expires.
 	Session *Session
 	Expires time.Time
+	// DropSession deletes the session of Chat instead (the idle wipe).
+	DropSession bool
 	// Put stores callbacks; each must carry the Version it was read with
 	// (0 for a new one) and is stored with Version+1.
 	Put []Callback
@@ -115,7 +117,13 @@ type Change struct {
 	Delete []string
 	// Send queues messages in the outbox.
 	Send []Outgoing
+	// Count adds one to each anonymous counter, in the same transaction as
+	// the event it counts: a crash neither loses nor doubles a count.
+	Count []Count
 }
+
+// empty says whether a change writes nothing but the session.
+func (c Change) empty() bool { return len(c.Put)+len(c.Delete)+len(c.Send)+len(c.Count) == 0 }
 
 // ErrConflict is returned by Apply when a callback changed since it was
 // read: another operator was faster.

@@ -21,6 +21,8 @@ func (d *dialogue) town(q string) {
 	d.event = "search_town"
 	d.sess.Town = name
 	d.sess.Network = centres[0].Network
+	// Counted here: a single centre shows its card, whose event is "card".
+	d.change.Count = append(d.change.Count, count(d.now, CountSearchTown, d.sess.Network, "", d.sess.Lang))
 	if len(centres) == 1 {
 		d.say(d.cardReply(centres[0], true))
 		return

@@ -64,6 +64,7 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 			// Outside the centre's hours, or re-announced in vain: the
 			// network's on-call operators.
 			cb.Stage, event, title = 2, "callback_on_call", "op.card.oncall"
+			ch.Count = []Count{count(now, CountEscalated, cb.Network, cb.Centre, cb.UILang)}
 		}
 		cb.Announced = now
 		for _, chat := range targets(ops, dir, cb) {

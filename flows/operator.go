@@ -148,7 +148,7 @@ func (o *opTurn) button(data string) {
 		case "back":
 			ch, reply = o.back(cb)
 		}
-		if len(ch.Put)+len(ch.Delete)+len(ch.Send) > 0 {
+		if !ch.empty() {
 			err := o.svc.cb.store.Apply(o.ctx, ch)
 			if errors.Is(err, ErrConflict) {
 				continue // another operator was faster: look again
@@ -218,6 +218,7 @@ func (o *opTurn) take(cb Callback) (Change, Text) {
 	o.event = "callback_taken"
 	cb.TakenBy = o.who
 	ch.Put = []Callback{cb}
+	ch.Count = []Count{o.count(CountTaken, cb), takenCount(o.now, cb, o.centre(cb))}
 	ch.Send = append(ch.Send, Outgoing{Chat: o.who, Lang: DefaultLang, Reply: opNumber(o.dir, cb)})
 	o.notify(&ch, cb, opCard(o.dir, cb, "op.card.taken"), T("op.taken_note", "Ticket", cb.Ticket))
 	return ch, T("op.take.done", "Ticket", cb.Ticket)
@@ -242,7 +243,7 @@ func (o *opTurn) done(cb Callback) (Change, Text) {
 		return Change{}, t
 	}
 	o.event = "callback_done"
-	ch := Change{Delete: []string{cb.Ticket}}
+	ch := Change{Delete: []string{cb.Ticket}, Count: []Count{o.count(CountDone, cb)}}
 	o.notify(&ch, cb, closedCard("op.card.closed", cb.Ticket), T("op.closed_note", "Ticket", cb.Ticket))
 	return ch, T("op.done", "Ticket", cb.Ticket)
 }
@@ -254,7 +255,7 @@ func (o *opTurn) fail(cb Callback) (Change, Text) {
 	}
 	o.event = "callback_unreached"
 	cb.TakenBy, cb.Attempts, cb.Announced = 0, cb.Attempts+1, o.now
-	ch := Change{Put: []Callback{cb}}
+	ch := Change{Put: []Callback{cb}, Count: []Count{o.count(CountUnreached, cb)}}
 	for _, chat := range targets(o.ops, o.dir, cb) {
 		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.retry"), Card: cb.Ticket})
 	}

@@ -57,6 +57,14 @@ func (s *Service) Wipe(ctx context.Context, chat int64) (Result, error) {
 		res.Lang = sess.Lang
 		res.Replies = leaveReplies(sess)
 	}
+	if found && s.cb.store != nil {
+		// Deleted and counted in one transaction.
+		c := Change{Chat: chat, DropSession: true, Count: []Count{count(s.now(), CountIdleWipe, sess.Network, "", sess.Lang)}}
+		if err := s.cb.store.Apply(ctx, c); err != nil {
+			return res, fmt.Errorf("idle wipe: %w", err)
+		}
+		return res, nil
+	}
 	if err := s.sessions.DeleteSession(ctx, chat); err != nil {
 		return res, fmt.Errorf("idle wipe: %w", err)
 	}

@@ -37,6 +37,8 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	cb         callbackOptions
+	stats      StatsStore
+	chart      StatsChart
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -74,6 +76,10 @@ type Options struct {
 	// Codec reads and writes the directory file that staff exchange with
 	// the bot; without it there is no import or export in the bot.
 	Codec DirectoryCodec
+	// Stats reads the anonymous counters for /stats, and Chart draws them;
+	// without Stats there is no /stats, without Chart no chart.
+	Stats StatsStore
+	Chart StatsChart
 	// Rand is the source of invite codes and pseudonyms; default
 	// crypto/rand. Tests inject a seeded one for stable transcripts.
 	Rand io.Reader
@@ -83,7 +89,7 @@ type Options struct {
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
-		idle: opts.IdleWipe, forgetters: opts.Forgetters}
+		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -153,6 +159,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	if err := d.run(); err != nil {
 		return Result{}, fmt.Errorf("dialogue: %w", err)
 	}
+	d.change.Count = append(d.change.Count, d.eventCounts()...)
 	if d.wipe != wipeNone {
 		return s.wiped(ctx, d), nil
 	}
@@ -173,7 +180,7 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
 	res := Result{Lang: d.lang, Replies: d.replies, Event: d.event, Wipe: true}
 	err := s.forget(ctx, d.in.Chat, d.wipe == wipeAll)
-	if c := d.change; s.cb.store != nil && len(c.Put)+len(c.Delete)+len(c.Send) > 0 {
+	if c := d.change; s.cb.store != nil && !c.empty() {
 		// Callback writes without a session: hers is gone.
 		c.Chat = d.in.Chat
 		err = errors.Join(err, s.cb.store.Apply(ctx, c))

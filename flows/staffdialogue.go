@@ -39,8 +39,9 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 	case in.Kind == KindCommand && in.Command == "start" && strings.HasPrefix(strings.TrimSpace(in.Args), invitePrefix):
 		code := strings.TrimPrefix(strings.TrimSpace(in.Args), invitePrefix)
 		return "staff", func() { d.redeem(code) }, true
-	case in.Kind == KindCommand && slices.Contains([]string{"staff", "invite", "invito", "roles", "ruoli", "audit"}, in.Command):
-		verb := map[string]string{"staff": "menu", "invite": "invite", "invito": "invite", "roles": "roles", "ruoli": "roles", "audit": "audit"}[in.Command]
+	case in.Kind == KindCommand && slices.Contains([]string{"staff", "invite", "invito", "roles", "ruoli", "audit", "stats", "statistiche"}, in.Command):
+		verb := map[string]string{"staff": "menu", "invite": "invite", "invito": "invite", "roles": "roles", "ruoli": "roles", "audit": "audit",
+			"stats": "stats", "statistiche": "stats"}[in.Command]
 		return d.staffAction(verb, "")
 	case in.Kind == KindButton && strings.HasPrefix(in.Data, staffPrefix):
 		verb, arg, _ := strings.Cut(strings.TrimPrefix(in.Data, staffPrefix), ":")
@@ -122,6 +123,12 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", s.uploaded, true
 	case "import":
 		return "staff", s.importConfirmed, true
+	case "stats":
+		return "staff", s.stats, true
+	case "statscsv":
+		return "staff", s.statsCSV, true
+	case "statschart":
+		return "staff", s.statsChart, true
 	}
 	return "staff", s.menu, true
 }
@@ -157,6 +164,9 @@ func (s staffDialogue) menu() {
 	}
 	if s.me.isAdmin() || slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }) {
 		rows = append(rows, []Button{staffButton(T("staff.button_invite"), "invite", ""), staffButton(T("staff.button_roles"), "roles", "")})
+	}
+	if b := s.statsButton(); b != nil {
+		rows = append(rows, b)
 	}
 	texts := []Text{T("staff.menu_title"), T("staff.you_are", "Pseudonym", s.me.Pseudonym, "Roles", s.grantTexts(s.me.Grants))}
 	s.d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})

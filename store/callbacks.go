@@ -73,11 +73,27 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		}
 		sends = append(sends, pt)
 	}
+	counts, err := countKeys(c.Count)
+	if err != nil {
+		return fmt.Errorf("apply change: %w", err)
+	}
+	var dropKey []byte
+	if c.DropSession {
+		dropKey = db.seal.chatKey(c.Chat)
+	}
 	// The function may run twice (group commit): a rolled-back run leaves
 	// nothing behind, and sealing again only draws a new nonce.
-	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		if err := addCounts(tx, counts); err != nil {
+			return err
+		}
 		if skey != nil {
 			if err := putSession(tx, skey, sval, sidx); err != nil {
+				return err
+			}
+		}
+		if dropKey != nil {
+			if err := deleteSession(tx, dropKey); err != nil {
 				return err
 			}
 		}

@@ -101,8 +101,9 @@ func sealedBuckets() []sealedBucket {
 	}
 }
 
-// plainBuckets hold no personal data: the directory, the meta records.
-var plainBuckets = []string{bucketDirectory, bucketMeta}
+// plainBuckets hold no personal data: the directory, the meta records,
+// the anonymous counters.
+var plainBuckets = []string{bucketDirectory, bucketMeta, bucketStats}
 
 // RekeyResult says what a rekey did.
 type RekeyResult struct {

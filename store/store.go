@@ -132,7 +132,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 // new store, and checks them on an existing one.
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue} {
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue, bucketStats} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -300,23 +300,26 @@ func (db *DB) DeleteSession(ctx context.Context, chat int64) error {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	key := db.seal.chatKey(chat)
-	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
-		sessions := tx.Bucket([]byte(bucketSessions))
-		old := sessions.Get(key)
-		if old == nil {
-			return nil
-		}
-		if len(old) >= 8 {
-			if err := tx.Bucket([]byte(bucketSessionExpiry)).Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
-				return err
-			}
-		}
-		return sessions.Delete(key)
-	})
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return deleteSession(tx, key) })
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
+}
+
+// deleteSession deletes a session and its expiry index entry in tx.
+func deleteSession(tx *bolt.Tx, key []byte) error {
+	sessions := tx.Bucket([]byte(bucketSessions))
+	old := sessions.Get(key)
+	if old == nil {
+		return nil
+	}
+	if len(old) >= 8 {
+		if err := tx.Bucket([]byte(bucketSessionExpiry)).Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
+			return err
+		}
+	}
+	return sessions.Delete(key)
 }
 
 // expiryKey is the index key: 8-byte big-endian expiry, then the record key,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"frontdoor/bot"
+	"frontdoor/bot/chart"
 	"frontdoor/bot/ops"
 	"frontdoor/config"
 	"frontdoor/flows"
@@ -69,6 +70,10 @@ Usage:
   frontdoor operators list            the chats that receive callback requests
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
+  frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
+                                      anonymous monthly counters (default: the last 6 months);
+                                      counts of 1 to 4 are shown as "<5"; --png also draws the
+                                      callbacks requested and done per centre into FILE
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration)
   frontdoor help                      this text
@@ -139,7 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster", "stats":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -175,6 +180,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cmd == "audit" {
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
 	}
+	if cmd == "stats" {
+		return statsCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
 	if cmd == "loadtest-echo-bot" {
 		if err := echoBot(ctx, cfg); err != nil {
 			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
@@ -208,7 +216,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{},
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -67,6 +67,9 @@ func (s *Store) Apply(ctx context.Context, c flows.Change) error {
 	if sess != nil {
 		s.sessions[c.Chat] = entry{session: sess, expires: c.Expires}
 	}
+	if c.DropSession {
+		delete(s.sessions, c.Chat)
+	}
 	for k, v := range puts {
 		s.callbacks[k] = v
 	}
@@ -77,6 +80,12 @@ func (s *Store) Apply(ctx context.Context, c flows.Change) error {
 	for _, b := range sends {
 		s.seq++
 		s.outbox = append(s.outbox, queued{id: s.seq, msg: b})
+	}
+	if s.stats == nil {
+		s.stats = map[flows.Count]int64{}
+	}
+	for _, k := range c.Count {
+		s.stats[k]++
 	}
 	return nil
 }

@@ -32,6 +32,8 @@ type Store struct {
 	outbox    []queued
 	seq       uint64
 	cards     map[string][]flows.CardRef
+	// stats are the anonymous counters (stats.go).
+	stats map[flows.Count]int64
 }
 
 type entry struct {

@@ -52,3 +52,7 @@ func TestCopies(t *testing.T) {
 func TestCallbackConformance(t *testing.T) {
 	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore { return memstore.New() })
 }
+
+func TestStatsConformance(t *testing.T) {
+	storetest.RunStats(t, func(t *testing.T) storetest.StatsStore { return memstore.New() })
+}

@@ -1,0 +1,90 @@
+package chart
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/plot/vg"
+
+	"frontdoor/flows"
+)
+
+var months = []string{"2027-01", "2027-02", "2027-03"}
+
+func stat(month, centre, name string, n int64) flows.Stat {
+	return flows.Stat{Count: flows.Count{Month: month, Network: "lomb", Centre: centre, Lang: "it", Name: name}, N: n}
+}
+
+var sample = []flows.Stat{
+	stat("2027-01", "arca-cremona", flows.CountRequested, 12),
+	stat("2027-01", "arca-cremona", flows.CountDone, 9),
+	stat("2027-02", "arca-cremona", flows.CountRequested, 3),
+	stat("2027-02", "arca-crema", flows.CountRequested, 2),
+	stat("2027-02", "arca-crema", flows.CountRequested, 2), // another language
+	stat("2027-03", "arca-crema", flows.CountDone, 1),
+	stat("2027-03", "", flows.CountRequested, 7),
+	stat("2027-03", "arca-crema", flows.CountConversations, 50), // not drawn
+}
+
+// No bar height and no label shows a count of 1 to 4.
+func TestPanelsSuppressSmall(t *testing.T) {
+	ps := panels(sample, months)
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.centre)
+		for _, labels := range [][]string{p.requestedLbl, p.doneLabel} {
+			for _, l := range labels {
+				if l == "1" || l == "2" || l == "3" || l == "4" {
+					t.Errorf("%s: label %q", p.centre, l)
+				}
+			}
+		}
+		for _, hs := range [][]float64{p.requested, p.done} {
+			for _, h := range hs {
+				if h > 0 && h < 5 && h != suppressedHeight {
+					t.Errorf("%s: height %v reveals a small count", p.centre, h)
+				}
+			}
+		}
+	}
+	if want := []string{"arca-crema", "arca-cremona", "lomb: any centre"}; !slices.Equal(names, want) {
+		t.Fatalf("panels %q, want %q", names, want)
+	}
+	crema := ps[0]
+	if !slices.Equal(crema.requestedLbl, []string{"0", "<5", "0"}) || !slices.Equal(crema.doneLabel, []string{"0", "0", "<5"}) {
+		t.Errorf("arca-crema labels %q %q", crema.requestedLbl, crema.doneLabel)
+	}
+	if cremona := ps[1]; !slices.Equal(cremona.requestedLbl, []string{"12", "<5", "0"}) || cremona.requested[0] != 12 {
+		t.Errorf("arca-cremona %+v", cremona)
+	}
+}
+
+// The chart is a PNG with one panel per centre, also with nothing counted.
+func TestChartIsPNG(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stats  []flows.Stat
+		panels int
+	}{{"sample", sample, 3}, {"empty", nil, 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := Callbacks{}.Chart(context.Background(), tc.stats, months)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := img.Bounds().Dy(), int((panelHeight*vg.Length(tc.panels)).Dots(96)+0.5); got < want-2 || got > want+2 {
+				t.Errorf("height %d px, want about %d", got, want)
+			}
+			if dir := os.Getenv("CHART_OUT"); dir != "" {
+				_ = os.WriteFile(dir+"/"+tc.name+".png", b, 0o644)
+			}
+		})
+	}
+}
