@@ -354,15 +354,24 @@ func (s staffDialogue) save() {
 // change edits one centre of the stored directory in one transaction and
 // puts the result in use.
 func (s staffDialogue) change(id string, f func(*Centre) error) error {
-	if s.d.svc.updater == nil {
-		return fmt.Errorf("no directory updater")
-	}
-	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+	return s.updateDirectory(func(dd *DirectoryData) error {
 		i := slices.IndexFunc(dd.Centres, func(c Centre) bool { return c.ID == id })
 		if i < 0 {
 			return fmt.Errorf("centre %q is gone", id)
 		}
-		if err := f(&dd.Centres[i]); err != nil {
+		return f(&dd.Centres[i])
+	})
+}
+
+// updateDirectory applies f to the stored directory in one transaction,
+// refuses a result that is not valid, and puts the new directory in use at
+// once. f may run more than once and must only depend on its argument.
+func (s staffDialogue) updateDirectory(f func(*DirectoryData) error) error {
+	if s.d.svc.updater == nil {
+		return fmt.Errorf("no directory updater")
+	}
+	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+		if err := f(dd); err != nil {
 			return err
 		}
 		_, err := NewDirectory(*dd)

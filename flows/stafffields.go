@@ -372,25 +372,13 @@ func (s staffDialogue) saveAdd() {
 		s.centres()
 		return
 	}
-	if s.d.svc.updater == nil {
-		s.failed(fmt.Errorf("no directory updater"))
-		return
-	}
-	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+	err := s.updateDirectory(func(dd *DirectoryData) error {
 		if slices.ContainsFunc(dd.Centres, func(o Centre) bool { return o.ID == c.ID }) {
 			return fmt.Errorf("centre %q exists", c.ID)
 		}
 		dd.Centres = append(dd.Centres, *c)
-		_, err := NewDirectory(*dd)
-		return err
+		return nil
 	})
-	if err == nil {
-		var dir *Directory
-		if dir, err = NewDirectory(data); err == nil {
-			s.d.svc.SetDirectory(dir)
-			s.d.dir = dir
-		}
-	}
 	if err != nil {
 		s.failed(err)
 		return
@@ -414,18 +402,10 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 			[]Button{staffButton(T("staff.button_delete_yes"), "deleteok", id), staffButton(T("staff.button_cancel"), "edit", id)})
 		return
 	}
-	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+	err := s.updateDirectory(func(dd *DirectoryData) error {
 		dd.Centres = slices.DeleteFunc(dd.Centres, func(o Centre) bool { return o.ID == id })
-		_, err := NewDirectory(*dd)
-		return err
+		return nil
 	})
-	if err == nil {
-		var dir *Directory
-		if dir, err = NewDirectory(data); err == nil {
-			s.d.svc.SetDirectory(dir)
-			s.d.dir = dir
-		}
-	}
 	if err != nil {
 		s.failed(err)
 		return

@@ -111,7 +111,7 @@ func (s staffDialogue) importConfirmed() {
 		return
 	}
 	var changes []DirectoryChange
-	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(cur *DirectoryData) error {
+	err := s.updateDirectory(func(cur *DirectoryData) error {
 		next, ch, err := s.mergeInto(*cur, []byte(file))
 		if err != nil {
 			return err
@@ -119,13 +119,6 @@ func (s staffDialogue) importConfirmed() {
 		*cur, changes = next, ch
 		return nil
 	})
-	if err == nil {
-		var dir *Directory
-		if dir, err = NewDirectory(data); err == nil {
-			s.d.svc.SetDirectory(dir)
-			s.d.dir = dir
-		}
-	}
 	if err != nil {
 		s.failed(err)
 		return
