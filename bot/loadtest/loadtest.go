@@ -24,17 +24,28 @@ import (
 
 // Step is one thing a simulated woman does.
 type Step struct {
-	Kind  string // "command", "text" or "button"
+	Kind  string // "command", "text", "button" or "contact" (Value: the number)
 	Value string // "/start", "Cremona", "sos"...
 }
 
 // Script is what each simulated woman does, over and over: open the bot,
-// search a town, look at what is open, the numbers, leave.
+// search a town, look at what is open, the numbers, ask the centre of
+// Cremona for a callback (the first time round; afterwards the bot shows
+// her the request she has open), leave. Callbacks need an operator chat for
+// arca-cremona in the store.
 var Script = []Step{
 	{"command", "/start"},
 	{"text", "Cremona"},
 	{"button", "open"},
 	{"button", "sos"},
+	{"button", "cb:c:arca-cremona"},
+	{"contact", "+393470000000"},
+	{"button", "cb:w:asap"},
+	{"button", "cb:wok"},
+	{"button", "cb:m:none"},
+	{"button", "cb:s:wrong"},
+	{"button", "cb:l:it"},
+	{"button", "cb:ok"},
 	{"button", "exit"},
 }
 
@@ -51,6 +62,7 @@ type Server struct {
 	nextMsg int
 
 	sent    atomic.Int64
+	toStaff atomic.Int64 // messages to group chats: cards to operators
 	calls   atomic.Int64
 	latency []time.Duration // of acknowledged updates
 }
@@ -112,6 +124,10 @@ func (s *Server) offer(chat int64, step Step) <-chan struct{} {
 		}}
 	default:
 		m := map[string]any{"message_id": msgID, "date": time.Now().Unix(), "chat": chatObj, "from": from, "text": step.Value}
+		if step.Kind == "contact" {
+			delete(m, "text")
+			m["contact"] = map[string]any{"phone_number": step.Value, "first_name": "W", "user_id": chat}
+		}
 		if step.Kind == "command" {
 			cmd, _, _ := strings.Cut(step.Value, " ")
 			m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(cmd)}}
@@ -150,6 +166,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.nextMsg++
 		s.mu.Unlock()
 		chat := r.Form.Get("chat_id")
+		if id, err := strconv.ParseInt(chat, 10, 64); err == nil && id < 0 {
+			s.toStaff.Add(1)
+		}
 		if _, err := strconv.ParseInt(chat, 10, 64); err != nil {
 			writeJSON(w, `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`)
 			return
@@ -214,12 +233,14 @@ func writeJSON(w http.ResponseWriter, body string) {
 
 // Result is what a run measured.
 type Result struct {
-	Women    int
-	Updates  int // acknowledged by the bot
-	Replies  int64
-	Elapsed  time.Duration
-	P50, P95 time.Duration
-	P99, Max time.Duration
+	Women   int
+	Updates int // acknowledged by the bot
+	Replies int64
+	// ToOperators counts the messages sent to operators' group chats.
+	ToOperators int64
+	Elapsed     time.Duration
+	P50, P95    time.Duration
+	P99, Max    time.Duration
 }
 
 // RepliesPerSecond is the throughput of the run.
@@ -238,7 +259,7 @@ func (s *Server) Drive(ctx context.Context, women int, duration time.Duration, s
 	s.mu.Lock()
 	s.latency = s.latency[:0]
 	s.mu.Unlock()
-	sent0 := s.sent.Load()
+	sent0, staff0 := s.sent.Load(), s.toStaff.Load()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range women {
@@ -257,7 +278,7 @@ func (s *Server) Drive(ctx context.Context, women int, duration time.Duration, s
 	s.mu.Lock()
 	lat := slices.Clone(s.latency)
 	s.mu.Unlock()
-	res := Result{Women: women, Updates: len(lat), Replies: s.sent.Load() - sent0, Elapsed: elapsed}
+	res := Result{Women: women, Updates: len(lat), Replies: s.sent.Load() - sent0, ToOperators: s.toStaff.Load() - staff0, Elapsed: elapsed}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
