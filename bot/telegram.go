@@ -169,9 +169,7 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	}
 	_, _ = rand.Read(t.refKey) // never fails (crypto/rand)
 
-	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
+	api, err := t.getMe(ctx, cfg)
 	if err != nil {
 		var apiErr *tgbotapi.Error
 		switch {
@@ -187,6 +185,31 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	api.Client = t.client // calls go through bot(ctx); never keep the spent context
 	t.api = api
 	return t, nil
+}
+
+// getMeAttempts bounds the tries of getMe at start: a Bot API that is
+// briefly down (network, 5xx, 429) must not stop the bot.
+const getMeAttempts = 4
+
+// getMe checks the token, retrying transient failures with back-off; a
+// refusal of the token (any Bot API error but 429 and 5xx) is final.
+func (t *Telegram) getMe(ctx context.Context, cfg TelegramConfig) (*tgbotapi.BotAPI, error) {
+	for attempt := 1; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
+		cancel()
+		if err == nil || attempt == getMeAttempts || ctx.Err() != nil {
+			return api, err
+		}
+		wait, retry := retryDelay(err, attempt, sendBackoffMin)
+		if !retry {
+			return nil, err
+		}
+		t.log.LogAttrs(ctx, slog.LevelWarn, "get_me_retry", logattr.Code(errorCode(err)), logattr.Wait(wait))
+		if !sleep(ctx, wait) {
+			return nil, err
+		}
+	}
 }
 
 // Username is the bot's Telegram username, from getMe: deep links

@@ -598,3 +598,25 @@ func waitOffset(t *testing.T, srv *telegramtest.Server, want int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTelegramGetMeRetried: a Bot API briefly down at start (5xx) does not
+// stop the bot; a refused token still fails at once.
+func TestTelegramGetMeRetried(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	srv.FailNext("getMe", 2, http.StatusBadGateway, 0)
+	if _, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
+		Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{},
+	}); err != nil {
+		t.Fatalf("NewTelegram after two 502: %v", err)
+	}
+	if n := srv.Calls("getMe"); n != 3 {
+		t.Errorf("getMe called %d times, want 3", n)
+	}
+	wrong := telegramtest.New(t, tgToken)
+	_, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
+		Token: "999:WRONG-secret-token-value-xyz", Endpoint: wrong.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{},
+	})
+	if !errors.Is(err, bot.ErrTokenRefused) {
+		t.Errorf("a refused token: %v, want ErrTokenRefused", err)
+	}
+}
