@@ -153,6 +153,12 @@ func (s staffDialogue) reply(texts []Text, rows ...[]Button) {
 	s.d.say(Reply{Texts: texts, Buttons: rows})
 }
 
+// prefix puts t before the texts of the last reply.
+func (s staffDialogue) prefix(t Text) {
+	last := &s.d.replies[len(s.d.replies)-1]
+	last.Texts = append([]Text{t}, last.Texts...)
+}
+
 func (s staffDialogue) menu() {
 	s.d.event = "staff_menu"
 	var rows [][]Button
@@ -348,7 +354,7 @@ func (s staffDialogue) save() {
 	s.audited(c, field, before, after)
 	s.d.event = "staff_saved"
 	s.edit(c.ID)
-	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.saved")}, s.d.replies[len(s.d.replies)-1].Texts...)
+	s.prefix(T("staff.saved"))
 }
 
 // change edits one centre of the stored directory in one transaction and

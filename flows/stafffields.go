@@ -225,7 +225,7 @@ func (s staffDialogue) saveField() {
 	s.audited(c, field, before, fieldString(*now, field))
 	s.d.event = "staff_saved"
 	s.edit(c.ID)
-	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.saved")}, s.d.replies[len(s.d.replies)-1].Texts...)
+	s.prefix(T("staff.saved"))
 }
 
 // fieldString writes a field for the audit trail.
@@ -386,7 +386,7 @@ func (s staffDialogue) saveAdd() {
 	s.audited(c, "centre", "", "added "+c.Name)
 	s.d.event = "staff_added"
 	s.edit(c.ID)
-	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.added")}, s.d.replies[len(s.d.replies)-1].Texts...)
+	s.prefix(T("staff.added"))
 }
 
 // deleteCentre asks, then removes a centre.
@@ -413,7 +413,7 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 	s.audited(c, "centre", "deleted "+c.Name, "")
 	s.d.event = "staff_deleted"
 	s.centres()
-	s.d.replies[len(s.d.replies)-1].Texts = append([]Text{T("staff.deleted", "Name", c.Name)}, s.d.replies[len(s.d.replies)-1].Texts...)
+	s.prefix(T("staff.deleted", "Name", c.Name))
 }
 
 // newCentreID makes an id from the network and town: "amaranta-cusano-milanino".
