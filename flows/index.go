@@ -99,19 +99,7 @@ func validateDirectory(d *DirectoryData) error {
 	var errs []error
 	seenNet := make(map[string]int)
 	for i, n := range d.Networks {
-		where := fmt.Sprintf("network %q", n.ID)
-		if n.ID == "" {
-			where = fmt.Sprintf("network #%d", i+1)
-		}
-		bad := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf(where+": "+format, args...))
-		}
-		checkID(n.ID, bad)
-		if j, dup := seenNet[n.ID]; dup && n.ID != "" {
-			bad("id: duplicate of network #%d", j+1)
-		} else {
-			seenNet[n.ID] = i
-		}
+		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
 		if strings.TrimSpace(n.Name) == "" {
 			bad("name: empty")
 		}
@@ -119,19 +107,7 @@ func validateDirectory(d *DirectoryData) error {
 	seenCentre := make(map[string]int)
 	for i := range d.Centres {
 		c := &d.Centres[i]
-		where := fmt.Sprintf("centre %q", c.ID)
-		if c.ID == "" {
-			where = fmt.Sprintf("centre #%d", i+1)
-		}
-		bad := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf(where+": "+format, args...))
-		}
-		checkID(c.ID, bad)
-		if j, dup := seenCentre[c.ID]; dup && c.ID != "" {
-			bad("id: duplicate of centre #%d", j+1)
-		} else {
-			seenCentre[c.ID] = i
-		}
+		bad := entryChecks(&errs, "centre", i, c.ID, seenCentre)
 		if _, ok := seenNet[c.Network]; !ok {
 			bad("network %q: no such network", c.Network)
 		}
@@ -194,13 +170,29 @@ func validateDirectory(d *DirectoryData) error {
 	return errors.Join(errs...)
 }
 
-func checkID(id string, bad func(string, ...any)) {
+// entryChecks checks the id of entry i of kind ("network", "centre"):
+// present, well formed and not already in seen, where it records it.
+// It returns the reporter that adds the entry's further problems to errs.
+func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]int) func(string, ...any) {
+	where := fmt.Sprintf("%s %q", kind, id)
+	if id == "" {
+		where = fmt.Sprintf("%s #%d", kind, i+1)
+	}
+	bad := func(format string, args ...any) {
+		*errs = append(*errs, fmt.Errorf(where+": "+format, args...))
+	}
 	switch {
 	case id == "":
 		bad("id: empty")
 	case !idPattern.MatchString(id):
 		bad("id: only lowercase letters, digits and '-' between them")
 	}
+	if j, dup := seen[id]; dup && id != "" {
+		bad("id: duplicate of %s #%d", kind, j+1)
+	} else {
+		seen[id] = i
+	}
+	return bad
 }
 
 func weekdayName(wd int) string {
