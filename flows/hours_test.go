@@ -21,34 +21,22 @@ func dtUTC(y int, m time.Month, d, hh, mm int) time.Time {
 
 func dtDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }
 
-func dtSlot(open, close string) flows.Slot {
-	o, err := flows.ParseClock(open)
-	if err != nil {
-		panic(err)
-	}
-	c, err := flows.ParseClock(close)
-	if err != nil {
-		panic(err)
-	}
-	return flows.Slot{Open: o, Close: c}
-}
-
 // The centres of the hours tests. Each is built fresh, so a test may change it.
 var (
 	// dtStd: Monday to Friday 9-13, Wednesday also 14-17, Friday night 20-02.
 	dtStd = func() *flows.Centre {
-		w := dtWeekdays(dtSlot("9", "13"))
-		w[time.Wednesday] = append(w[time.Wednesday], dtSlot("14", "17"))
-		w[time.Friday] = append(w[time.Friday], dtSlot("20:00", "2:00"))
+		w := dtWeekdays(slot("9", "13"))
+		w[time.Wednesday] = append(w[time.Wednesday], slot("14", "17"))
+		w[time.Friday] = append(w[time.Friday], slot("20:00", "2:00"))
 		return &flows.Centre{ID: "std", Hours: w}
 	}
 	// dtOffice: Monday to Friday 9-18.
-	dtOffice = func() *flows.Centre { return &flows.Centre{ID: "office", Hours: dtWeekdays(dtSlot("9", "18"))} }
+	dtOffice = func() *flows.Centre { return &flows.Centre{ID: "office", Hours: dtWeekdays(slot("9", "18"))} }
 	// dtDaily: every day 9-13.
 	dtDaily = func() *flows.Centre {
 		var w flows.Week
 		for d := range w {
-			w[d] = []flows.Slot{dtSlot("9", "13")}
+			w[d] = []flows.Slot{slot("9", "13")}
 		}
 		return &flows.Centre{ID: "daily", Hours: w}
 	}
@@ -56,29 +44,29 @@ var (
 	// DST changes fall on Sunday nights (and Easter 2027 on one of them).
 	dtSunday = func() *flows.Centre {
 		return &flows.Centre{ID: "sunday", OpenOnHolidays: true, Hours: flows.Week{
-			time.Sunday:   {dtSlot("9", "13")},
-			time.Saturday: {dtSlot("20", "4")},
+			time.Sunday:   {slot("9", "13")},
+			time.Saturday: {slot("20", "4")},
 		}}
 	}
 	// dtSplit: slots that touch or overlap, not in order in the data.
 	dtSplit = func() *flows.Centre {
 		return &flows.Centre{ID: "split", Hours: flows.Week{
-			time.Tuesday:  {dtSlot("13", "17"), dtSlot("9", "13")},
-			time.Thursday: {dtSlot("9", "13"), dtSlot("12", "18")},
-			time.Friday:   {dtSlot("20", "2")},
-			time.Saturday: {dtSlot("0", "6"), dtSlot("20", "24")},
+			time.Tuesday:  {slot("13", "17"), slot("9", "13")},
+			time.Thursday: {slot("9", "13"), slot("12", "18")},
+			time.Friday:   {slot("20", "2")},
+			time.Saturday: {slot("0", "6"), slot("20", "24")},
 		}}
 	}
 	// dtAlways: round the clock.
 	dtAlways = func() *flows.Centre {
 		var w flows.Week
 		for d := range w {
-			w[d] = []flows.Slot{dtSlot("0", "24")}
+			w[d] = []flows.Slot{slot("0", "24")}
 		}
 		return &flows.Centre{ID: "always", OpenOnHolidays: true, Hours: w}
 	}
 	// dtWorkweek: round the clock from Monday to Friday.
-	dtWorkweek = func() *flows.Centre { return &flows.Centre{ID: "workweek", Hours: dtWeekdays(dtSlot("0", "24"))} }
+	dtWorkweek = func() *flows.Centre { return &flows.Centre{ID: "workweek", Hours: dtWeekdays(slot("0", "24"))} }
 )
 
 func dtWithClosure(c *flows.Centre, from, to flows.Date) *flows.Centre {
@@ -243,14 +231,14 @@ func TestCentreSlotsOn(t *testing.T) {
 		day  flows.Date
 		want []flows.Slot
 	}{
-		{dtDate(2027, 3, 8), []flows.Slot{dtSlot("9", "13")}},
-		{dtDate(2027, 3, 10), []flows.Slot{dtSlot("9", "13"), dtSlot("14", "17")}},
-		{dtDate(2027, 3, 12), []flows.Slot{dtSlot("9", "13"), dtSlot("20", "2")}},
+		{dtDate(2027, 3, 8), []flows.Slot{slot("9", "13")}},
+		{dtDate(2027, 3, 10), []flows.Slot{slot("9", "13"), slot("14", "17")}},
+		{dtDate(2027, 3, 12), []flows.Slot{slot("9", "13"), slot("20", "2")}},
 		{dtDate(2027, 3, 13), nil},
 		{dtDate(2027, 3, 29), nil}, // Easter Monday
 		{dtDate(2027, 8, 2), nil},
 		{dtDate(2027, 8, 6), nil},
-		{dtDate(2027, 8, 9), []flows.Slot{dtSlot("9", "13")}},
+		{dtDate(2027, 8, 9), []flows.Slot{slot("9", "13")}},
 	}
 	for _, tt := range tests {
 		if got := c.SlotsOn(tt.day); !slices.Equal(got, tt.want) {
