@@ -3,7 +3,6 @@ package flows
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -448,8 +447,6 @@ func splitList(s string) []string {
 	return out
 }
 
-var phoneChars = regexp.MustCompile(`^\+?[0-9]+$`)
-
 // ParsePhones reads phone numbers as volunteers type them ("0372 123456,
 // +39 333 1234567") into international form. Italian numbers may be typed
 // without +39.
@@ -468,7 +465,7 @@ func ParsePhones(s string) ([]string, error) {
 		if !strings.HasPrefix(n, "+") && (strings.HasPrefix(n, "0") || strings.HasPrefix(n, "3")) {
 			n = "+39" + n
 		}
-		if !phoneChars.MatchString(n) || !strings.HasPrefix(n, "+") || len(n) < 8 || len(n) > 16 || n[1] == '0' {
+		if !phonePattern.MatchString(n) { // the form validateDirectory wants
 			return nil, inputErr(f, "parse.bad_phone")
 		}
 		out = append(out, n)
