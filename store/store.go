@@ -223,13 +223,9 @@ func (db *DB) Session(ctx context.Context, chat int64) (flows.Session, bool, err
 	if binary.BigEndian.Uint64(val[:8]) <= nowSeconds(db.now()) {
 		return flows.Session{}, false, nil
 	}
-	pt, err := db.seal.open(bucketSessions, key, val[8:])
-	if err != nil {
-		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
-	}
 	var s flows.Session
-	if err := json.Unmarshal(pt, &s); err != nil {
-		return flows.Session{}, false, fmt.Errorf("load session: decode: %w", err)
+	if err := db.openJSON(bucketSessions, key, val[8:], &s); err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
 	}
 	return s, true, nil
 }

@@ -94,13 +94,9 @@ func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
 	if len(val) < 8 {
 		return trailRecord{}, 0, fmt.Errorf("trail record is %d bytes, too short", len(val))
 	}
-	pt, err := db.seal.open(bucketTrail, key, val[8:])
-	if err != nil {
-		return trailRecord{}, 0, err
-	}
 	var r trailRecord
-	if err := json.Unmarshal(pt, &r); err != nil {
-		return trailRecord{}, 0, fmt.Errorf("decode trail: %w", err)
+	if err := db.openJSON(bucketTrail, key, val[8:], &r); err != nil {
+		return trailRecord{}, 0, err
 	}
 	return r, binary.BigEndian.Uint64(val[:8]), nil
 }
