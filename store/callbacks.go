@@ -54,14 +54,10 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	for _, cb := range c.Put {
 		version := cb.Version
 		cb.Version++
-		pt, err := json.Marshal(cb)
-		if err != nil {
-			return fmt.Errorf("apply change: encode callback: %w", err)
-		}
 		key := []byte(cb.Ticket)
-		sealed, err := db.seal.seal(bucketCallbacks, key, pt)
+		sealed, err := db.sealJSON(bucketCallbacks, key, cb)
 		if err != nil {
-			return fmt.Errorf("apply change: %w", err)
+			return fmt.Errorf("apply change: callback: %w", err)
 		}
 		puts = append(puts, rec{key, sealed, version})
 	}
@@ -289,11 +285,8 @@ func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
 	var ckey, cval []byte
 	if o.Card != "" && o.Edit == 0 {
 		ckey = binary.BigEndian.AppendUint64(append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...), uint64(messageID))
-		pt, err := json.Marshal(flows.CardRef{Chat: o.Chat, Message: messageID})
-		if err != nil {
-			return fmt.Errorf("outbox sent: %w", err)
-		}
-		if cval, err = db.seal.seal(bucketCards, ckey, pt); err != nil {
+		var err error
+		if cval, err = db.sealJSON(bucketCards, ckey, flows.CardRef{Chat: o.Chat, Message: messageID}); err != nil {
 			return fmt.Errorf("outbox sent: %w", err)
 		}
 	}

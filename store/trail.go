@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -69,11 +68,7 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 			rec.Msgs = rec.Msgs[n:]
 		}
 		rec.Idle = idle
-		pt, err := json.Marshal(rec)
-		if err != nil {
-			return fmt.Errorf("encode: %w", err)
-		}
-		sealed, err := db.seal.seal(bucketTrail, key, pt)
+		sealed, err := db.sealJSON(bucketTrail, key, rec)
 		if err != nil {
 			return err
 		}
