@@ -67,7 +67,7 @@ func TestBackupDuringWrites(t *testing.T) {
 
 func TestBackupIsSealed(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	db := freshDB(t)
 	const phone = "+393471234567"
 	s := flows.Session{State: "callback.confirm", Town: "Casalmaggiore", Data: map[string]string{"phone": phone}, Seen: time.Now()}
 	if err := db.SaveSession(ctx, 4242424242, s, time.Now().Add(time.Hour)); err != nil {

@@ -54,14 +54,10 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	for _, cb := range c.Put {
 		version := cb.Version
 		cb.Version++
-		pt, err := json.Marshal(cb)
-		if err != nil {
-			return fmt.Errorf("apply change: encode callback: %w", err)
-		}
 		key := []byte(cb.Ticket)
-		sealed, err := db.seal.seal(bucketCallbacks, key, pt)
+		sealed, err := db.sealJSON(bucketCallbacks, key, cb)
 		if err != nil {
-			return fmt.Errorf("apply change: %w", err)
+			return fmt.Errorf("apply change: callback: %w", err)
 		}
 		puts = append(puts, rec{key, sealed, version})
 	}
@@ -146,13 +142,9 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 }
 
 func (db *DB) openCallback(key, val []byte) (flows.Callback, error) {
-	pt, err := db.seal.open(bucketCallbacks, key, val)
-	if err != nil {
-		return flows.Callback{}, err
-	}
 	var cb flows.Callback
-	if err := json.Unmarshal(pt, &cb); err != nil {
-		return flows.Callback{}, fmt.Errorf("decode callback: %w", err)
+	if err := db.openJSON(bucketCallbacks, key, val, &cb); err != nil {
+		return flows.Callback{}, err
 	}
 	return cb, nil
 }
@@ -211,13 +203,9 @@ func (db *DB) Operators(ctx context.Context) ([]flows.Operator, error) {
 	var out []flows.Operator
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketOperators)).ForEach(func(k, v []byte) error {
-			pt, err := db.seal.open(bucketOperators, k, v)
-			if err != nil {
-				return err
-			}
 			var op flows.Operator
-			if err := json.Unmarshal(pt, &op); err != nil {
-				return fmt.Errorf("decode operator: %w", err)
+			if err := db.openJSON(bucketOperators, k, v, &op); err != nil {
+				return err
 			}
 			out = append(out, op)
 			return nil
@@ -232,20 +220,7 @@ func (db *DB) Operators(ctx context.Context) ([]flows.Operator, error) {
 // SaveOperator adds or replaces an operator chat, sealed under the HMAC of
 // its chat id.
 func (db *DB) SaveOperator(ctx context.Context, op flows.Operator) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("save operator: %w", err)
-	}
-	pt, err := json.Marshal(op)
-	if err != nil {
-		return fmt.Errorf("save operator: encode: %w", err)
-	}
-	key := db.seal.chatKey(op.Chat)
-	sealed, err := db.seal.seal(bucketOperators, key, pt)
-	if err != nil {
-		return fmt.Errorf("save operator: %w", err)
-	}
-	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketOperators)).Put(key, sealed) })
-	if err != nil {
+	if err := db.putSealed(ctx, bucketOperators, db.seal.chatKey(op.Chat), op); err != nil {
 		return fmt.Errorf("save operator: %w", err)
 	}
 	return nil
@@ -278,13 +253,9 @@ func (db *DB) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketOutbox)).Cursor()
 		for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
-			pt, err := db.seal.open(bucketOutbox, k, v)
-			if err != nil {
-				return err
-			}
 			var o flows.Outgoing
-			if err := json.Unmarshal(pt, &o); err != nil {
-				return fmt.Errorf("decode message: %w", err)
+			if err := db.openJSON(bucketOutbox, k, v, &o); err != nil {
+				return err
 			}
 			if len(k) != 8 {
 				return errors.New("outbox key is not 8 bytes")
@@ -314,11 +285,8 @@ func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
 	var ckey, cval []byte
 	if o.Card != "" && o.Edit == 0 {
 		ckey = binary.BigEndian.AppendUint64(append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...), uint64(messageID))
-		pt, err := json.Marshal(flows.CardRef{Chat: o.Chat, Message: messageID})
-		if err != nil {
-			return fmt.Errorf("outbox sent: %w", err)
-		}
-		if cval, err = db.seal.seal(bucketCards, ckey, pt); err != nil {
+		var err error
+		if cval, err = db.sealJSON(bucketCards, ckey, flows.CardRef{Chat: o.Chat, Message: messageID}); err != nil {
 			return fmt.Errorf("outbox sent: %w", err)
 		}
 	}
@@ -347,13 +315,9 @@ func (db *DB) Cards(ctx context.Context, ticket string) ([]flows.CardRef, error)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte(bucketCards)).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			pt, err := db.seal.open(bucketCards, k, v)
-			if err != nil {
-				return err
-			}
 			var ref flows.CardRef
-			if err := json.Unmarshal(pt, &ref); err != nil {
-				return fmt.Errorf("decode card: %w", err)
+			if err := db.openJSON(bucketCards, k, v, &ref); err != nil {
+				return err
 			}
 			out = append(out, ref)
 		}

@@ -19,15 +19,7 @@ func TestLoadKeyCreatesAndReusesFile(t *testing.T) {
 		t.Fatalf("key = %x", key)
 	}
 	path := filepath.Join(dir, KeyFile)
-	for p, want := range map[string]os.FileMode{path: 0o600, dir: 0o700} {
-		fi, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := fi.Mode().Perm(); got != want {
-			t.Errorf("%s: mode %v, want %v", p, got, want)
-		}
-	}
+	checkModes(t, map[string]os.FileMode{path: 0o600, dir: 0o700})
 	again, err := LoadKey(dir, "")
 	if err != nil {
 		t.Fatal(err)

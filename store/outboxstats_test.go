@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"frontdoor/flows"
@@ -10,7 +9,7 @@ import (
 
 func TestOutboxBacklog(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	db := freshDB(t)
 	if n, oldest, err := db.OutboxBacklog(ctx); n != 0 || oldest != 0 || err != nil {
 		t.Fatalf("empty outbox: %d, %d, %v", n, oldest, err)
 	}

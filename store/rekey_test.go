@@ -108,7 +108,7 @@ func TestRekeyRefusesUnknownBucket(t *testing.T) {
 // does not open (the sealing binds it to its bucket and key).
 func TestTrailMovedFailsToOpen(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	db := freshDB(t)
 	due := time.Now().Add(time.Hour)
 	must(t, db.Track(ctx, 1, []int{1}, time.Now(), due, true))
 	must(t, db.Track(ctx, 2, []int{2}, time.Now(), due, true))

@@ -213,11 +213,7 @@ func (db *DB) putSealed(ctx context.Context, bucket string, key []byte, v any) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	pt, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode: %w", err)
-	}
-	sealed, err := db.seal.seal(bucket, key, pt)
+	sealed, err := db.sealJSON(bucket, key, v)
 	if err != nil {
 		return err
 	}
@@ -241,6 +237,15 @@ func (db *DB) getSealed(ctx context.Context, bucket string, key []byte, v any) (
 		return db.openJSON(bucket, key, val, v)
 	})
 	return found, err
+}
+
+// sealJSON encodes v as JSON and seals it under bucket and key.
+func (db *DB) sealJSON(bucket string, key []byte, v any) ([]byte, error) {
+	pt, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return db.seal.seal(bucket, key, pt)
 }
 
 // openJSON opens a sealed record and decodes it into v. It copies nothing

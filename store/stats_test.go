@@ -16,7 +16,7 @@ import (
 
 func TestStatsConformance(t *testing.T) {
 	storetest.RunStats(t, func(t *testing.T) storetest.StatsStore {
-		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+		return freshDB(t)
 	})
 }
 

@@ -223,13 +223,9 @@ func (db *DB) Session(ctx context.Context, chat int64) (flows.Session, bool, err
 	if binary.BigEndian.Uint64(val[:8]) <= nowSeconds(db.now()) {
 		return flows.Session{}, false, nil
 	}
-	pt, err := db.seal.open(bucketSessions, key, val[8:])
-	if err != nil {
-		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
-	}
 	var s flows.Session
-	if err := json.Unmarshal(pt, &s); err != nil {
-		return flows.Session{}, false, fmt.Errorf("load session: decode: %w", err)
+	if err := db.openJSON(bucketSessions, key, val[8:], &s); err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
 	}
 	return s, true, nil
 }
@@ -261,12 +257,8 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 func (db *DB) sessionRecord(chat int64, s flows.Session, expires time.Time) (key, val, idx []byte, err error) {
 	// The chat id goes inside the sealed value, so that a rekey can derive
 	// the record key under the new key (see Rekey).
-	pt, err := json.Marshal(sealedSession{Session: s, Chat: chat})
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("encode: %w", err)
-	}
 	key = db.seal.chatKey(chat)
-	sealed, err := db.seal.seal(bucketSessions, key, pt)
+	sealed, err := db.sealJSON(bucketSessions, key, sealedSession{Session: s, Chat: chat})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -33,15 +33,35 @@ func openTest(t testing.TB, path string, key []byte, opts Options) *DB {
 	return db
 }
 
+// freshDB opens a new store in a temporary directory under testKey(1).
+func freshDB(t testing.TB) *DB {
+	t.Helper()
+	return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+}
+
+// checkModes fails t for each path whose permissions are not the wanted ones.
+func checkModes(t *testing.T, modes map[string]os.FileMode) {
+	t.Helper()
+	for p, want := range modes {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+	}
+}
+
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store {
-		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+		return freshDB(t)
 	})
 }
 
 func TestTrailConformance(t *testing.T) {
 	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore {
-		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+		return freshDB(t)
 	})
 }
 
@@ -114,7 +134,7 @@ func TestNoPlaintextAtRest(t *testing.T) {
 // A sealed record copied under another chat's key must not open as hers.
 func TestMovedRecordFailsToOpen(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	db := freshDB(t)
 	exp := time.Now().Add(time.Hour)
 	if err := db.SaveSession(ctx, 1, flows.Session{State: "a"}, exp); err != nil {
 		t.Fatal(err)
@@ -239,15 +259,7 @@ func TestOpenCreatesPrivateFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data", "nested")
 	path := filepath.Join(dir, "frontdoor.db")
 	openTest(t, path, testKey(1), Options{})
-	for p, want := range map[string]os.FileMode{path: 0o600, dir: 0o700} {
-		fi, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := fi.Mode().Perm(); got != want {
-			t.Errorf("%s: mode %v, want %v", p, got, want)
-		}
-	}
+	checkModes(t, map[string]os.FileMode{path: 0o600, dir: 0o700})
 }
 
 func TestOpenNarrowsFileMode(t *testing.T) {
@@ -370,7 +382,7 @@ func TestSweepManyTransactions(t *testing.T) {
 
 func TestRunSweeperLogsOnlyCounts(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+	db := freshDB(t)
 	const chat = 555123456789
 	if err := db.SaveSession(ctx, chat, flows.Session{Town: "Casalbuttano ed Uniti"}, time.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
@@ -421,7 +433,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func TestCallbackConformance(t *testing.T) {
 	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore {
-		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{})
+		return freshDB(t)
 	})
 }
 

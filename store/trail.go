@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -69,11 +68,7 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 			rec.Msgs = rec.Msgs[n:]
 		}
 		rec.Idle = idle
-		pt, err := json.Marshal(rec)
-		if err != nil {
-			return fmt.Errorf("encode: %w", err)
-		}
-		sealed, err := db.seal.seal(bucketTrail, key, pt)
+		sealed, err := db.sealJSON(bucketTrail, key, rec)
 		if err != nil {
 			return err
 		}
@@ -94,13 +89,9 @@ func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
 	if len(val) < 8 {
 		return trailRecord{}, 0, fmt.Errorf("trail record is %d bytes, too short", len(val))
 	}
-	pt, err := db.seal.open(bucketTrail, key, val[8:])
-	if err != nil {
-		return trailRecord{}, 0, err
-	}
 	var r trailRecord
-	if err := json.Unmarshal(pt, &r); err != nil {
-		return trailRecord{}, 0, fmt.Errorf("decode trail: %w", err)
+	if err := db.openJSON(bucketTrail, key, val[8:], &r); err != nil {
+		return trailRecord{}, 0, err
 	}
 	return r, binary.BigEndian.Uint64(val[:8]), nil
 }

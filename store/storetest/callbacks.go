@@ -21,20 +21,14 @@ type CallbackStore interface {
 
 // RunCallbacks runs the callback suite; open is as for Run.
 func RunCallbacks(t *testing.T, open func(t *testing.T) CallbackStore) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s CallbackStore)
-	}{
+	runAll(t, open, []subtest[CallbackStore]{
 		{"ApplyWritesAll", testApplyWritesAll},
 		{"ApplyConflictWritesNothing", testApplyConflict},
 		{"ConcurrentTakeOneWins", testConcurrentTake},
 		{"OutboxOrderAndSent", testOutbox},
 		{"Operators", testOperators},
 		{"CardsRememberedAndDeleted", testCards},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+	})
 }
 
 func sampleCallback() flows.Callback {

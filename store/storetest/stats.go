@@ -19,19 +19,13 @@ type StatsStore interface {
 
 // RunStats runs the stats suite; open is as for Run.
 func RunStats(t *testing.T, open func(t *testing.T) StatsStore) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s StatsStore)
-	}{
+	runAll(t, open, []subtest[StatsStore]{
 		{"CountedWithTheChange", testCountedWithChange},
 		{"ConflictCountsNothing", testConflictCountsNothing},
 		{"ConcurrentCountsExact", testConcurrentCountsExact},
 		{"MonthRange", testMonthRange},
 		{"DropSessionCounted", testDropSessionCounted},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+	})
 }
 
 func statCount(month, name string) flows.Count {

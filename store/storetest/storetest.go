@@ -34,10 +34,7 @@ type Store interface {
 // clock for expiry; it is called once per subtest and should register its
 // own cleanup with t.Cleanup.
 func Run(t *testing.T, open func(t *testing.T) Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s Store)
-	}{
+	runAll(t, open, []subtest[Store]{
 		{"SessionRoundTrip", testSessionRoundTrip},
 		{"SessionNotFound", testSessionNotFound},
 		{"SessionOverwrite", testSessionOverwrite},
@@ -55,7 +52,17 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"InviteExpired", testInviteExpired},
 		{"Audit", testAudit},
 		{"UpdateDirectoryConcurrent", testUpdateDirectoryConcurrent},
-	}
+	})
+}
+
+// subtest is one named test of a suite over stores of type S.
+type subtest[S any] struct {
+	name string
+	fn   func(t *testing.T, s S)
+}
+
+// runAll runs each subtest on a new store from open.
+func runAll[S any](t *testing.T, open func(t *testing.T) S, tests []subtest[S]) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -20,18 +20,12 @@ type TrailStore interface {
 // RunTrail runs the trail part of the suite. open must return a new, empty
 // store for each subtest.
 func RunTrail(t *testing.T, open func(t *testing.T) TrailStore) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s TrailStore)
-	}{
+	runAll(t, open, []subtest[TrailStore]{
 		{"TrackAndTake", testTrackAndTake},
 		{"OldMessagesDropped", testTrailOldDropped},
 		{"DueIndex", testTrailDue},
 		{"CancelledContext", testTrailCancelled},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+	})
 }
 
 func ids(tr flows.Trail) []int {
