@@ -13,7 +13,6 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
@@ -137,11 +136,7 @@ func catalogueAndSample(t *testing.T) (*locales.Catalog, *flows.Directory) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat, dir
+	return cat, sampleDir(t)
 }
 
 // play runs lines through the console in lang, every reply checked, and
