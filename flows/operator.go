@@ -199,6 +199,17 @@ func editCards(refs []CardRef, r Reply) []Outgoing {
 	return out
 }
 
+// announce is a request's card, titled title, for each of chats; the store
+// remembers each as sent, so that it can be edited later.
+func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoing {
+	card := opCard(dir, cb, title)
+	out := make([]Outgoing, 0, len(chats))
+	for _, chat := range chats {
+		out = append(out, Outgoing{Chat: chat, Lang: DefaultLang, Reply: card, Card: cb.Ticket})
+	}
+	return out
+}
+
 // closedCard is what a card becomes once the request is gone: its ticket
 // and a line, none of her details.
 func closedCard(id, ticket string) Reply { return Reply{Texts: []Text{T(id, "Ticket", ticket)}} }
@@ -256,9 +267,7 @@ func (o *opTurn) fail(cb Callback) (Change, Text) {
 	o.event = "callback_unreached"
 	cb.TakenBy, cb.Attempts, cb.Announced = 0, cb.Attempts+1, o.now
 	ch := Change{Put: []Callback{cb}, Count: []Count{o.count(CountUnreached, cb)}}
-	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.retry"), Card: cb.Ticket})
-	}
+	ch.Send = announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.retry")
 	return ch, T("op.fail", "Ticket", cb.Ticket, "Attempts", strconv.Itoa(cb.Attempts))
 }
 
@@ -269,10 +278,7 @@ func (o *opTurn) back(cb Callback) (Change, Text) {
 	}
 	o.event = "callback_given_back"
 	cb.TakenBy, cb.Announced = 0, o.now
-	ch := Change{Put: []Callback{cb}}
-	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.back"), Card: cb.Ticket})
-	}
+	ch := Change{Put: []Callback{cb}, Send: announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.back")}
 	return ch, T("op.back", "Ticket", cb.Ticket)
 }
 
