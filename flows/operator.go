@@ -83,12 +83,18 @@ type opTurn struct {
 
 func (o *opTurn) say(texts ...Text) { o.replies = append(o.replies, Reply{Texts: texts}) }
 
+// storeFailed logs a store error, without personal data, and tells the
+// operator to try again.
+func (o *opTurn) storeFailed(msg, op string, err error) {
+	o.svc.log.LogAttrs(context.Background(), slog.LevelError, msg, logattr.Event("store_error"), logattr.Op(op), logattr.Err(err))
+	o.event = "store_error"
+	o.say(T("op.error"))
+}
+
 func (o *opTurn) setOnCall(on bool) {
 	o.op.OnCall = on
 	if err := o.svc.cb.store.SaveOperator(o.ctx, o.op); err != nil {
-		o.svc.log.LogAttrs(context.Background(), slog.LevelError, "operator save failed", logattr.Event("store_error"), logattr.Op("save_operator"), logattr.Err(err))
-		o.event = "store_error"
-		o.say(T("op.error"))
+		o.storeFailed("operator save failed", "save_operator", err)
 		return
 	}
 	if on {
@@ -126,9 +132,7 @@ func (o *opTurn) button(data string) {
 	for range 3 {
 		cb, found, err := o.svc.cb.store.Callback(o.ctx, ticket)
 		if err != nil {
-			o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback load failed", logattr.Event("store_error"), logattr.Op("callback"), logattr.Err(err))
-			o.event = "store_error"
-			o.say(T("op.error"))
+			o.storeFailed("callback load failed", "callback", err)
 			return
 		}
 		if !found || !(visible(o.dir, o.op, cb) || cb.TakenBy == o.who) {
@@ -154,9 +158,7 @@ func (o *opTurn) button(data string) {
 				continue // another operator was faster: look again
 			}
 			if err != nil {
-				o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback save failed", logattr.Event("store_error"), logattr.Op("apply"), logattr.Err(err))
-				o.event = "store_error"
-				o.say(T("op.error"))
+				o.storeFailed("callback save failed", "apply", err)
 				return
 			}
 		}
