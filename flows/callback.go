@@ -695,9 +695,7 @@ func (d *dialogue) cbConfirm() {
 	}
 	d.change.Put = append(d.change.Put, cb)
 	d.change.Count = append(d.change.Count, count(d.now, CountRequested, cb.Network, cb.Centre, cb.UILang))
-	for _, chat := range chats {
-		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(d.dir, cb, "op.card.new"), Card: cb.Ticket})
-	}
+	d.change.Send = append(d.change.Send, announce(chats, d.dir, cb, "op.card.new")...)
 	d.clearDraft()
 	d.event = "callback_confirmed"
 	d.sess.State = stMenu

@@ -1,7 +1,6 @@
 package flows_test
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -10,8 +9,6 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
-	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
 
@@ -72,14 +69,7 @@ var callbackScripts = []struct {
 // TestCallbackTranscripts plays the callback dialogues in Italian and
 // English and compares them with testdata/transcripts.
 func TestCallbackTranscripts(t *testing.T) {
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, dir := catalogueAndSample(t)
 	for _, sc := range callbackScripts {
 		for _, lang := range []string{"it", "en"} {
 			t.Run(sc.name+"."+lang, func(t *testing.T) {
@@ -88,18 +78,7 @@ func TestCallbackTranscripts(t *testing.T) {
 				now := func() time.Time { return sc.at }
 				st := withOperators(t, now)
 				svc := flows.NewService(st, dir, flows.Options{Langs: cat.Langs(), Now: now, Callbacks: st})
-				var out bytes.Buffer
-				con := &bot.Console{
-					Handler:  checked{t: t, svc: svc, r: r},
-					Renderer: r,
-					In:       strings.NewReader(strings.Join(sc.lines, "\n") + "\n"),
-					Out:      &out,
-					Lang:     lang,
-					Echo:     true,
-				}
-				if err := con.Run(context.Background()); err != nil {
-					t.Fatal(err)
-				}
+				out := play(t, svc, r, sc.lines, lang)
 				// What the operators were sent, without her number.
 				pending, err := st.Pending(context.Background(), 100)
 				if err != nil {

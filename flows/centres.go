@@ -27,11 +27,7 @@ func (d *dialogue) town(q string) {
 		d.say(d.cardReply(centres[0], true))
 		return
 	}
-	items := make([]Text, 0, len(centres))
-	for i, c := range centres {
-		items = append(items, d.listItem(i+1, c, nil))
-	}
-	d.list([]Text{T("list.town", "Town", name)}, items, centres)
+	d.listCentres([]Text{T("list.town", "Town", name)}, centres)
 }
 
 func (d *dialogue) townNotFound(q string) {
@@ -94,12 +90,7 @@ func (d *dialogue) network(id string) {
 	}
 	d.event = "search_network"
 	d.sess.Network, d.sess.Town = n.ID, ""
-	centres := d.dir.Centres(n.ID)
-	items := make([]Text, 0, len(centres))
-	for i, c := range centres {
-		items = append(items, d.listItem(i+1, c, nil))
-	}
-	d.list([]Text{T("list.area"), T("list.network", "Network", n.Name)}, items, centres)
+	d.listCentres([]Text{T("list.area"), T("list.network", "Network", n.Name)}, d.dir.Centres(n.ID))
 }
 
 // list sends title lines, numbered items and one button per centre.
@@ -113,6 +104,15 @@ func (d *dialogue) list(title []Text, items []Text, centres []*Centre) {
 		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "c:" + c.ID}})
 	}
 	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true})
+}
+
+// listCentres lists centres, numbered, each with whether it is open.
+func (d *dialogue) listCentres(title []Text, centres []*Centre) {
+	items := make([]Text, len(centres))
+	for i, c := range centres {
+		items[i] = d.listItem(i+1, c, nil)
+	}
+	d.list(title, items, centres)
 }
 
 // listItem is one line of a list: name, town, distance and whether open.
@@ -243,11 +243,7 @@ func (d *dialogue) open(arg string) {
 	if len(openNow) > 0 {
 		d.event = "open_now"
 		title[0] = TN("open.count", len(openNow))
-		items := make([]Text, len(openNow))
-		for i, c := range openNow {
-			items[i] = d.listItem(i+1, c, nil)
-		}
-		d.list(title, items, openNow)
+		d.listCentres(title, openNow)
 		return
 	}
 	d.event = "open_none"

@@ -67,9 +67,7 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 			ch.Count = []Count{count(now, CountEscalated, cb.Network, cb.Centre, cb.UILang)}
 		}
 		cb.Announced = now
-		for _, chat := range targets(ops, dir, cb) {
-			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(dir, cb, title), Card: cb.Ticket})
-		}
+		ch.Send = append(ch.Send, announce(targets(ops, dir, cb), dir, cb, title)...)
 		if cb.Stage == 2 && !slices.ContainsFunc(ops, func(op Operator) bool { return op.OnCall && visible(dir, op, cb) }) {
 			// The centre's operators got it again; an admin should know
 			// that the network has nobody on call.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
 
@@ -42,10 +41,7 @@ func TestLanguageName(t *testing.T) {
 // Italian welcome with English as the first button; one whose language is
 // offered does not.
 func TestEnglishOneTapAway(t *testing.T) {
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	at := time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)
 	for _, tc := range []struct {
 		client, lang string
@@ -71,10 +67,7 @@ func TestEnglishOneTapAway(t *testing.T) {
 // TestLanguagePicker: every language once, each in its own name, the
 // fallback and English on the first row, then rows of at most three.
 func TestLanguagePicker(t *testing.T) {
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	svc := flows.NewService(memstore.New(), dir, flows.Options{Langs: offered})
 	res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "lang", Lang: "it"})
 	rows := res.Replies[0].Buttons

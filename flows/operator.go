@@ -83,12 +83,18 @@ type opTurn struct {
 
 func (o *opTurn) say(texts ...Text) { o.replies = append(o.replies, Reply{Texts: texts}) }
 
+// storeFailed logs a store error, without personal data, and tells the
+// operator to try again.
+func (o *opTurn) storeFailed(msg, op string, err error) {
+	o.svc.log.LogAttrs(context.Background(), slog.LevelError, msg, logattr.Event("store_error"), logattr.Op(op), logattr.Err(err))
+	o.event = "store_error"
+	o.say(T("op.error"))
+}
+
 func (o *opTurn) setOnCall(on bool) {
 	o.op.OnCall = on
 	if err := o.svc.cb.store.SaveOperator(o.ctx, o.op); err != nil {
-		o.svc.log.LogAttrs(context.Background(), slog.LevelError, "operator save failed", logattr.Event("store_error"), logattr.Op("save_operator"), logattr.Err(err))
-		o.event = "store_error"
-		o.say(T("op.error"))
+		o.storeFailed("operator save failed", "save_operator", err)
 		return
 	}
 	if on {
@@ -126,9 +132,7 @@ func (o *opTurn) button(data string) {
 	for range 3 {
 		cb, found, err := o.svc.cb.store.Callback(o.ctx, ticket)
 		if err != nil {
-			o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback load failed", logattr.Event("store_error"), logattr.Op("callback"), logattr.Err(err))
-			o.event = "store_error"
-			o.say(T("op.error"))
+			o.storeFailed("callback load failed", "callback", err)
 			return
 		}
 		if !found || !(visible(o.dir, o.op, cb) || cb.TakenBy == o.who) {
@@ -154,9 +158,7 @@ func (o *opTurn) button(data string) {
 				continue // another operator was faster: look again
 			}
 			if err != nil {
-				o.svc.log.LogAttrs(context.Background(), slog.LevelError, "callback save failed", logattr.Event("store_error"), logattr.Op("apply"), logattr.Err(err))
-				o.event = "store_error"
-				o.say(T("op.error"))
+				o.storeFailed("callback save failed", "apply", err)
 				return
 			}
 		}
@@ -195,6 +197,17 @@ func editCards(refs []CardRef, r Reply) []Outgoing {
 	out := make([]Outgoing, 0, len(refs))
 	for _, ref := range refs {
 		out = append(out, Outgoing{Chat: ref.Chat, Lang: DefaultLang, Edit: ref.Message, Reply: r})
+	}
+	return out
+}
+
+// announce is a request's card, titled title, for each of chats; the store
+// remembers each as sent, so that it can be edited later.
+func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoing {
+	card := opCard(dir, cb, title)
+	out := make([]Outgoing, 0, len(chats))
+	for _, chat := range chats {
+		out = append(out, Outgoing{Chat: chat, Lang: DefaultLang, Reply: card, Card: cb.Ticket})
 	}
 	return out
 }
@@ -256,9 +269,7 @@ func (o *opTurn) fail(cb Callback) (Change, Text) {
 	o.event = "callback_unreached"
 	cb.TakenBy, cb.Attempts, cb.Announced = 0, cb.Attempts+1, o.now
 	ch := Change{Put: []Callback{cb}, Count: []Count{o.count(CountUnreached, cb)}}
-	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.retry"), Card: cb.Ticket})
-	}
+	ch.Send = announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.retry")
 	return ch, T("op.fail", "Ticket", cb.Ticket, "Attempts", strconv.Itoa(cb.Attempts))
 }
 
@@ -269,10 +280,7 @@ func (o *opTurn) back(cb Callback) (Change, Text) {
 	}
 	o.event = "callback_given_back"
 	cb.TakenBy, cb.Announced = 0, o.now
-	ch := Change{Put: []Callback{cb}}
-	for _, chat := range targets(o.ops, o.dir, cb) {
-		ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: opCard(o.dir, cb, "op.card.back"), Card: cb.Ticket})
-	}
+	ch := Change{Put: []Callback{cb}, Send: announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.back")}
 	return ch, T("op.back", "Ticket", cb.Ticket)
 }
 

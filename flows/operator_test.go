@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
 
@@ -30,10 +29,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // cbService is a service with operators on a memory store, on clk.
 func cbService(t testing.TB, clk *clock) (*flows.Service, *memstore.Store) {
 	t.Helper()
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	st := withOperators(t, clk.Now)
 	return flows.NewService(st, dir, flows.Options{Langs: []string{"it", "en"}, Now: clk.Now, Callbacks: st, Log: slog.New(slog.DiscardHandler)}), st
 }
@@ -393,7 +389,7 @@ func (failingApply) Apply(context.Context, flows.Change) error { return errors.N
 
 func TestCallbackNotConfirmedUnlessStored(t *testing.T) {
 	clk := &clock{t: tuesdayMorning}
-	dir, _ := flows.NewDirectory(dirfile.Sample())
+	dir := sampleDir(t)
 	st := withOperators(t, clk.Now)
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: failingApply{st}})
 	var res flows.Result
@@ -492,7 +488,7 @@ func FuzzCallbackDialogue(f *testing.F) {
 // log says so, with no personal data.
 func TestCallbackNoOnCallIsLogged(t *testing.T) {
 	clk := &clock{t: sundayNight}
-	dir, _ := flows.NewDirectory(dirfile.Sample())
+	dir := sampleDir(t)
 	st := withOperators(t, clk.Now)
 	var logs strings.Builder
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Log: slog.New(slog.NewTextHandler(&logs, nil))})

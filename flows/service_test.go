@@ -36,12 +36,19 @@ func (m sessionStore) DeleteSession(ctx context.Context, chat int64) error {
 	return m.DeleteSessionFn(ctx, chat)
 }
 
-func newService(t testing.TB, st flows.SessionStore, at time.Time) *flows.Service {
+// sampleDir is the directory of dirfile.Sample.
+func sampleDir(t testing.TB) *flows.Directory {
 	t.Helper()
 	dir, err := flows.NewDirectory(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func newService(t testing.TB, st flows.SessionStore, at time.Time) *flows.Service {
+	t.Helper()
+	dir := sampleDir(t)
 	return flows.NewService(st, dir, flows.Options{Langs: []string{"it", "en"}, Now: func() time.Time { return at }})
 }
 
@@ -129,10 +136,7 @@ func TestWipeChoices(t *testing.T) {
 	ctx := context.Background()
 	st := memstore.New()
 	var forgotten []int64
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
 		Forgetters: []flows.Forgetter{forgetFunc(func(_ context.Context, chat int64) error { forgotten = append(forgotten, chat); return nil })}})
 
@@ -171,7 +175,7 @@ func TestWipeChoices(t *testing.T) {
 	}
 
 	handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "leave:on"})
-	res, err = svc.Wipe(ctx, 4242)
+	res, err := svc.Wipe(ctx, 4242)
 	if err != nil || !res.Wipe || !hasText(res, "wipe.left") || res.Event != "idle_wipe" {
 		t.Errorf("idle wipe: %+v, %v", res, err)
 	}
@@ -199,10 +203,7 @@ func TestWipeChoices(t *testing.T) {
 // TestForgetFailure: when a Forgetter fails she is told, so she can try
 // again, and the chat is wiped all the same.
 func TestForgetFailure(t *testing.T) {
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	svc := flows.NewService(memstore.New(), dir, flows.Options{
 		Forgetters: []flows.Forgetter{forgetFunc(func(context.Context, int64) error { return errors.New("disk on fire") })}})
 	res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "forget:yes"})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
 
@@ -92,10 +91,7 @@ func TestStatsScope(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleDir(t)
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning },
 		Staff: st, Admins: []int64{bootAdmin}, Stats: st})
 	for _, tc := range []struct {

@@ -13,7 +13,6 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
@@ -109,14 +108,7 @@ func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, erro
 // TestTranscripts plays every script in Italian and English through the
 // console and compares what she would read with testdata/transcripts.
 func TestTranscripts(t *testing.T) {
-	cat, err := locales.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, dir := catalogueAndSample(t)
 	for _, sc := range scripts {
 		for _, lang := range []string{"it", "en"} {
 			t.Run(sc.name+"."+lang, func(t *testing.T) {
@@ -129,22 +121,41 @@ func TestTranscripts(t *testing.T) {
 					Staff: st, Directory: st, Admins: []int64{bot.ConsoleChat},
 					Rand: rand.NewChaCha8([32]byte{}),
 				})
-				var out bytes.Buffer
-				con := &bot.Console{
-					Handler:  checked{t: t, svc: svc, r: r},
-					Renderer: r,
-					In:       strings.NewReader(strings.Join(sc.lines, "\n") + "\n"),
-					Out:      &out,
-					Lang:     lang,
-					Echo:     true,
-				}
-				if err := con.Run(context.Background()); err != nil {
-					t.Fatal(err)
-				}
+				out := play(t, svc, r, sc.lines, lang)
 				golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), out.Bytes())
 			})
 		}
 	}
+}
+
+// catalogueAndSample loads the message catalogue and the sample directory
+// the transcript tests play against.
+func catalogueAndSample(t *testing.T) (*locales.Catalog, *flows.Directory) {
+	t.Helper()
+	cat, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, sampleDir(t)
+}
+
+// play runs lines through the console in lang, every reply checked, and
+// returns what she would read.
+func play(t *testing.T, svc *flows.Service, r *bot.CatalogRenderer, lines []string, lang string) *bytes.Buffer {
+	t.Helper()
+	var out bytes.Buffer
+	con := &bot.Console{
+		Handler:  checked{t: t, svc: svc, r: r},
+		Renderer: r,
+		In:       strings.NewReader(strings.Join(lines, "\n") + "\n"),
+		Out:      &out,
+		Lang:     lang,
+		Echo:     true,
+	}
+	if err := con.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return &out
 }
 
 func golden(t *testing.T, path string, got []byte) {
