@@ -156,10 +156,8 @@ func (c *Centre) slotsOn(d Date) []Slot {
 
 // closedOn reports whether a closure or a holiday cancels the hours of d.
 func (c *Centre) closedOn(d Date) bool {
-	for _, cl := range c.Closures {
-		if !d.Before(cl.From) && !cl.To.Before(d) {
-			return true
-		}
+	if _, closed := closureOn(c, d); closed {
+		return true
 	}
 	return !c.OpenOnHolidays && IsHoliday(d)
 }

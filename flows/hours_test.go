@@ -11,10 +11,6 @@ import (
 
 // dtRome is a wall-clock time in Rome; not for the ambiguous hour of the
 // autumn change (use dtUTC there).
-func dtRome(y int, m time.Month, d, hh, mm int) time.Time {
-	return time.Date(y, m, d, hh, mm, 0, 0, flows.Rome)
-}
-
 func dtUTC(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, time.UTC)
 }
@@ -88,22 +84,22 @@ func TestCentreOpenAt(t *testing.T) {
 		open   bool
 		until  time.Time
 	}{
-		{"before opening", dtStd(), dtRome(2027, 3, 8, 8, 59), false, never},
-		{"at opening", dtStd(), dtRome(2027, 3, 8, 9, 0), true, dtRome(2027, 3, 8, 13, 0)},
-		{"last minute", dtStd(), dtRome(2027, 3, 8, 12, 59), true, dtRome(2027, 3, 8, 13, 0)},
-		{"at closing", dtStd(), dtRome(2027, 3, 8, 13, 0), false, never},
-		{"second slot", dtStd(), dtRome(2027, 3, 10, 16, 0), true, dtRome(2027, 3, 10, 17, 0)},
-		{"between slots", dtStd(), dtRome(2027, 3, 10, 13, 30), false, never},
-		{"sunday", dtStd(), dtRome(2027, 3, 7, 10, 0), false, never},
-		{"asked in another zone", dtStd(), dtUTC(2027, 3, 8, 8, 30), true, dtRome(2027, 3, 8, 13, 0)},
+		{"before opening", dtStd(), rome(2027, 3, 8, 8, 59), false, never},
+		{"at opening", dtStd(), rome(2027, 3, 8, 9, 0), true, rome(2027, 3, 8, 13, 0)},
+		{"last minute", dtStd(), rome(2027, 3, 8, 12, 59), true, rome(2027, 3, 8, 13, 0)},
+		{"at closing", dtStd(), rome(2027, 3, 8, 13, 0), false, never},
+		{"second slot", dtStd(), rome(2027, 3, 10, 16, 0), true, rome(2027, 3, 10, 17, 0)},
+		{"between slots", dtStd(), rome(2027, 3, 10, 13, 30), false, never},
+		{"sunday", dtStd(), rome(2027, 3, 7, 10, 0), false, never},
+		{"asked in another zone", dtStd(), dtUTC(2027, 3, 8, 8, 30), true, rome(2027, 3, 8, 13, 0)},
 
 		// Friday 20:00-02:00 belongs to Friday and runs into Saturday.
-		{"friday before the night", dtStd(), dtRome(2027, 3, 5, 19, 59), false, never},
-		{"friday night", dtStd(), dtRome(2027, 3, 5, 23, 59), true, dtRome(2027, 3, 6, 2, 0)},
-		{"saturday 01:00 after friday night", dtStd(), dtRome(2027, 3, 6, 1, 0), true, dtRome(2027, 3, 6, 2, 0)},
-		{"saturday 02:00", dtStd(), dtRome(2027, 3, 6, 2, 0), false, never},
-		{"saturday 02:30", dtStd(), dtRome(2027, 3, 6, 2, 30), false, never},
-		{"thursday 01:00: no wednesday night", dtStd(), dtRome(2027, 3, 4, 1, 0), false, never},
+		{"friday before the night", dtStd(), rome(2027, 3, 5, 19, 59), false, never},
+		{"friday night", dtStd(), rome(2027, 3, 5, 23, 59), true, rome(2027, 3, 6, 2, 0)},
+		{"saturday 01:00 after friday night", dtStd(), rome(2027, 3, 6, 1, 0), true, rome(2027, 3, 6, 2, 0)},
+		{"saturday 02:00", dtStd(), rome(2027, 3, 6, 2, 0), false, never},
+		{"saturday 02:30", dtStd(), rome(2027, 3, 6, 2, 30), false, never},
+		{"thursday 01:00: no wednesday night", dtStd(), rome(2027, 3, 4, 1, 0), false, never},
 
 		// Spring forward, Sunday 28 March 2027 (also Easter): 02:00 CET -> 03:00 CEST.
 		{"spring 08:59 local", dtSunday(), dtUTC(2027, 3, 28, 6, 59), false, never},
@@ -124,39 +120,39 @@ func TestCentreOpenAt(t *testing.T) {
 		{"autumn night 04:00 CET", dtSunday(), dtUTC(2027, 10, 31, 3, 0), false, never},
 
 		// Slots that touch or overlap are one opening.
-		{"adjacent slots", dtSplit(), dtRome(2027, 3, 2, 10, 0), true, dtRome(2027, 3, 2, 17, 0)},
-		{"adjacent slots, second", dtSplit(), dtRome(2027, 3, 2, 13, 0), true, dtRome(2027, 3, 2, 17, 0)},
-		{"overlapping slots", dtSplit(), dtRome(2027, 3, 4, 10, 0), true, dtRome(2027, 3, 4, 18, 0)},
-		{"night into early morning", dtSplit(), dtRome(2027, 3, 5, 21, 0), true, dtRome(2027, 3, 6, 6, 0)},
-		{"until midnight", dtSplit(), dtRome(2027, 3, 6, 23, 59), true, dtRome(2027, 3, 7, 0, 0)},
-		{"whole days merge", dtWorkweek(), dtRome(2027, 3, 8, 10, 0), true, dtRome(2027, 3, 13, 0, 0)},
-		{"round the clock: no end in sight", dtAlways(), dtRome(2027, 3, 8, 10, 0), true, never},
+		{"adjacent slots", dtSplit(), rome(2027, 3, 2, 10, 0), true, rome(2027, 3, 2, 17, 0)},
+		{"adjacent slots, second", dtSplit(), rome(2027, 3, 2, 13, 0), true, rome(2027, 3, 2, 17, 0)},
+		{"overlapping slots", dtSplit(), rome(2027, 3, 4, 10, 0), true, rome(2027, 3, 4, 18, 0)},
+		{"night into early morning", dtSplit(), rome(2027, 3, 5, 21, 0), true, rome(2027, 3, 6, 6, 0)},
+		{"until midnight", dtSplit(), rome(2027, 3, 6, 23, 59), true, rome(2027, 3, 7, 0, 0)},
+		{"whole days merge", dtWorkweek(), rome(2027, 3, 8, 10, 0), true, rome(2027, 3, 13, 0, 0)},
+		{"round the clock: no end in sight", dtAlways(), rome(2027, 3, 8, 10, 0), true, never},
 
 		// Holidays.
-		{"easter monday", dtStd(), dtRome(2027, 3, 29, 10, 0), false, never},
-		{"easter monday, open on holidays", dtHolidaysOpen(dtStd()), dtRome(2027, 3, 29, 10, 0), true, dtRome(2027, 3, 29, 13, 0)},
-		{"easter sunday", dtDaily(), dtRome(2027, 3, 28, 10, 0), false, never},
-		{"tuesday after easter", dtStd(), dtRome(2027, 3, 30, 10, 0), true, dtRome(2027, 3, 30, 13, 0)},
-		{"25 april", dtStd(), dtRome(2025, 4, 25, 10, 0), false, never},
-		{"25 april night", dtStd(), dtRome(2025, 4, 25, 21, 0), false, never},
-		{"after 25 april night", dtStd(), dtRome(2025, 4, 26, 1, 0), false, never},
-		{"24 april", dtStd(), dtRome(2025, 4, 24, 10, 0), true, dtRome(2025, 4, 24, 13, 0)},
-		{"4 october 2025: not yet a holiday", dtDaily(), dtRome(2025, 10, 4, 10, 0), true, dtRome(2025, 10, 4, 13, 0)},
-		{"4 october 2026: holiday", dtDaily(), dtRome(2026, 10, 4, 10, 0), false, never},
-		{"4 october 2027: holiday", dtStd(), dtRome(2027, 10, 4, 10, 0), false, never},
+		{"easter monday", dtStd(), rome(2027, 3, 29, 10, 0), false, never},
+		{"easter monday, open on holidays", dtHolidaysOpen(dtStd()), rome(2027, 3, 29, 10, 0), true, rome(2027, 3, 29, 13, 0)},
+		{"easter sunday", dtDaily(), rome(2027, 3, 28, 10, 0), false, never},
+		{"tuesday after easter", dtStd(), rome(2027, 3, 30, 10, 0), true, rome(2027, 3, 30, 13, 0)},
+		{"25 april", dtStd(), rome(2025, 4, 25, 10, 0), false, never},
+		{"25 april night", dtStd(), rome(2025, 4, 25, 21, 0), false, never},
+		{"after 25 april night", dtStd(), rome(2025, 4, 26, 1, 0), false, never},
+		{"24 april", dtStd(), rome(2025, 4, 24, 10, 0), true, rome(2025, 4, 24, 13, 0)},
+		{"4 october 2025: not yet a holiday", dtDaily(), rome(2025, 10, 4, 10, 0), true, rome(2025, 10, 4, 13, 0)},
+		{"4 october 2026: holiday", dtDaily(), rome(2026, 10, 4, 10, 0), false, never},
+		{"4 october 2027: holiday", dtStd(), rome(2027, 10, 4, 10, 0), false, never},
 
 		// Closure 2 to 6 August 2027, both ends included.
-		{"day before closure", august(dtStd()), dtRome(2027, 7, 30, 10, 0), true, dtRome(2027, 7, 30, 13, 0)},
-		{"night before closure", august(dtStd()), dtRome(2027, 7, 31, 1, 0), true, dtRome(2027, 7, 31, 2, 0)},
-		{"first day of closure", august(dtStd()), dtRome(2027, 8, 2, 10, 0), false, never},
-		{"last day of closure", august(dtStd()), dtRome(2027, 8, 6, 10, 0), false, never},
-		{"last night of closure", august(dtStd()), dtRome(2027, 8, 7, 1, 0), false, never},
-		{"day after closure", august(dtStd()), dtRome(2027, 8, 9, 9, 0), true, dtRome(2027, 8, 9, 13, 0)},
+		{"day before closure", august(dtStd()), rome(2027, 7, 30, 10, 0), true, rome(2027, 7, 30, 13, 0)},
+		{"night before closure", august(dtStd()), rome(2027, 7, 31, 1, 0), true, rome(2027, 7, 31, 2, 0)},
+		{"first day of closure", august(dtStd()), rome(2027, 8, 2, 10, 0), false, never},
+		{"last day of closure", august(dtStd()), rome(2027, 8, 6, 10, 0), false, never},
+		{"last night of closure", august(dtStd()), rome(2027, 8, 7, 1, 0), false, never},
+		{"day after closure", august(dtStd()), rome(2027, 8, 9, 9, 0), true, rome(2027, 8, 9, 13, 0)},
 
 		// Bad data that NewDirectory would refuse is never open, and never panics.
 		{"bad slots", &flows.Centre{Hours: flows.Week{time.Monday: {{Open: 600, Close: 600}, {Open: -5, Close: 2000}}}},
-			dtRome(2027, 3, 8, 10, 0), false, never},
-		{"no hours", &flows.Centre{}, dtRome(2027, 3, 8, 10, 0), false, never},
+			rome(2027, 3, 8, 10, 0), false, never},
+		{"no hours", &flows.Centre{}, rome(2027, 3, 8, 10, 0), false, never},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,27 +181,27 @@ func TestCentreNextOpening(t *testing.T) {
 		at     time.Time
 		want   time.Time // zero: none
 	}{
-		{"friday evening to monday", dtOffice(), dtRome(2027, 3, 5, 18, 0), dtRome(2027, 3, 8, 9, 0)},
-		{"friday while open to monday", dtOffice(), dtRome(2027, 3, 5, 17, 0), dtRome(2027, 3, 8, 9, 0)},
-		{"saturday to monday", dtOffice(), dtRome(2027, 3, 6, 12, 0), dtRome(2027, 3, 8, 9, 0)},
-		{"early morning to the same day", dtOffice(), dtRome(2027, 3, 8, 7, 0), dtRome(2027, 3, 8, 9, 0)},
-		{"a minute before", dtOffice(), dtRome(2027, 3, 8, 8, 59), dtRome(2027, 3, 8, 9, 0)},
-		{"at opening: already open, so tomorrow", dtOffice(), dtRome(2027, 3, 8, 9, 0), dtRome(2027, 3, 9, 9, 0)},
-		{"friday evening slot", dtStd(), dtRome(2027, 3, 5, 18, 0), dtRome(2027, 3, 5, 20, 0)},
-		{"afternoon slot", dtStd(), dtRome(2027, 3, 10, 13, 0), dtRome(2027, 3, 10, 14, 0)},
-		{"adjacent slot is no new opening", dtSplit(), dtRome(2027, 3, 2, 10, 0), dtRome(2027, 3, 4, 9, 0)},
-		{"night into morning is one opening", dtSplit(), dtRome(2027, 3, 5, 21, 0), dtRome(2027, 3, 6, 20, 0)},
-		{"across easter monday", dtOffice(), dtRome(2027, 3, 26, 18, 0), dtRome(2027, 3, 30, 9, 0)},
-		{"across a closure", dtWithClosure(dtOffice(), dtDate(2027, 8, 2), dtDate(2027, 8, 6)), dtRome(2027, 7, 30, 18, 0), dtRome(2027, 8, 9, 9, 0)},
-		{"inside a closure", dtWithClosure(dtStd(), dtDate(2027, 8, 2), dtDate(2027, 8, 6)), dtRome(2027, 8, 4, 10, 0), dtRome(2027, 8, 9, 9, 0)},
+		{"friday evening to monday", dtOffice(), rome(2027, 3, 5, 18, 0), rome(2027, 3, 8, 9, 0)},
+		{"friday while open to monday", dtOffice(), rome(2027, 3, 5, 17, 0), rome(2027, 3, 8, 9, 0)},
+		{"saturday to monday", dtOffice(), rome(2027, 3, 6, 12, 0), rome(2027, 3, 8, 9, 0)},
+		{"early morning to the same day", dtOffice(), rome(2027, 3, 8, 7, 0), rome(2027, 3, 8, 9, 0)},
+		{"a minute before", dtOffice(), rome(2027, 3, 8, 8, 59), rome(2027, 3, 8, 9, 0)},
+		{"at opening: already open, so tomorrow", dtOffice(), rome(2027, 3, 8, 9, 0), rome(2027, 3, 9, 9, 0)},
+		{"friday evening slot", dtStd(), rome(2027, 3, 5, 18, 0), rome(2027, 3, 5, 20, 0)},
+		{"afternoon slot", dtStd(), rome(2027, 3, 10, 13, 0), rome(2027, 3, 10, 14, 0)},
+		{"adjacent slot is no new opening", dtSplit(), rome(2027, 3, 2, 10, 0), rome(2027, 3, 4, 9, 0)},
+		{"night into morning is one opening", dtSplit(), rome(2027, 3, 5, 21, 0), rome(2027, 3, 6, 20, 0)},
+		{"across easter monday", dtOffice(), rome(2027, 3, 26, 18, 0), rome(2027, 3, 30, 9, 0)},
+		{"across a closure", dtWithClosure(dtOffice(), dtDate(2027, 8, 2), dtDate(2027, 8, 6)), rome(2027, 7, 30, 18, 0), rome(2027, 8, 9, 9, 0)},
+		{"inside a closure", dtWithClosure(dtStd(), dtDate(2027, 8, 2), dtDate(2027, 8, 6)), rome(2027, 8, 4, 10, 0), rome(2027, 8, 9, 9, 0)},
 		{"spring forward", dtSunday(), dtUTC(2027, 3, 28, 5, 0), dtUTC(2027, 3, 28, 7, 0)},
 		{"autumn back", dtSunday(), dtUTC(2027, 10, 31, 7, 30), dtUTC(2027, 10, 31, 8, 0)},
-		{"saturday night across spring forward", dtSunday(), dtRome(2027, 3, 27, 12, 0), dtUTC(2027, 3, 27, 19, 0)},
-		{"closure of 50 days", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 2, 19)), dtRome(2027, 1, 4, 10, 0), dtRome(2027, 2, 22, 9, 0)},
-		{"closure of 70 days: none within 60", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 3, 11)), dtRome(2027, 1, 4, 10, 0), time.Time{}},
-		{"no hours", &flows.Centre{}, dtRome(2027, 3, 8, 10, 0), time.Time{}},
-		{"round the clock", dtAlways(), dtRome(2027, 3, 8, 10, 0), time.Time{}},
-		{"workweek round the clock", dtWorkweek(), dtRome(2027, 3, 8, 10, 0), dtRome(2027, 3, 15, 0, 0)},
+		{"saturday night across spring forward", dtSunday(), rome(2027, 3, 27, 12, 0), dtUTC(2027, 3, 27, 19, 0)},
+		{"closure of 50 days", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 2, 19)), rome(2027, 1, 4, 10, 0), rome(2027, 2, 22, 9, 0)},
+		{"closure of 70 days: none within 60", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 3, 11)), rome(2027, 1, 4, 10, 0), time.Time{}},
+		{"no hours", &flows.Centre{}, rome(2027, 3, 8, 10, 0), time.Time{}},
+		{"round the clock", dtAlways(), rome(2027, 3, 8, 10, 0), time.Time{}},
+		{"workweek round the clock", dtWorkweek(), rome(2027, 3, 8, 10, 0), rome(2027, 3, 15, 0, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,10 +384,10 @@ func TestRomeIsEmbedded(t *testing.T) {
 	if flows.Rome == nil || flows.Rome.String() != "Europe/Rome" {
 		t.Fatalf("Rome = %v", flows.Rome)
 	}
-	if _, off := dtRome(2027, 7, 1, 12, 0).Zone(); off != 2*3600 {
+	if _, off := rome(2027, 7, 1, 12, 0).Zone(); off != 2*3600 {
 		t.Errorf("summer offset = %d, want +2h", off)
 	}
-	if _, off := dtRome(2027, 1, 1, 12, 0).Zone(); off != 3600 {
+	if _, off := rome(2027, 1, 1, 12, 0).Zone(); off != 3600 {
 		t.Errorf("winter offset = %d, want +1h", off)
 	}
 }
@@ -399,10 +395,10 @@ func TestRomeIsEmbedded(t *testing.T) {
 func BenchmarkOpenAt(b *testing.B) {
 	c := dtStd()
 	times := []time.Time{
-		dtRome(2027, 3, 8, 10, 0), // open
-		dtRome(2027, 3, 6, 1, 0),  // open, night slot
-		dtRome(2027, 3, 7, 10, 0), // closed
-		dtRome(2027, 3, 10, 13, 30),
+		rome(2027, 3, 8, 10, 0), // open
+		rome(2027, 3, 6, 1, 0),  // open, night slot
+		rome(2027, 3, 7, 10, 0), // closed
+		rome(2027, 3, 10, 13, 30),
 	}
 	b.Run("centre", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {

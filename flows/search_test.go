@@ -185,13 +185,13 @@ func TestDirectoryOpenAtAndNextOpening(t *testing.T) {
 	}{
 		// Tuesday 2 March 2027, 10:00: Cremona, Crema and Cinisello are in
 		// their morning; Casalmaggiore opens at 14:00, Cremona reopens then too.
-		{"tuesday morning, all", "", dtRome(2027, 3, 2, 10, 0), []string{"cr-cremona", "cr-crema", "am-cinisello"}, "cr-cremona", dtRome(2027, 3, 2, 14, 0)},
-		{"tuesday morning, amaranta", "amaranta", dtRome(2027, 3, 2, 10, 0), []string{"am-cinisello"}, "am-bresso", dtRome(2027, 3, 3, 14, 0)},
-		{"sunday, arca", "arca", dtRome(2027, 3, 7, 10, 0), nil, "cr-cremona", dtRome(2027, 3, 8, 9, 0)},
-		{"saturday, amaranta", "amaranta", dtRome(2027, 3, 6, 12, 0), []string{"am-cinisello"}, "am-bresso", dtRome(2027, 3, 8, 14, 0)},
+		{"tuesday morning, all", "", rome(2027, 3, 2, 10, 0), []string{"cr-cremona", "cr-crema", "am-cinisello"}, "cr-cremona", rome(2027, 3, 2, 14, 0)},
+		{"tuesday morning, amaranta", "amaranta", rome(2027, 3, 2, 10, 0), []string{"am-cinisello"}, "am-bresso", rome(2027, 3, 3, 14, 0)},
+		{"sunday, arca", "arca", rome(2027, 3, 7, 10, 0), nil, "cr-cremona", rome(2027, 3, 8, 9, 0)},
+		{"saturday, amaranta", "amaranta", rome(2027, 3, 6, 12, 0), []string{"am-cinisello"}, "am-bresso", rome(2027, 3, 8, 14, 0)},
 		// Cremona, Crema and Cinisello all open on Tuesday at 9: file order.
-		{"easter monday, all", "", dtRome(2027, 3, 29, 10, 0), nil, "cr-cremona", dtRome(2027, 3, 30, 9, 0)},
-		{"unknown network", "nope", dtRome(2027, 3, 2, 10, 0), nil, "", time.Time{}},
+		{"easter monday, all", "", rome(2027, 3, 29, 10, 0), nil, "cr-cremona", rome(2027, 3, 30, 9, 0)},
+		{"unknown network", "nope", rome(2027, 3, 2, 10, 0), nil, "", time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

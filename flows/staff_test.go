@@ -36,11 +36,7 @@ func staffService(t testing.TB) (*flows.Service, *memstore.Store) {
 			t.Fatal(err)
 		}
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := flows.NewService(st, dir, flows.Options{
+	svc := flows.NewService(st, sampleDir(t), flows.Options{
 		Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
 		Staff: st, Directory: st, Admins: []int64{bootAdmin}, Codec: dirfile.Codec{},
 	})

@@ -30,6 +30,13 @@ const staffPrefix = "st."
 // auditShown is how many audit entries /audit shows.
 const auditShown = 10
 
+// staffCommands maps the staff's commands, with their Italian aliases, to
+// the verbs of staffAction.
+var staffCommands = map[string]string{
+	"staff": "menu", "invite": "invite", "invito": "invite", "roles": "roles", "ruoli": "roles",
+	"audit": "audit", "stats": "stats", "statistiche": "stats",
+}
+
 // routeStaff maps staff commands, buttons and typed edits. ok is false when
 // the input is not for staff; a member of the public who types a staff
 // command gets the ordinary menu, as if the command did not exist.
@@ -39,10 +46,8 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 	case in.Kind == KindCommand && in.Command == "start" && strings.HasPrefix(strings.TrimSpace(in.Args), invitePrefix):
 		code := strings.TrimPrefix(strings.TrimSpace(in.Args), invitePrefix)
 		return "staff", func() { d.redeem(code) }, true
-	case in.Kind == KindCommand && slices.Contains([]string{"staff", "invite", "invito", "roles", "ruoli", "audit", "stats", "statistiche"}, in.Command):
-		verb := map[string]string{"staff": "menu", "invite": "invite", "invito": "invite", "roles": "roles", "ruoli": "roles", "audit": "audit",
-			"stats": "stats", "statistiche": "stats"}[in.Command]
-		return d.staffAction(verb, "")
+	case in.Kind == KindCommand && staffCommands[in.Command] != "":
+		return d.staffAction(staffCommands[in.Command], "")
 	case in.Kind == KindButton && strings.HasPrefix(in.Data, staffPrefix):
 		verb, arg, _ := strings.Cut(strings.TrimPrefix(in.Data, staffPrefix), ":")
 		return d.staffAction(verb, arg)
