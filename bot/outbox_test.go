@@ -56,16 +56,7 @@ func TestOutboxDelivery(t *testing.T) {
 			queue(t, st, 7, "second")
 			runOutbox(t, srv, st, bot.TelegramConfig{Log: slog.New(slog.NewTextHandler(&logs, nil))})
 			srv.WaitSent(t, 1, tgWait)
-			deadline := time.Now().Add(tgWait)
-			for {
-				if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("the outbox did not empty")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			waitOutboxEmpty(t, st)
 			time.Sleep(100 * time.Millisecond) // a few more rounds: nothing more
 			sent := srv.Sent()
 			var texts []string
@@ -89,6 +80,21 @@ func TestOutboxDelivery(t *testing.T) {
 				t.Error("the token is in the log")
 			}
 		})
+	}
+}
+
+// waitOutboxEmpty waits until nothing is pending in st, or fails the test.
+func waitOutboxEmpty(t *testing.T, st *memstore.Store) {
+	t.Helper()
+	deadline := time.Now().Add(tgWait)
+	for {
+		if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not empty")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -127,16 +133,7 @@ func TestOutboxMessageToHerJoinsHerTrail(t *testing.T) {
 	}
 	runOutbox(t, srv, st, bot.TelegramConfig{Trail: trails, Wiper: noWipe{}, WipeEvery: time.Hour})
 	sent := srv.WaitSent(t, 2, tgWait)
-	deadline := time.Now().Add(tgWait)
-	for {
-		if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the outbox did not empty")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitOutboxEmpty(t, st)
 	hers, found, err := trails.TakeTrail(context.Background(), 7, time.Time{})
 	if err != nil || !found || len(hers.Messages) != 1 || hers.Messages[0].ID != sent[0].MessageID || !hers.Idle ||
 		hers.Due.After(time.Now().Add(flows.HersVisibleFor+time.Minute)) {
