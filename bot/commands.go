@@ -90,20 +90,11 @@ func (t *Telegram) setCommands(ctx context.Context) {
 
 // request makes a call that answers true, retrying like send does.
 func (t *Telegram) request(ctx context.Context, c tgbotapi.Chattable) error {
-	for attempts := 1; ; attempts++ {
+	_, err := retry(ctx, t.maxRetries, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		defer cancel()
 		_, err := t.bot(cctx).Request(c)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		err = t.redactErr(err)
-		if attempts > t.maxRetries || ctx.Err() != nil {
-			return err
-		}
-		wait, retry := retryDelay(err, attempts, sendBackoffMin)
-		if !retry || !sleep(ctx, wait) {
-			return err
-		}
-	}
+		return t.redactErr(err)
+	}, nil)
+	return err
 }

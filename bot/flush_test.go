@@ -29,12 +29,7 @@ func TestFlushOutboxAfterCancel(t *testing.T) {
 			for i := range 60 { // more than one batch of 50, and well within the grace under load
 				queue(t, st, -100, "card "+strconv.Itoa(i))
 			}
-			tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
-				Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, MaxRetries: -1,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			tg := newTelegram(t, srv, bot.TelegramConfig{MaxRetries: -1})
 			if tc.fail {
 				srv.FailNext("sendMessage", 1000, 502, 0)
 			}

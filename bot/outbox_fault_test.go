@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"frontdoor/bot"
 	"frontdoor/bot/telegramtest"
 	"frontdoor/store/memstore"
 )
@@ -22,7 +23,7 @@ func TestOutboxBackoffAfterProgress(t *testing.T) {
 	}
 	srv.FailNext("sendMessage", 1, 502, 0)
 	start := time.Now()
-	runOutbox(t, srv, st, slog.New(slog.DiscardHandler))
+	runOutbox(t, srv, st, bot.TelegramConfig{Log: slog.New(slog.DiscardHandler)})
 	// After each success, the next call fails once.
 	for sent := 1; sent < n; sent++ {
 		srv.WaitSent(t, sent, 30*time.Second)

@@ -15,15 +15,11 @@ import (
 	"frontdoor/store/memstore"
 )
 
-// runOutbox delivers box through srv until the test ends.
-func runOutbox(t *testing.T, srv *telegramtest.Server, box flows.Outbox, log *slog.Logger) {
+// runOutbox delivers box through srv, with a transport built from cfg,
+// until the test ends.
+func runOutbox(t *testing.T, srv *telegramtest.Server, box flows.Outbox, cfg bot.TelegramConfig) {
 	t.Helper()
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
-		Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, Log: log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg := newTelegram(t, srv, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { tg.RunOutbox(ctx, box, 20*time.Millisecond); close(done) }()
@@ -58,18 +54,9 @@ func TestOutboxDelivery(t *testing.T) {
 			srv.FailNext("sendMessage", tc.fails, tc.code, tc.retryAfter)
 			queue(t, st, -100, "first")
 			queue(t, st, 7, "second")
-			runOutbox(t, srv, st, slog.New(slog.NewTextHandler(&logs, nil)))
+			runOutbox(t, srv, st, bot.TelegramConfig{Log: slog.New(slog.NewTextHandler(&logs, nil))})
 			srv.WaitSent(t, 1, tgWait)
-			deadline := time.Now().Add(tgWait)
-			for {
-				if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("the outbox did not empty")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			waitOutboxEmpty(t, st)
 			time.Sleep(100 * time.Millisecond) // a few more rounds: nothing more
 			sent := srv.Sent()
 			var texts []string
@@ -93,6 +80,21 @@ func TestOutboxDelivery(t *testing.T) {
 				t.Error("the token is in the log")
 			}
 		})
+	}
+}
+
+// waitOutboxEmpty waits until nothing is pending in st, or fails the test.
+func waitOutboxEmpty(t *testing.T, st *memstore.Store) {
+	t.Helper()
+	deadline := time.Now().Add(tgWait)
+	for {
+		if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not empty")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -129,28 +131,9 @@ func TestOutboxMessageToHerJoinsHerTrail(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
-		Token: tgToken, Endpoint: srv.Endpoint(), Handler: tgHandlerFunc(nil), Renderer: tgRenderer{}, Trail: trails,
-		Wiper: noWipe{}, WipeEvery: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { tg.RunOutbox(ctx, st, 20*time.Millisecond); close(done) }()
-	defer func() { cancel(); <-done }()
+	runOutbox(t, srv, st, bot.TelegramConfig{Trail: trails, Wiper: noWipe{}, WipeEvery: time.Hour})
 	sent := srv.WaitSent(t, 2, tgWait)
-	deadline := time.Now().Add(tgWait)
-	for {
-		if p, _ := st.Pending(context.Background(), 10); len(p) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the outbox did not empty")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitOutboxEmpty(t, st)
 	hers, found, err := trails.TakeTrail(context.Background(), 7, time.Time{})
 	if err != nil || !found || len(hers.Messages) != 1 || hers.Messages[0].ID != sent[0].MessageID || !hers.Idle ||
 		hers.Due.After(time.Now().Add(flows.HersVisibleFor+time.Minute)) {

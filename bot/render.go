@@ -17,6 +17,9 @@ type CatalogRenderer struct {
 	cat *locales.Catalog
 	// rtl holds the catalogue's right-to-left languages.
 	rtl map[string]bool
+	// num holds the number printer of each catalogue language, built
+	// once: a Printer is read-only and safe for concurrent use.
+	num map[string]*message.Printer
 	// Missing, when set, is told of every message that had to fall back to
 	// another language; tests make it fail.
 	Missing func(lang, id string)
@@ -24,11 +27,17 @@ type CatalogRenderer struct {
 
 // NewRenderer returns a renderer over a catalogue.
 func NewRenderer(cat *locales.Catalog) *CatalogRenderer {
-	r := &CatalogRenderer{cat: cat, rtl: map[string]bool{}}
+	r := &CatalogRenderer{cat: cat, rtl: map[string]bool{}, num: map[string]*message.Printer{}}
 	for _, l := range cat.Langs() {
 		r.rtl[l] = locales.RightToLeft(l)
+		r.num[l] = numberPrinter(l)
 	}
 	return r
+}
+
+// numberPrinter formats numbers the way lang does, with Latin digits.
+func numberPrinter(lang string) *message.Printer {
+	return message.NewPrinter(language.Make(lang + "-u-nu-latn"))
 }
 
 // First strong isolate and pop directional isolate (Unicode 6.3). Between
@@ -121,7 +130,11 @@ func (r *CatalogRenderer) value(lang string, v any, escape bool) any {
 		// Decimal separators follow her language ("1,5 km" in Italian), with
 		// Latin digits everywhere: times and phone numbers beside them are
 		// in Latin digits too, and phone numbers must stay tappable.
-		return r.isolate(lang, message.NewPrinter(language.Make(lang+"-u-nu-latn")).Sprintf("%.1f", v))
+		p := r.num[lang]
+		if p == nil {
+			p = numberPrinter(lang)
+		}
+		return r.isolate(lang, p.Sprintf("%.1f", v))
 	case int, int64:
 		return r.isolate(lang, fmt.Sprint(v))
 	}

@@ -193,23 +193,19 @@ const getMeAttempts = 4
 
 // getMe checks the token, retrying transient failures with back-off; a
 // refusal of the token (any Bot API error but 429 and 5xx) is final.
-func (t *Telegram) getMe(ctx context.Context, cfg TelegramConfig) (*tgbotapi.BotAPI, error) {
-	for attempt := 1; ; attempt++ {
+func (t *Telegram) getMe(ctx context.Context, cfg TelegramConfig) (api *tgbotapi.BotAPI, err error) {
+	_, err = retry(ctx, getMeAttempts-1, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
-		cancel()
-		if err == nil || attempt == getMeAttempts || ctx.Err() != nil {
-			return api, err
-		}
-		wait, retry := retryDelay(err, attempt, sendBackoffMin)
-		if !retry {
-			return nil, err
-		}
+		defer cancel()
+		api, err = tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
+		return err
+	}, func(err error, wait time.Duration) {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "get_me_retry", logattr.Code(errorCode(err)), logattr.Wait(wait))
-		if !sleep(ctx, wait) {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
+	return api, nil
 }
 
 // Username is the bot's Telegram username, from getMe: deep links
@@ -659,18 +655,38 @@ func (t *Telegram) sendWith(ctx context.Context, chat int64, m Message, maxRetri
 // callRetry makes a Bot API call, retrying up to maxRetries times on 429,
 // 5xx and network errors.
 func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params, maxRetries int) (resp *tgbotapi.APIResponse, attempts int, err error) {
+	attempts, err = retry(ctx, maxRetries, func() (err error) {
+		resp, err = t.call(ctx, method, params)
+		return err
+	}, nil)
+	if err != nil {
+		return nil, attempts, err
+	}
+	return resp, attempts, nil
+}
+
+// retry runs try until it succeeds, up to maxRetries more times after the
+// first, waiting retryDelay between tries; it stops at once on an error no
+// retry can fix or when ctx ends. onRetry, if not nil, hears each wait. It
+// returns the number of tries and the last error.
+func retry(ctx context.Context, maxRetries int, try func() error, onRetry func(err error, wait time.Duration)) (attempts int, err error) {
 	for {
 		attempts++
-		resp, err = t.call(ctx, method, params)
-		if err == nil {
-			return resp, attempts, nil
+		if err = try(); err == nil {
+			return attempts, nil
 		}
 		if attempts > maxRetries || ctx.Err() != nil {
-			return nil, attempts, err
+			return attempts, err
 		}
-		wait, retry := retryDelay(err, attempts, sendBackoffMin)
-		if !retry || !sleep(ctx, wait) {
-			return nil, attempts, err
+		wait, again := retryDelay(err, attempts, sendBackoffMin)
+		if !again {
+			return attempts, err
+		}
+		if onRetry != nil {
+			onRetry(err, wait)
+		}
+		if !sleep(ctx, wait) {
+			return attempts, err
 		}
 	}
 }
@@ -717,24 +733,20 @@ func (t *Telegram) download(ctx context.Context, fileID string) ([]byte, error) 
 func (t *Telegram) sendDocument(ctx context.Context, chat int64, m Message) (id, attempts int, err error) {
 	doc := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
 	doc.Caption, doc.ParseMode, doc.DisableNotification = m.Text, tgbotapi.ModeHTML, true
-	for {
-		attempts++
+	var sent tgbotapi.Message
+	attempts, err = retry(ctx, t.maxRetries, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		var sent tgbotapi.Message
-		sent, err = t.bot(cctx).Send(doc)
-		cancel()
-		if err == nil {
-			return sent.MessageID, attempts, nil
+		defer cancel()
+		var err error
+		if sent, err = t.bot(cctx).Send(doc); err != nil {
+			return fmt.Errorf("sendDocument: %w", t.redactErr(err))
 		}
-		err = fmt.Errorf("sendDocument: %w", t.redactErr(err))
-		if attempts > t.maxRetries || ctx.Err() != nil {
-			return 0, attempts, err
-		}
-		wait, retry := retryDelay(err, attempts, sendBackoffMin)
-		if !retry || !sleep(ctx, wait) {
-			return 0, attempts, err
-		}
+		return nil
+	}, nil)
+	if err != nil {
+		return 0, attempts, err
 	}
+	return sent.MessageID, attempts, nil
 }
 
 // messageParams builds sendMessage parameters with MakeRequest's Params, so

@@ -91,14 +91,13 @@ func (r *inputs) all() []flows.Input {
 	return append([]flows.Input(nil), r.got...)
 }
 
-// startTelegram builds a transport against srv and runs it until the test
-// ends; the returned stop cancels Run and returns its error.
-func startTelegram(t testing.TB, srv *telegramtest.Server, cfg bot.TelegramConfig) (stop func() error) {
+// newTelegram builds a transport against srv from cfg, with the test token,
+// and by default a handler that answers nothing and tgRenderer.
+func newTelegram(t testing.TB, srv *telegramtest.Server, cfg bot.TelegramConfig) *bot.Telegram {
 	t.Helper()
-	cfg.Token = tgToken
-	cfg.Endpoint = srv.Endpoint()
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = time.Second
+	cfg.Token, cfg.Endpoint = tgToken, srv.Endpoint()
+	if cfg.Handler == nil {
+		cfg.Handler = tgHandlerFunc(nil)
 	}
 	if cfg.Renderer == nil {
 		cfg.Renderer = tgRenderer{}
@@ -107,6 +106,17 @@ func startTelegram(t testing.TB, srv *telegramtest.Server, cfg bot.TelegramConfi
 	if err != nil {
 		t.Fatalf("NewTelegram: %v", err)
 	}
+	return tg
+}
+
+// startTelegram builds a transport against srv and runs it until the test
+// ends; the returned stop cancels Run and returns its error.
+func startTelegram(t testing.TB, srv *telegramtest.Server, cfg bot.TelegramConfig) (stop func() error) {
+	t.Helper()
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = time.Second
+	}
+	tg := newTelegram(t, srv, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- tg.Run(ctx) }()

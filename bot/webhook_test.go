@@ -20,12 +20,7 @@ import (
 // test ends; it returns the webhook URL and a stop that cancels and waits.
 func startWebhook(t testing.TB, srv *telegramtest.Server, h bot.Handler, secret string) (hook string, stop func() error) {
 	t.Helper()
-	tg, err := bot.NewTelegram(context.Background(), bot.TelegramConfig{
-		Token: tgToken, Endpoint: srv.Endpoint(), Handler: h, Renderer: tgRenderer{},
-	})
-	if err != nil {
-		t.Fatalf("NewTelegram: %v", err)
-	}
+	tg := newTelegram(t, srv, bot.TelegramConfig{Handler: h})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

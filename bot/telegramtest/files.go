@@ -79,13 +79,7 @@ func (s *Server) sendDocument(r *http.Request, p map[string]string) (any, *apiEr
 		}
 	}
 	s.mu.Lock()
-	m.MessageID = s.nextMsg
-	s.nextMsg++
-	s.lastMsg[chatID] = m.MessageID
-	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
-	s.sent = append(s.sent, m)
-	s.sentPerChat[m.ChatID]++
-	s.notify()
+	s.record(&m)
 	s.mu.Unlock()
 	return tgbotapi.Message{
 		MessageID: m.MessageID,

@@ -620,16 +620,10 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 		}
 	}
 	s.mu.Lock()
-	m.MessageID = s.nextMsg
-	s.nextMsg++
-	s.lastMsg[chatID] = m.MessageID
-	s.chatMsgs[chatID] = append(s.chatMsgs[chatID], m.MessageID)
 	if k := m.ReplyMarkup; k != nil && (len(k.Keyboard) > 0 || k.RemoveKeyboard) {
 		s.keyboard[chatID] = len(k.Keyboard) > 0
 	}
-	s.sent = append(s.sent, m)
-	s.sentPerChat[m.ChatID]++
-	s.notify()
+	s.record(&m)
 	s.mu.Unlock()
 	return tgbotapi.Message{
 		MessageID: m.MessageID,
@@ -702,6 +696,18 @@ func (s *Server) Visible(chatID int64) []int {
 		}
 	}
 	return out
+}
+
+// record gives m the next message id and records it as sent by the bot to
+// m.ChatID; s.mu is held.
+func (s *Server) record(m *Sent) {
+	m.MessageID = s.nextMsg
+	s.nextMsg++
+	s.lastMsg[m.ChatID] = m.MessageID
+	s.chatMsgs[m.ChatID] = append(s.chatMsgs[m.ChatID], m.MessageID)
+	s.sent = append(s.sent, *m)
+	s.sentPerChat[m.ChatID]++
+	s.notify()
 }
 
 // editMessageText replaces the text and inline keyboard of a message the
