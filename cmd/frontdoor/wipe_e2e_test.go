@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"frontdoor/bot/telegramtest"
-	"frontdoor/store"
 )
 
 // Values planted through the dialogues that must reach neither the log nor
@@ -80,14 +79,7 @@ func assertNoLogTrace(t *testing.T, logs string) {
 // neither a session nor a trail for her.
 func assertForgotten(t *testing.T, dataDir string) {
 	t.Helper()
-	key, err := store.LoadKey(dataDir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataStore(t, dataDir)
 	defer db.Close()
 	ctx := context.Background()
 	if s, found, err := db.Session(ctx, plantedHer); found || err != nil {
@@ -300,14 +292,7 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	}
 	assertNoLogTrace(t, logs)
 	assertForgotten(t, dataDir)
-	key, err := store.LoadKey(dataDir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataStore(t, dataDir)
 	cbs, err := db.Callbacks(context.Background())
 	if cerr := db.Close(); err == nil {
 		err = cerr
