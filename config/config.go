@@ -106,20 +106,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			c.Admins = append(c.Admins, id)
 		}
 	}
-	if v := strings.TrimSpace(getenv(EnvSessionTTL)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Minute || d > 7*24*time.Hour {
-			errs = append(errs, fmt.Errorf("%s must be a duration between 1m and 168h, like 24h (got %q)", EnvSessionTTL, v))
-		} else {
-			c.SessionTTL = d
-		}
-	}
 	for _, d := range []struct {
 		name     string
 		min, max time.Duration
 		bounds   string
 		into     *time.Duration
 	}{
+		{EnvSessionTTL, time.Minute, 7 * 24 * time.Hour, "between 1m and 168h, like 24h", &c.SessionTTL},
 		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "between 1m and 24h, like 15m", &c.CallbackEscalate},
 		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "between 1h and 720h, like 168h", &c.CallbackRetention},
 	} {
