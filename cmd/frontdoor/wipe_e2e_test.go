@@ -75,6 +75,18 @@ func assertNoLogTrace(t *testing.T, logs string) {
 	}
 }
 
+// stopForgotten stops the bot, which must exit cleanly, and checks that
+// neither its log nor its store keeps anything of her.
+func stopForgotten(t *testing.T, stop func() (int, string), dataDir string) {
+	t.Helper()
+	code, logs := stop()
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, logs)
+	}
+	assertNoLogTrace(t, logs)
+	assertForgotten(t, dataDir)
+}
+
 // assertForgotten opens the stopped bot's store and checks that it holds
 // neither a session nor a trail for her.
 func assertForgotten(t *testing.T, dataDir string) {
@@ -194,12 +206,7 @@ func TestExitLeavesNoTrace(t *testing.T) {
 			t.Errorf("sent with a sound: %q", m.Text)
 		}
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
+	stopForgotten(t, stop, dataDir)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
 
@@ -229,12 +236,7 @@ func TestForgetLeavesNothing(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
+	stopForgotten(t, stop, dataDir)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
 
@@ -286,12 +288,7 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	if !told {
 		t.Errorf("the operators were not told: %+v", api.SentTo(opsGroup))
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
+	stopForgotten(t, stop, dataDir)
 	db := openDataStore(t, dataDir)
 	cbs, err := db.Callbacks(context.Background())
 	if cerr := db.Close(); err == nil {
