@@ -181,7 +181,7 @@ func backupCmd(ctx context.Context, cfg config.Config, args []string, stdout, st
 		return 1
 	}
 	fmt.Fprintf(stdout, "Backup written to %s. It opens only with this store's key: keep the key (FRONTDOOR_KEY or %s) safe and apart from it.\n",
-		file, filepath.Join(cfg.DataDir, "frontdoor.key"))
+		file, filepath.Join(cfg.DataDir, store.KeyFile))
 	return 0
 }
 
