@@ -68,9 +68,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour,
 		CallbackEscalate: 15 * time.Minute, CallbackRetention: 7 * 24 * time.Hour, Ops: defaultOps}
 	var errs []error
+	// Every value is read trimmed.
+	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	secret := func(name string) string {
-		v := strings.TrimSpace(getenv(name))
-		path := strings.TrimSpace(getenv(name + "_FILE"))
+		v := env(name)
+		path := env(name + "_FILE")
 		if path == "" {
 			return v
 		}
@@ -88,15 +90,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Token = secret(EnvToken)
 	c.Key = secret(EnvKey)
 	c.WebhookSecret = secret(EnvWebhookSecret)
-	errs = append(errs, c.Ops.read(getenv)...)
+	errs = append(errs, c.Ops.read(env)...)
 	c.NewKey = secret(EnvNewKey)
-	if v := strings.TrimSpace(getenv(EnvAPI)); v != "" {
+	if v := env(EnvAPI); v != "" {
 		c.API = v
 	}
-	if v := strings.TrimSpace(getenv(EnvData)); v != "" {
+	if v := env(EnvData); v != "" {
 		c.DataDir = v
 	}
-	if v := strings.TrimSpace(getenv(EnvAdmins)); v != "" {
+	if v := env(EnvAdmins); v != "" {
 		for _, f := range strings.Split(v, ",") {
 			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 			if err != nil || id <= 0 {
@@ -106,24 +108,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			c.Admins = append(c.Admins, id)
 		}
 	}
-	if v := strings.TrimSpace(getenv(EnvSessionTTL)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Minute || d > 7*24*time.Hour {
-			errs = append(errs, fmt.Errorf("%s must be a duration between 1m and 168h, like 24h (got %q)", EnvSessionTTL, v))
-		} else {
-			c.SessionTTL = d
-		}
-	}
 	for _, d := range []struct {
 		name     string
 		min, max time.Duration
 		bounds   string
 		into     *time.Duration
 	}{
+		{EnvSessionTTL, time.Minute, 7 * 24 * time.Hour, "between 1m and 168h, like 24h", &c.SessionTTL},
 		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "between 1m and 24h, like 15m", &c.CallbackEscalate},
 		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "between 1h and 720h, like 168h", &c.CallbackRetention},
 	} {
-		if v := strings.TrimSpace(getenv(d.name)); v != "" {
+		if v := env(d.name); v != "" {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur < d.min || dur > d.max {
 				errs = append(errs, fmt.Errorf("%s must be a duration %s (got %q)", d.name, d.bounds, v))

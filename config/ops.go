@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -57,10 +56,10 @@ var defaultOps = Ops{
 	BackupKeep:  7,
 }
 
-// read fills o from the environment; the secret is read by FromEnv.
-func (o *Ops) read(getenv func(string) string) []error {
+// read fills o from the environment, read trimmed through get; the secret
+// is read by FromEnv.
+func (o *Ops) read(get func(string) string) []error {
 	var errs []error
-	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	if v := get(EnvWebhookURL); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

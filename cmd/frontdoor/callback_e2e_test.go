@@ -174,7 +174,17 @@ func TestCallbackEndToEnd(t *testing.T) {
 	}
 }
 
+// openTestStore opens the store of dataDir, closed when the test ends.
 func openTestStore(t *testing.T, dataDir string) *store.DB {
+	t.Helper()
+	db := openDataStore(t, dataDir)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openDataStore opens the store of dataDir with its key file (created if
+// missing); the caller closes it.
+func openDataStore(t *testing.T, dataDir string) *store.DB {
 	t.Helper()
 	key, err := store.LoadKey(dataDir, "")
 	if err != nil {
@@ -184,7 +194,6 @@ func openTestStore(t *testing.T, dataDir string) *store.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -195,14 +204,7 @@ func openTestStore(t *testing.T, dataDir string) *store.DB {
 func TestCallbackSurvivesCrash(t *testing.T) {
 	crashed := t.TempDir()
 	addOperators(t, crashed)
-	key, err := store.LoadKey(crashed, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(crashed, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataStore(t, crashed)
 	dir, err := flows.NewDirectory(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)

@@ -163,32 +163,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return restoreCmd(cfg, args[1:], stdout, stderr)
 	case "poster":
 		return posterCmd(ctx, cfg, args[1:], stdout, stderr)
-	}
-	if cmd == "" && cfg.Token == "" {
-		fmt.Fprint(stderr, noToken)
-		return 2
-	}
-	if cmd == "directory" {
+	case "directory":
 		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
-	}
-	if cmd == "rekey" {
+	case "rekey":
 		return rekeyCmd(cfg, stdout, stderr)
-	}
-	if cmd == "operators" {
+	case "operators":
 		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
-	}
-	if cmd == "audit" {
+	case "audit":
 		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
-	}
-	if cmd == "stats" {
+	case "stats":
 		return statsCmd(ctx, cfg, args[1:], stdout, stderr)
-	}
-	if cmd == "loadtest-echo-bot" {
+	case "loadtest-echo-bot":
 		if err := echoBot(ctx, cfg); err != nil {
 			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 			return 1
 		}
 		return 0
+	case "":
+		if cfg.Token == "" {
+			fmt.Fprint(stderr, noToken)
+			return 2
+		}
 	}
 	log := newLogger(cfg, cmd, stderr)
 	if err := serve(ctx, cmd, cfg, log, stdin, stdout); err != nil {

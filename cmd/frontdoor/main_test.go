@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"frontdoor/store"
 )
 
 // runMain runs the command as a user would, with its own environment and
@@ -81,14 +79,7 @@ func TestBadConfiguration(t *testing.T) {
 
 func TestStoreLockedByAnotherProcess(t *testing.T) {
 	dir := t.TempDir()
-	key, err := store.LoadKey(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dir, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataStore(t, dir)
 	defer db.Close()
 	code, _, stderr := runMain(t, map[string]string{"FRONTDOOR_DATA": dir}, "", "console")
 	if code != 1 || !strings.Contains(stderr, "locked by another process") {

@@ -41,25 +41,24 @@ func globalOptions(args []string, getenv func(string) string) ([]string, func(st
 		}
 		flags[env] = value
 	}
-	withFlags := func(name string) string {
-		if v, ok := flags[name]; ok {
-			return v
-		}
-		return getenv(name)
+	path, ok := flags[config.EnvConfig]
+	if !ok {
+		path = getenv(config.EnvConfig)
 	}
-	if path := strings.TrimSpace(withFlags(config.EnvConfig)); path != "" {
+	rest := getenv
+	if path = strings.TrimSpace(path); path != "" {
 		fromFile, err := config.WithFile(getenv, path)
 		if err != nil {
 			return nil, nil, err
 		}
-		withFlags = func(name string) string {
-			if v, ok := flags[name]; ok {
-				return v
-			}
-			return fromFile(name)
-		}
+		rest = fromFile
 	}
-	return args, withFlags, nil
+	return args, func(name string) string {
+		if v, ok := flags[name]; ok {
+			return v
+		}
+		return rest(name)
+	}, nil
 }
 
 // newLogger logs to stderr: text on a terminal, JSON otherwise, unless the
@@ -181,7 +180,7 @@ func backupCmd(ctx context.Context, cfg config.Config, args []string, stdout, st
 		return 1
 	}
 	fmt.Fprintf(stdout, "Backup written to %s. It opens only with this store's key: keep the key (FRONTDOOR_KEY or %s) safe and apart from it.\n",
-		file, filepath.Join(cfg.DataDir, "frontdoor.key"))
+		file, filepath.Join(cfg.DataDir, store.KeyFile))
 	return 0
 }
 

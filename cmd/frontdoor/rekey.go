@@ -22,7 +22,7 @@ func rekeyCmd(cfg config.Config, stdout, stderr io.Writer) int {
 }
 
 func rekey(cfg config.Config, stdout io.Writer) error {
-	path := filepath.Join(cfg.DataDir, "frontdoor.db")
+	path := storePath(cfg)
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("no store to rekey: %w", err)
 	}

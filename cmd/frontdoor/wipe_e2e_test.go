@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"frontdoor/bot/telegramtest"
-	"frontdoor/store"
 )
 
 // Values planted through the dialogues that must reach neither the log nor
@@ -76,18 +75,23 @@ func assertNoLogTrace(t *testing.T, logs string) {
 	}
 }
 
+// stopForgotten stops the bot, which must exit cleanly, and checks that
+// neither its log nor its store keeps anything of her.
+func stopForgotten(t *testing.T, stop func() (int, string), dataDir string) {
+	t.Helper()
+	code, logs := stop()
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, logs)
+	}
+	assertNoLogTrace(t, logs)
+	assertForgotten(t, dataDir)
+}
+
 // assertForgotten opens the stopped bot's store and checks that it holds
 // neither a session nor a trail for her.
 func assertForgotten(t *testing.T, dataDir string) {
 	t.Helper()
-	key, err := store.LoadKey(dataDir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDataStore(t, dataDir)
 	defer db.Close()
 	ctx := context.Background()
 	if s, found, err := db.Session(ctx, plantedHer); found || err != nil {
@@ -202,12 +206,7 @@ func TestExitLeavesNoTrace(t *testing.T) {
 			t.Errorf("sent with a sound: %q", m.Text)
 		}
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
+	stopForgotten(t, stop, dataDir)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
 
@@ -237,12 +236,7 @@ func TestForgetLeavesNothing(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
+	stopForgotten(t, stop, dataDir)
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
 
@@ -294,20 +288,8 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	if !told {
 		t.Errorf("the operators were not told: %+v", api.SentTo(opsGroup))
 	}
-	code, logs := stop()
-	if code != 0 {
-		t.Fatalf("exit status %d: %s", code, logs)
-	}
-	assertNoLogTrace(t, logs)
-	assertForgotten(t, dataDir)
-	key, err := store.LoadKey(dataDir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stopForgotten(t, stop, dataDir)
+	db := openDataStore(t, dataDir)
 	cbs, err := db.Callbacks(context.Background())
 	if cerr := db.Close(); err == nil {
 		err = cerr
