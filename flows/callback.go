@@ -228,17 +228,12 @@ func (d *dialogue) myRequest() (Callback, bool) {
 	if d.svc.cb.store == nil {
 		return Callback{}, false
 	}
-	cbs, err := d.svc.cb.store.Callbacks(d.ctx)
+	cb, ok, err := d.svc.cb.store.CallbackOf(d.ctx, d.in.Chat)
 	if err != nil {
-		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "callbacks load failed", logattr.Event("store_error"), logattr.Op("callbacks"), logattr.Err(err))
+		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "callbacks load failed", logattr.Event("store_error"), logattr.Op("callback_of"), logattr.Err(err))
 		return Callback{}, false
 	}
-	for _, cb := range cbs {
-		if cb.Chat == d.in.Chat {
-			return cb, true
-		}
-	}
-	return Callback{}, false
+	return cb, ok
 }
 
 // cbStart begins a request: for a centre ("" to choose one, "*net" for the

@@ -139,6 +139,9 @@ type CallbackStore interface {
 	Cards(ctx context.Context, ticket string) ([]CardRef, error)
 	// Callback returns one callback by ticket.
 	Callback(ctx context.Context, ticket string) (Callback, bool, error)
+	// CallbackOf returns the request of a chat, if it has one, without
+	// reading the others.
+	CallbackOf(ctx context.Context, chat int64) (Callback, bool, error)
 	// Callbacks returns all stored callbacks.
 	Callbacks(ctx context.Context) ([]Callback, error)
 	// Operators returns all operator chats.

@@ -24,7 +24,17 @@ const (
 	// bucketCards maps ticket, 0, HMAC of the chat, message id to the
 	// sealed reference of a card, for editing every card of a request.
 	bucketCards = "cards"
+	// bucketCallbackChats maps the HMAC of her chat to the sealed ticket of
+	// her request, so that finding it does not open every request.
+	bucketCallbackChats = "callbackchats"
 )
+
+// chatTicket is the sealed value of bucketCallbackChats: the ticket, and
+// the chat, which only a rekey reads.
+type chatTicket struct {
+	Ticket string `json:"t"`
+	Chat   int64  `json:"c"`
+}
 
 // Compile-time checks that DB provides what flows needs.
 var (
@@ -49,6 +59,8 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	type rec struct {
 		key, val []byte
 		version  int
+		// ckey, cval: her chat's entry in bucketCallbackChats.
+		ckey, cval []byte
 	}
 	puts := make([]rec, 0, len(c.Put))
 	for _, cb := range c.Put {
@@ -59,7 +71,12 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		if err != nil {
 			return fmt.Errorf("apply change: callback: %w", err)
 		}
-		puts = append(puts, rec{key, sealed, version})
+		ckey := db.seal.chatKey(cb.Chat)
+		cval, err := db.sealJSON(bucketCallbackChats, ckey, chatTicket{cb.Ticket, cb.Chat})
+		if err != nil {
+			return fmt.Errorf("apply change: callback: %w", err)
+		}
+		puts = append(puts, rec{key, sealed, version, ckey, cval})
 	}
 	sends := make([][]byte, 0, len(c.Send))
 	for _, o := range c.Send {
@@ -109,8 +126,14 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 			if err := cbs.Put(p.key, p.val); err != nil {
 				return err
 			}
+			if err := tx.Bucket([]byte(bucketCallbackChats)).Put(p.ckey, p.cval); err != nil {
+				return err
+			}
 		}
 		for _, t := range c.Delete {
+			if err := db.unindexCallback(tx, t); err != nil {
+				return err
+			}
 			if err := cbs.Delete([]byte(t)); err != nil {
 				return err
 			}
@@ -168,6 +191,84 @@ func (db *DB) Callback(ctx context.Context, ticket string) (flows.Callback, bool
 	})
 	if err != nil {
 		return flows.Callback{}, false, fmt.Errorf("load callback: %w", err)
+	}
+	return cb, found, nil
+}
+
+// unindexCallback removes her chat's entry for the callback ticket, if it
+// still points at it.
+func (db *DB) unindexCallback(tx *bolt.Tx, ticket string) error {
+	v := tx.Bucket([]byte(bucketCallbacks)).Get([]byte(ticket))
+	if v == nil {
+		return nil
+	}
+	cb, err := db.openCallback([]byte(ticket), v)
+	if err != nil {
+		return err
+	}
+	idx := tx.Bucket([]byte(bucketCallbackChats))
+	ckey := db.seal.chatKey(cb.Chat)
+	cur := idx.Get(ckey)
+	if cur == nil {
+		return nil
+	}
+	var ct chatTicket
+	if err := db.openJSON(bucketCallbackChats, ckey, cur, &ct); err != nil {
+		return err
+	}
+	if ct.Ticket != ticket {
+		return nil
+	}
+	return idx.Delete(ckey)
+}
+
+// indexCallbacks fills bucketCallbackChats from the callbacks, for a store
+// written before the index existed.
+func (db *DB) indexCallbacks(tx *bolt.Tx) error {
+	idx := tx.Bucket([]byte(bucketCallbackChats))
+	return tx.Bucket([]byte(bucketCallbacks)).ForEach(func(k, v []byte) error {
+		cb, err := db.openCallback(k, v)
+		if err != nil {
+			return err
+		}
+		ckey := db.seal.chatKey(cb.Chat)
+		cval, err := db.sealJSON(bucketCallbackChats, ckey, chatTicket{cb.Ticket, cb.Chat})
+		if err != nil {
+			return err
+		}
+		return idx.Put(ckey, cval)
+	})
+}
+
+// CallbackOf returns the request of a chat, if it has one, through the
+// index: the cost does not grow with the number of open requests.
+func (db *DB) CallbackOf(ctx context.Context, chat int64) (flows.Callback, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return flows.Callback{}, false, fmt.Errorf("load callback of chat: %w", err)
+	}
+	var cb flows.Callback
+	found := false
+	ckey := db.seal.chatKey(chat)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket([]byte(bucketCallbackChats)).Get(ckey)
+		if v == nil {
+			return nil
+		}
+		var ct chatTicket
+		if err := db.openJSON(bucketCallbackChats, ckey, v, &ct); err != nil {
+			return err
+		}
+		raw := tx.Bucket([]byte(bucketCallbacks)).Get([]byte(ct.Ticket))
+		if raw == nil {
+			return nil
+		}
+		var err error
+		cb, err = db.openCallback([]byte(ct.Ticket), raw)
+		found = err == nil && cb.Chat == chat
+		return err
+	})
+	if err != nil {
+		return flows.Callback{}, false, fmt.Errorf("load callback of chat: %w", err)
 	}
 	return cb, found, nil
 }

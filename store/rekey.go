@@ -82,6 +82,11 @@ func sealedBuckets() []sealedBucket {
 		{bucketAudit, "", sameKey},     // time and random bytes
 		{bucketCallbacks, "", sameKey}, // the random ticket
 		{bucketOutbox, "", sameKey},    // a sequence number
+		{bucketCallbackChats, "", fromChat(func(pt []byte) int64 {
+			var ct chatTicket
+			_ = json.Unmarshal(pt, &ct)
+			return ct.Chat
+		})},
 		{bucketOperators, "", fromChat(func(pt []byte) int64 {
 			var op flows.Operator
 			_ = json.Unmarshal(pt, &op)

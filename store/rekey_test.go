@@ -31,6 +31,7 @@ func TestRekey(t *testing.T) {
 	must(t, db.SaveStaff(ctx, 9, flows.Staff{Pseudonym: "s1", Grants: []flows.Grant{grant}}))
 	must(t, db.SaveInvite(ctx, flows.Invite{Code: "abc", Grant: grant, Expires: exp}))
 	must(t, db.AppendAudit(ctx, flows.AuditEntry{At: time.Now(), Who: "s1", Field: "hours"}))
+	must(t, db.Apply(ctx, flows.Change{Put: []flows.Callback{{Ticket: "T1", Chat: 5, Centre: "c1"}}}))
 	// A session written before chat ids were sealed with sessions.
 	legacy, _ := json.Marshal(flows.Session{State: "menu"})
 	must(t, db.bolt.Update(func(tx *bolt.Tx) error {
@@ -45,8 +46,8 @@ func TestRekey(t *testing.T) {
 	must(t, db.Close())
 
 	res, err := Rekey(path, testKey(1), testKey(2), Options{})
-	if err != nil || res.Resealed != 6 || res.Dropped != 1 {
-		t.Fatalf("Rekey = %+v, %v; want 6 resealed, the legacy session dropped", res, err)
+	if err != nil || res.Resealed != 8 || res.Dropped != 1 {
+		t.Fatalf("Rekey = %+v, %v; want 8 resealed, the legacy session dropped", res, err)
 	}
 	if _, err := Open(path, testKey(1), Options{}); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("the old key still opens the store: %v", err)
@@ -75,6 +76,9 @@ func TestRekey(t *testing.T) {
 	}
 	if a, err := db.Audit(ctx, "", 10); len(a) != 1 || err != nil {
 		t.Errorf("audit after rekey: %+v %v", a, err)
+	}
+	if cb, found, err := db.CallbackOf(ctx, 5); !found || err != nil || cb.Ticket != "T1" {
+		t.Errorf("her request after rekey: %+v %v %v", cb, found, err)
 	}
 	if string(db.seal.chatKey(1)) == string(oldKey) {
 		t.Error("record keys were not derived again")

@@ -132,7 +132,16 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 // new store, and checks them on an existing one.
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue, bucketStats} {
+		// A store from before the index gets it built once.
+		if tx.Bucket([]byte(bucketCallbackChats)) == nil && tx.Bucket([]byte(bucketCallbacks)) != nil {
+			if _, err := tx.CreateBucket([]byte(bucketCallbackChats)); err != nil {
+				return fmt.Errorf("create bucket %s: %w", bucketCallbackChats, err)
+			}
+			if err := db.indexCallbacks(tx); err != nil {
+				return fmt.Errorf("index callbacks: %w", err)
+			}
+		}
+		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketCallbackChats, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue, bucketStats} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

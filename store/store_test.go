@@ -480,3 +480,20 @@ func TestCallbacksSealedAtRest(t *testing.T) {
 		}
 	}
 }
+
+// TestCallbackIndexBuiltForOldStore: a store written before the index of
+// requests by chat gets it at the next open, so she still finds hers.
+func TestCallbackIndexBuiltForOldStore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db := openTest(t, path, testKey(1), Options{})
+	must(t, db.Apply(ctx, flows.Change{Put: []flows.Callback{{Ticket: "T1", Chat: 5}, {Ticket: "T2", Chat: 6}}}))
+	must(t, db.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte(bucketCallbackChats)) }))
+	must(t, db.Close())
+	db = openTest(t, path, testKey(1), Options{})
+	for chat, ticket := range map[int64]string{5: "T1", 6: "T2"} {
+		if cb, found, err := db.CallbackOf(ctx, chat); !found || err != nil || cb.Ticket != ticket {
+			t.Errorf("chat %d after reopening: %+v %v %v", chat, cb, found, err)
+		}
+	}
+}

@@ -108,6 +108,21 @@ func (s *Store) Callback(ctx context.Context, ticket string) (flows.Callback, bo
 	return cb, true, nil
 }
 
+// CallbackOf returns a copy of the callback of a chat. The memory store
+// looks through them all: it holds a handful.
+func (s *Store) CallbackOf(ctx context.Context, chat int64) (flows.Callback, bool, error) {
+	cbs, err := s.Callbacks(ctx)
+	if err != nil {
+		return flows.Callback{}, false, fmt.Errorf("load callback of chat: %w", err)
+	}
+	for _, cb := range cbs {
+		if cb.Chat == chat {
+			return cb, true, nil
+		}
+	}
+	return flows.Callback{}, false, nil
+}
+
 // Callbacks returns copies of every callback, by ticket.
 func (s *Store) Callbacks(ctx context.Context) ([]flows.Callback, error) {
 	if err := ctx.Err(); err != nil {

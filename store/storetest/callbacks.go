@@ -28,6 +28,7 @@ func RunCallbacks(t *testing.T, open func(t *testing.T) CallbackStore) {
 		{"OutboxOrderAndSent", testOutbox},
 		{"Operators", testOperators},
 		{"CardsRememberedAndDeleted", testCards},
+		{"CallbackOfHerChat", testCallbackOf},
 	})
 }
 
@@ -81,6 +82,42 @@ func testApplyWritesAll(t *testing.T, s CallbackStore) {
 	}
 	if _, found, _ := s.Callback(ctx, cb.Ticket); found {
 		t.Error("deleted callback still found")
+	}
+}
+
+func testCallbackOf(t *testing.T, s CallbackStore) {
+	ctx := context.Background()
+	hers, other := sampleCallback(), sampleCallback()
+	other.Ticket, other.Chat = "XYZ789", 43
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{hers, other}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []flows.Callback{hers, other} {
+		got, found, err := s.CallbackOf(ctx, want.Chat)
+		if err != nil || !found || got.Ticket != want.Ticket || got.Chat != want.Chat {
+			t.Errorf("callback of chat %d = %s, %v, %v; want %s", want.Chat, got.Ticket, found, err, want.Ticket)
+		}
+	}
+	if _, found, err := s.CallbackOf(ctx, 44); found || err != nil {
+		t.Errorf("a chat without a request: found = %v, err = %v", found, err)
+	}
+	// An operator taking it changes it; it is still hers.
+	taken, _, _ := s.Callback(ctx, hers.Ticket)
+	taken.TakenBy = 100
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{taken}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, found, _ := s.CallbackOf(ctx, hers.Chat); !found || got.TakenBy != 100 {
+		t.Errorf("after a take: %+v, %v", got, found)
+	}
+	if err := s.Apply(ctx, flows.Change{Delete: []string{hers.Ticket}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := s.CallbackOf(ctx, hers.Chat); found {
+		t.Error("a deleted request is still found for her chat")
+	}
+	if _, found, _ := s.CallbackOf(ctx, other.Chat); !found {
+		t.Error("deleting her request lost the other chat's")
 	}
 }
 
