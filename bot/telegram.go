@@ -240,7 +240,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	}
 	for ctx.Err() == nil {
 		if w.full() {
-			w.waitOne(ctx, time.Hour)
+			w.wait(ctx, w.finished, time.Hour)
 			continue
 		}
 		offset := w.offset()
@@ -267,11 +267,12 @@ func (t *Telegram) Run(ctx context.Context) error {
 			t.handleUpdate(hctx, u)
 			return hctx.Err() == nil // cut short by shutdown: not handled
 		}
-		if fresh := w.dispatch(updates, handle); !fresh && w.busy() {
-			// Telegram gave back only updates still in flight: wait for one
-			// to finish (or a moment, for new ones) instead of asking again
-			// at once.
-			w.waitOne(ctx, inflightRepoll)
+		w.dispatch(updates, handle)
+		if w.busy() {
+			// Telegram would give back at once every update still in
+			// flight: ask again when the lowest one finishes (the offset
+			// moves on, acknowledging it) or after a moment, for new ones.
+			w.wait(ctx, w.advanced, inflightRepoll)
 		}
 	}
 	return nil
@@ -290,6 +291,7 @@ const inflightRepoll = 20 * time.Millisecond
 type window struct {
 	sem      chan struct{}
 	finished chan struct{} // signalled when an update finishes
+	advanced chan struct{} // signalled when the lowest update in flight finishes
 	acked    int           // the offset Telegram last received
 
 	mu       sync.Mutex
@@ -300,7 +302,7 @@ type window struct {
 }
 
 func newWindow(sem chan struct{}) *window {
-	return &window{sem: sem, finished: make(chan struct{}, 1), inflight: map[int]bool{}, tails: map[int64]chan struct{}{}}
+	return &window{sem: sem, finished: make(chan struct{}, 1), advanced: make(chan struct{}, 1), inflight: map[int]bool{}, tails: map[int64]chan struct{}{}}
 }
 
 // offset is the lowest update still in flight, or one past the highest
@@ -329,20 +331,17 @@ func (w *window) busy() bool {
 	return len(w.inflight) > 0
 }
 
-// dispatch starts the updates not seen before and reports whether there
-// were any. Telegram returns again every update at or above the offset,
+// dispatch starts the updates not seen before. Telegram returns again every update at or above the offset,
 // those in flight and those handled after the lowest one in flight: both
 // are skipped. An update whose handle reports false (cut short by
 // shutdown) stays in the window, so it is never acknowledged.
-func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update) bool) bool {
-	fresh := false
+func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update) bool) {
 	for _, u := range updates {
 		w.mu.Lock()
 		if u.UpdateID < w.next {
 			w.mu.Unlock()
 			continue
 		}
-		fresh = true
 		chat := chatOf(u)
 		prev := w.tails[chat]
 		done := make(chan struct{})
@@ -358,29 +357,41 @@ func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update
 			handled := handle(u)
 			<-w.sem
 			w.mu.Lock()
+			lowest := false
 			if handled {
 				delete(w.inflight, u.UpdateID)
+				lowest = true
+				for id := range w.inflight {
+					lowest = lowest && id > u.UpdateID
+				}
 			}
 			if w.tails[chat] == done {
 				delete(w.tails, chat)
 			}
 			close(done)
 			w.mu.Unlock()
-			select {
-			case w.finished <- struct{}{}:
-			default:
+			signal(w.finished)
+			if lowest {
+				signal(w.advanced)
 			}
 		}()
 	}
-	return fresh
 }
 
-// waitOne waits until an update finishes, d passes or ctx ends.
-func (w *window) waitOne(ctx context.Context, d time.Duration) {
+// signal wakes whoever waits on c, now or at its next wait.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits until c is signalled, d passes or ctx ends.
+func (w *window) wait(ctx context.Context, c <-chan struct{}, d time.Duration) {
 	tm := time.NewTimer(d)
 	defer tm.Stop()
 	select {
-	case <-w.finished:
+	case <-c:
 	case <-tm.C:
 	case <-ctx.Done():
 	}
