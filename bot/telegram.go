@@ -111,6 +111,10 @@ type Telegram struct {
 	sem        chan struct{}
 	now        func() time.Time
 	chats      chatLocks
+	// trails order the trail writes and takes of each chat; tracking
+	// counts the writes still running.
+	trails   chatLocks
+	tracking sync.WaitGroup
 }
 
 // NewTelegram checks the token with getMe and returns a transport ready to
@@ -511,7 +515,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	}
 	ids := t.sendReplies(ctx, in.Chat, res)
 	if !res.Wipe {
-		t.track(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
+		t.trackLater(ctx, in.Chat, append(hers, ids...), res.IdleWipe)
 	}
 	outcome = OutcomeHandled
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", logattr.Kind(kind), ref,

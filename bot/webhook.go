@@ -162,14 +162,17 @@ func (t *Telegram) webhookHandler(hctx context.Context, path, secret string) htt
 // runBeside starts what runs beside either way of receiving updates: the
 // command menu, set aside so that a slow Bot API does not delay her first
 // answer, and the idle wipe. The returned function waits for them to end
-// (they end with ctx).
+// (they end with ctx), and for the trail writes still running.
 func (t *Telegram) runBeside(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() { t.setCommands(ctx) })
 	if t.cfg.Trail != nil {
 		wg.Go(func() { t.runIdleWipe(ctx) })
 	}
-	return wg.Wait
+	return func() {
+		wg.Wait()
+		t.tracking.Wait()
+	}
 }
 
 // graceful returns a context for handling updates that outlives ctx by

@@ -60,13 +60,35 @@ func (l *chatLocks) lock(chat int64) func() {
 	return m.Unlock
 }
 
-// track records the ids of an update's messages and pushes the idle wipe
-// back by idle after now (0: she turned it off, and the trail is only
-// dropped when it can no longer be used).
+// track records the ids of messages and pushes the idle wipe back by idle
+// after now (0: she turned it off, and the trail is only dropped when it
+// can no longer be used).
 func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.Duration) {
 	if t.cfg.Trail == nil {
 		return
 	}
+	defer t.trails.lock(chat)()
+	t.writeTrail(ctx, chat, ids, idle)
+}
+
+// trackLater is track in the background, so that an update is acknowledged
+// without waiting for a second commit: its own commit already made it
+// safe from being handled twice, and a crash before the trail is written
+// loses the same ids either way (the update delivered again is skipped).
+// The chat's trail lock, taken before returning, keeps the write ahead of
+// the chat's later writes and takes.
+func (t *Telegram) trackLater(ctx context.Context, chat int64, ids []int, idle time.Duration) {
+	if t.cfg.Trail == nil {
+		return
+	}
+	unlock := t.trails.lock(chat)
+	t.tracking.Go(func() {
+		defer unlock()
+		t.writeTrail(ctx, chat, ids, idle)
+	})
+}
+
+func (t *Telegram) writeTrail(ctx context.Context, chat int64, ids []int, idle time.Duration) {
 	now := t.now()
 	due, on := now.Add(idle), idle > 0
 	if !on {
@@ -77,13 +99,15 @@ func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.D
 	}
 }
 
-// takeTrail removes and returns a chat's trail: when due by dueBy, or in
-// any case when dueBy is zero. found is false when there is none to take.
+// takeTrail removes and returns a chat's trail, once the writes begun
+// before are done: when due by dueBy, or in any case when dueBy is zero. found is false when there is none to take.
 func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool) {
 	if t.cfg.Trail == nil {
 		return flows.Trail{}, false
 	}
+	unlock := t.trails.lock(chat) // after the writes begun before
 	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
+	unlock()
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))
 	}

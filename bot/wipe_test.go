@@ -229,3 +229,44 @@ func TestTooOldNotAttempted(t *testing.T) {
 		t.Errorf("errors logged:\n%s", b.log)
 	}
 }
+
+// gatedTrail holds every Track until the gate opens.
+type gatedTrail struct {
+	*memstore.Trails
+	gate chan struct{}
+}
+
+func (g gatedTrail) Track(ctx context.Context, chat int64, ids []int, at, due time.Time, idle bool) error {
+	<-g.gate
+	return g.Trails.Track(ctx, chat, ids, at, due, idle)
+}
+
+// TestExitWaitsForTrailWrites: an update is acknowledged without waiting
+// for its trail to be written, yet an Exit right after it still deletes
+// its messages: the take waits for the write begun before.
+func TestExitWaitsForTrailWrites(t *testing.T) {
+	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome))
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := telegramtest.New(t, tgToken)
+	trails := gatedTrail{&memstore.Trails{}, make(chan struct{})}
+	svc := flows.NewService(memstore.NewWithClock(c.now), dir, flows.Options{Langs: []string{"it"}, Now: c.now})
+	startTelegram(t, api, bot.TelegramConfig{Handler: svc, Wiper: svc, Trail: trails, Now: c.now, WipeEvery: time.Hour})
+	const her = 515151
+	id := api.Command(her, "it", "start", "")
+	api.WaitSent(t, 1, tgWait)
+	waitOffset(t, api, id+1) // acknowledged while its trail write waits
+	all := api.Messages(her)
+	api.Press(her, "it", "exit")
+	time.Sleep(50 * time.Millisecond)
+	if n := api.Calls("deleteMessages"); n != 0 {
+		t.Fatalf("the chat was wiped before the trail write ended (%d calls)", n)
+	}
+	close(trails.gate)
+	waitVisible(t, api, her, nil)
+	if got := deletedIDs(t, api, her); !slices.Equal(got, all) {
+		t.Errorf("deleted %v, want every message of the chat %v", got, all)
+	}
+}
