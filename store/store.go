@@ -59,6 +59,10 @@ type Options struct {
 	// NoSync skips fsync on commit. For benchmarks only: a crash loses
 	// committed sessions.
 	NoSync bool
+	// SingleCommit gives every write a transaction and an fsync of its
+	// own, without the group commit: the obvious way, which the load test
+	// measures for comparison. Never for serving.
+	SingleCommit bool
 	// Now is the clock used to decide expiry; default time.Now. For tests.
 	Now func() time.Time
 	// OnSweep, when set, is told the outcome of every sweep RunSweeper
@@ -112,7 +116,7 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{path: path, bolt: b, seal: s, now: opts.Now, onSweep: opts.OnSweep}
+	db := &DB{path: path, bolt: b, seal: s, now: opts.Now, onSweep: opts.OnSweep, gc: committer{single: opts.SingleCommit}}
 	if err := db.init(); err != nil {
 		_ = b.Close()
 		if errors.Is(err, ErrWrongKey) {

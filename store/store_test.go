@@ -59,6 +59,16 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestSingleCommitConformance: the load test's comparison store, one
+// commit per write, behaves the same.
+func TestSingleCommitConformance(t *testing.T) {
+	open := func(t *testing.T) *DB {
+		return openTest(t, filepath.Join(t.TempDir(), "frontdoor.db"), testKey(1), Options{SingleCommit: true})
+	}
+	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore { return open(t) })
+}
+
 func TestTrailConformance(t *testing.T) {
 	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore {
 		return freshDB(t)

@@ -28,6 +28,10 @@ import (
 
 const loadToken = "123456:LOADTESTloadtestLOADTEST_abcdef"
 
+// loadSingleCommitBot is the hidden command that runs the bot with one
+// commit and one fsync per write, for the load test's comparison.
+const loadSingleCommitBot = "loadtest-single-commit-bot"
+
 // loadtestCmd measures frontdoor and the echo baseline under the same
 // closed-loop load, each as its own process against the rig's fake Bot API
 // on 127.0.0.1, and prints a table.
@@ -38,6 +42,7 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	sessions := fs.String("sessions", "100,1000,10000", "stored sessions before each run, comma-separated")
 	duration := fs.Duration("duration", 15*time.Second, "length of each run (at most 10m)")
 	baseline := fs.Bool("baseline", true, "also measure the echo bot (no state, no disk)")
+	single := fs.Bool("single-commit", false, "also measure frontdoor with one commit (and fsync) per write instead of the group commit")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -81,6 +86,14 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return 1
 		}
 		row("frontdoor", n, r, peak)
+		if *single {
+			r, peak, err := runLoad(ctx, exe, []string{loadSingleCommitBot}, n, *women, *duration)
+			if err != nil {
+				fmt.Fprintf(stderr, "frontdoor: loadtest: one commit per write: %v\n", err)
+				return 1
+			}
+			row("one commit per write", n, r, peak)
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return 1

@@ -75,7 +75,8 @@ Usage:
                                       counts of 1 to 4 are shown as "<5"; --png also draws the
                                       callbacks requested and done per centre into FILE
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
-                                      127.0.0.1, next to an echo bot (-women, -sessions, -duration)
+                                      127.0.0.1, next to an echo bot (-women, -sessions, -duration;
+                                      -single-commit also measures one commit per write)
   frontdoor help                      this text
 
 Options:
@@ -144,7 +145,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", "rekey", "config", "backup", "restore", "poster", "stats":
+	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", loadSingleCommitBot, "rekey", "config", "backup", "restore", "poster", "stats":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -179,7 +180,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 1
 		}
 		return 0
-	case "":
+	case "", loadSingleCommitBot:
 		if cfg.Token == "" {
 			fmt.Fprint(stderr, noToken)
 			return 2
@@ -196,7 +197,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // serve opens the store and runs the bot or the console until ctx ends.
 func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
 	metrics := ops.NewMetrics()
-	db, err := openStore(cfg, store.Options{OnSweep: metrics.Sweep})
+	db, err := openStore(cfg, store.Options{OnSweep: metrics.Sweep, SingleCommit: cmd == loadSingleCommitBot})
 	if err != nil {
 		return err
 	}
