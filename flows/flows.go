@@ -186,6 +186,11 @@ type Session struct {
 	// Keyboard is true once a reply keyboard was offered, which a wipe
 	// must take away.
 	Keyboard bool `json:"k,omitempty"`
+	// Replay holds the replies to LastUpdate when that update made or
+	// withdrew a request: should the update come again (the process
+	// stopped before they reached her), they are sent again, since she
+	// must learn what was done. Cleared by her next update.
+	Replay []Reply `json:"r,omitempty"`
 }
 
 // SessionStore keeps sessions. Implementations seal what they store and

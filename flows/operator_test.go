@@ -544,3 +544,50 @@ func TestCallbackWindowPassesBeforeConfirm(t *testing.T) {
 		t.Fatalf("not confirmed: %+v", res)
 	}
 }
+
+// TestConfirmationSentAgainIfLost: the update that confirmed a request is
+// committed before its replies are sent; if it comes again (the process
+// stopped in between) the confirmation is sent again, while any other
+// update already handled is skipped, and nothing is stored twice.
+func TestConfirmationSentAgainIfLost(t *testing.T) {
+	svc, st := cbService(t, &clock{t: tuesdayMorning})
+	steps := []flows.Input{
+		{Kind: flows.KindCommand, Command: "start"},
+		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+		{Kind: flows.KindContact, Phone: "+39 347 000 0000"},
+		{Kind: flows.KindButton, Data: "cb:w:asap"},
+		{Kind: flows.KindButton, Data: "cb:wok"},
+		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:s:wrong"},
+		{Kind: flows.KindButton, Data: "cb:l:it"},
+		{Kind: flows.KindButton, Data: "cb:ok"},
+	}
+	for i := range steps {
+		steps[i].Chat, steps[i].Update = her, int64(100+i)
+	}
+	for _, in := range steps {
+		handle(t, svc, in)
+	}
+	if cards := drain(t, st); len(cards) == 0 {
+		t.Fatal("no card queued for the operators")
+	}
+	confirm := steps[len(steps)-1]
+	again := handle(t, svc, confirm)
+	if again.Duplicate || !hasText(again, "cb.confirmed.title") {
+		t.Fatalf("the confirming update delivered again: %+v, want the confirmation again", again)
+	}
+	if res := handle(t, svc, steps[len(steps)-2]); !res.Duplicate || len(res.Replies) != 0 {
+		t.Errorf("an earlier update delivered again was answered: %+v", res)
+	}
+	if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 1 {
+		t.Errorf("%d requests stored, want 1", len(cbs))
+	}
+	if cards := drain(t, st); len(cards) != 0 {
+		t.Errorf("%d cards queued again", len(cards))
+	}
+	next := flows.Input{Chat: her, Update: confirm.Update + 1, Kind: flows.KindCommand, Command: "start"}
+	handle(t, svc, next)
+	if res := handle(t, svc, confirm); !res.Duplicate {
+		t.Errorf("after her next update the confirmation was still kept: %+v", res)
+	}
+}

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -149,6 +150,10 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		sess, found = Session{}, false
 	}
 	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
+		if in.Update == sess.LastUpdate && len(sess.Replay) > 0 {
+			// At worst she reads it twice; never a request made in silence.
+			return Result{Lang: sess.Lang, Replies: sess.Replay, Event: "replayed", IdleWipe: s.idleWipe(sess)}, nil
+		}
 		return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, nil
 	}
 	now := s.now()
@@ -166,6 +171,16 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 	d.sess.Seen = now
 	if in.Update > d.sess.LastUpdate {
 		d.sess.LastUpdate = in.Update
+	}
+	d.sess.Replay = nil
+	if in.Update != 0 && len(d.change.Put)+len(d.change.Delete) > 0 {
+		// A reply that could not be stored must not fail the request: it
+		// is then only not sent again.
+		if _, err := json.Marshal(d.replies); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "replay not kept", logattr.Event("replay_not_kept"), logattr.Err(err))
+		} else {
+			d.sess.Replay = d.replies
+		}
 	}
 	if err := s.save(ctx, d); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "session save failed", logattr.Event("store_error"), logattr.Op("save"), logattr.Err(err))

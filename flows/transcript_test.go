@@ -3,10 +3,12 @@ package flows_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +76,18 @@ func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, erro
 	var sos, exit bool
 	for _, rep := range res.Replies {
 		m := c.r.Render(res.Lang, rep)
+		// Stored (outbox, a replay after a crash) and read back, it reads
+		// the same.
+		if rep.Document == nil {
+			var back flows.Reply
+			b, err := json.Marshal(rep)
+			if err == nil {
+				err = json.Unmarshal(b, &back)
+			}
+			if again := c.r.Render(res.Lang, back); err != nil || !reflect.DeepEqual(again, m) {
+				c.t.Errorf("event %s: a reply stored and read back reads differently (%v):\n%s\n---\n%s", res.Event, err, m.Text, again.Text)
+			}
+		}
 		first, _, _ := strings.Cut(bot.PlainText(m.Text), "\n")
 		for _, w := range alarming {
 			if strings.Contains(strings.ToLower(first), w) {
