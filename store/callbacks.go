@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -296,10 +298,28 @@ func (db *DB) Callbacks(ctx context.Context) ([]flows.Callback, error) {
 	return out, nil
 }
 
+// operatorCache keeps the operator chats in memory: every menu asks for
+// them, and they change only through SaveOperator and DeleteOperator (no
+// other process can open the file meanwhile). gen counts those changes; a
+// list read while one was being made is not used.
+type operatorCache struct {
+	gen  atomic.Uint64
+	list atomic.Pointer[cachedOperators]
+}
+
+type cachedOperators struct {
+	gen uint64
+	ops []flows.Operator
+}
+
 // Operators returns every operator chat.
 func (db *DB) Operators(ctx context.Context) ([]flows.Operator, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("load operators: %w", err)
+	}
+	gen := db.ops.gen.Load()
+	if c := db.ops.list.Load(); c != nil && c.gen == gen {
+		return slices.Clone(c.ops), nil
 	}
 	var out []flows.Operator
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -315,13 +335,16 @@ func (db *DB) Operators(ctx context.Context) ([]flows.Operator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load operators: %w", err)
 	}
+	db.ops.list.Store(&cachedOperators{gen: gen, ops: slices.Clone(out)})
 	return out, nil
 }
 
 // SaveOperator adds or replaces an operator chat, sealed under the HMAC of
 // its chat id.
 func (db *DB) SaveOperator(ctx context.Context, op flows.Operator) error {
-	if err := db.putSealed(ctx, bucketOperators, db.seal.chatKey(op.Chat), op); err != nil {
+	err := db.putSealed(ctx, bucketOperators, db.seal.chatKey(op.Chat), op)
+	db.ops.gen.Add(1)
+	if err != nil {
 		return fmt.Errorf("save operator: %w", err)
 	}
 	return nil
@@ -339,6 +362,7 @@ func (db *DB) DeleteOperator(ctx context.Context, chat int64) (bool, error) {
 		found = b.Get(key) != nil
 		return b.Delete(key)
 	})
+	db.ops.gen.Add(1)
 	if err != nil {
 		return false, fmt.Errorf("delete operator: %w", err)
 	}

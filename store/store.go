@@ -77,6 +77,7 @@ type DB struct {
 	seal *sealer
 	now  func() time.Time
 	gc   committer
+	ops  operatorCache
 
 	onSweep func(removed int, err error)
 }

@@ -220,6 +220,11 @@ func testOperators(t *testing.T, s CallbackStore) {
 			t.Fatal(err)
 		}
 	}
+	// Read once before the change: a store that keeps them in memory must
+	// not return this list again.
+	if got, err := s.Operators(ctx); err != nil || len(got) != 2 {
+		t.Fatalf("operators = %+v, %v", got, err)
+	}
 	ops[0].OnCall = true
 	if err := s.SaveOperator(ctx, ops[0]); err != nil {
 		t.Fatal(err)
