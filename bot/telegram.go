@@ -248,7 +248,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 			continue
 		}
 		offset := w.offset()
-		updates, err := t.getUpdates(ctx, offset, pollSeconds, 100)
+		updates, err := t.getUpdates(ctx, offset, w.fresh(), pollSeconds, 100)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -319,6 +319,13 @@ func (w *window) offset() int {
 		off = min(off, id)
 	}
 	return off
+}
+
+// fresh is the lowest update id not dispatched yet.
+func (w *window) fresh() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.next
 }
 
 // full tells whether the window holds as many updates as may run at once;
@@ -418,24 +425,65 @@ func (w *window) drain(ctx context.Context) {
 func (t *Telegram) ack(ctx context.Context, offset int) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	if _, err := t.getUpdates(actx, offset, 0, 1); err != nil {
+	if _, err := t.getUpdates(actx, offset, offset, 0, 1); err != nil {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "ack_failed", logattr.Code(errorCode(err)), logattr.Err(err))
 	}
 }
 
-func (t *Telegram) getUpdates(ctx context.Context, offset, timeout, limit int) ([]tgbotapi.Update, error) {
+// getUpdates asks Telegram for the updates from offset and decodes those
+// from fresh on. Telegram returns every update from the offset until the
+// offset passes it, so the ones below fresh, still in flight, come back
+// on every poll: they are only skipped over, not decoded again.
+func (t *Telegram) getUpdates(ctx context.Context, offset, fresh, timeout, limit int) ([]tgbotapi.Update, error) {
 	cctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second+pollSlack)
 	defer cancel()
-	ups, err := t.bot(cctx).GetUpdates(tgbotapi.UpdateConfig{
-		Offset: offset, Limit: limit, Timeout: timeout,
-		// Only what the dialogues use: no edits, reactions or member changes.
-		AllowedUpdates: []string{"message", "callback_query"},
-	})
+	p := tgbotapi.Params{}
+	p.AddNonZero("offset", offset)
+	p.AddNonZero("limit", limit)
+	p.AddNonZero("timeout", timeout)
+	// Only what the dialogues use: no edits, reactions or member changes.
+	p["allowed_updates"] = `["message","callback_query"]`
+	resp, err := t.bot(cctx).MakeRequest("getUpdates", p)
 	t.observeCall("getUpdates", err)
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", t.redactErr(err))
 	}
+	ups, bad, err := decodeUpdates(resp.Result, fresh)
+	if bad > 0 {
+		t.log.LogAttrs(ctx, slog.LevelWarn, "update_undecodable", logattr.Count("updates", bad))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("getUpdates: %w", err)
+	}
 	return ups, nil
+}
+
+// decodeUpdates decodes the updates of a getUpdates result from id fresh
+// on. One that does not decode is kept with its id alone, and counted in
+// bad: it is then acknowledged and ignored instead of being returned, and
+// failing the poll, for ever.
+func decodeUpdates(raw json.RawMessage, fresh int) (ups []tgbotapi.Update, bad int, err error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, 0, fmt.Errorf("decode updates: %w", err)
+	}
+	for _, item := range items {
+		var head struct {
+			ID int `json:"update_id"`
+		}
+		if err := json.Unmarshal(item, &head); err != nil {
+			return nil, bad, fmt.Errorf("decode update id: %w", err)
+		}
+		if head.ID < fresh {
+			continue
+		}
+		var u tgbotapi.Update
+		if json.Unmarshal(item, &u) != nil {
+			u, bad = tgbotapi.Update{UpdateID: head.ID}, bad+1
+		}
+		ups = append(ups, u)
+	}
+	return ups, bad, nil
 }
 
 // chatOf is the chat an update belongs to, for ordering; 0 when none.
