@@ -27,6 +27,10 @@ func TestDecodeUpdates(t *testing.T) {
 		{name: "empty", raw: `[]`},
 		{name: "not a list", raw: `{"update_id":1}`, wantErr: true},
 		{name: "no id", raw: `[{"update_id":"x"}]`, wantErr: true},
+		{name: "id not first", raw: `[{"message":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"}},"update_id":12}]`, want: []int{12}},
+		{name: "spaced", raw: `[{ "update_id" : 13 }]`, fresh: 13, want: []int{13}},
+		{name: "id alone", raw: `[{"update_id":14}]`, fresh: 14, want: []int{14}},
+		{name: "in flight, id alone", raw: `[{"update_id":14}]`, fresh: 15},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ups, bad, err := decodeUpdates(json.RawMessage(tc.raw), tc.fresh)
@@ -69,6 +73,20 @@ func FuzzDecodeUpdates(f *testing.F) {
 		for _, u := range ups {
 			if u.UpdateID < fresh {
 				t.Fatalf("update %d returned below fresh %d", u.UpdateID, fresh)
+			}
+		}
+		// The quick read of the id agrees with a full decode.
+		var items []json.RawMessage
+		if json.Unmarshal([]byte(raw), &items) != nil {
+			return
+		}
+		for _, item := range items {
+			var head struct {
+				ID int `json:"update_id"`
+			}
+			id, err := updateID(item)
+			if json.Unmarshal(item, &head) == nil && (err != nil || id != head.ID) {
+				t.Fatalf("updateID(%s) = %d, %v; a full decode reads %d", item, id, err, head.ID)
 			}
 		}
 	})

@@ -41,7 +41,7 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	women := fs.Int("women", 100, "simulated women, each on her own chat, in a closed loop")
 	sessions := fs.String("sessions", "100,1000,10000", "stored sessions before each run, comma-separated")
 	duration := fs.Duration("duration", 15*time.Second, "length of each run (at most 10m)")
-	baseline := fs.Bool("baseline", true, "also measure the echo bot (no state, no disk)")
+	baseline := fs.Bool("baseline", true, "also measure the echo bot (no state, no disk), just before each session count")
 	single := fs.Bool("single-commit", false, "also measure frontdoor with one commit (and fsync) per write instead of the group commit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -65,40 +65,56 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "bot\tstored sessions\twomen\tupdates/s\treplies/s\tto operators\tp50\tp95\tp99\tmax\tpeak memory\t\n")
+	fmt.Fprintf(tw, "bot\tstored sessions\twomen\tupdates/s\treplies/s\tto operators\tp50\tp95\tp99\tmax\tpeak memory\treplies/s, p99 of echo\t\n")
+	// The echo bot runs just before each session count, so that each
+	// comparison is made at the same time on a machine whose speed drifts.
+	var echo *loadtest.Result
 	row := func(name string, sessions int, r loadtest.Result, peak int64) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%d\t%s\t%s\t%s\t%s\t%.1f MiB\t\n", name, sessions, r.Women,
-			float64(r.Updates)/r.Elapsed.Seconds(), r.RepliesPerSecond(), r.ToOperators,
-			ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), float64(peak)/(1<<20))
-	}
-	if *baseline {
-		r, peak, err := runLoad(ctx, exe, []string{"loadtest-echo-bot"}, 0, *women, *duration)
-		if err != nil {
-			fmt.Fprintf(stderr, "frontdoor: loadtest: echo: %v\n", err)
-			return 1
+		vs := ""
+		if echo != nil && name != "echo" && echo.RepliesPerSecond() > 0 && echo.P99 > 0 {
+			vs = fmt.Sprintf("%.0f %%, %.1f×", 100*r.RepliesPerSecond()/echo.RepliesPerSecond(), float64(r.P99)/float64(echo.P99))
 		}
-		row("echo", 0, r, peak)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%d\t%s\t%s\t%s\t%s\t%.1f MiB\t%s\t\n", name, sessions, r.Women,
+			float64(r.Updates)/r.Elapsed.Seconds(), r.RepliesPerSecond(), r.ToOperators,
+			ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), float64(peak)/(1<<20), vs)
+	}
+	var bots []loadBot
+	if *baseline {
+		bots = append(bots, loadBot{"echo", []string{"loadtest-echo-bot"}, false})
+	}
+	bots = append(bots, loadBot{"frontdoor", nil, true})
+	if *single {
+		bots = append(bots, loadBot{"one commit per write", []string{loadSingleCommitBot}, true})
 	}
 	for _, n := range counts {
-		r, peak, err := runLoad(ctx, exe, nil, n, *women, *duration)
-		if err != nil {
-			fmt.Fprintf(stderr, "frontdoor: loadtest: %v\n", err)
-			return 1
-		}
-		row("frontdoor", n, r, peak)
-		if *single {
-			r, peak, err := runLoad(ctx, exe, []string{loadSingleCommitBot}, n, *women, *duration)
+		for _, b := range bots {
+			stored := 0
+			if b.stored {
+				stored = n
+			}
+			r, peak, err := runLoad(ctx, exe, b.args, stored, *women, *duration)
 			if err != nil {
-				fmt.Fprintf(stderr, "frontdoor: loadtest: one commit per write: %v\n", err)
+				fmt.Fprintf(stderr, "frontdoor: loadtest: %s: %v\n", b.name, err)
 				return 1
 			}
-			row("one commit per write", n, r, peak)
+			if b.name == "echo" {
+				echo = &r
+			}
+			row(b.name, stored, r, peak)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return 1
 	}
 	return 0
+}
+
+// loadBot is one bot the load test measures: its name in the table, the
+// arguments that run it, and whether it gets the stored sessions.
+type loadBot struct {
+	name   string
+	args   []string
+	stored bool
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
