@@ -343,10 +343,11 @@ func (w *window) busy() bool {
 	return len(w.inflight) > 0
 }
 
-// dispatch starts the updates not seen before. Telegram returns again every update at or above the offset,
-// those in flight and those handled after the lowest one in flight: both
-// are skipped. An update whose handle reports false (cut short by
-// shutdown) stays in the window, so it is never acknowledged.
+// dispatch starts the updates not seen before. Telegram returns again
+// every update at or above the offset, those in flight and those handled
+// after the lowest one in flight: both are skipped. An update whose handle
+// reports false (cut short by shutdown) stays in the window, so it is
+// never acknowledged.
 func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update) bool) {
 	for _, u := range updates {
 		w.mu.Lock()
