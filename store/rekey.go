@@ -66,8 +66,7 @@ func sealedBuckets() []sealedBucket {
 			return r.Chat
 		})},
 		{bucketTrail, bucketTrailDue, fromChat(func(pt []byte) int64 {
-			var r trailRecord
-			_ = json.Unmarshal(pt, &r)
+			r, _ := decodeTrail(pt)
 			return r.Chat
 		})},
 		// Staff are never dropped: they would lose their access.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -505,5 +506,50 @@ func TestCallbackIndexBuiltForOldStore(t *testing.T) {
 		if cb, found, err := db.CallbackOf(ctx, chat); !found || err != nil || cb.Ticket != ticket {
 			t.Errorf("chat %d after reopening: %+v %v %v", chat, cb, found, err)
 		}
+	}
+}
+
+// TestTrailForms: a trail is stored compactly and read back the same;
+// one written as JSON by an older version is still read; a damaged one is
+// an error, not a panic.
+func TestTrailForms(t *testing.T) {
+	rec := trailRecord{Chat: -1001234567890, Idle: true, Msgs: [][2]int64{{1, 1_800_000_000}, {2, 1_800_000_000}, {70000, 1_799_999_990}, {70001, 1_800_100_000}}}
+	got, err := decodeTrail(rec.encode())
+	if err != nil || !reflect.DeepEqual(got, rec) {
+		t.Errorf("compact form read back as %+v, %v; want %+v", got, err, rec)
+	}
+	if got, err := decodeTrail([]byte(`{"c":42,"m":[[7,1800000000]],"w":true}`)); err != nil || got.Chat != 42 || !got.Idle || len(got.Msgs) != 1 || got.Msgs[0] != [2]int64{7, 1_800_000_000} {
+		t.Errorf("JSON form read as %+v, %v", got, err)
+	}
+	b := rec.encode()
+	for n := range len(b) {
+		if _, err := decodeTrail(b[:n]); err == nil {
+			t.Errorf("a record cut to %d of %d bytes was read", n, len(b))
+		}
+	}
+	if _, err := decodeTrail([]byte{trailCompact, 2, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}); err == nil {
+		t.Error("a record claiming millions of messages was read")
+	}
+
+	// Through the store: a record sealed in the JSON form is still taken.
+	ctx := context.Background()
+	db := freshDB(t)
+	key := db.seal.chatKey(42)
+	sealed, err := db.seal.seal(bucketTrail, key, []byte(`{"c":42,"m":[[7,1800000000],[8,1800000001]]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := expirySeconds(time.Now().Add(time.Hour))
+	must(t, db.bolt.Update(func(tx *bolt.Tx) error {
+		val := binary.BigEndian.AppendUint64(nil, exp)
+		if err := tx.Bucket([]byte(bucketTrail)).Put(key, append(val, sealed...)); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte(bucketTrailDue)).Put(expiryKey(exp, key), nil)
+	}))
+	must(t, db.Track(ctx, 42, []int{9}, time.Unix(1_800_000_002, 0), time.Now().Add(time.Hour), true))
+	tr, found, err := db.TakeTrail(ctx, 42, time.Time{})
+	if err != nil || !found || len(tr.Messages) != 3 || tr.Messages[0].ID != 7 || tr.Messages[2].ID != 9 {
+		t.Errorf("older trail after one more message: %+v, %v, %v", tr, found, err)
 	}
 }

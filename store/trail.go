@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,7 +26,8 @@ const (
 const maxTrail = 2000
 
 // trailRecord is the sealed value: the raw chat id lives only here, because
-// deleting messages needs it.
+// deleting messages needs it. It is stored compactly (encode); the JSON
+// tags read the records of older versions.
 type trailRecord struct {
 	Chat int64      `json:"c"`
 	Msgs [][2]int64 `json:"m"` // message id, unix seconds
@@ -68,7 +71,7 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 			rec.Msgs = rec.Msgs[n:]
 		}
 		rec.Idle = idle
-		sealed, err := db.sealJSON(bucketTrail, key, rec)
+		sealed, err := db.seal.seal(bucketTrail, key, rec.encode())
 		if err != nil {
 			return err
 		}
@@ -84,16 +87,88 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 	return nil
 }
 
-// openTrail opens a stored trail value (due seconds, then sealed JSON).
+// openTrail opens a stored trail value (due seconds, then the sealed
+// record).
 func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
 	if len(val) < 8 {
 		return trailRecord{}, 0, fmt.Errorf("trail record is %d bytes, too short", len(val))
 	}
-	var r trailRecord
-	if err := db.openJSON(bucketTrail, key, val[8:], &r); err != nil {
+	pt, err := db.seal.open(bucketTrail, key, val[8:])
+	if err != nil {
+		return trailRecord{}, 0, err
+	}
+	r, err := decodeTrail(pt)
+	if err != nil {
 		return trailRecord{}, 0, err
 	}
 	return r, binary.BigEndian.Uint64(val[:8]), nil
+}
+
+// trailCompact starts a trail record in the compact form; records written
+// before it are JSON and start with '{'.
+const trailCompact = 1
+
+// encode writes the record compactly: the form, the chat, whether the
+// idle wipe is on, the number of messages, then each message's id and its
+// seconds since the one before, as varints. A chat's trail is read and
+// written again on each of its updates: as JSON, a long one cost ten
+// times as much.
+func (r trailRecord) encode() []byte {
+	b := make([]byte, 0, 16+6*len(r.Msgs))
+	b = binary.AppendVarint(append(b, trailCompact), r.Chat)
+	idle := byte(0)
+	if r.Idle {
+		idle = 1
+	}
+	b = binary.AppendUvarint(append(b, idle), uint64(len(r.Msgs)))
+	var prev int64
+	for _, m := range r.Msgs {
+		b = binary.AppendVarint(binary.AppendVarint(b, m[0]), m[1]-prev)
+		prev = m[1]
+	}
+	return b
+}
+
+// decodeTrail reads a record in either form.
+func decodeTrail(pt []byte) (trailRecord, error) {
+	var r trailRecord
+	if len(pt) > 0 && pt[0] == '{' {
+		if err := json.Unmarshal(pt, &r); err != nil {
+			return trailRecord{}, fmt.Errorf("decode trail: %w", err)
+		}
+		return r, nil
+	}
+	if len(pt) == 0 || pt[0] != trailCompact {
+		return trailRecord{}, errors.New("decode trail: unknown form")
+	}
+	rd := bytes.NewReader(pt[1:])
+	chat, err := binary.ReadVarint(rd)
+	if err != nil {
+		return trailRecord{}, fmt.Errorf("decode trail: %w", err)
+	}
+	idle, err := rd.ReadByte()
+	if err != nil {
+		return trailRecord{}, fmt.Errorf("decode trail: %w", err)
+	}
+	n, err := binary.ReadUvarint(rd)
+	if err != nil || n > uint64(rd.Len()) { // each message takes 2 bytes at least
+		return trailRecord{}, errors.New("decode trail: bad message count")
+	}
+	r = trailRecord{Chat: chat, Idle: idle == 1, Msgs: make([][2]int64, 0, n)}
+	var at int64
+	for range n {
+		id, err := binary.ReadVarint(rd)
+		if err != nil {
+			return trailRecord{}, fmt.Errorf("decode trail: %w", err)
+		}
+		delta, err := binary.ReadVarint(rd)
+		if err != nil {
+			return trailRecord{}, fmt.Errorf("decode trail: %w", err)
+		}
+		at += delta
+		r.Msgs = append(r.Msgs, [2]int64{id, at})
+	}
+	return r, nil
 }
 
 // TakeTrail removes the trail of a chat and returns it, for a wipe. With a
