@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,5 +308,56 @@ func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want 
 			t.Fatalf("message %d in chat %d was not edited to %q: %+v", m.MessageID, m.ChatID, want, api.Edits())
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestConfirmationSentAgainAfterRestart: the bot confirmed a request and
+// stopped before Telegram heard the update was handled (as a crash
+// between the commit and the reply would leave it); Telegram delivers the
+// updates again to the restarted bot, which skips every one but the
+// confirmation: that is sent again, reading exactly as the first time,
+// and nothing reaches the operators twice.
+func TestConfirmationSentAgainAfterRestart(t *testing.T) {
+	dataDir := t.TempDir()
+	addOperators(t, dataDir)
+	script := func(api *telegramtest.Server) []int {
+		ids := []int{api.Command(woman, "it", "start", ""), api.Press(woman, "it", "cb:c:arca-cremona"), api.Contact(woman, "+39 347 000 0000")}
+		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+			ids = append(ids, api.Press(woman, "it", d))
+		}
+		return ids
+	}
+	first := telegramtest.New(t, testToken)
+	stop := startBot(t, first, dataDir)
+	ids := script(first)
+	sent := waitChat(t, first, woman, 10)
+	confirmed := sent[len(sent)-1]
+	if !strings.HasPrefix(confirmed.Text, "✅") {
+		t.Fatalf("not confirmed: %+v", confirmed)
+	}
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		waitChat(t, first, chat, 1)
+	}
+	time.Sleep(500 * time.Millisecond) // the outbox records the cards it sent
+	if code, logs := stop(); code != 0 {
+		t.Fatalf("exit %d: %s", code, logs)
+	}
+
+	second := telegramtest.New(t, testToken)
+	if again := script(second); fmt.Sprint(again) != fmt.Sprint(ids) {
+		t.Fatalf("the second fake gave ids %v, want %v", again, ids)
+	}
+	startBot(t, second, dataDir)
+	waitChat(t, second, woman, 1)
+	second.WaitCalls(t, "getUpdates", 2, 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // room for a wrong extra reply or card
+	got := second.SentTo(woman)
+	if len(got) != 1 || got[0].Text != confirmed.Text || !reflect.DeepEqual(buttonData(got[0]), buttonData(confirmed)) {
+		t.Fatalf("after the restart she got %+v\nwant only the confirmation again:\n%s", got, confirmed.Text)
+	}
+	for _, chat := range []int64{opsGroup, opA, opB} {
+		if n := second.SentCount(chat); n != 0 {
+			t.Errorf("chat %d got %d messages after the restart, want none", chat, n)
+		}
 	}
 }
