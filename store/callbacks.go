@@ -73,8 +73,7 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		if err != nil {
 			return fmt.Errorf("apply change: callback: %w", err)
 		}
-		ckey := db.seal.chatKey(cb.Chat)
-		cval, err := db.sealJSON(bucketCallbackChats, ckey, chatTicket{cb.Ticket, cb.Chat})
+		ckey, cval, err := db.chatTicketRecord(cb)
 		if err != nil {
 			return fmt.Errorf("apply change: callback: %w", err)
 		}
@@ -233,13 +232,19 @@ func (db *DB) indexCallbacks(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		ckey := db.seal.chatKey(cb.Chat)
-		cval, err := db.sealJSON(bucketCallbackChats, ckey, chatTicket{cb.Ticket, cb.Chat})
+		ckey, cval, err := db.chatTicketRecord(cb)
 		if err != nil {
 			return err
 		}
 		return idx.Put(ckey, cval)
 	})
+}
+
+// chatTicketRecord is the entry of bucketCallbackChats for a callback.
+func (db *DB) chatTicketRecord(cb flows.Callback) (key, val []byte, err error) {
+	key = db.seal.chatKey(cb.Chat)
+	val, err = db.sealJSON(bucketCallbackChats, key, chatTicket{cb.Ticket, cb.Chat})
+	return key, val, err
 }
 
 // CallbackOf returns the request of a chat, if it has one, through the
