@@ -141,18 +141,14 @@ func (c Config) validate() error {
 	} else if u, err := url.Parse(fmt.Sprintf(c.API, "TOKEN", "getMe")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s must be an http or https URL, like %s (got %q)", EnvAPI, DefaultAPI, c.API))
 	}
-	if c.Key != "" {
-		if b, err := base64.StdEncoding.DecodeString(c.Key); err != nil || len(b) != 32 {
-			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvKey))
-		}
+	if c.Key != "" && !validKey(c.Key) {
+		errs = append(errs, keyError(EnvKey))
 	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
 		errs = append(errs, fmt.Errorf("%s must be 1 to 256 letters, digits, _ or - (for example the output of: head -c 32 /dev/urandom | base64 | tr -d '/+=')", EnvWebhookSecret))
 	}
-	if c.NewKey != "" {
-		if b, err := base64.StdEncoding.DecodeString(c.NewKey); err != nil || len(b) != 32 {
-			errs = append(errs, fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", EnvNewKey))
-		}
+	if c.NewKey != "" && !validKey(c.NewKey) {
+		errs = append(errs, keyError(EnvNewKey))
 	}
 	if c.Token != "" && !validToken(c.Token) {
 		errs = append(errs, fmt.Errorf("%s does not look like a token from BotFather (digits, a colon, then letters)", EnvToken))
@@ -170,10 +166,26 @@ func validToken(t string) bool {
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return false
 	}
-	for _, r := range secret {
+	return tokenChars(secret)
+}
+
+// tokenChars tells whether s holds only the letters, digits, _ and - that
+// Telegram uses in tokens and secrets.
+func tokenChars(s string) bool {
+	for _, r := range s {
 		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			return false
 		}
 	}
 	return true
+}
+
+// validKey tells whether s is the base64 of a 32-byte master key.
+func validKey(s string) bool {
+	b, err := base64.StdEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
+func keyError(env string) error {
+	return fmt.Errorf("%s must be the base64 of 32 random bytes (for example the output of: head -c 32 /dev/urandom | base64)", env)
 }

@@ -120,13 +120,5 @@ func (o *Ops) read(get func(string) string) []error {
 // validSecret checks the alphabet and length Telegram allows for a
 // webhook's secret_token.
 func validSecret(s string) bool {
-	if len(s) < 1 || len(s) > 256 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return len(s) >= 1 && len(s) <= 256 && tokenChars(s)
 }

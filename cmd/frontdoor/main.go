@@ -304,7 +304,6 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 		// Compare with the current directory; import then saves the file and
 		// records each change in the audit trail, check stops there.
 		var changes []flows.DirectoryChange
-		errCheckOnly := errors.New("check only")
 		err = withStore(cfg, func(db *store.DB) error {
 			cur, err := loadDirectory(ctx, db)
 			if err != nil {
@@ -312,7 +311,7 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 			}
 			changes = flows.DiffDirectories(cur.Data(), data)
 			if verb == "check" {
-				return errCheckOnly
+				return nil
 			}
 			if err := db.SaveDirectory(ctx, data); err != nil {
 				return err
@@ -324,7 +323,7 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 			}
 			return nil
 		})
-		if err != nil && !errors.Is(err, errCheckOnly) {
+		if err != nil {
 			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 			return 1
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,7 +25,19 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 	centre := fs.String("centre", "", "id of the centre (see frontdoor directory export)")
 	chat := fs.Int64("chat", 0, "Telegram chat id: a group (negative) or an operator's private chat")
 	onCall := fs.Bool("on-call", false, "also receive the network's requests nobody took in time")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+	// A wrong use gets the usage before the store is opened: a typo must
+	// neither create a data directory nor wait for the bot's lock.
+	wrong := fs.Parse(args[1:]) != nil || fs.NArg() > 0
+	switch args[0] {
+	case "add":
+		wrong = wrong || *chat == 0 || *centre == ""
+	case "remove":
+		wrong = wrong || *chat == 0
+	case "list":
+	default:
+		wrong = true
+	}
+	if wrong {
 		fmt.Fprint(stderr, use)
 		return 2
 	}
@@ -34,9 +45,6 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 	err := withStore(cfg, func(db *store.DB) error {
 		switch args[0] {
 		case "add":
-			if *chat == 0 || *centre == "" {
-				return errUsage
-			}
 			dir, err := loadDirectory(ctx, db)
 			if err != nil {
 				return err
@@ -49,9 +57,6 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 			}
 			out = fmt.Sprintf("Chat %d now receives the callback requests of %s.\n", *chat, *centre)
 		case "remove":
-			if *chat == 0 {
-				return errUsage
-			}
 			found, err := db.DeleteOperator(ctx, *chat)
 			if err != nil {
 				return err
@@ -75,15 +80,9 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 				}
 				out += line + "\n"
 			}
-		default:
-			return errUsage
 		}
 		return nil
 	})
-	if errors.Is(err, errUsage) {
-		fmt.Fprint(stderr, use)
-		return 2
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
@@ -91,6 +90,3 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 	io.WriteString(stdout, out)
 	return 0
 }
-
-// errUsage is a wrong use of the operators command.
-var errUsage = errors.New("usage")
