@@ -73,11 +73,15 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		if err != nil {
 			return fmt.Errorf("apply change: callback: %w", err)
 		}
-		ckey, cval, err := db.chatTicketRecord(cb)
-		if err != nil {
-			return fmt.Errorf("apply change: callback: %w", err)
+		r := rec{key: key, val: sealed, version: version}
+		if version == 0 {
+			// A new request: her chat's index entry. Chat and ticket never
+			// change afterwards, so later puts leave the entry as it is.
+			if r.ckey, r.cval, err = db.chatTicketRecord(cb); err != nil {
+				return fmt.Errorf("apply change: callback: %w", err)
+			}
 		}
-		puts = append(puts, rec{key, sealed, version, ckey, cval})
+		puts = append(puts, r)
 	}
 	sends := make([][]byte, 0, len(c.Send))
 	for _, o := range c.Send {
@@ -127,6 +131,9 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 			if err := cbs.Put(p.key, p.val); err != nil {
 				return err
 			}
+			if p.ckey == nil {
+				continue
+			}
 			if err := tx.Bucket([]byte(bucketCallbackChats)).Put(p.ckey, p.cval); err != nil {
 				return err
 			}
@@ -175,21 +182,8 @@ func (db *DB) openCallback(key, val []byte) (flows.Callback, error) {
 
 // Callback returns the callback with a ticket.
 func (db *DB) Callback(ctx context.Context, ticket string) (flows.Callback, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return flows.Callback{}, false, fmt.Errorf("load callback: %w", err)
-	}
 	var cb flows.Callback
-	found := false
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket([]byte(bucketCallbacks)).Get([]byte(ticket))
-		if v == nil {
-			return nil
-		}
-		found = true
-		var err error
-		cb, err = db.openCallback([]byte(ticket), v)
-		return err
-	})
+	found, err := db.getSealed(ctx, bucketCallbacks, []byte(ticket), &cb)
 	if err != nil {
 		return flows.Callback{}, false, fmt.Errorf("load callback: %w", err)
 	}

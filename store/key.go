@@ -38,13 +38,19 @@ func LoadKey(dataDir, b64 string) ([]byte, error) {
 		}
 		return key, nil
 	}
-	path := filepath.Join(dataDir, KeyFile)
+	return keyFileAt(filepath.Join(dataDir, KeyFile))
+}
+
+// keyFileAt reads the key file at path, or creates it (random, mode 0600,
+// and its directory) when it does not exist yet.
+func keyFileAt(path string) ([]byte, error) {
 	key, err := readKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		return key, err
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	key, err = createKeyFile(path)
 	if errors.Is(err, fs.ErrExist) {
@@ -145,16 +151,7 @@ const (
 // a file before the store changes means a crash at any point loses no key:
 // running the rekey again finishes it.
 func PendingKey(dataDir string) ([]byte, error) {
-	path := filepath.Join(dataDir, PendingKeyFile)
-	key, err := readKeyFile(path)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return key, err
-	}
-	key, err = createKeyFile(path)
-	if errors.Is(err, fs.ErrExist) {
-		return readKeyFile(path)
-	}
-	return key, err
+	return keyFileAt(filepath.Join(dataDir, PendingKeyFile))
 }
 
 // CommitPendingKey ends a rekey: frontdoor.key becomes frontdoor.key.previous

@@ -32,8 +32,9 @@ var errDrop = errors.New("record cannot be carried over")
 
 // sealedBucket is a bucket of sealed records that a rekey re-seals. A new
 // bucket of sealed records must be added to sealedBuckets, and a bucket of
-// plain data to plainBuckets: Rekey refuses a store with a bucket it does
-// not know, so that no record is left sealed under a key that is going away.
+// plain data to plainBuckets: Open creates only these (allBuckets), and
+// Rekey refuses a store with a bucket it does not know, so that no record
+// is left sealed under a key that is going away.
 type sealedBucket struct {
 	name string
 	// index, when not empty, is the bucket's expiry index; its values
@@ -109,6 +110,19 @@ func sealedBuckets() []sealedBucket {
 // the anonymous counters.
 var plainBuckets = []string{bucketDirectory, bucketMeta, bucketStats}
 
+// allBuckets names every bucket of the store: Open creates them, and rekey
+// refuses a store holding any other.
+func allBuckets() []string {
+	all := slices.Clone(plainBuckets)
+	for _, b := range sealedBuckets() {
+		all = append(all, b.name)
+		if b.index != "" {
+			all = append(all, b.index)
+		}
+	}
+	return all
+}
+
 // RekeyResult says what a rekey did.
 type RekeyResult struct {
 	// Resealed counts the records sealed again under the new key.
@@ -141,13 +155,7 @@ func (db *DB) rekey(ns *sealer) (RekeyResult, error) {
 	var res RekeyResult
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		res = RekeyResult{}
-		known := slices.Clone(plainBuckets)
-		for _, b := range sealedBuckets() {
-			known = append(known, b.name)
-			if b.index != "" {
-				known = append(known, b.index)
-			}
-		}
+		known := allBuckets()
 		err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 			if !slices.Contains(known, string(name)) {
 				return fmt.Errorf("bucket %q is unknown to rekey: add it to sealedBuckets or plainBuckets", name)

@@ -146,7 +146,7 @@ func (db *DB) init() error {
 				return fmt.Errorf("index callbacks: %w", err)
 			}
 		}
-		for _, name := range []string{bucketSessions, bucketSessionExpiry, bucketDirectory, bucketMeta, bucketStaff, bucketInvites, bucketAudit, bucketCallbacks, bucketCallbackChats, bucketOperators, bucketOutbox, bucketCards, bucketTrail, bucketTrailDue, bucketStats} {
+		for _, name := range allBuckets() {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
