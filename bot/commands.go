@@ -41,12 +41,7 @@ func (t *Telegram) setChatMenu(ctx context.Context, chat int64, lang string, cha
 	scope := tgbotapi.NewBotCommandScopeChat(chat)
 	var c tgbotapi.Chattable = tgbotapi.NewDeleteMyCommandsWithScope(scope)
 	if change == flows.MenuStaff {
-		var cmds []tgbotapi.BotCommand
-		for _, name := range append(MenuCommands(), StaffCommands()...) {
-			desc, _ := menu.Text(lang, "command."+name, nil, nil)
-			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
-		}
-		c = tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)
+		c = tgbotapi.NewSetMyCommandsWithScope(scope, t.commandList(ctx, lang, append(MenuCommands(), StaffCommands()...))...)
 	}
 	if err := t.request(ctx, c); err != nil {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "set_chat_menu_failed", t.chatAttr(chat),
@@ -72,20 +67,27 @@ func (t *Telegram) setCommands(ctx context.Context) {
 		if lang == "" {
 			textLang = langs[0]
 		}
-		var cmds []tgbotapi.BotCommand
-		for _, name := range MenuCommands() {
-			desc, ok := menu.Text(textLang, "command."+name, nil, nil)
-			if !ok {
-				t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", logattr.Lang(textLang), logattr.Command(name))
-			}
-			cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
-		}
+		cmds := t.commandList(ctx, textLang, MenuCommands())
 		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeAllPrivateChats(), lang, cmds...)
 		if err := t.request(ctx, cfg); err != nil {
 			t.log.LogAttrs(ctx, slog.LevelWarn, "set_commands_failed", logattr.Lang(lang),
 				logattr.Code(errorCode(err)), logattr.Err(err))
 		}
 	}
+}
+
+// commandList is the menu entries of the commands names, described in
+// lang; a missing description is logged.
+func (t *Telegram) commandList(ctx context.Context, lang string, names []string) []tgbotapi.BotCommand {
+	cmds := make([]tgbotapi.BotCommand, 0, len(names))
+	for _, name := range names {
+		desc, ok := t.cfg.Menu.Text(lang, "command."+name, nil, nil)
+		if !ok {
+			t.log.LogAttrs(ctx, slog.LevelWarn, "command_text_missing", logattr.Lang(lang), logattr.Command(name))
+		}
+		cmds = append(cmds, tgbotapi.BotCommand{Command: name, Description: desc})
+	}
+	return cmds
 }
 
 // request makes a call that answers true, retrying like send does.

@@ -37,10 +37,8 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 				failures = 0
 			}
 			failures++
-			wait = max(every, backoff(failures, sendBackoffMin))
-			if d, _ := retryDelay(err, failures, sendBackoffMin); d > wait {
-				wait = d
-			}
+			d, _ := retryDelay(err, failures, sendBackoffMin) // the backoff, or Telegram's retry_after
+			wait = max(every, d)
 			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_retry", logattr.Code(errorCode(err)),
 				logattr.Wait(wait), logattr.Err(err))
 		} else {

@@ -208,10 +208,10 @@ func (t *Telegram) wipeDue(ctx context.Context) {
 func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
 	start := time.Now()
 	// A wipe begun runs on after shutdown starts, for a short grace only.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wipeTimeout)
+	gctx, stop := graceful(ctx)
+	defer stop()
+	ctx, cancel := context.WithTimeout(gctx, wipeTimeout)
 	defer cancel()
-	defer context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })()
-	ctx = wctx
 	defer t.chats.lock(chat)()
 	trail, found := t.takeTrail(ctx, chat, now)
 	if !found {

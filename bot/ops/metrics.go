@@ -127,39 +127,38 @@ func (m *Metrics) WatchSessions(s SessionCounter) {
 }
 
 // WatchOutbox exports the backlog of the operators' outbox and the age of
-// its oldest item, read at each scrape.
+// its oldest item, read once per scrape for both.
 func (m *Metrics) WatchOutbox(o Outbox) {
-	read := func() (int, time.Duration, bool) {
-		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-		defer cancel()
-		n, oldest, err := o.Backlog(ctx)
-		if err != nil {
-			return 0, 0, false
+	m.reg.MustRegister(outboxCollector{o})
+}
+
+var (
+	outboxBacklogDesc = prometheus.NewDesc("frontdoor_outbox_backlog",
+		"Notifications to operators waiting in the outbox (-1: cannot be read).", nil, nil)
+	outboxAgeDesc = prometheus.NewDesc("frontdoor_outbox_oldest_age_seconds",
+		"Age of the oldest notification waiting in the outbox (0: none).", nil, nil)
+)
+
+// outboxCollector reads the outbox once per scrape for its two gauges.
+type outboxCollector struct{ o Outbox }
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- outboxBacklogDesc
+	ch <- outboxAgeDesc
+}
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	backlog, age := -1.0, 0.0
+	if n, oldest, err := c.o.Backlog(ctx); err == nil {
+		backlog = float64(n)
+		if !oldest.IsZero() {
+			age = time.Since(oldest).Seconds()
 		}
-		if oldest.IsZero() {
-			return n, 0, true
-		}
-		return n, time.Since(oldest), true
 	}
-	m.reg.MustRegister(
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "frontdoor_outbox_backlog",
-			Help: "Notifications to operators waiting in the outbox (-1: cannot be read).",
-		}, func() float64 {
-			n, _, ok := read()
-			if !ok {
-				return -1
-			}
-			return float64(n)
-		}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "frontdoor_outbox_oldest_age_seconds",
-			Help: "Age of the oldest notification waiting in the outbox (0: none).",
-		}, func() float64 {
-			_, age, _ := read()
-			return age.Seconds()
-		}),
-	)
+	ch <- prometheus.MustNewConstMetric(outboxBacklogDesc, prometheus.GaugeValue, backlog)
+	ch <- prometheus.MustNewConstMetric(outboxAgeDesc, prometheus.GaugeValue, age)
 }
 
 // Handler serves the metrics in the Prometheus text format.
