@@ -100,15 +100,8 @@ func (d *dialogue) operators() []Operator {
 // reachable says whether a centre ("" for any in network) has operator
 // chats that a request would be delivered to.
 func reachable(ops []Operator, dir *Directory, centre, network string) bool {
-	for _, op := range ops {
-		if op.Centre == centre {
-			return true
-		}
-		if c, ok := dir.Centre(op.Centre); ok && centre == "" && c.Network == network {
-			return true
-		}
-	}
-	return false
+	cb := Callback{Centre: centre, Network: network}
+	return slices.ContainsFunc(ops, func(op Operator) bool { return visible(dir, op, cb) })
 }
 
 // menuButtons is the main menu, with "call me back" when some centre can.
@@ -220,7 +213,7 @@ func (d *dialogue) notAvailable() {
 	d.event = "callback_unavailable"
 	d.sess.State = stMenu
 	d.clearDraft()
-	d.say(Reply{Texts: append([]Text{T("cb.unavailable")}, T("emergency.1522"), T("emergency.112")), Buttons: [][]Button{navRow(true)}, Protect: true})
+	d.say(Reply{Texts: append([]Text{T("cb.unavailable")}, alwaysOnLines()...), Buttons: [][]Button{navRow(true)}, Protect: true})
 }
 
 // myRequest is her request still open, if any.
@@ -370,18 +363,15 @@ func (d *dialogue) cbWindowsScreen(notice *Text) {
 		texts = append(texts, *notice)
 	}
 	texts = append(texts, T("cb.windows.prompt"))
-	var rows [][]Button
-	var row []Button
+	var btns []Button
 	for _, k := range windowKeys {
 		label := T("cb.win." + k)
 		if slices.Contains(chosen, k) {
 			label = T("cb.win.chosen", "Label", label)
 		}
-		row = append(row, Button{Label: label, Data: "cb:w:" + k})
-		if len(row) == 3 || k == "asap" {
-			rows, row = append(rows, row), nil
-		}
+		btns = append(btns, Button{Label: label, Data: "cb:w:" + k})
 	}
+	rows := grid(btns, 3)
 	rows = append(rows, []Button{{Label: T("button.cb_next"), Data: "cb:wok"}})
 	d.say(Reply{Texts: texts, Buttons: stepRows(rows...)})
 }
@@ -443,11 +433,7 @@ var msgChoices = []string{"none", "vm", "sms", "both"}
 func (d *dialogue) cbMessagesScreen() {
 	d.event = "callback_messages"
 	d.sess.State = stCbMsg
-	var rows [][]Button
-	for _, m := range msgChoices {
-		rows = append(rows, []Button{{Label: T("cb.msg." + m), Data: "cb:m:" + m}})
-	}
-	d.say(Reply{Texts: []Text{T("cb.msg.prompt")}, Buttons: stepRows(rows...)})
+	d.say(Reply{Texts: []Text{T("cb.msg.prompt")}, Buttons: stepRows(choiceRows("cb.msg.", "cb:m:", msgChoices...)...)})
 }
 
 func (d *dialogue) cbMessages(choice string) {
@@ -465,11 +451,7 @@ func (d *dialogue) cbMessages(choice string) {
 func (d *dialogue) cbSayScreen() {
 	d.event = "callback_say"
 	d.sess.State = stCbSay
-	var rows [][]Button
-	for _, k := range sayKeys {
-		rows = append(rows, []Button{{Label: T("cb.say." + k), Data: "cb:s:" + k}})
-	}
-	rows = append(rows, []Button{{Label: T("cb.say.own"), Data: "cb:s:own"}})
+	rows := choiceRows("cb.say.", "cb:s:", append(slices.Clone(sayKeys), "own")...)
 	d.say(Reply{Texts: []Text{T("cb.say.prompt")}, Buttons: stepRows(rows...)})
 }
 
@@ -540,18 +522,11 @@ func (d *dialogue) callLangs() []string {
 func (d *dialogue) cbLangScreen() {
 	d.event = "callback_lang"
 	d.sess.State = stCbLang
-	var rows [][]Button
-	var row []Button
+	var btns []Button
 	for _, l := range d.callLangs() {
-		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "cb:l:" + l})
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
+		btns = append(btns, Button{Label: Raw(LanguageName(l)), Data: "cb:l:" + l})
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	d.say(Reply{Texts: []Text{T("cb.lang.prompt")}, Buttons: stepRows(rows...)})
+	d.say(Reply{Texts: []Text{T("cb.lang.prompt")}, Buttons: stepRows(grid(btns, 3)...)})
 }
 
 func (d *dialogue) cbLang(code string) {
@@ -577,18 +552,17 @@ func (d *dialogue) complete() bool {
 	return true
 }
 
-// targetName is the centre's name, or "whichever can call first".
-func (d *dialogue) targetName() Text {
+// draftTarget is the centre, or the network ("whichever can call first"),
+// of the request being drafted.
+func (d *dialogue) draftTarget() (centre, network string) {
 	t := d.draft(kCentre)
 	if net, ok := strings.CutPrefix(t, "*"); ok {
-		if n, found := d.dir.Network(net); found {
-			return T("cb.target.first", "Network", n.Name)
-		}
+		return "", net
 	}
 	if c, ok := d.dir.Centre(t); ok {
-		return T("cb.target.centre", "Name", c.Name, "Town", c.Town)
+		return c.ID, c.Network
 	}
-	return Raw("?")
+	return "", ""
 }
 
 func (d *dialogue) cbSummary() {
@@ -607,9 +581,10 @@ func (d *dialogue) cbSummary() {
 	if d.draft(kSay) == "own" {
 		say = T("cb.say.quoted", "Words", d.draft(kOwn))
 	}
+	centre, network := d.draftTarget()
 	texts := []Text{
 		T("cb.summary.title"),
-		T("cb.summary.centre", "Centre", d.targetName()),
+		T("cb.summary.centre", "Centre", d.requestTarget(Callback{Centre: centre, Network: network})),
 		T("cb.summary.phone", "Phone", d.draft(kPhone)),
 		T("cb.summary.windows", "Windows", wins),
 		T("cb.summary.messages", "Messages", T("cb.msg."+d.draft(kMsg))),
@@ -667,7 +642,6 @@ func (d *dialogue) cbConfirm() {
 		d.cbWindowsScreen(&n)
 		return
 	}
-	target := d.draft(kCentre)
 	cb := Callback{Ticket: newTicket(), Chat: d.in.Chat, Phone: d.draft(kPhone), Windows: wins,
 		Say: d.draft(kSay), SayOwn: d.draft(kOwn), Lang: d.draft(kLang), UILang: d.sess.Lang, Created: d.now, Announced: d.now}
 	switch m := d.draft(kMsg); m {
@@ -678,11 +652,7 @@ func (d *dialogue) cbConfirm() {
 	case "both":
 		cb.Voicemail, cb.SMS = true, true
 	}
-	if net, ok := strings.CutPrefix(target, "*"); ok {
-		cb.Network = net
-	} else if c, ok := d.dir.Centre(target); ok {
-		cb.Centre, cb.Network = c.ID, c.Network
-	}
+	cb.Centre, cb.Network = d.draftTarget()
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.Network == "" || len(chats) == 0 {
 		d.notAvailable()
@@ -769,3 +739,26 @@ func (d *dialogue) cbWithdraw() {
 	d.event = "callback_withdrawn"
 	d.say(Reply{Texts: []Text{T("cb.withdraw.done"), T("menu.title")}, Buttons: d.menuButtons()})
 }
+
+// choiceRows is one button per key, each on its own row, labelled with
+// textPrefix+key and sending dataPrefix+key.
+func choiceRows(textPrefix, dataPrefix string, keys ...string) [][]Button {
+	rows := make([][]Button, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, []Button{{Label: T(textPrefix + k), Data: dataPrefix + k}})
+	}
+	return rows
+}
+
+// grid lays buttons out in rows of n.
+func grid(btns []Button, n int) [][]Button {
+	var rows [][]Button
+	for len(btns) > 0 {
+		k := min(n, len(btns))
+		rows, btns = append(rows, btns[:k:k]), btns[k:]
+	}
+	return rows
+}
+
+// alwaysOnLines are the numbers that answer at any hour: 1522, then 112.
+func alwaysOnLines() []Text { return []Text{T("emergency.1522"), T("emergency.112")} }

@@ -21,8 +21,6 @@ func (d *dialogue) town(q string) {
 	d.event = "search_town"
 	d.sess.Town = name
 	d.sess.Network = centres[0].Network
-	// Counted here: a single centre shows its card, whose event is "card".
-	d.change.Count = append(d.change.Count, count(d.now, CountSearchTown, d.sess.Network, "", d.sess.Lang))
 	if len(centres) == 1 {
 		d.say(d.cardReply(centres[0], true))
 		return
@@ -151,12 +149,12 @@ func (d *dialogue) card(id string) {
 		return
 	}
 	d.sess.Network = c.Network
+	d.event = "card"
 	d.say(d.cardReply(c, false))
 }
 
 // cardReply builds the card of a centre: everything she needs to reach it.
 func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
-	d.event = "card"
 	today := DateOf(d.now)
 	// Names often say what the centre is: they never stand on the first
 	// line, which lock screens show.

@@ -77,7 +77,7 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 	if !cb.Final && cb.messagesAllowed() && now.After(cb.lastEnd()) {
 		cb.Final, event = true, "callback_final_message"
 		ch.Send = append(ch.Send, Outgoing{Chat: cb.Chat, Lang: cb.UILang, Hers: true, Reply: Reply{
-			Texts:   []Text{T("cb.final.title"), T("cb.final.body"), T("emergency.1522"), T("emergency.112")},
+			Texts:   append([]Text{T("cb.final.title"), T("cb.final.body")}, alwaysOnLines()...),
 			Buttons: [][]Button{navRow(true)},
 			Protect: true,
 		}})

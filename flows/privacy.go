@@ -133,19 +133,15 @@ func (d *dialogue) privacy(first ...Text) {
 // idlePicker offers the idle-wipe delays.
 func (d *dialogue) idlePicker() {
 	d.event = "idle_picker"
-	var rows [][]Button
-	var row []Button
+	var btns []Button
 	for _, m := range idleChoices {
 		label := T("idle.off")
 		if m > 0 {
 			label = durationText(time.Duration(m) * time.Minute)
 		}
-		row = append(row, Button{Label: label, Data: "idle:" + idleArg(m)})
-		if len(row) == 4 {
-			rows, row = append(rows, row), nil
-		}
+		btns = append(btns, Button{Label: label, Data: "idle:" + idleArg(m)})
 	}
-	rows = append(rows, row)
+	rows := grid(btns, 4)
 	d.say(Reply{Texts: []Text{T("idle.prompt")}, Buttons: append(rows, navRow(true))})
 }
 

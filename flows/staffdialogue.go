@@ -234,16 +234,11 @@ func (s staffDialogue) edit(id string) {
 	s.d.sess.Data = nil
 	s.d.say(s.d.cardReply(c, true))
 	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closure"), "closure", c.ID)}}
-	var row []Button
+	var btns []Button
 	for _, f := range editFields {
-		row = append(row, staffButton(T("field."+f), "field", c.ID+"/"+f))
-		if len(row) == 3 {
-			rows, row = append(rows, row), nil
-		}
+		btns = append(btns, staffButton(T("field."+f), "field", c.ID+"/"+f))
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows = append(rows, grid(btns, 3)...)
 	rows = append(rows, []Button{staffButton(T("staff.button_clear"), "clear", c.ID), staffButton(T("staff.button_delete"), "delete", c.ID)})
 	s.reply([]Text{T("staff.edit_title", "Name", c.Name)}, rows...)
 }

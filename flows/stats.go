@@ -103,7 +103,6 @@ func takenCount(now time.Time, cb Callback, centre string) Count {
 
 // eventCounts maps the events of her dialogue to the counters they add.
 // The welcome counts as a conversation only when it starts a new session.
-// (A town search is counted where it happens: its event may end as "card".)
 func (d *dialogue) eventCounts() []Count {
 	var name string
 	switch d.event {
@@ -112,6 +111,8 @@ func (d *dialogue) eventCounts() []Count {
 			return nil
 		}
 		name = CountConversations
+	case "search_town":
+		name = CountSearchTown
 	case "search_location":
 		name = CountSearchLocation
 	case "open_now", "open_none":

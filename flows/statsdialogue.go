@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"log/slog"
-	"slices"
 
 	"frontdoor/flows/logattr"
 )
@@ -30,7 +29,7 @@ const (
 // canStats says whether she may see figures: admins all, coordinators
 // their networks'.
 func (s staffDialogue) canStats() bool {
-	return s.d.svc.stats != nil && (s.me.isAdmin() || slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }))
+	return s.d.svc.stats != nil && s.me.has(RoleCoordinator, "")
 }
 
 // statsButton is the staff menu's button to the figures, for those who
