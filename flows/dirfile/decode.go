@@ -29,15 +29,17 @@ type rawFile struct {
 }
 
 type rawNetwork struct {
-	ID       any `toml:"id"`
-	Name     any `toml:"name"`
-	Province any `toml:"province"`
+	ID        any `toml:"id"`
+	Name      any `toml:"name"`
+	ShortName any `toml:"short_name"`
+	Province  any `toml:"province"`
 }
 
 type rawCentre struct {
 	ID                  any          `toml:"id"`
 	Network             any          `toml:"network"`
 	Name                any          `toml:"name"`
+	ShortName           any          `toml:"short_name"`
 	Town                any          `toml:"town"`
 	Address             any          `toml:"address"`
 	AddressConfidential any          `toml:"address_confidential"`
@@ -71,8 +73,8 @@ type rawClosure struct {
 // Known keys at each level, for unknown-key messages and suggestions.
 var (
 	topKeys     = []string{"sample", "network", "centre"}
-	networkKeys = []string{"id", "name", "province"}
-	centreKeys  = []string{"id", "network", "name", "town", "address", "address_confidential",
+	networkKeys = []string{"id", "name", "short_name", "province"}
+	centreKeys  = []string{"id", "network", "name", "short_name", "town", "address", "address_confidential",
 		"lat", "lon", "phones", "towns", "languages", "services", "open_on_holidays", "hours", "closure"}
 	dayKeys     = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	closureKeys = []string{"from", "to", "reason"}
@@ -513,9 +515,10 @@ func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
 		scope = scopeName("network", i, id)
 		d.netScopes = append(d.netScopes, scope)
 		data.Networks = append(data.Networks, flows.Network{
-			ID:       id,
-			Name:     d.str(at("name"), "name", rn.Name),
-			Province: d.str(at("province"), "province", rn.Province),
+			ID:        id,
+			Name:      d.str(at("name"), "name", rn.Name),
+			ShortName: d.str(at("short_name"), "short_name", rn.ShortName),
+			Province:  d.str(at("province"), "province", rn.Province),
 		})
 	}
 	for i := range raw.Centre {
@@ -535,6 +538,7 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 		ID:                  id,
 		Network:             d.str(at("network"), "network", rc.Network),
 		Name:                d.str(at("name"), "name", rc.Name),
+		ShortName:           d.str(at("short_name"), "short_name", rc.ShortName),
 		Town:                d.str(at("town"), "town", rc.Town),
 		Address:             d.str(at("address"), "address", rc.Address),
 		AddressConfidential: d.boolean(at("address_confidential"), "address_confidential", rc.AddressConfidential),

@@ -35,6 +35,9 @@ func Encode(w io.Writer, d flows.DirectoryData) error {
 		e.raw("\n[[network]]\n")
 		e.kv("id", e.quote(n.ID))
 		e.kv("name", e.quote(n.Name))
+		if n.ShortName != "" {
+			e.kv("short_name", e.quote(n.ShortName))
+		}
 		e.kv("province", e.quote(n.Province))
 	}
 	for i := range d.Centres {
@@ -83,6 +86,9 @@ func (e *encoder) centre(c *flows.Centre) {
 	e.kv("id", e.quote(c.ID))
 	e.kv("network", e.quote(c.Network))
 	e.kv("name", e.quote(c.Name))
+	if c.ShortName != "" {
+		e.kv("short_name", e.quote(c.ShortName))
+	}
 	e.kv("town", e.quote(c.Town))
 	e.kv("address", e.quote(c.Address))
 	e.kv("address_confidential", strconv.FormatBool(c.AddressConfidential))
