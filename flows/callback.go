@@ -300,11 +300,11 @@ func (d *dialogue) cbCentrePicker() {
 	var rows [][]Button
 	for i, c := range centres {
 		texts = append(texts, d.listItem(i+1, c, nil))
-		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "cb:c:" + c.ID}})
+		rows = append(rows, []Button{{Label: Raw(c.Label()), Data: "cb:c:" + c.ID}})
 	}
 	for _, n := range d.dir.Networks() {
 		if reachable(ops, d.dir, "", n.ID) && (d.sess.Network == "" || d.sess.Network == n.ID) {
-			rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Name), Data: "cb:n:" + n.ID}})
+			rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Label()), Data: "cb:n:" + n.ID}})
 		}
 	}
 	d.say(Reply{Texts: texts, Buttons: stepRows(rows...), Protect: true})
@@ -677,10 +677,10 @@ func (d *dialogue) cbConfirm() {
 // requestTarget names the target of a stored request.
 func (d *dialogue) requestTarget(cb Callback) Text {
 	if c, ok := d.dir.Centre(cb.Centre); ok {
-		return T("cb.target.centre", "Name", c.Name, "Town", c.Town)
+		return T("cb.target.centre", "Name", c.Label(), "Town", c.Town)
 	}
 	if n, ok := d.dir.Network(cb.Network); ok {
-		return T("cb.target.first", "Network", n.Name)
+		return T("cb.target.first", "Network", n.Label())
 	}
 	return Raw("?")
 }

@@ -155,10 +155,10 @@ func (d *dialogue) route() (string, func()) {
 	case KindContact:
 		return d.routeCallbackPhone(in.Phone)
 	case KindText:
-		if d.isNew {
-			return "menu", func() { d.welcome("") }
-		}
 		text := strings.TrimSpace(in.Text)
+		if d.isNew {
+			return "menu", func() { d.firstText(text) }
+		}
 		if text == "" {
 			return "menu", d.unknown
 		}
@@ -170,7 +170,7 @@ func (d *dialogue) route() (string, func()) {
 				return "menu", func() { d.setLang(code) }
 			}
 		}
-		return "results", func() { d.town(text) }
+		return "results", func() { d.text(text) }
 	}
 	return "menu", d.unknown
 }
@@ -198,6 +198,8 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "exit", d.exit
 	case "privacy":
 		return "privacy", func() { d.privacy() }
+	case "about":
+		return "menu", d.about
 	case "idle":
 		if arg != "" {
 			return "privacy", func() { d.setIdle(arg) }
@@ -233,11 +235,12 @@ func (d *dialogue) welcome(payload string) {
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}
-	texts := []Text{T("welcome.hello"), T("welcome.what"), T("welcome.exit")}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T("auto.notice"), T("emergency.danger"), T("welcome.exit")}
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), d.menuButtons()...)})
+	rows := append(d.englishRow(), d.menuButtons()...)
+	d.say(Reply{Texts: texts, Buttons: append(rows, aboutRow())})
 }
 
 func (d *dialogue) menu() {
@@ -245,10 +248,15 @@ func (d *dialogue) menu() {
 	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: d.menuButtons()})
 }
 
+// unknown answers what it cannot read: the service is automatic, what it
+// can read, the numbers that always answer and the menu. Never a bare "not
+// understood".
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: d.menuButtons()})
+	texts := append([]Text{T("auto.notice"), T("unknown.hint")}, alwaysOnLines()...)
+	texts = append(texts, T("menu.title"))
+	d.say(Reply{Texts: texts, Buttons: append([][]Button{chatRow()}, d.menuButtons()...), Protect: true})
 }
 
 func (d *dialogue) find() {
@@ -261,15 +269,15 @@ func (d *dialogue) find() {
 func (d *dialogue) networkButtons(verb string) [][]Button {
 	var rows [][]Button
 	for _, n := range d.dir.Networks() {
-		rows = append(rows, []Button{{Label: Raw(n.Name), Data: verb + ":" + n.ID}})
+		rows = append(rows, []Button{{Label: Raw(n.Label()), Data: verb + ":" + n.ID}})
 	}
 	return rows
 }
 
 func (d *dialogue) emergency() {
 	d.event = "emergency"
-	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
-	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	lines := []Text{T("emergency.title"), T("emergency.always"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
+	d.say(Reply{Texts: lines, Buttons: [][]Button{chatRow(), {menuButton(), exitButton()}}, Protect: true})
 }
 
 func (d *dialogue) langPicker() {

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"frontdoor/flows/directory"
 )
 
 // Directory is a validated, indexed DirectoryData. It never changes after
@@ -21,6 +24,9 @@ type Directory struct {
 	all       []*Centre            // every centre, file order
 	towns     []coveredTown        // covered towns, first-seen order
 	townIndex map[string]int       // normalized town -> index in towns
+	// placeTown maps the comuni of the gazetteer that covered towns name
+	// (however the file spells them: "Reggio Emilia") to index in towns.
+	placeTown map[*directory.Place]int
 }
 
 // coveredTown is a town some centre serves, with the spelling to show and
@@ -76,6 +82,14 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 			}
 		}
 	}
+	dir.placeTown = make(map[*directory.Place]int, len(dir.towns))
+	for i, t := range dir.towns {
+		if m := directory.Italy().Lookup(t.name, false); len(m.Places) == 1 {
+			if _, dup := dir.placeTown[m.Places[0]]; !dup {
+				dir.placeTown[m.Places[0]] = i
+			}
+		}
+	}
 	// The centre located in a town comes before those that only cover it:
 	// it is the one she can reach.
 	for i := range dir.towns {
@@ -103,6 +117,7 @@ func validateDirectory(d *DirectoryData) error {
 		if strings.TrimSpace(n.Name) == "" {
 			bad("name: empty")
 		}
+		shortNameCheck(bad, n.ShortName)
 	}
 	seenCentre := make(map[string]int)
 	for i := range d.Centres {
@@ -114,6 +129,7 @@ func validateDirectory(d *DirectoryData) error {
 		if strings.TrimSpace(c.Name) == "" {
 			bad("name: empty")
 		}
+		shortNameCheck(bad, c.ShortName)
 		if NormalizeTown(c.Town) == "" {
 			bad("town: empty")
 		}
@@ -168,6 +184,16 @@ func validateDirectory(d *DirectoryData) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// maxShortName is the longest short name, in characters: it must fit on a
+// button of a phone's screen.
+const maxShortName = 32
+
+func shortNameCheck(bad func(string, ...any), name string) {
+	if n := utf8.RuneCountInString(name); n > maxShortName {
+		bad("short_name %q: %d characters, at most %d (it must fit on a button)", name, n, maxShortName)
+	}
 }
 
 // entryChecks checks the id of entry i of kind ("network", "centre"):
@@ -264,4 +290,15 @@ func (d *Directory) centresOf(network string) []*Centre {
 		return d.all
 	}
 	return d.byNetwork[network]
+}
+
+// CoveredPlace is the covered town that a comune of the gazetteer is, with
+// its display name and centres as FindTown gives them; empty when no
+// centre covers it.
+func (d *Directory) CoveredPlace(p *directory.Place) (town string, centres []*Centre) {
+	if i, ok := d.placeTown[p]; ok {
+		t := d.towns[i]
+		return t.name, slices.Clone(t.centres)
+	}
+	return d.FindTown(p.Name)
 }

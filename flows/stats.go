@@ -111,13 +111,13 @@ func (d *dialogue) eventCounts() []Count {
 			return nil
 		}
 		name = CountConversations
-	case "search_town":
+	case "search_town", "search_outside":
 		name = CountSearchTown
 	case "search_location":
 		name = CountSearchLocation
 	case "open_now", "open_none":
 		name = CountOpenNow
-	case "emergency":
+	case "emergency", "help":
 		name = CountEmergency
 	case "exit", "forget":
 		name = CountWipe

@@ -194,6 +194,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 0
 }
 
+// lexicon hands the word lists kept beside the message files to the
+// dialogues, which read her words with them.
+func lexicon() (*flows.Lexicon, error) {
+	lists, err := locales.WordLists()
+	if err != nil {
+		return nil, err
+	}
+	words := make(map[string]flows.Words, len(lists))
+	for lang, w := range lists {
+		words[lang] = flows.Words(w)
+	}
+	return flows.NewLexicon(words)
+}
+
 // serve opens the store and runs the bot or the console until ctx ends.
 func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
 	metrics := ops.NewMetrics()
@@ -210,8 +224,12 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	lex, err := lexicon()
+	if err != nil {
+		return err
+	}
 	opts := flows.Options{
-		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log, Lexicon: lex,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
 	}
 	ctx, cancel := context.WithCancel(ctx)

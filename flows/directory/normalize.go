@@ -10,7 +10,7 @@ import (
 
 // Normalize is the form in which names are compared, so that what she types
 // on a phone keyboard finds the town however it is spelled: lower case,
-// accents removed ("Città" = "citta"), apostrophes, hyphens, dots and any
+// accents removed ("Città" = "citta", "ł" = "l"), apostrophes, hyphens, dots and any
 // other punctuation or symbol turned into single spaces ("Sant'Angelo" =
 // "sant angelo"), surrounding space trimmed. The result is valid UTF-8 and
 // Normalize of it is itself.
@@ -32,12 +32,31 @@ func Normalize(s string) string {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(fold(unicode.ToLower(r)))
 		default:
 			space = true
 		}
 	}
 	return b.String()
+}
+
+// fold maps the Latin letters that no decomposition takes to their base
+// letter, as people type them on a keyboard without them ("pobił" =
+// "pobil").
+func fold(r rune) rune {
+	switch r {
+	case 'ł':
+		return 'l'
+	case 'đ':
+		return 'd'
+	case 'ø':
+		return 'o'
+	case 'ı':
+		return 'i'
+	case 'ħ':
+		return 'h'
+	}
+	return r
 }
 
 // isNormalASCII reports whether s is already normalized ASCII (lower-case

@@ -1,0 +1,271 @@
+package flows
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"frontdoor/flows/directory"
+)
+
+// maxPick is how many comuni a "which one?" offers.
+const maxPick = 5
+
+// townFind is the town her words name: a covered town with its centres, or
+// comuni of the gazetteer (one when sure, more to pick from).
+type townFind struct {
+	name    string
+	centres []*Centre
+	places  []*directory.Place
+}
+
+func (f townFind) found() bool { return len(f.centres) > 0 || len(f.places) > 0 }
+
+// text answers free text by what it means: help or danger words get the
+// numbers that always answer first; a town anywhere in it gets its centres
+// or the nearest ones; small talk a kind word and the menu; anything else
+// says the service is automatic and gives the numbers. Her words are never
+// repeated, except the name of a town it recognised.
+func (d *dialogue) text(text string) {
+	toks := tokens(text)
+	lex := d.svc.lexicon
+	help := lex != nil && lex.asksHelp(toks)
+	talk := talkNone
+	if lex != nil && !help {
+		talk = lex.talkOf(toks)
+	}
+	var f townFind
+	if talk == talkNone {
+		f = d.findTown(text, toks)
+	}
+	if help {
+		d.helpFirst()
+	}
+	switch {
+	case f.found():
+		event := d.event
+		d.townAnswer(f)
+		if help {
+			d.event = event
+		}
+	case help:
+	case talk != talkNone:
+		d.smallTalk(talk)
+	default:
+		d.notUnderstood(text)
+	}
+}
+
+// firstText answers the first message of a conversation: the welcome, and
+// what her words asked for; when they ask for help, the numbers come first
+// and take the welcome's place.
+func (d *dialogue) firstText(text string) {
+	toks := tokens(text)
+	if lex := d.svc.lexicon; lex != nil && lex.asksHelp(toks) {
+		d.text(text)
+		return
+	}
+	d.welcome("")
+	if lex := d.svc.lexicon; lex != nil && lex.talkOf(toks) != talkNone {
+		return
+	}
+	if f := d.findTown(text, toks); f.found() {
+		d.townAnswer(f)
+	}
+}
+
+// findTown looks for a town in her message: the whole message first (a
+// short name or one typo allowed), then every phrase in it, longest first.
+// Inside a sentence a short name or a typo counts only after a place word
+// ("abito a", "I live in"); a single everyday word that is also a comune
+// ("male", "paese") counts only there; a postcode counts anywhere.
+func (d *dialogue) findTown(text string, toks []string) townFind {
+	lex := d.svc.lexicon
+	// Words of the lists are not towns with a typo: "hello" is not Ello.
+	fuzzy := func(ts []string) bool { return lex == nil || !lex.allKnown(ts) }
+	if f := d.lookupTown(text, fuzzy(toks)); f.found() {
+		return f
+	}
+	maxWords := directory.Italy().MaxWords()
+	for i := range toks {
+		cued := lex != nil && lex.cued(toks, i)
+		for n := min(maxWords, len(toks)-i); n >= 1; n-- {
+			if i == 0 && n == len(toks) {
+				continue // the whole message, read above
+			}
+			if n == 1 && !d.townWord(toks, i, cued) {
+				continue
+			}
+			if f := d.lookupTown(strings.Join(toks[i:i+n], " "), cued && fuzzy(toks[i:i+n])); f.found() {
+				return f
+			}
+		}
+	}
+	return townFind{}
+}
+
+// townWord reports whether the single word toks[i] of a sentence may be
+// read as a town.
+func (d *dialogue) townWord(toks []string, i int, cued bool) bool {
+	w := toks[i]
+	if len(w) == 5 && strings.Trim(w, "0123456789") == "" {
+		return true
+	}
+	if lex := d.svc.lexicon; lex != nil {
+		if cued && lex.common[toks[i-1]+" "+w] || !cued && lex.common[w] {
+			return false
+		}
+	}
+	return cued || utf8.RuneCountInString(w) >= 4
+}
+
+// lookupTown reads q as one town: a town a centre covers, the name of an
+// Italian town in her language, or a comune of the gazetteer.
+func (d *dialogue) lookupTown(q string, fuzzy bool) townFind {
+	if name, cs := d.dir.FindTown(q); len(cs) > 0 {
+		return townFind{name: name, centres: cs}
+	}
+	if lex := d.svc.lexicon; lex != nil {
+		if name, ok := lex.towns[strings.Join(tokens(q), " ")]; ok {
+			q = name
+		}
+	}
+	m := directory.Italy().Lookup(q, fuzzy)
+	switch len(m.Places) {
+	case 0:
+		return townFind{}
+	case 1:
+		if name, cs := d.dir.CoveredPlace(m.Places[0]); len(cs) > 0 {
+			return townFind{name: name, centres: cs}
+		}
+	}
+	return townFind{places: d.rankPlaces(m.Places)}
+}
+
+// rankPlaces orders comuni to pick from as she most likely means them: the
+// ones a centre covers, then the nearest to a centre of this service (she
+// found this service, so she is likely near it), then the most populous; at
+// most maxPick.
+func (d *dialogue) rankPlaces(ps []*directory.Place) []*directory.Place {
+	type ranked struct {
+		p       *directory.Place
+		covered bool
+		metres  int
+	}
+	rs := make([]ranked, len(ps))
+	for i, p := range ps {
+		_, cs := d.dir.CoveredPlace(p)
+		rs[i] = ranked{p: p, covered: len(cs) > 0}
+		if n := d.dir.Nearest(p.Lat, p.Lon, 1); len(n) > 0 {
+			rs[i].metres = n[0].Metres
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(boolRank(a.covered), boolRank(b.covered)), cmp.Compare(a.metres, b.metres))
+	})
+	out := make([]*directory.Place, 0, min(maxPick, len(rs)))
+	for _, r := range rs[:min(maxPick, len(rs))] {
+		out = append(out, r.p)
+	}
+	return out
+}
+
+// townAnswer shows what a town search found: the centres of a covered town,
+// the nearest centres of a town outside every area, or the comuni to pick
+// from.
+func (d *dialogue) townAnswer(f townFind) {
+	switch {
+	case len(f.centres) > 0:
+		d.coveredTown(f.name, f.centres)
+	case len(f.places) == 1:
+		p := f.places[0]
+		d.event = "search_outside"
+		d.sess.Town = ""
+		d.outside(p, d.dir.Nearest(p.Lat, p.Lon, nearestCount))
+	default:
+		d.pickTown(f.places)
+	}
+}
+
+// outside lists the centres nearest to a place outside every area: one
+// honest line that it is outside, and 1522, which knows every centre in
+// Italy.
+func (d *dialogue) outside(p *directory.Place, ranked []Ranked) {
+	texts := []Text{T("card.town", "Town", p.Label()), T("town.outside")}
+	var items []Text
+	var centres []*Centre
+	if len(ranked) > 0 {
+		d.sess.Network = ranked[0].Centre.Network
+		items = append(items, T("list.nearest"))
+		for i, r := range ranked {
+			dist := distanceText(r.Metres)
+			items = append(items, d.listItem(i+1, r.Centre, &dist))
+			centres = append(centres, r.Centre)
+		}
+	}
+	items = append(items, T("emergency.outside"))
+	d.list(texts, items, centres, chatRow())
+}
+
+// pickTown asks which of several comuni she means.
+func (d *dialogue) pickTown(places []*directory.Place) {
+	d.event = "town_pick"
+	d.sess.State = stFind
+	var rows [][]Button
+	for _, p := range places {
+		if data := "town:" + p.Label(); len(data) <= maxDataLen {
+			rows = append(rows, []Button{{Label: Raw(p.Label()), Data: data}})
+		}
+	}
+	d.say(Reply{Texts: []Text{T("town.pick"), T("town.pick_which")}, Buttons: append(rows, navRow(true))})
+}
+
+// helpFirst answers words of help or danger: after two neutral lines, 112
+// for immediate danger and 1522, then the main choices.
+func (d *dialogue) helpFirst() {
+	d.event = "help"
+	d.sess.State = stMenu
+	texts := []Text{T("auto.notice"), T("emergency.title"), T("emergency.112_now"), T("emergency.1522"), T("menu.title")}
+	d.say(Reply{Texts: texts, Buttons: append([][]Button{chatRow()}, d.menuButtons()...), Protect: true})
+}
+
+// smallTalk answers a greeting, thanks, yes or no with a kind word and the
+// menu.
+func (d *dialogue) smallTalk(k talkKind) {
+	d.event = "small_talk"
+	d.sess.State = stMenu
+	first := map[talkKind]string{talkHello: "welcome.hello", talkThanks: "small.thanks", talkOK: "small.ok"}[k]
+	d.say(Reply{Texts: []Text{T(first), T("menu.title")}, Buttons: d.menuButtons()})
+}
+
+// notUnderstood answers text that names nothing it knows: the service is
+// automatic, what it can read, the numbers and the menu; and, when she was
+// asked for a town, the covered towns close to what she typed.
+func (d *dialogue) notUnderstood(text string) {
+	d.unknown()
+	if !d.searching() {
+		return
+	}
+	var rows [][]Button
+	for _, s := range d.dir.Suggest(text, 3) {
+		if len("town:"+s) <= maxDataLen {
+			rows = append(rows, []Button{{Label: Raw(s), Data: "town:" + s}})
+		}
+	}
+	if len(rows) > 0 {
+		last := &d.replies[len(d.replies)-1]
+		last.Texts = append(last.Texts, T("town.did_you_mean"))
+		last.Buttons = append(rows, last.Buttons...)
+	}
+}
+
+// chatRow is the button that opens the chat of 1522, which answers in
+// writing too, wherever the numbers that always answer are shown.
+func chatRow() []Button {
+	return []Button{{Label: T("button.chat1522"), URL: ChatURL1522}}
+}
+
+// ChatURL1522 is the page of the 1522 chat (Dipartimento per le Pari
+// Opportunità).
+const ChatURL1522 = "https://www.1522.eu"
