@@ -16,7 +16,7 @@ const maxDataLen = 64
 // town answers a town named by a button ("did you mean", "which one?"):
 // its centres, the nearest ones, or the comuni to pick from.
 func (d *dialogue) town(q string) {
-	f := d.lookupTown(q, true)
+	f, _ := d.lookupTown(q, true)
 	if !f.found() {
 		d.event = "stale_button"
 		d.find()

@@ -75,16 +75,23 @@ func (d *dialogue) firstText(text string) {
 	}
 }
 
-// findTown looks for a town in her message: the whole message first (a
-// short name or one typo allowed), then every phrase in it, longest first.
-// Inside a sentence a short name or a typo counts only after a place word
-// ("abito a", "I live in"); a single everyday word that is also a comune
-// ("male", "paese") counts only there; a postcode counts anywhere.
+// findTown looks for a town in her message: the whole message first, then
+// every phrase in it, longest first. Inside a sentence a short name counts
+// only after a place word ("abito a", "I live in"), a typo only there and
+// in a word of six letters or more; a single word elsewhere only when it
+// names a town a centre covers or of some size (a village's name is often
+// an everyday word: Mese, Torno, Malé); an everyday word of the lists
+// ("male", "paese") only after a place word; a postcode anywhere.
 func (d *dialogue) findTown(text string, toks []string) townFind {
 	lex := d.svc.lexicon
-	// Words of the lists are not towns with a typo: "hello" is not Ello.
-	fuzzy := func(ts []string) bool { return lex == nil || !lex.allKnown(ts) }
-	if f := d.lookupTown(text, fuzzy(toks)); f.found() {
+	known := func(ts []string) bool { return lex != nil && lex.allKnown(ts) }
+	common := func(w string) bool { return lex != nil && lex.common[w] }
+	if len(toks) == 1 && common(toks[0]) {
+		if f, _ := d.lookupTown(text, !known(toks)); f.found() && d.significant(f) {
+			return f
+		}
+	} else if f, _ := d.lookupTown(text, !known(toks)); f.found() {
+		// Words of the lists are not towns with a typo: "hello" is not Ello.
 		return f
 	}
 	maxWords := directory.Italy().MaxWords()
@@ -94,37 +101,59 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 			if i == 0 && n == len(toks) {
 				continue // the whole message, read above
 			}
-			if n == 1 && !d.townWord(toks, i, cued) {
+			phrase := toks[i : i+n]
+			f, how := d.lookupTown(strings.Join(phrase, " "), cued && !known(phrase))
+			if !f.found() {
 				continue
 			}
-			if f := d.lookupTown(strings.Join(toks[i:i+n], " "), cued && fuzzy(toks[i:i+n])); f.found() {
-				return f
+			if n == 1 {
+				w := toks[i]
+				switch {
+				case len(w) == 5 && strings.Trim(w, "0123456789") == "":
+				case cued && lex.common[toks[i-1]+" "+w]:
+					continue
+				case cued:
+					if how == directory.Typo && utf8.RuneCountInString(w) < minSentenceTypo {
+						continue
+					}
+				case common(w) || !d.significant(f):
+					continue
+				}
 			}
+			return f
 		}
 	}
 	return townFind{}
 }
 
-// townWord reports whether the single word toks[i] of a sentence may be
-// read as a town.
-func (d *dialogue) townWord(toks []string, i int, cued bool) bool {
-	w := toks[i]
-	if len(w) == 5 && strings.Trim(w, "0123456789") == "" {
+// minSentenceTypo is the shortest word of a sentence read as a town with a
+// typo: shorter ones are often everyday words one letter from a village.
+const minSentenceTypo = 6
+
+// bigTown is the population from which a comune's name inside a sentence
+// is taken for the town even without a place word before it.
+const bigTown = 10000
+
+// significant reports whether a town found stands out enough to be read
+// without a place word: a covered town, or a comune of some size.
+func (d *dialogue) significant(f townFind) bool {
+	if len(f.centres) > 0 {
 		return true
 	}
-	if lex := d.svc.lexicon; lex != nil {
-		if cued && lex.common[toks[i-1]+" "+w] || !cued && lex.common[w] {
-			return false
+	for _, p := range f.places {
+		if p.Population >= bigTown {
+			return true
 		}
 	}
-	return cued || utf8.RuneCountInString(w) >= 4
+	return false
 }
 
 // lookupTown reads q as one town: a town a centre covers, the name of an
-// Italian town in her language, or a comune of the gazetteer.
-func (d *dialogue) lookupTown(q string, fuzzy bool) townFind {
+// Italian town in her language, or a comune of the gazetteer; and how the
+// gazetteer recognised it.
+func (d *dialogue) lookupTown(q string, fuzzy bool) (townFind, directory.How) {
 	if name, cs := d.dir.FindTown(q); len(cs) > 0 {
-		return townFind{name: name, centres: cs}
+		return townFind{name: name, centres: cs}, directory.Exact
 	}
 	if lex := d.svc.lexicon; lex != nil {
 		if name, ok := lex.towns[strings.Join(tokens(q), " ")]; ok {
@@ -134,13 +163,13 @@ func (d *dialogue) lookupTown(q string, fuzzy bool) townFind {
 	m := directory.Italy().Lookup(q, fuzzy)
 	switch len(m.Places) {
 	case 0:
-		return townFind{}
+		return townFind{}, directory.NotFound
 	case 1:
 		if name, cs := d.dir.CoveredPlace(m.Places[0]); len(cs) > 0 {
-			return townFind{name: name, centres: cs}
+			return townFind{name: name, centres: cs}, m.How
 		}
 	}
-	return townFind{places: d.rankPlaces(m.Places)}
+	return townFind{places: d.rankPlaces(m.Places)}, m.How
 }
 
 // rankPlaces orders comuni to pick from as she most likely means them: the

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -66,6 +67,7 @@ const (
 // town that is not a comune is an error naming the language and the list.
 func NewLexicon(langs map[string]Words) (*Lexicon, error) {
 	l := &Lexicon{talk: map[string]talkKind{}, common: map[string]bool{}, towns: map[string]string{}, known: map[string]bool{}}
+	l.help.minTypo = 4 // "hlep me"
 	var errs []error
 	for lang, w := range langs {
 		bad := func(list, entry string) {
@@ -99,9 +101,6 @@ func NewLexicon(langs map[string]Words) (*Lexicon, error) {
 				continue
 			}
 			l.common[k] = true
-			for _, w := range tokens(c) {
-				l.known[w] = true
-			}
 		}
 		for alias, name := range w.Towns {
 			k := strings.Join(tokens(alias), " ")
@@ -147,6 +146,8 @@ func tokens(text string) []string {
 type phrases struct {
 	byFirst map[string][]phrase
 	stems   []phrase // whose first word is a stem ("minacc*")
+	// minTypo is the shortest word read with a typo, minTypoRunes when 0.
+	minTypo int
 }
 
 type phrase struct {
@@ -174,17 +175,20 @@ func (p *phrases) add(entry string) (string, bool) {
 		p.stems = append(p.stems, ph)
 		return ph.key, true
 	}
-	for _, k := range typoKeys(words[0]) {
+	for _, k := range typoKeys(words[0], p.typoRunes()) {
 		p.byFirst[k] = append(p.byFirst[k], ph)
 	}
 	return ph.key, true
 }
 
-// typoKeys is the word and, when long enough to be read with a typo, the
-// word less each one letter: two words one typo apart share one of them.
-func typoKeys(w string) []string {
+func (p *phrases) typoRunes() int { return cmp.Or(p.minTypo, minTypoRunes) }
+
+// typoKeys is the word and, when it has at least minRunes letters and so
+// is read with a typo, the word less each one letter: two words one typo
+// apart share one of them.
+func typoKeys(w string, minRunes int) []string {
 	keys := []string{w}
-	if utf8.RuneCountInString(w) < minTypoRunes {
+	if utf8.RuneCountInString(w) < minRunes {
 		return keys
 	}
 	for i, r := range w {
@@ -199,7 +203,7 @@ func (p *phrases) at(toks []string, i int) (phrase, int) {
 	var best phrase
 	n := 0
 	try := func(ph phrase) {
-		if len(ph.words) > n && ph.matches(toks[i:]) {
+		if len(ph.words) > n && ph.matches(toks[i:], p.typoRunes()) {
 			best, n = ph, len(ph.words)
 		}
 	}
@@ -207,7 +211,7 @@ func (p *phrases) at(toks []string, i int) (phrase, int) {
 		try(ph)
 	}
 	seen := map[string]bool{}
-	for _, k := range typoKeys(toks[i]) {
+	for _, k := range typoKeys(toks[i], p.typoRunes()) {
 		for _, ph := range p.byFirst[k] {
 			if !seen[ph.key] {
 				seen[ph.key] = true
@@ -218,21 +222,49 @@ func (p *phrases) at(toks []string, i int) (phrase, int) {
 	return best, n
 }
 
-func (ph phrase) matches(toks []string) bool {
+// matches reports whether the phrase starts toks: each word the same, or
+// one typo off when it has at least minRunes letters; a stem only as the
+// start of a word, never with a typo ("stalk*" is not "talk").
+func (ph phrase) matches(toks []string, minRunes int) bool {
 	if len(toks) < len(ph.words) {
 		return false
 	}
 	for j, w := range ph.words {
 		t := toks[j]
+		stem := ph.stem && j == len(ph.words)-1
 		switch {
 		case t == w:
-		case ph.stem && j == len(ph.words)-1 && strings.HasPrefix(t, w):
-		case utf8.RuneCountInString(w) >= minTypoRunes && directory.TypoDistance(t, w, 1) <= 1:
+		case stem:
+			if !strings.HasPrefix(t, w) {
+				return false
+			}
+		case typo(t, w, minRunes):
 		default:
 			return false
 		}
 	}
 	return true
+}
+
+// typo reports whether t is w with one typo, for a word of minTypoRunes
+// letters or more; a shorter one of at least minRunes letters only with two
+// neighbours swapped ("hlep"): any other typo of a short word is often
+// another word ("sans" is not "sang").
+func typo(t, w string, minRunes int) bool {
+	n := utf8.RuneCountInString(w)
+	switch {
+	case n >= minTypoRunes:
+		return directory.TypoDistance(t, w, 1) <= 1
+	case n < minRunes || len(t) != len(w):
+		return false
+	}
+	rt, rw := []rune(t), []rune(w)
+	for i := 0; i+1 < len(rw); i++ {
+		if rt[i] != rw[i] {
+			return rt[i] == rw[i+1] && rt[i+1] == rw[i] && string(rt[i+2:]) == string(rw[i+2:])
+		}
+	}
+	return false
 }
 
 // asksHelp reports whether any words of the message ask for help or say a

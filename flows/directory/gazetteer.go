@@ -256,11 +256,8 @@ func (g *Gazetteer) Lookup(q string, fuzzy bool) Match {
 	if len(k) == 5 && strings.Trim(k, "0123456789") == "" {
 		return g.match(g.caps[k], Postcode, province)
 	}
-	var exact []int32
-	if i, ok := g.byKey[k]; ok {
-		exact = g.keys[i].places
-	}
-	if m := g.match(exact, Exact, province); !fuzzy || len(m.Places) > 0 && !g.isStart(k) {
+	exact := g.exact(k)
+	if m := g.match(exact, Exact, province); !fuzzy || len(m.Places) > 0 && !g.biggerStart(exact, k) {
 		return m
 	}
 	if m := g.match(append(slices.Clone(exact), g.starting(k)...), Short, province); len(m.Places) > 0 {
@@ -275,9 +272,46 @@ func (g *Gazetteer) Lookup(q string, fuzzy bool) Match {
 	return g.match(g.typos(k), Typo, province)
 }
 
-// isStart reports whether k is also the first word or words of a longer
-// name ("sesto" of "sesto san giovanni").
-func (g *Gazetteer) isStart(k string) bool { return len(g.starting(k)) > 0 }
+// exact is the places named k; "s" abbreviates San, Santo, Santa or Sant'
+// ("Sesto S. Giovanni").
+func (g *Gazetteer) exact(k string) []int32 {
+	if i, ok := g.byKey[k]; ok {
+		return g.keys[i].places
+	}
+	words := strings.Fields(k)
+	if !slices.Contains(words, "s") {
+		return nil
+	}
+	for _, saint := range []string{"san", "santo", "santa", "sant"} {
+		w := slices.Clone(words)
+		for j := range w {
+			if w[j] == "s" {
+				w[j] = saint
+			}
+		}
+		if i, ok := g.byKey[strings.Join(w, " ")]; ok {
+			return g.keys[i].places
+		}
+	}
+	return nil
+}
+
+// biggerStart reports whether k is also the first word or words of a
+// longer name at least as populous as the places named k: "Sesto" (BZ,
+// 1,800 people) is more likely Sesto San Giovanni (79,000), but "Lodi" is
+// Lodi and not Lodi Vecchio.
+func (g *Gazetteer) biggerStart(exact []int32, k string) bool {
+	most := 0
+	for _, i := range exact {
+		most = max(most, g.places[i].Population)
+	}
+	for _, i := range g.starting(k) {
+		if g.places[i].Population >= most {
+			return true
+		}
+	}
+	return false
+}
 
 // starting is the places whose name starts with the whole words k.
 func (g *Gazetteer) starting(k string) []int32 {

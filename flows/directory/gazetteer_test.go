@@ -48,6 +48,10 @@ func TestLookup(t *testing.T) {
 		{"Cinisello", true, []string{"Cinisello Balsamo (MI)"}, Short},
 		{"sesto (MI)", true, []string{"Sesto San Giovanni (MI)"}, Short},
 		{"Crema", true, []string{"Crema (CR)"}, Exact},
+		{"Lodi", true, []string{"Lodi (LO)"}, Exact},
+		{"Torino", true, []string{"Torino (TO)"}, Exact},
+		{"sesto s. giovanni", false, []string{"Sesto San Giovanni (MI)"}, Exact},
+		{"S. Angelo Lodigiano", false, []string{"Sant'Angelo Lodigiano (LO)"}, Exact},
 		// One typo, only when fuzzy.
 		{"Cremonna", true, []string{"Cremona (CR)"}, Typo},
 		{"Cinisello Blasamo", true, []string{"Cinisello Balsamo (MI)"}, Typo},
