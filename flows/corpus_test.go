@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
 
@@ -580,6 +582,28 @@ func notRepeated(t *testing.T, r *bot.CatalogRenderer, res flows.Result, text, t
 			if run := strings.Join(words[i:i+3], " "); strings.Contains(shown, run) {
 				t.Errorf("%q comes back in a reply: %q", run, shown)
 			}
+		}
+	}
+}
+
+// BenchmarkCorpus answers the messages of the corpus in turn, on the menu:
+// the cost of reading one message of hers, store included.
+func BenchmarkCorpus(b *testing.B) {
+	cat, err := locales.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := flows.NewService(memstore.New(), sampleDir(b), flows.Options{Langs: cat.Langs(), Now: func() time.Time { return tuesdayMorning }, Lexicon: testLexicon(b)})
+	ctx := context.Background()
+	if _, err := svc.Handle(ctx, flows.Input{Chat: 1, Kind: flows.KindCommand, Command: "start"}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		c := corpus[i%len(corpus)]
+		if _, err := svc.Handle(ctx, flows.Input{Chat: 1, Lang: c.lang, Kind: flows.KindText, Text: c.text}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -95,7 +95,8 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 		return f
 	}
 	maxWords := directory.Italy().MaxWords()
-	for i := range toks {
+	// A town is named early; a pasted page is not read to its end.
+	for i := range toks[:min(len(toks), maxTownWords)] {
 		cued := lex != nil && lex.cued(toks, i)
 		for n := min(maxWords, len(toks)-i); n >= 1; n-- {
 			if i == 0 && n == len(toks) {
@@ -125,6 +126,9 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 	}
 	return townFind{}
 }
+
+// maxTownWords is how many words of a message are read for a town.
+const maxTownWords = 100
 
 // minSentenceTypo is the shortest word of a sentence read as a town with a
 // typo: shorter ones are often everyday words one letter from a village.

@@ -80,6 +80,9 @@ type Gazetteer struct {
 	// provinces are the province codes, to read "Crema (CR)".
 	provinces map[string]bool
 	maxWords  int
+	// maxLen is the longest key in bytes: a longer query (a pasted page)
+	// names no comune, even with a typo, and costs nothing more.
+	maxLen int
 }
 
 type key struct {
@@ -165,6 +168,7 @@ func (g *Gazetteer) add(k string, place int32) {
 		g.byKey[k] = i
 		g.keys = append(g.keys, key{text: k})
 		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+		g.maxLen = max(g.maxLen, len(k))
 	}
 	if !slices.Contains(g.keys[i].places, place) {
 		g.keys[i].places = append(g.keys[i].places, place)
@@ -250,7 +254,7 @@ func (g *Gazetteer) Lookup(q string, fuzzy bool) Match {
 			k, province = k[:i], strings.ToUpper(k[i+1:])
 		}
 	}
-	if k == "" {
+	if k == "" || len(k) > g.maxLen+utf8.UTFMax {
 		return Match{}
 	}
 	if len(k) == 5 && strings.Trim(k, "0123456789") == "" {
