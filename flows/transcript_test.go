@@ -54,6 +54,13 @@ var scripts = []struct {
 	{"holiday", easterMonday, []string{"Cremona"}},
 	{"closure", christmasWeek, []string{"Cremona"}},
 	// The console's user is a bootstrap admin in these tests.
+	// Her own words: danger with a town inside, a short name, a town
+	// outside every area, a name many comuni share, small talk, a postcode,
+	// a location in central Milan, and what happens at a centre.
+	{"words_help", tuesdayMorning, []string{"mio marito mi picchia, abito a Cinisello", "ho paura", "grazie"}},
+	{"words_towns", tuesdayMorning, []string{"sono di Milano", "abito a sesto", "1", "20092", "non so", "ciao"}},
+	{"words_location", tuesdayMorning, []string{"45.4642,9.19", "4", "1"}},
+	{"words_about", tuesdayMorning, []string{"7", "2"}},
 	{"staff_hours", tuesdayMorning, []string{"/staff", "1", "2", "5", "lun-vex 9-13", "lun-ven 9-13, mar gio 15-18", "1", "/audit"}},
 	{"staff_invite", tuesdayMorning, []string{"/staff", "3", "2", "1"}},
 }
