@@ -168,12 +168,29 @@ func PendingKey(dataDir string) ([]byte, error) {
 	return key, err
 }
 
+// PreviousKey reads the key a rekey replaced, from
+// <dataDir>/frontdoor.key.previous: backups made before the rekey are
+// sealed under it. A missing file is an error wrapping fs.ErrNotExist.
+func PreviousKey(dataDir string) ([]byte, error) {
+	return readKeyFile(filepath.Join(dataDir, PreviousKeyFile))
+}
+
 // CommitPendingKey ends a rekey: frontdoor.key becomes frontdoor.key.previous
-// and frontdoor.key.new becomes frontdoor.key. Finishing an interrupted
+// and frontdoor.key.new becomes frontdoor.key, with the owner of the key it
+// replaces. Finishing an interrupted
 // rekey (resume), a previous key already kept is not replaced: the key file
 // may then be gone, or be one a start made meanwhile.
 func CommitPendingKey(dataDir string, resume bool) error {
 	cur, prev, next := filepath.Join(dataDir, KeyFile), filepath.Join(dataDir, PreviousKeyFile), filepath.Join(dataDir, PendingKeyFile)
+	// The new key file belongs to whoever owns the key it replaces (the
+	// bot's user), also when the rekey runs as root.
+	like := cur
+	if _, err := os.Stat(cur); err != nil {
+		like = dataDir
+	}
+	if err := sameOwner(next, like, 0o600); err != nil {
+		return fmt.Errorf("install the new key: %w", err)
+	}
 	keep := true
 	if resume {
 		_, err := os.Stat(prev)

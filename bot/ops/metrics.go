@@ -7,6 +7,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -34,9 +35,40 @@ type Metrics struct {
 	lastOKG   prometheus.GaugeFunc
 }
 
+// Build says which program runs, for frontdoor_build_info and the start
+// log line.
+type Build struct {
+	// Version is the module's version: a tag, a pseudo-version, or
+	// "(devel)".
+	Version string
+	// Revision is the commit; Modified says the tree had changes.
+	Revision  string
+	Modified  bool
+	GoVersion string
+}
+
+// String is the version as frontdoor --version prints it.
+func (b Build) String() string {
+	rev := b.Revision
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if b.Modified {
+		rev += "+changes"
+	}
+	return fmt.Sprintf("%s (commit %s, %s)", b.Version, rev, b.GoVersion)
+}
+
 // NewMetrics registers frontdoor's metrics and the Go runtime's.
-func NewMetrics() *Metrics {
+func NewMetrics(b Build) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
+	info := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "frontdoor_build_info",
+		Help:        "Always 1; its labels say which build runs.",
+		ConstLabels: prometheus.Labels{"version": b.Version, "revision": b.Revision, "goversion": b.GoVersion},
+	})
+	info.Set(1)
+	m.reg.MustRegister(info)
 	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdoor_updates_total",
 		Help: "Telegram updates by kind (command, text, button, location, none) and outcome (handled, duplicate, ignored, error, panic).",

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
+	stdio "io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -42,7 +44,7 @@ type checker struct{ err error }
 func (c checker) Check(context.Context) error { return c.err }
 
 func TestMetricsParse(t *testing.T) {
-	m := ops.NewMetrics()
+	m := ops.NewMetrics(ops.Build{Version: "v0.2.0", Revision: "0123456789abcdef", GoVersion: "go1.26.8"})
 	m.WatchSessions(sessions(7))
 	m.WatchOutbox(outbox{n: 3, oldest: time.Now().Add(-time.Minute)})
 	m.Update("text", "handled", 120*time.Millisecond)
@@ -101,6 +103,7 @@ func TestMetricsParse(t *testing.T) {
 		{"frontdoor_sessions_swept_total", nil, 4},
 		{"frontdoor_sessions", nil, 7},
 		{"frontdoor_outbox_backlog", nil, 3},
+		{"frontdoor_build_info", map[string]string{"version": "v0.2.0", "revision": "0123456789abcdef", "goversion": "go1.26.8"}, 1},
 	}
 	for _, tc := range tests {
 		if got := value(tc.name, tc.labels); got != tc.want {
@@ -116,8 +119,8 @@ func TestMetricsParse(t *testing.T) {
 	// Labels are fixed words and codes only: every label value of ours is
 	// short and made of letters, digits and signs.
 	for name, f := range fams {
-		if !strings.HasPrefix(name, "frontdoor_") {
-			continue
+		if !strings.HasPrefix(name, "frontdoor_") || name == "frontdoor_build_info" {
+			continue // the build's labels are the program's, checked above
 		}
 		for _, mt := range f.GetMetric() {
 			for _, l := range mt.GetLabel() {
@@ -149,7 +152,7 @@ func TestHealth(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			ops.Mux(tc.health, ops.NewMetrics()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+			ops.Mux(tc.health, ops.NewMetrics(ops.Build{})).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 			if rec.Code != tc.code {
 				t.Errorf("status %d, want %d", rec.Code, tc.code)
 			}
@@ -173,48 +176,82 @@ func TestHealth(t *testing.T) {
 	}
 }
 
-type backuper struct{ err error }
-
-func (b backuper) Backup(_ context.Context, w io.Writer) (int64, error) {
-	n, _ := io.WriteString(w, strings.Repeat("sealed", 1000))
-	return int64(n), b.err
-}
-
-func TestControlSocketBackup(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		b       backuper
-		wantErr bool
-	}{{"ok", backuper{}, false}, {"failing store", backuper{errors.New("disk")}, true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			sock := filepath.Join(t.TempDir(), ops.SocketName)
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- ops.ServeControl(ctx, sock, tc.b, slog.New(slog.DiscardHandler)) }()
-			defer func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("ServeControl: %v", err)
+// A command run through the control socket reads and writes the caller's
+// files and streams; a file whose writing failed is not kept.
+func TestControlSocket(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), ops.SocketName)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	run := func(ctx context.Context, args []string, io ops.Stdio) int {
+		in, err := io.ReadFile(args[0])
+		if err != nil {
+			fmt.Fprintf(io.Stderr, "read: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(io.Stdout, "read %d bytes\n", len(in))
+		err = io.WriteFile(args[1], 0o600, func(w stdio.Writer) error {
+			for range 40 { // more than one frame
+				if _, err := w.Write(bytes.Repeat(in, 1000)); err != nil {
+					return err
 				}
-			}()
-			var buf bytes.Buffer
-			var err error
-			for range 100 { // the socket appears once ServeControl listens
-				buf.Reset()
-				if _, err = ops.FetchBackup(ctx, sock, &buf); err == nil || tc.wantErr && buf.Len() > 0 {
-					break
-				}
-				time.Sleep(10 * time.Millisecond)
 			}
-			if tc.wantErr {
-				if err == nil {
-					t.Error("a failed backup looked complete")
-				}
-				return
+			if len(args) > 2 {
+				return errors.New("disk full")
 			}
-			if err != nil || buf.String() != strings.Repeat("sealed", 1000) {
-				t.Errorf("FetchBackup: %d bytes, %v", buf.Len(), err)
-			}
+			return nil
 		})
+		if err != nil {
+			fmt.Fprintf(io.Stderr, "write: %v\n", err)
+			return 3
+		}
+		return 0
+	}
+	go func() { done <- ops.ServeControl(ctx, sock, run, slog.New(slog.DiscardHandler)) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeControl: %v", err)
+		}
+	}()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.WriteFile(in, []byte("sealed"), 0o600)
+	files := map[string][]byte{}
+	var stdout, stderr bytes.Buffer
+	local := ops.Stdio{Stdout: &stdout, Stderr: &stderr, ReadFile: os.ReadFile,
+		WriteFile: func(name string, perm os.FileMode, write func(stdio.Writer) error) error {
+			var b bytes.Buffer
+			if err := write(&b); err != nil {
+				return err
+			}
+			files[name] = b.Bytes()
+			return nil
+		}}
+	var code int
+	var err error
+	for range 100 { // the socket appears once ServeControl listens
+		if code, err = ops.Call(ctx, sock, []string{in, "out"}, local); !errors.Is(err, ops.ErrNoBot) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err != nil || code != 0 || stdout.String() != "read 6 bytes\n" || len(files["out"]) != 6*1000*40 {
+		t.Fatalf("Call: %d %v, stdout %q stderr %q, %d bytes written", code, err, stdout.String(), stderr.String(), len(files["out"]))
+	}
+	stderr.Reset()
+	code, err = ops.Call(ctx, sock, []string{in, "failed", "fail"}, local)
+	if _, kept := files["failed"]; err != nil || code != 3 || kept || !strings.Contains(stderr.String(), "disk full") {
+		t.Errorf("failing write: %d %v, kept %v, stderr %q", code, err, kept, stderr.String())
+	}
+	stderr.Reset()
+	code, err = ops.Call(ctx, sock, []string{filepath.Join(dir, "missing"), "x"}, local)
+	if err != nil || code != 1 || !strings.Contains(stderr.String(), "no such file") {
+		t.Errorf("missing file: %d %v %q", code, err, stderr.String())
+	}
+	if fi, err := os.Stat(sock); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("socket mode: %v %v, want 0600", fi, err)
+	}
+	if _, err := ops.Call(ctx, filepath.Join(dir, "nobot.sock"), []string{"x"}, local); !errors.Is(err, ops.ErrNoBot) {
+		t.Errorf("no bot: %v, want ErrNoBot", err)
 	}
 }

@@ -214,7 +214,7 @@ func TestConfigCheck(t *testing.T) {
 
 func TestPoster(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	file := filepath.Join(dir, "poster.png")
 	env := map[string]string{"FRONTDOOR_DATA": dir, "FRONTDOOR_TELEGRAM_TOKEN": testToken, "FRONTDOOR_TELEGRAM_API": api.Endpoint()}
 	if code, _, stderr := runMain(t, env, "", "poster", "arca", file); code != 0 {
