@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -70,7 +71,7 @@ func restoreCmd(c *cli, args []string) int {
 }
 
 func restore(cfg config.Config, file string) (bool, error) {
-	if err := store.CheckOwner(cfg.DataDir); err != nil {
+	if err := store.CheckOwner(cfg.DataDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, err
 	}
 	key, err := store.LoadKey(cfg.DataDir, cfg.Key)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -38,11 +39,11 @@ func rekeyCmd(c *cli, args []string) int {
 
 func rekey(cfg config.Config, stdout io.Writer) error {
 	path := storePath(cfg)
+	if err := store.CheckOwner(cfg.DataDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("no store to rekey: %w", err)
-	}
-	if err := store.CheckOwner(cfg.DataDir); err != nil {
-		return err
 	}
 	fromFile := cfg.Key == ""
 	var oldKey, newKey []byte
