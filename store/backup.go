@@ -135,6 +135,25 @@ func backupNames(dir string) ([]string, error) {
 	return names, nil
 }
 
+// LastBackup is the time of the newest periodic backup in dir, from its
+// name; zero when there is none.
+func LastBackup(dir string) (time.Time, error) {
+	names, err := backupNames(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("backup directory: %w", err)
+	}
+	for i := len(names) - 1; i >= 0; i-- {
+		stamp := strings.TrimSuffix(strings.TrimPrefix(names[i], backupPrefix), backupSuffix)
+		if t, err := time.Parse(backupStamp, stamp); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
 func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("backup directory: %w", err)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -143,6 +144,8 @@ func TestHealth(t *testing.T) {
 	}{
 		{"store ok, no outbox, no telegram", ops.Health{Store: checker{}}, 200, "ok", nil, false},
 		{"store failing", ops.Health{Store: checker{errors.New("closed")}}, 503, "failing", nil, false},
+		{"telegram refused the token", ops.Health{Store: checker{}, Ready: func() error { return ops.ErrNotReady }}, 503, "failing", nil, false},
+		{"telegram ready", ops.Health{Store: checker{}, Ready: func() error { return nil }}, 200, "ok", nil, false},
 		{"outbox and telegram", ops.Health{
 			Store:          checker{},
 			LastTelegramOK: func() time.Time { return time.Now().Add(-3 * time.Second) },
@@ -253,5 +256,143 @@ func TestControlSocket(t *testing.T) {
 	}
 	if _, err := ops.Call(ctx, filepath.Join(dir, "nobot.sock"), []string{"x"}, local); !errors.Is(err, ops.ErrNoBot) {
 		t.Errorf("no bot: %v, want ErrNoBot", err)
+	}
+}
+
+// scrape returns the metric families of one scrape.
+func scrape(t *testing.T, m *ops.Metrics) map[string]*dto.MetricFamily {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil || rec.Code != 200 {
+		t.Fatalf("scrape: %d %v", rec.Code, err)
+	}
+	return fams
+}
+
+func gauge(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
+	f, ok := fams[name]
+	if !ok || len(f.GetMetric()) == 0 {
+		return 0, false
+	}
+	m := f.GetMetric()[0]
+	if m.GetGauge() != nil {
+		return m.GetGauge().GetValue(), true
+	}
+	return m.GetCounter().GetValue(), true
+}
+
+// The bot is not ready while Telegram refuses the token, nor when polling
+// has failed for longer than the grace; a success makes it ready again.
+func TestReady(t *testing.T) {
+	m := ops.NewMetrics(ops.Build{})
+	m.WatchReady(50 * time.Millisecond)
+	if err := m.Ready(time.Minute); err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	m.APICall("getUpdates", 401)
+	if err := m.Ready(time.Hour); !errors.Is(err, ops.ErrNotReady) || !strings.Contains(err.Error(), "token") {
+		t.Errorf("token refused: %v", err)
+	}
+	if v, _ := gauge(scrape(t, m), "frontdoor_ready"); v != 0 {
+		t.Errorf("frontdoor_ready = %v while the token is refused", v)
+	}
+	m.APICall("getUpdates", 0)
+	if err := m.Ready(time.Hour); err != nil {
+		t.Errorf("after a success: %v", err)
+	}
+	m.APICall("getUpdates", -1)
+	m.APICall("getUpdates", 502)
+	if err := m.Ready(time.Hour); err != nil {
+		t.Errorf("polling failing for a moment: %v", err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	if err := m.Ready(50 * time.Millisecond); !errors.Is(err, ops.ErrNotReady) || !strings.Contains(err.Error(), "polling") {
+		t.Errorf("polling failing for longer than the grace: %v", err)
+	}
+	m.APICall("sendMessage", 0) // another method's success says nothing of polling
+	if err := m.Ready(50 * time.Millisecond); err == nil {
+		t.Error("a send made polling look healthy")
+	}
+	m.APICall("getUpdates", 0)
+	if v, _ := gauge(scrape(t, m), "frontdoor_ready"); v != 1 {
+		t.Errorf("frontdoor_ready = %v after polling works again", v)
+	}
+}
+
+type promiseReader struct {
+	p   ops.Promise
+	err error
+}
+
+func (p promiseReader) Promise(context.Context) (ops.Promise, error) { return p.p, p.err }
+
+// A gauge whose store read fails is left out and the failure counted:
+// never a -1 that reads as a fact.
+func TestGaugesNeverMadeUp(t *testing.T) {
+	m := ops.NewMetrics(ops.Build{})
+	m.WatchOutbox(outbox{err: errors.New("disk")})
+	m.WatchPromise(promiseReader{err: errors.New("disk")})
+	m.WatchBackups(func() (time.Time, error) { return time.Time{}, errors.New("gone") })
+	fams := scrape(t, m)
+	for _, name := range []string{"frontdoor_outbox_backlog", "frontdoor_callbacks_open", "frontdoor_backup_last_success_timestamp_seconds"} {
+		if v, ok := gauge(fams, name); ok {
+			t.Errorf("%s = %v from a failed read", name, v)
+		}
+	}
+	errs := 0.0
+	for _, mt := range scrape(t, m)["frontdoor_scrape_errors_total"].GetMetric() {
+		errs += mt.GetCounter().GetValue()
+	}
+	if errs < 3 { // the counter may be gathered before or after the reads of its scrape
+		t.Errorf("scrape errors = %v, want 3 from the first scrape", errs)
+	}
+	for name, f := range fams {
+		for _, mt := range f.GetMetric() {
+			if mt.GetGauge() != nil && mt.GetGauge().GetValue() < 0 {
+				t.Errorf("%s reports %v", name, mt.GetGauge().GetValue())
+			}
+		}
+	}
+}
+
+// The promise's metrics: requests not taken and taken but not closed,
+// with the age of the oldest; dropped updates and numbers; events.
+func TestPromiseMetrics(t *testing.T) {
+	m := ops.NewMetrics(ops.Build{})
+	m.WatchPromise(promiseReader{p: ops.Promise{Open: 2, OldestOpen: time.Now().Add(-20 * time.Minute), Taken: 1, OldestTaken: time.Now().Add(-3 * time.Hour)}})
+	m.WatchBackups(func() (time.Time, error) { return time.Unix(1_800_000_000, 0), nil })
+	m.Update("text", "error", 0)
+	m.Update("none", "undecodable", 0)
+	m.Update("text", "handled", time.Millisecond)
+	m.OutboxDropped("number")
+	log := slog.New(m.CountEvents(slog.NewTextHandler(stdio.Discard, &slog.HandlerOptions{Level: slog.LevelError})))
+	log.Info("callback tick", "event", "callback_no_on_call", "ticket", "K7")
+	log.Info("update handled", "kind", "text")
+	fams := scrape(t, m)
+	for name, want := range map[string]float64{
+		"frontdoor_callbacks_open": 2, "frontdoor_callbacks_taken": 1,
+		"frontdoor_backup_last_success_timestamp_seconds": 1_800_000_000,
+		"frontdoor_outbox_dropped_total":                  1,
+		"frontdoor_events_total":                          1,
+	} {
+		if v, ok := gauge(fams, name); !ok || v != want {
+			t.Errorf("%s = %v (%v), want %v", name, v, ok, want)
+		}
+	}
+	if v, _ := gauge(fams, "frontdoor_callbacks_open_oldest_age_seconds"); v < 20*60 || v > 21*60 {
+		t.Errorf("oldest open age = %v s, want about 1200", v)
+	}
+	if got := fams["frontdoor_events_total"].GetMetric()[0].GetLabel()[0].GetValue(); got != "callback_no_on_call" {
+		t.Errorf("event label %q", got)
+	}
+	dropped := 0.0
+	for _, mt := range fams["frontdoor_updates_dropped_total"].GetMetric() {
+		dropped += mt.GetCounter().GetValue()
+	}
+	if dropped != 2 {
+		t.Errorf("dropped updates = %v, want 2", dropped)
 	}
 }

@@ -89,13 +89,19 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 	metrics.WatchSessions(db)
 	outbox := &outboxAge{db: db}
 	metrics.WatchOutbox(outbox)
+	metrics.WatchPromise(promise{db})
+	metrics.WatchReady(pollGrace)
+	if cfg.BackupDir != "" {
+		metrics.WatchBackups(func() (time.Time, error) { return store.LastBackup(cfg.BackupDir) })
+	}
 	if cfg.HTTP != "" {
 		ln, err := net.Listen("tcp", cfg.HTTP)
 		if err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "health and metrics listener failed", logattr.Event("ops_listen_failed"), logattr.Err(err))
 		} else {
 			srv := &http.Server{
-				Handler:           ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox}, metrics),
+				Handler: ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox,
+					Ready: func() error { return metrics.Ready(pollGrace) }}, metrics),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
 			wg.Go(func() { _ = srv.Serve(ln) })
@@ -115,6 +121,38 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 		cancel()
 		wg.Wait()
 	}
+}
+
+// pollGrace is how long polling Telegram may fail before the bot reports
+// itself not ready: longer than the short outages that the poll loop rides
+// out by itself.
+const pollGrace = 3 * time.Minute
+
+// promise reads the callback requests' state for the metrics.
+type promise struct{ db *store.DB }
+
+// Promise implements ops.PromiseReader.
+func (p promise) Promise(ctx context.Context) (ops.Promise, error) {
+	cbs, err := p.db.Callbacks(ctx)
+	if err != nil {
+		return ops.Promise{}, err
+	}
+	var s ops.Promise
+	older := func(t, than time.Time) bool { return than.IsZero() || t.Before(than) }
+	for _, cb := range cbs {
+		if cb.TakenBy == 0 {
+			s.Open++
+			if older(cb.Created, s.OldestOpen) {
+				s.OldestOpen = cb.Created
+			}
+		} else {
+			s.Taken++
+			if older(cb.Created, s.OldestTaken) {
+				s.OldestTaken = cb.Created
+			}
+		}
+	}
+	return s, nil
 }
 
 // outboxAge gives the outbox's backlog the age of its oldest message. The

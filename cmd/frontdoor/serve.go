@@ -25,6 +25,7 @@ import (
 // serve opens the store and runs the bot or the console until ctx ends.
 func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
 	metrics := ops.NewMetrics(readVersion())
+	log = slog.New(metrics.CountEvents(log.Handler()))
 	db, err := createStore(ctx, cfg, log, store.Options{OnSweep: metrics.Sweep, SingleCommit: cmd == loadSingleCommitBot})
 	if err != nil {
 		return err
