@@ -79,4 +79,3 @@ func (promise) Promise(context.Context) (ops.Promise, error) { return ops.Promis
 type failing struct{}
 
 func (failing) SessionCount(context.Context) (int, error) { return 0, errors.New("disk") }
-
