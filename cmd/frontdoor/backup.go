@@ -49,13 +49,9 @@ mode. A backup made before a rekey is sealed again under the current key when th
 
 // restoreCmd replaces the store with a backup.
 func restoreCmd(c *cli, args []string) int {
-	pos, ok := c.parse(restoreSpec, flagSet("restore"), args)
+	pos, cfg, ok := c.begin(restoreSpec, args)
 	if !ok {
 		return c.code
-	}
-	cfg, ok := c.config()
-	if !ok {
-		return 2
 	}
 	file := pos[0]
 	resealed, err := restore(cfg, file)

@@ -44,6 +44,21 @@ func (c *cli) config() (config.Config, bool) {
 	return cfg, true
 }
 
+// begin parses the arguments of a command that is not a store command and
+// reads the configuration: false means stop with the exit status c.code.
+func (c *cli) begin(spec cmdSpec, args []string) ([]string, config.Config, bool) {
+	pos, ok := c.parse(spec, flagSet(c.cmdName), args)
+	if !ok {
+		return nil, config.Config{}, false
+	}
+	cfg, ok := c.config()
+	if !ok {
+		c.code = 2
+		return nil, config.Config{}, false
+	}
+	return pos, cfg, true
+}
+
 // cmdSpec describes a command for its --help and its usage errors.
 type cmdSpec struct {
 	// usage is the synopsis: "frontdoor backup FILE".

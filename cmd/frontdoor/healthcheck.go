@@ -14,12 +14,9 @@ is, 1 when it is not or does not answer: the container image's HEALTHCHECK.`}
 
 // healthcheckCmd asks the running bot whether it is ready.
 func healthcheckCmd(c *cli, args []string) int {
-	if _, ok := c.parse(healthcheckSpec, flagSet("healthcheck"), args); !ok {
-		return c.code
-	}
-	cfg, ok := c.config()
+	_, cfg, ok := c.begin(healthcheckSpec, args)
 	if !ok {
-		return 2
+		return c.code
 	}
 	if cfg.HTTP == "" {
 		fmt.Fprintln(c.stderr, "frontdoor: healthcheck: FRONTDOOR_HTTP is off: there is no /healthz to ask")

@@ -228,12 +228,9 @@ func peakRSS(pid int) int64 {
 
 // echoBotCmd runs the echo bot: the baseline process of the load test.
 func echoBotCmd(c *cli, args []string) int {
-	if _, ok := c.parse(cmdSpec{usage: "frontdoor loadtest-echo-bot", help: "The echo bot of frontdoor loadtest."}, flagSet("loadtest-echo-bot"), args); !ok {
-		return c.code
-	}
-	cfg, ok := c.config()
+	_, cfg, ok := c.begin(cmdSpec{usage: "frontdoor loadtest-echo-bot", help: "The echo bot of frontdoor loadtest."}, args)
 	if !ok {
-		return 2
+		return c.code
 	}
 	if err := echoBot(c.ctx, cfg); err != nil {
 		fmt.Fprintf(c.stderr, "frontdoor: %v\n", err)

@@ -180,12 +180,9 @@ It creates the key file and the store when there are none, and says so.`},
 // botCmd runs the bot on Telegram, or in the console.
 func botCmd(c *cli, args []string) int {
 	name := c.cmdName
-	if _, ok := c.parse(botSpecs[name], flagSet(name), args); !ok {
-		return c.code
-	}
-	cfg, ok := c.config()
+	_, cfg, ok := c.begin(botSpecs[name], args)
 	if !ok {
-		return 2
+		return c.code
 	}
 	if name != "console" && cfg.Token == "" {
 		fmt.Fprint(c.stderr, noToken)

@@ -184,16 +184,12 @@ var configSpec = cmdSpec{usage: "frontdoor [--config FILE] config check", args: 
 	help: "Checks the configuration (file, environment, options) and prints the effective settings, secrets masked."}
 
 func configCmd(c *cli, args []string) int {
-	pos, ok := c.parse(configSpec, flagSet("config"), args)
+	pos, cfg, ok := c.begin(configSpec, args)
 	if !ok {
 		return c.code
 	}
 	if pos[0] != "check" {
 		fmt.Fprintf(c.stderr, "frontdoor: usage: %s\n", configSpec.usage)
-		return 2
-	}
-	cfg, ok := c.config()
-	if !ok {
 		return 2
 	}
 	fmt.Fprintln(c.stdout, "The configuration is valid. Effective settings (environment over file over defaults):")

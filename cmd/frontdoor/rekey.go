@@ -23,12 +23,9 @@ Run it as the bot's user or as root: new key files get the owner of the ones the
 
 // rekeyCmd seals the store under a new key.
 func rekeyCmd(c *cli, args []string) int {
-	if _, ok := c.parse(rekeySpec, flagSet("rekey"), args); !ok {
-		return c.code
-	}
-	cfg, ok := c.config()
+	_, cfg, ok := c.begin(rekeySpec, args)
 	if !ok {
-		return 2
+		return c.code
 	}
 	if err := rekey(cfg, c.stdout); err != nil {
 		fmt.Fprintf(c.stderr, "frontdoor: rekey: %v\n", err)
