@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -227,7 +228,11 @@ func (p *peer) writeFile(name string, perm os.FileMode, write func(io.Writer) er
 func Call(ctx context.Context, path string, args []string, local Stdio) (int, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", path)
+	if errors.Is(err, fs.ErrPermission) {
+		return 0, fmt.Errorf("the running bot's control socket %s is not yours: run the command as the bot's user or as root", path)
+	}
 	if err != nil {
+		// No socket, or one a crashed bot left: no bot runs.
 		return 0, fmt.Errorf("%w (%s): %w", ErrNoBot, path, err)
 	}
 	defer conn.Close()
