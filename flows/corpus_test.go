@@ -607,3 +607,39 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 }
+
+// FuzzText: whatever she types on the menu gets an answer that is no dead
+// end: the numbers or the button to them, and the exit.
+func FuzzText(f *testing.F) {
+	for _, c := range corpus {
+		f.Add(c.text)
+	}
+	cat, err := locales.New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	svc := flows.NewService(memstore.New(), sampleDir(f), flows.Options{Langs: cat.Langs(), Now: func() time.Time { return tuesdayMorning }, Lexicon: testLexicon(f)})
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := svc.Handle(ctx, flows.Input{Chat: 1, Kind: flows.KindCommand, Command: "menu"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := svc.Handle(ctx, flows.Input{Chat: 1, Kind: flows.KindText, Text: text})
+		if err != nil || len(res.Replies) == 0 {
+			t.Fatalf("%q: %v, %d replies", text, err, len(res.Replies))
+		}
+		var numbers, exit bool
+		for _, r := range res.Replies {
+			numbers = numbers || replyHas(r, "emergency.1522")
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					numbers = numbers || b.Data == "sos"
+					exit = exit || b.Data == "exit"
+				}
+			}
+		}
+		if !numbers || !exit {
+			t.Fatalf("%q: a dead end: %s", text, describe(res))
+		}
+	})
+}

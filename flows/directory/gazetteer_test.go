@@ -254,3 +254,26 @@ func TestTypoDistance(t *testing.T) {
 		t.Fatal("runes")
 	}
 }
+
+// FuzzLookup: whatever she types, a lookup ends, finds places that exist,
+// and reads the same after normalization.
+func FuzzLookup(f *testing.F) {
+	for _, s := range []string{"Crema", "sesto s. giovanni", "26100", "Castro (BG)", "città di castello", "ł", "\xff", strings.Repeat("a ", 300)} {
+		f.Add(s)
+	}
+	g := Italy()
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, fuzzy := range []bool{false, true} {
+			m := g.Lookup(q, fuzzy)
+			if (m.How == NotFound) != (len(m.Places) == 0) {
+				t.Fatalf("Lookup(%q) = %v, %v", q, names(m), m.How)
+			}
+			if again := g.Lookup(Normalize(q), fuzzy); !slices.Equal(names(again), names(m)) {
+				t.Fatalf("Lookup(%q) = %v but of its normal form %v", q, names(m), names(again))
+			}
+		}
+		if n := Normalize(q); Normalize(n) != n || !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q is not normal", q, n)
+		}
+	})
+}
