@@ -53,9 +53,12 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang       string
-	replies    []Reply
-	event      string
+	lang    string
+	replies []Reply
+	event   string
+	// opened is set when the input opened a conversation (the welcome,
+	// or the numbers for a first message that asked for help).
+	opened     bool
 	menuChange MenuChange
 	// wipe is set when the conversation must be wiped instead of saved.
 	wipe wipeKind
@@ -232,6 +235,7 @@ func (d *dialogue) say(r Reply) {
 
 func (d *dialogue) welcome(payload string) {
 	d.event = "welcome"
+	d.opened = true
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}

@@ -63,6 +63,7 @@ func (d *dialogue) text(text string) {
 func (d *dialogue) firstText(text string) {
 	toks := tokens(text)
 	if lex := d.svc.lexicon; lex != nil && lex.asksHelp(toks) {
+		d.opened = true
 		d.text(text)
 		return
 	}
