@@ -213,7 +213,9 @@ func (d *dialogue) notAvailable() {
 	d.event = "callback_unavailable"
 	d.sess.State = stMenu
 	d.clearDraft()
-	d.say(Reply{Texts: append([]Text{T("cb.unavailable")}, alwaysOnLines()...), Buttons: [][]Button{navRow(true)}, Protect: true})
+	// The numbers stand below two neutral lines, as lock screens show two.
+	d.say(Reply{Texts: append([]Text{T("cb.unavailable"), T("emergency.title")}, alwaysOnLines()...),
+		Buttons: [][]Button{chatRow(), navRow(true)}, Protect: true})
 }
 
 // myRequest is her request still open, if any.

@@ -78,7 +78,7 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 		cb.Final, event = true, "callback_final_message"
 		ch.Send = append(ch.Send, Outgoing{Chat: cb.Chat, Lang: cb.UILang, Hers: true, Reply: Reply{
 			Texts:   append([]Text{T("cb.final.title"), T("cb.final.body")}, alwaysOnLines()...),
-			Buttons: [][]Button{navRow(true)},
+			Buttons: [][]Button{chatRow(), navRow(true)},
 			Protect: true,
 		}})
 	}
