@@ -95,9 +95,15 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 		// Words of the lists are not towns with a typo: "hello" is not Ello.
 		return f
 	}
+	// A town after a place word ("sono di Crema") or of several words is
+	// what she names; a single word alone only when none is.
+	var alone townFind
 	maxWords := directory.Italy().MaxWords()
 	// A town is named early; a pasted page is not read to its end.
 	for i := range toks[:min(len(toks), maxTownWords)] {
+		if lex != nil && lex.onStreet(toks, i) {
+			continue // "via Roma" is a street
+		}
 		cued := lex != nil && lex.cued(toks, i)
 		for n := min(maxWords, len(toks)-i); n >= 1; n-- {
 			if i == 0 && n == len(toks) {
@@ -105,27 +111,29 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 			}
 			phrase := toks[i : i+n]
 			f, how := d.lookupTown(strings.Join(phrase, " "), cued && !known(phrase))
-			if !f.found() {
+			if !f.found() || how == directory.Typo && !d.significant(f) {
+				// A typo of a village's name is too often another word
+				// ("parlare" is not Pallare).
 				continue
 			}
-			if n == 1 {
-				w := toks[i]
-				switch {
-				case len(w) == 5 && strings.Trim(w, "0123456789") == "":
-				case cued && lex.common[toks[i-1]+" "+w]:
-					continue
-				case cued:
-					if how == directory.Typo && utf8.RuneCountInString(w) < minSentenceTypo {
-						continue
-					}
-				case common(w) || !d.significant(f):
-					continue
-				}
+			if n > 1 {
+				return f
 			}
-			return f
+			w := toks[i]
+			switch {
+			case len(w) == 5 && strings.Trim(w, "0123456789") == "":
+				return f
+			case cued && lex.common[toks[i-1]+" "+w]:
+			case cued:
+				if how != directory.Typo || utf8.RuneCountInString(w) >= minSentenceTypo {
+					return f
+				}
+			case !common(w) && d.significant(f) && !alone.found():
+				alone = f
+			}
 		}
 	}
-	return townFind{}
+	return alone
 }
 
 // maxTownWords is how many words of a message are read for a town.

@@ -30,6 +30,9 @@ type Words struct {
 	// Place are the words just before a town ("abito a", "I live in"):
 	// after them a short name or a typo still names the town.
 	Place []string
+	// Street are the words before a street's name: a town's name right
+	// after them is the street ("via Roma"), not her town.
+	Street []string
 	// Common are everyday words that are also names of comuni ("male",
 	// "paese"): inside a sentence they name a town only after a Place word,
 	// and a pair "di male" never does.
@@ -43,7 +46,7 @@ type Words struct {
 // message: she may write in another language than her app's, or mix two.
 // It never changes once built.
 type Lexicon struct {
-	help, smallTalk, place phrases
+	help, smallTalk, place, street phrases
 	// talk says which kind of small talk each phrase of smallTalk is.
 	talk   map[string]talkKind
 	common map[string]bool
@@ -94,6 +97,7 @@ func NewLexicon(langs map[string]Words) (*Lexicon, error) {
 		add(&l.smallTalk, "yes", w.Yes, talkOK)
 		add(&l.smallTalk, "no", w.No, talkOK)
 		add(&l.place, "place", w.Place, talkNone)
+		add(&l.street, "street", w.Street, talkNone)
 		for _, c := range w.Common {
 			k := strings.Join(tokens(c), " ")
 			if k == "" {
@@ -311,9 +315,15 @@ func (l *Lexicon) allKnown(toks []string) bool {
 }
 
 // cued reports whether a Place phrase ends just before toks[i].
-func (l *Lexicon) cued(toks []string, i int) bool {
+func (l *Lexicon) cued(toks []string, i int) bool { return endsBefore(&l.place, toks, i) }
+
+// onStreet reports whether a Street phrase ends just before toks[i].
+func (l *Lexicon) onStreet(toks []string, i int) bool { return endsBefore(&l.street, toks, i) }
+
+// endsBefore reports whether a phrase of p ends just before toks[i].
+func endsBefore(p *phrases, toks []string, i int) bool {
 	for start := max(0, i-4); start < i; start++ {
-		if ph, n := l.place.at(toks[:i], start); n == i-start && ph.key != "" {
+		if ph, n := p.at(toks[:i], start); n == i-start && ph.key != "" {
 			return true
 		}
 	}

@@ -23,6 +23,7 @@ type Words struct {
 	Yes      []string          `toml:"yes"`
 	No       []string          `toml:"no"`
 	Place    []string          `toml:"place"`
+	Street   []string          `toml:"street"`
 	Common   []string          `toml:"common"`
 	Towns    map[string]string `toml:"towns"`
 }

@@ -317,12 +317,17 @@ func (g *Gazetteer) biggerStart(exact []int32, k string) bool {
 	return false
 }
 
-// starting is the places whose name starts with the whole words k.
+// starting is the places whose name starts with the whole words k, or,
+// when the last of several words is short, with them and that abbreviated
+// ("cinisello b" for Cinisello Balsamo).
 func (g *Gazetteer) starting(k string) []int32 {
 	if utf8.RuneCountInString(k) < minTypoRunes {
 		return nil
 	}
 	prefix := k + " "
+	if i := strings.LastIndexByte(k, ' '); i > 0 && utf8.RuneCountInString(k[i+1:]) <= 2 {
+		prefix = k
+	}
 	i, _ := slices.BinarySearchFunc(g.sorted, prefix, func(e int32, t string) int { return strings.Compare(g.keys[e].text, t) })
 	var out []int32
 	for ; i < len(g.sorted) && strings.HasPrefix(g.keys[g.sorted[i]].text, prefix); i++ {

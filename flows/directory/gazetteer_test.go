@@ -47,6 +47,7 @@ func TestLookup(t *testing.T) {
 		{"cinisello", false, nil, NotFound},
 		{"Cinisello", true, []string{"Cinisello Balsamo (MI)"}, Short},
 		{"sesto (MI)", true, []string{"Sesto San Giovanni (MI)"}, Short},
+		{"cinisello b.", true, []string{"Cinisello Balsamo (MI)"}, Short},
 		{"Crema", true, []string{"Crema (CR)"}, Exact},
 		{"Lodi", true, []string{"Lodi (LO)"}, Exact},
 		{"Torino", true, []string{"Torino (TO)"}, Exact},
