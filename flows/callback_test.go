@@ -45,25 +45,41 @@ var callbackScripts = []struct {
 	lines []string
 }{
 	// Menu, centre, a malformed then a foreign number, a good one, two
-	// windows, voicemail, a neutral phrase, a language, confirm.
-	{"cb_full", tuesdayMorning, []string{"5", "1", "12ab", "+44 20 7946 0958", "347 000 0000", "2", "4", "8", "2", "1", "2", "1"}},
-	// A window already past, her own words too long then right, a change
-	// of number from the summary, confirm, then a second request.
-	{"cb_past_own_edit", afternoon, []string{"5", "1", "0372 000000", "1", "3", "8", "1", "4",
-		strings.Repeat("parole ", 20), "Sono Anna della palestra", "1", "3", "02 0000 0000", "1", "5", "3"}},
+	// windows, voicemail, a message here, a neutral phrase; her language
+	// is spoken there, so the summary comes at once; she changes the
+	// language from it and confirms.
+	{"cb_full", tuesdayMorning, []string{"5", "1", "12ab", "+44 20 7946 0958", "347 000 0000", "3", "2", "8", "2", "1", "1", "8", "2", "1"}},
+	// A time already past, typed; her own words too long then right, a
+	// change of number from the summary, confirm, then a second request.
+	{"cb_past_own_edit", afternoon, []string{"5", "1", "0372 000000", "stamattina", "4", "7", "1", "1", "4",
+		strings.Repeat("parole ", 20), "Sono Anna della palestra", "4", "02 0000 0000", "1", "5", "3"}},
 	// From a centre's card, "whichever can call first", and cancelling a
 	// pending request from the menu.
-	{"cb_card_withdraw", tuesdayMorning, []string{"1", "Cremona", "1", "347 000 0000", "7", "8", "1", "3", "1", "1", "5", "1", "5", "4", "1"}},
+	{"cb_card_withdraw", tuesdayMorning, []string{"1", "Cremona", "1", "347 000 0000", "7", "8", "1", "1", "3", "1", "5", "1", "5", "4", "2"}},
 	// A confirmed request, then /forget: asked first, then the chat is
 	// wiped and the request withdrawn, its operators told.
 	{"cb_forget", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "1", "1", "/forget", "1", "5"}},
+	// Typed answers: times read back and confirmed, the messages, yes to a
+	// message here, then other times typed at the summary, and "ok".
+	{"cb_typed", tuesdayMorning, []string{"5", "1", "347 000 0000", "stasera dopo le 20", "sì", "nessuno", "sì", "1",
+		"domani mattina", "sì", "ok"}},
+	{"cb_typed_en", tuesdayMorning, []string{"5", "1", "347 000 0000", "tomorrow after 6pm", "yes", "no", "no", "3", "ok"}},
+	// What cannot be read asks again with the buttons; back; a detour to
+	// the numbers keeps her answers; a centre named by its town.
+	{"cb_unread_back_resume", tuesdayMorning, []string{"5", "crema", "347 000 0000", "boh", "alle 23", "dopodomani", "3",
+		"/numeri", "1", "8", "5", "8", "1", "forse", "no", "1", "boh", "9", "1", "1"}},
+	// Times nobody can keep: the centre is closed tonight and its network
+	// has nobody on call; she is told before she confirms and picks a time
+	// that works.
+	{"cb_nobody", tuesdayMorning, []string{"5", "2", "347 000 0000", "5", "8", "5", "stasera", "5", "1", "8", "6"}},
 	{"cb_cancel_centre", tuesdayMorning, []string{"5", "6"}},
-	{"cb_cancel_phone", tuesdayMorning, []string{"5", "1", "1"}},
-	{"cb_cancel_windows", tuesdayMorning, []string{"5", "1", "347 000 0000", "9"}},
-	{"cb_cancel_msg", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "5"}},
-	{"cb_cancel_say", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "5"}},
-	{"cb_cancel_lang", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "5"}},
-	{"cb_cancel_summary", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "1", "8"}},
+	{"cb_cancel_phone", tuesdayMorning, []string{"5", "1", "2"}},
+	{"cb_cancel_windows", tuesdayMorning, []string{"5", "1", "347 000 0000", "10"}},
+	{"cb_cancel_msg", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "6"}},
+	{"cb_cancel_here", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "4"}},
+	{"cb_cancel_say", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "6"}},
+	{"cb_cancel_lang", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "1", "8", "6"}},
+	{"cb_cancel_summary", tuesdayMorning, []string{"5", "1", "347 000 0000", "7", "8", "1", "1", "1", "10"}},
 }
 
 // TestCallbackTranscripts plays the callback dialogues in Italian and

@@ -269,7 +269,7 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 func (d *dialogue) emergency() {
 	d.event = "emergency"
 	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
-	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	d.say(Reply{Texts: lines, Buttons: append(d.resumeRow(), []Button{menuButton(), exitButton()}), Protect: true})
 }
 
 func (d *dialogue) langPicker() {

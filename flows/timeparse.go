@@ -90,13 +90,19 @@ func timeTokens(s string) []timeToken {
 	rs := []rune(norm.NFKD.String(strings.ToLower(s)))
 	for i, r := range rs {
 		switch {
+		case r >= '٠' && r <= '٩': // Arabic-Indic digits
+			r = '0' + r - '٠'
+		case r >= '۰' && r <= '۹': // Persian digits
+			r = '0' + r - '۰'
+		}
+		switch {
 		case unicode.Is(unicode.M, r):
 		case r >= '0' && r <= '9':
 			if len(word) > 0 {
 				flush()
 			}
 			num = append(num, byte(r))
-		case (r == ':' || r == '.') && len(num) > 0 && !strings.Contains(string(num), ":") && i+1 < len(rs) && rs[i+1] >= '0' && rs[i+1] <= '9':
+		case (r == ':' || r == '.') && len(num) > 0 && !strings.Contains(string(num), ":") && i+1 < len(rs) && unicode.IsDigit(rs[i+1]):
 			num = append(num, ':')
 		case unicode.IsLetter(r):
 			if len(num) > 0 {
@@ -154,6 +160,12 @@ var (
 		"tmrw": {1, ""}, "domattina": {1, "morning"},
 		"dopodomani": {2, ""}, "settimana": {2, ""}, "settimane": {2, ""}, "week": {2, ""}, "weeks": {2, ""}, "weekend": {2, ""},
 		"giorni": {2, ""}, "days": {2, ""}, "mese": {2, ""}, "month": {2, ""},
+		// Today and tomorrow in the bot's other languages, so that the
+		// example every language shows ("mañana 15-17") reads right.
+		"hoy": {0, ""}, "manana": {1, ""}, "aujourd": {0, ""}, "demain": {1, ""}, "hoje": {0, ""}, "amanha": {1, ""},
+		"azi": {0, ""}, "astazi": {0, ""}, "maine": {1, ""}, "dzis": {0, ""}, "dzisiaj": {0, ""}, "jutro": {1, ""},
+		"сегодня": {0, ""}, "завтра": {1, ""}, "сьогодні": {0, ""}, "sot": {0, ""}, "neser": {1, ""},
+		"اليوم": {0, ""}, "غدا": {1, ""}, "بكرة": {1, ""}, "امروز": {0, ""}, "فردا": {1, ""}, "今天": {0, ""}, "明天": {1, ""},
 	}
 	partWords = map[string]string{
 		"mattina": "morning", "mattino": "morning", "mattinata": "morning", "morning": "morning", "mornings": "morning",

@@ -125,6 +125,14 @@ func TestParseTimes(t *testing.T) {
 		{in: "this evening after 8", want: "today 20:00-21:00"},
 		{in: "in an hour", at: at1530, want: "today 16:30-17:30"},
 		{in: "in 2 hours", at: at1530, want: "today 17:30-18:30"},
+		// The example of every language: tomorrow and hours.
+		{in: "mañana 15-17", want: "tomorrow 15:00-17:00"},
+		{in: "demain 15-17", want: "tomorrow 15:00-17:00"},
+		{in: "завтра 15-17", want: "tomorrow 15:00-17:00"},
+		{in: "غدا ١٥-١٧", want: "tomorrow 15:00-17:00"},
+		{in: "فردا ۱۵-۱۷", want: "tomorrow 15:00-17:00"},
+		{in: "明天 15-17", want: "tomorrow 15:00-17:00"},
+		{in: "nesër 15-17", want: "tomorrow 15:00-17:00"},
 		// As soon as possible.
 		{in: "subito", want: "asap"},
 		{in: "appena potete", want: "asap"},
