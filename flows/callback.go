@@ -196,7 +196,10 @@ func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
 		return ev, act, true
 	case stCbWindows:
 		return st, func() {
-			d.cbTypedTimes(text, func(err error) { d.cbWindowsScreen(nil, timesHint(err)) })
+			d.cbTypedTimes(text, func(err error) {
+				d.cbWindowsScreen(nil, timesHint(err))
+				d.event = "callback_times_unread"
+			})
 		}, true
 	case stCbTimes:
 		return st, func() {
@@ -206,7 +209,13 @@ func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
 			case ok:
 				d.cbTypedNo()
 			default:
-				d.cbTypedTimes(text, func(err error) { d.cbReadBack(timesHint(err)) })
+				d.cbTypedTimes(text, func(err error) {
+					if errors.Is(err, errTimesUnread) {
+						d.cbReadBack(T("cb.hint.yesno"))
+						return
+					}
+					d.cbReadBack(timesHint(err))
+				})
 			}
 		}, true
 	case stCbMsg:
@@ -220,7 +229,11 @@ func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
 	case stCbHere:
 		return st, func() {
 			if yes, ok := yesNo(text); ok {
-				d.cbHere(map[bool]string{true: "yes", false: "no"}[yes])
+				choice := "no"
+				if yes {
+					choice = "yes"
+				}
+				d.cbHere(choice)
 				return
 			}
 			d.cbHereScreen(T("cb.hint.yesno"))
@@ -585,7 +598,7 @@ func (d *dialogue) cbWindowsScreen(extra [][]Button, notices ...Text) {
 	for _, p := range dayParts {
 		var row []Button
 		for _, w := range offered {
-			if part, ok := windowPart(w); ok && part == p.key {
+			if part, ok := windowPart(w); ok && part == p.key && w.Key != asapKey {
 				row = append(row, button(w))
 			}
 		}
@@ -593,7 +606,11 @@ func (d *dialogue) cbWindowsScreen(extra [][]Button, notices ...Text) {
 			rows = append(rows, row)
 		}
 	}
-	rows = append(rows, []Button{button(offered[len(offered)-1])})
+	for _, w := range offered {
+		if w.Key == asapKey {
+			rows = append(rows, []Button{button(w)})
+		}
+	}
 	// Times she typed that no button offers, so that she can take them away.
 	for _, spec := range chosen {
 		if w, ok := parseWindowSpec(spec, d.now); ok && !slices.ContainsFunc(offered, func(o Window) bool { return windowSpec(o) == spec }) {
@@ -708,7 +725,6 @@ func (d *dialogue) cbTypedTimes(text string, otherwise func(error)) {
 	wins, err := ParseTimes(text, d.now)
 	if err != nil {
 		otherwise(err)
-		d.event = "callback_times_unread"
 		return
 	}
 	specs := make([]string, len(wins))

@@ -31,7 +31,7 @@ type Callback struct {
 	SMS       bool `json:"m,omitempty"`
 	// Here is whether she may get one message in her chat if nobody
 	// reaches her in her times.
-	Here Consent `json:"i,omitempty"`
+	Here Consent `json:"hc,omitempty"`
 	// Say is what the caller says if someone else answers: a choice key
 	// (see sayKeys), or her own words when SayOwn is set.
 	Say    string `json:"s"`
