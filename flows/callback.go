@@ -881,6 +881,10 @@ func (d *dialogue) cbOwnWords(text string) {
 	if d.stale(kPhone, kWin, kMsg, kHere) {
 		return
 	}
+	if text == "" {
+		d.cbSayScreen()
+		return
+	}
 	if n := len([]rune(text)); n > maxOwnWords {
 		d.event = "callback_say_long"
 		d.say(Reply{Texts: []Text{T("cb.say.too_long", "Max", maxOwnWords)}, Buttons: d.stepRows("say")})

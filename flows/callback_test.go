@@ -525,3 +525,33 @@ func TestCallbackTimesNobodyCanKeep(t *testing.T) {
 		t.Errorf("stored a request nobody can keep: %+v", cbs)
 	}
 }
+
+// FuzzCallbackTyped: whatever she types at any question of the request,
+// she stays in the request (its cancel button is there, never the bare
+// menu) with the numbers and the exit one tap away, until she confirms.
+func FuzzCallbackTyped(f *testing.F) {
+	for _, s := range []string{"stasera dopo le 20", "sì", "no", "ok", "nessuno", "English", "boh", "Crema", "347 000 0000",
+		"dopodomani", "alle 23", "\x00", "", "tra tra 3 e", strings.Repeat("a", 100)} {
+		f.Add(s)
+	}
+	svc, _ := cbService(f, &clock{t: tuesdayMorning})
+	chat := int64(1 << 40)
+	f.Fuzz(func(t *testing.T, s string) {
+		chat++
+		steps := []flows.Input{btn("cb"), txt(s), btn("cb:c:arca-cremona"), txt(s), txt("347 000 0000"), txt(s), btn("cb:w:asap"),
+			btn("cb:wok"), txt(s), btn("cb:m:none"), txt(s), btn("cb:h:yes"), btn("cb:s:own"), txt(s), btn("cb:s:wrong"), txt(s), btn("cb:e:lang"), txt(s)}
+		for _, in := range steps {
+			in.Chat = chat
+			res, err := svc.Handle(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Event == "callback_confirmed" {
+				return
+			}
+			if b := fmtButtons(res); res.Event == "unknown" || !strings.Contains(b, "cb:x") || !strings.Contains(b, "sos") || !strings.Contains(b, "exit") {
+				t.Fatalf("%q after %+v: %s %s", s, in, res.Event, b)
+			}
+		}
+	})
+}

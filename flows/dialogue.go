@@ -159,11 +159,13 @@ func (d *dialogue) route() (string, func()) {
 			return "menu", func() { d.welcome("") }
 		}
 		text := strings.TrimSpace(in.Text)
-		if text == "" {
-			return "menu", d.unknown
-		}
+		// A photo or a sticker (empty text) during the request asks the
+		// question again, like any text it cannot read.
 		if ev, act, ok := d.routeCallbackText(text); ok {
 			return ev, act
+		}
+		if text == "" {
+			return "menu", d.unknown
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
