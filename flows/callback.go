@@ -202,22 +202,7 @@ func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
 			})
 		}, true
 	case stCbTimes:
-		return st, func() {
-			switch yes, ok := yesNo(text); {
-			case ok && yes:
-				d.cbTypedYes()
-			case ok:
-				d.cbTypedNo()
-			default:
-				d.cbTypedTimes(text, func(err error) {
-					if errors.Is(err, errTimesUnread) {
-						d.cbReadBack(T("cb.hint.yesno"))
-						return
-					}
-					d.cbReadBack(timesHint(err))
-				})
-			}
-		}, true
+		return st, func() { d.yesNoOrTimes(text, d.cbTypedYes, d.cbTypedNo, d.cbReadBack, T("cb.hint.yesno")) }, true
 	case stCbMsg:
 		return st, func() {
 			if choice, ok := msgChoice(text); ok {
@@ -250,23 +235,30 @@ func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
 		}, true
 	case stCbSummary:
 		return st, func() {
-			switch yes, ok := yesNo(text); {
-			case ok && yes:
-				d.cbConfirm()
-			case ok:
-				d.cbSummary(T("cb.hint.change"))
-			default:
-				d.cbTypedTimes(text, func(err error) {
-					if errors.Is(err, errTimesUnread) {
-						d.cbSummary(T("cb.hint.change"))
-						return
-					}
-					d.cbSummary(timesHint(err))
-				})
-			}
+			d.yesNoOrTimes(text, d.cbConfirm, func() { d.cbSummary(T("cb.hint.change")) }, d.cbSummary, T("cb.hint.change"))
 		}, true
 	}
 	return "", nil, false
+}
+
+// yesNoOrTimes reads what she types where a yes or no is asked, and where
+// typed times are understood too (they are read back to her): again shows
+// the same screen with a hint, unread when the text is neither.
+func (d *dialogue) yesNoOrTimes(text string, yes, no func(), again func(...Text), unread Text) {
+	switch y, ok := yesNo(text); {
+	case ok && y:
+		yes()
+	case ok:
+		no()
+	default:
+		d.cbTypedTimes(text, func(err error) {
+			hint := timesHint(err)
+			if errors.Is(err, errTimesUnread) {
+				hint = unread
+			}
+			again(hint)
+		})
+	}
 }
 
 // routeCallbackPhone takes a typed or shared number.
@@ -1165,20 +1157,11 @@ func (d *dialogue) cbAgain() {
 	if target == "" {
 		target = "*" + cb.Network
 	}
-	msg := "none"
-	switch {
-	case cb.Voicemail && cb.SMS:
-		msg = "both"
-	case cb.Voicemail:
-		msg = "vm"
-	case cb.SMS:
-		msg = "sms"
-	}
 	here := "no"
 	if cb.tellHere() {
 		here = "yes"
 	}
-	for k, v := range map[string]string{kCentre: target, kPhone: cb.Phone, kMsg: msg, kHere: here, kSay: cb.Say, kOwn: cb.SayOwn,
+	for k, v := range map[string]string{kCentre: target, kPhone: cb.Phone, kMsg: cb.messages(), kHere: here, kSay: cb.Say, kOwn: cb.SayOwn,
 		kLang: cb.Lang, kAgain: cb.Ticket, kEdit: "1"} {
 		if v != "" {
 			d.setDraft(k, v)

@@ -267,6 +267,20 @@ func (c Callback) lastEnd() time.Time {
 	return end
 }
 
+// messages is her answer to "may they leave a message" as a choice key
+// (msgChoices).
+func (c Callback) messages() string {
+	switch {
+	case c.Voicemail && c.SMS:
+		return "both"
+	case c.Voicemail:
+		return "vm"
+	case c.SMS:
+		return "sms"
+	}
+	return "none"
+}
+
 // Consent is her answer to a question she may not have been asked.
 type Consent int8
 
