@@ -6,12 +6,16 @@ import (
 	"strings"
 )
 
-// chosenWindows are the specs of the windows she chose.
+// chosenWindows are the specs of the windows she chose; keys of drafts
+// written before specs are read as specs.
 func (d *dialogue) chosenWindows() []string {
-	if w := d.draft(kWin); w != "" {
-		return strings.Split(w, ",")
+	var out []string
+	for spec := range strings.SplitSeq(d.draft(kWin), ",") {
+		if w, ok := parseWindowSpec(spec, d.now); ok {
+			out = append(out, windowSpec(w))
+		}
 	}
-	return nil
+	return out
 }
 
 // cbWindowsScreen shows the windows with their hours, the chosen ones
