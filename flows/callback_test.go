@@ -555,3 +555,36 @@ func FuzzCallbackTyped(f *testing.F) {
 		}
 	})
 }
+
+// A request she was writing when the bot was updated (its times stored as
+// keys, without the question about a message here) goes on with her
+// answers: her times ticked, the new question asked.
+func TestCallbackDraftOfTheOldForm(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	svc, st := cbService(t, clk)
+	old := flows.Session{State: "cb_msg", Lang: "it", Seen: tuesdayMorning, Data: map[string]string{
+		"cb.centre": "arca-cremona", "cb.phone": "+393470000000", "cb.win": "today.afternoon", "cb.msg": "none"}}
+	if err := st.SaveSession(context.Background(), her, old, tuesdayMorning.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, svc, btn("cb:b:win"))
+	ticked := 0
+	for _, r := range res.Replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if b.Label.ID == "cb.win.chosen" {
+					ticked++
+					if w := b.Label.Data["Label"].(flows.Text); w.Data["Hours"] != "13–18" {
+						t.Errorf("ticked %+v, want this afternoon", w)
+					}
+				}
+			}
+		}
+	}
+	if res.Event != "callback_windows" || ticked != 1 {
+		t.Fatalf("%s with %d ticked, want her afternoon ticked", res.Event, ticked)
+	}
+	if res := run(t, svc, btn("cb:wok"), btn("cb:m:none")); res.Event != "callback_here" {
+		t.Fatalf("after her answers: %s, want the question about a message here", res.Event)
+	}
+}
