@@ -248,3 +248,13 @@ func FuzzParseTimes(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseTimes: reading typed times is on the update path of the
+// callback request.
+func BenchmarkParseTimes(b *testing.B) {
+	for b.Loop() {
+		if _, err := flows.ParseTimes("domani pomeriggio tra le 3 e le 5, oppure stasera dopo le 20", tuesdayMorning); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
