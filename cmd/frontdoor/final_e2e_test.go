@@ -20,7 +20,7 @@ import (
 // one, whose operators are told not to call.
 func TestFinalMessageEndToEnd(t *testing.T) {
 	const other int64 = 987650002
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	db := openDataStore(t, dataDir)
 	// Someone on call, so that any time can be kept.
