@@ -293,7 +293,7 @@ var corpus = []struct{ lang, text, want string }{
 	{"en", "my friend needs advice", "U"},
 	{"en", "I feel bad", "U"},
 	{"en", "what time do you open", "U"},
-	{"en", "male", "U"},
+	{"en", "male", "O Malé (TN)"},
 	{"en", "I work in a shop", "U"},
 
 	// Spanish.

@@ -32,8 +32,8 @@ func (d *dialogue) text(text string) {
 	lex := d.svc.lexicon
 	help := lex != nil && lex.asksHelp(toks)
 	talk := talkNone
-	if lex != nil && !help {
-		talk = lex.talkOf(toks)
+	if !help {
+		talk = d.talkOf(text, toks)
 	}
 	var f townFind
 	if talk == talkNone {
@@ -51,7 +51,7 @@ func (d *dialogue) text(text string) {
 		}
 	case help:
 	case talk != talkNone:
-		d.smallTalk(talk)
+		d.smallTalk(talk, directory.Italy().Lookup(text, false).Places)
 	default:
 		d.notUnderstood(text)
 	}
@@ -68,7 +68,7 @@ func (d *dialogue) firstText(text string) {
 		return
 	}
 	d.welcome("")
-	if lex := d.svc.lexicon; lex != nil && lex.talkOf(toks) != talkNone {
+	if d.talkOf(text, toks) != talkNone {
 		return
 	}
 	if f := d.findTown(text, toks); f.found() {
@@ -76,8 +76,24 @@ func (d *dialogue) firstText(text string) {
 	}
 }
 
-// findTown looks for a town in her message: the whole message first, then
-// every phrase in it, longest first. Inside a sentence a short name counts
+// talkOf is the kind of small talk her message is; none when only a typo
+// makes it small talk and it is exactly the name of a comune ("Susa" is
+// not "scusa").
+func (d *dialogue) talkOf(text string, toks []string) talkKind {
+	lex := d.svc.lexicon
+	if lex == nil {
+		return talkNone
+	}
+	k := lex.talkOf(toks, true)
+	if k != talkNone && lex.talkOf(toks, false) == talkNone && len(directory.Italy().Lookup(text, false).Places) > 0 {
+		return talkNone
+	}
+	return k
+}
+
+// findTown looks for a town in her message: the whole message first (any
+// comune, even one whose name is an everyday word: "Porte"), then every
+// phrase in it, longest first. Inside a sentence a short name counts
 // only after a place word ("abito a", "I live in"), a typo only there and
 // in a word of six letters or more; a single word elsewhere only when it
 // names a town a centre covers or of some size (a village's name is often
@@ -87,12 +103,8 @@ func (d *dialogue) findTown(text string, toks []string) townFind {
 	lex := d.svc.lexicon
 	known := func(ts []string) bool { return lex != nil && lex.allKnown(ts) }
 	common := func(w string) bool { return lex != nil && lex.common[w] }
-	if len(toks) == 1 && common(toks[0]) {
-		if f, _ := d.lookupTown(text, !known(toks)); f.found() && d.significant(f) {
-			return f
-		}
-	} else if f, _ := d.lookupTown(text, !known(toks)); f.found() {
-		// Words of the lists are not towns with a typo: "hello" is not Ello.
+	// Words of the lists are not towns with a typo: "hello" is not Ello.
+	if f, _ := d.lookupTown(text, !known(toks)); f.found() {
 		return f
 	}
 	// A town after a place word ("sono di Crema") or of several words is
@@ -182,14 +194,15 @@ func (d *dialogue) lookupTown(q string, fuzzy bool) (townFind, directory.How) {
 			return townFind{name: name, centres: cs}, m.How
 		}
 	}
-	return townFind{places: d.rankPlaces(m.Places)}, m.How
+	return townFind{places: d.rankPlaces(m.Places, q)}, m.How
 }
 
 // rankPlaces orders comuni to pick from as she most likely means them: the
 // ones a centre covers, then the nearest to a centre of this service (she
 // found this service, so she is likely near it), then the most populous; at
-// most maxPick.
-func (d *dialogue) rankPlaces(ps []*directory.Place) []*directory.Place {
+// most maxPick, always with those named exactly q ("Sesto", BZ, among the
+// Sesto San Giovanni and Sesto Calende that start so).
+func (d *dialogue) rankPlaces(ps []*directory.Place, q string) []*directory.Place {
 	type ranked struct {
 		p       *directory.Place
 		covered bool
@@ -206,9 +219,24 @@ func (d *dialogue) rankPlaces(ps []*directory.Place) []*directory.Place {
 	slices.SortStableFunc(rs, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(boolRank(a.covered), boolRank(b.covered)), cmp.Compare(a.metres, b.metres))
 	})
-	out := make([]*directory.Place, 0, min(maxPick, len(rs)))
-	for _, r := range rs[:min(maxPick, len(rs))] {
-		out = append(out, r.p)
+	key := directory.Normalize(q)
+	exact := func(p *directory.Place) bool {
+		return directory.Normalize(p.Name) == key || p.AltName != "" && directory.Normalize(p.AltName) == key
+	}
+	others := maxPick
+	for _, r := range rs {
+		if exact(r.p) {
+			others--
+		}
+	}
+	out := make([]*directory.Place, 0, maxPick)
+	for _, r := range rs {
+		if exact(r.p) || others > 0 {
+			if !exact(r.p) {
+				others--
+			}
+			out = append(out, r.p)
+		}
 	}
 	return out
 }
@@ -273,12 +301,19 @@ func (d *dialogue) helpFirst() {
 }
 
 // smallTalk answers a greeting, thanks, yes or no with a kind word and the
-// menu.
-func (d *dialogue) smallTalk(k talkKind) {
+// menu; and, when the words are also the name of comuni ("Salve"), with
+// them one tap away.
+func (d *dialogue) smallTalk(k talkKind, places []*directory.Place) {
 	d.event = "small_talk"
 	d.sess.State = stMenu
 	first := map[talkKind]string{talkHello: "welcome.hello", talkThanks: "small.thanks", talkOK: "small.ok"}[k]
-	d.say(Reply{Texts: []Text{T(first), T("menu.title")}, Buttons: d.menuButtons()})
+	var rows [][]Button
+	for _, p := range places {
+		if data := "town:" + p.Label(); len(data) <= maxDataLen {
+			rows = append(rows, []Button{{Label: Raw(p.Label()), Data: data}})
+		}
+	}
+	d.say(Reply{Texts: []Text{T(first), T("menu.title")}, Buttons: append(rows, d.menuButtons()...)})
 }
 
 // notUnderstood answers text that names nothing it knows: the service is

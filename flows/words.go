@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -203,11 +204,18 @@ func typoKeys(w string, minRunes int) []string {
 
 // at is the longest phrase that starts at toks[i], with its length in
 // words (0 when none).
-func (p *phrases) at(toks []string, i int) (phrase, int) {
+func (p *phrases) at(toks []string, i int) (phrase, int) { return p.match(toks, i, true) }
+
+// match is at, with or without typos.
+func (p *phrases) match(toks []string, i int, typos bool) (phrase, int) {
+	minRunes := p.typoRunes()
+	if !typos {
+		minRunes = math.MaxInt
+	}
 	var best phrase
 	n := 0
 	try := func(ph phrase) {
-		if len(ph.words) > n && ph.matches(toks[i:], p.typoRunes()) {
+		if len(ph.words) > n && ph.matches(toks[i:], minRunes) {
 			best, n = ph, len(ph.words)
 		}
 	}
@@ -215,7 +223,7 @@ func (p *phrases) at(toks []string, i int) (phrase, int) {
 		try(ph)
 	}
 	seen := map[string]bool{}
-	for _, k := range typoKeys(toks[i], p.typoRunes()) {
+	for _, k := range typoKeys(toks[i], minRunes) {
 		for _, ph := range p.byFirst[k] {
 			if !seen[ph.key] {
 				seen[ph.key] = true
@@ -257,9 +265,11 @@ func (ph phrase) matches(toks []string, minRunes int) bool {
 func typo(t, w string, minRunes int) bool {
 	n := utf8.RuneCountInString(w)
 	switch {
+	case n < minRunes:
+		return false
 	case n >= minTypoRunes:
 		return directory.TypoDistance(t, w, 1) <= 1
-	case n < minRunes || len(t) != len(w):
+	case len(t) != len(w):
 		return false
 	}
 	rt, rw := []rune(t), []rune(w)
@@ -287,14 +297,15 @@ func (l *Lexicon) asksHelp(toks []string) bool {
 const maxTalkWords = 8
 
 // talkOf is the kind of small talk the message is, when it is made only of
-// greetings, thanks, yes and no; thanks first, then a greeting.
-func (l *Lexicon) talkOf(toks []string) talkKind {
+// greetings, thanks, yes and no (read with typos or without); thanks first,
+// then a greeting.
+func (l *Lexicon) talkOf(toks []string, typos bool) talkKind {
 	if len(toks) == 0 || len(toks) > maxTalkWords {
 		return talkNone
 	}
 	kind := talkNone
 	for i := 0; i < len(toks); {
-		ph, n := l.smallTalk.at(toks, i)
+		ph, n := l.smallTalk.match(toks, i, typos)
 		if n == 0 {
 			return talkNone
 		}
