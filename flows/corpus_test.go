@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -665,4 +666,29 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("%q: a dead end: %s", text, describe(res))
 		}
 	})
+}
+
+// Words of danger typed during the callback request get the numbers
+// first, and the way back to the request with her answers.
+func TestHelpDuringRequest(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	st := withOperators(t, clk.Now)
+	svc := flows.NewService(st, sampleDir(t), flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Lexicon: testLexicon(t)})
+	handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:c:arca-cremona"})
+	handle(t, svc, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "+39 347 000 0000"})
+	res := handle(t, svc, flows.Input{Chat: her, Kind: flows.KindText, Text: "ho paura, è tornato"})
+	if msg := produces(sampleDir(t), res, []string{"N"}, ""); msg != "" {
+		t.Fatalf("danger words during the request: %s; got %s", msg, describe(res))
+	}
+	var resume bool
+	for _, row := range res.Replies[0].Buttons {
+		resume = resume || slices.ContainsFunc(row, func(b flows.Button) bool { return b.Data == "cb:r" })
+	}
+	if !resume {
+		t.Fatalf("no way back to the request: %s", describe(res))
+	}
+	res = handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:r"})
+	if !hasText(res, "cb.windows.prompt") {
+		t.Errorf("back to the request: %s, want its times question with her answers kept", describe(res))
+	}
 }

@@ -162,6 +162,9 @@ func (d *dialogue) route() (string, func()) {
 		if d.isNew {
 			return "menu", func() { d.firstText(text) }
 		}
+		if d.helpInRequest(text) {
+			return "menu", d.helpFirst
+		}
 		// A photo or a sticker (empty text) during the request asks the
 		// question again, like any text it cannot read.
 		if ev, act, ok := d.routeCallbackText(text); ok {

@@ -292,12 +292,25 @@ func (d *dialogue) pickTown(places []*directory.Place) {
 }
 
 // helpFirst answers words of help or danger: after two neutral lines, 112
-// for immediate danger and 1522, then the main choices.
+// for immediate danger and 1522, then the way back to a callback request
+// she was writing and the main choices.
 func (d *dialogue) helpFirst() {
 	d.event = "help"
 	d.sess.State = stMenu
 	texts := []Text{T("auto.notice"), T("emergency.title"), T("emergency.112_now"), T("emergency.1522"), T("menu.title")}
-	d.say(Reply{Texts: texts, Buttons: append([][]Button{chatRow()}, d.menuButtons()...), Protect: true})
+	rows := append(d.resumeRow(), chatRow())
+	d.say(Reply{Texts: texts, Buttons: append(rows, d.menuButtons()...), Protect: true})
+}
+
+// helpInRequest reports whether text typed during a callback request asks
+// for help or says a danger: the numbers come first there too, and her
+// answers wait for her (the request's own reader would ask its question
+// again). Not at the questions whose answer is her own text: her number,
+// and what the caller says if someone else answers.
+func (d *dialogue) helpInRequest(text string) bool {
+	st := d.sess.State
+	return d.svc.lexicon != nil && slices.Contains(callbackStates, st) && st != stCbPhone && st != stCbSay &&
+		d.svc.lexicon.asksHelp(tokens(text))
 }
 
 // smallTalk answers a greeting, thanks, yes or no with a kind word and the
