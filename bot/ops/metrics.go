@@ -30,6 +30,7 @@ type Metrics struct {
 	apiErrors *prometheus.CounterVec
 	sweeps    *prometheus.CounterVec
 	swept     prometheus.Counter
+	noOnCall  prometheus.Counter
 	lastOK    atomic.Int64 // unix nanoseconds of the last Bot API success
 	lastOKG   prometheus.GaugeFunc
 }
@@ -58,11 +59,15 @@ func NewMetrics() *Metrics {
 		Name: "frontdoor_sessions_swept_total",
 		Help: "Expired sessions deleted by the sweeper.",
 	})
+	m.noOnCall = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "frontdoor_callbacks_no_on_call_total",
+		Help: "Callback requests escalated in a network where no chat was on call (its coordinators were told).",
+	})
 	m.lastOKG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "frontdoor_telegram_last_success_timestamp_seconds",
 		Help: "Unix time of the last successful Bot API call (0: none yet).",
 	}, func() float64 { return float64(m.lastOK.Load()) / 1e9 })
-	m.reg.MustRegister(m.updates, m.latency, m.apiErrors, m.sweeps, m.swept, m.lastOKG,
+	m.reg.MustRegister(m.updates, m.latency, m.apiErrors, m.sweeps, m.swept, m.noOnCall, m.lastOKG,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -103,6 +108,10 @@ func (m *Metrics) Sweep(removed int, err error) {
 	m.sweeps.WithLabelValues("ok").Inc()
 	m.swept.Add(float64(removed))
 }
+
+// NoOnCall counts a request escalated with nobody on call in its network
+// (flows.Options.NoOnCall).
+func (m *Metrics) NoOnCall() { m.noOnCall.Inc() }
 
 // SessionCounter is what the sessions gauge reads; store.DB implements it.
 type SessionCounter interface {

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -106,6 +107,8 @@ Environment:
   FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
                                 re-announced, then passed to the on-call operators; default 15m
   FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
+  FRONTDOOR_CALLBACK_CLOSE_WITHIN  how long after her last time a taken request may stay open
+                                before its operator is reminded, then it goes back; default 2h
   FRONTDOOR_NEW_KEY          for rekey when FRONTDOOR_KEY is set: the new key (or FRONTDOOR_NEW_KEY_FILE)
 
 Key rotation (frontdoor rekey):
@@ -226,9 +229,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		return c.Run(ctx)
 	}
 	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	opts.CallbackCloseWithin, opts.NoOnCall = cfg.CallbackCloseWithin, metrics.NoOnCall
 	svc := flows.NewService(db, dir, opts)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-		Trail: db, Wiper: svc, Observer: metrics})
+		Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
 	if err != nil {
 		return err
 	}
@@ -310,6 +314,9 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 				return err
 			}
 			changes = flows.DiffDirectories(cur.Data(), data)
+			if err := checkOrphans(ctx, db, data); err != nil {
+				return err
+			}
 			if verb == "check" {
 				return nil
 			}
@@ -353,6 +360,34 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 		return 1
 	}
 	return 0
+}
+
+// checkOrphans refuses a directory that would leave receiving chats
+// without their centre or open requests without their network, naming
+// them. (Requests of a removed centre go to its network when the bot runs.)
+func checkOrphans(ctx context.Context, db *store.DB, next flows.DirectoryData) error {
+	ops, err := db.Operators(ctx)
+	if err != nil {
+		return err
+	}
+	cbs, err := db.Callbacks(ctx)
+	if err != nil {
+		return err
+	}
+	o := flows.FindOrphans(next, ops, cbs)
+	if o.Empty() {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("the file removes centres or networks that are still in use:\n")
+	for _, op := range o.Chats {
+		fmt.Fprintf(&b, "  chat %d receives the requests of centre %q\n", op.Chat, op.Centre)
+	}
+	for _, cb := range o.Requests {
+		fmt.Fprintf(&b, "  request %s of network %q is open\n", cb.Ticket, cb.Network)
+	}
+	b.WriteString("Remove those chats first (in the bot: /staff, receiving chats; or frontdoor operators remove --chat ID), let the requests close, or keep the ids.")
+	return errors.New(b.String())
 }
 
 func withStore(cfg config.Config, f func(*store.DB) error) error {

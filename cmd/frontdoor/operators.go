@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 
 	"frontdoor/config"
 	"frontdoor/flows"
@@ -12,8 +13,9 @@ import (
 )
 
 // operatorsCmd adds, lists and removes the chats that receive callback
-// requests. The admin issue builds the same through the bot; until then,
-// this is how a deployment names its operators.
+// requests: the fallback, and the way for scripts, of what coordinators do
+// in the bot (/staff, receiving chats). A chat removed here that held a
+// request gives it back to the others at the bot's next tick.
 func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
 	const use = "frontdoor: usage: frontdoor operators add --centre ID --chat CHATID [--on-call] | list | remove --chat CHATID\n"
 	if len(args) == 0 {
@@ -52,7 +54,16 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 			if _, ok := dir.Centre(*centre); !ok {
 				return fmt.Errorf("no centre with id %q in the directory", *centre)
 			}
-			if err := db.SaveOperator(ctx, flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}); err != nil {
+			// A chat linked again keeps the name it was linked under.
+			op := flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}
+			ops, err := db.Operators(ctx)
+			if err != nil {
+				return err
+			}
+			if i := slices.IndexFunc(ops, func(o flows.Operator) bool { return o.Chat == *chat }); i >= 0 {
+				op.Name = ops[i].Name
+			}
+			if err := db.SaveOperator(ctx, op); err != nil {
 				return err
 			}
 			out = fmt.Sprintf("Chat %d now receives the callback requests of %s.\n", *chat, *centre)
@@ -77,6 +88,9 @@ func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 				line := fmt.Sprintf("%d\t%s", op.Chat, op.Centre)
 				if op.OnCall {
 					line += "\ton call"
+				}
+				if op.Name != "" {
+					line += "\t" + op.Name
 				}
 				out += line + "\n"
 			}
