@@ -53,7 +53,7 @@ func (tgRenderer) Render(lang string, r flows.Reply) bot.Message {
 			parts = append(parts, t.ID)
 		}
 	}
-	m := bot.Message{Text: html.EscapeString(lang + "|" + strings.Join(parts, "/")), Protect: r.Protect}
+	m := bot.Message{Text: html.EscapeString(lang + "|" + strings.Join(parts, "/")), Protect: r.Protect, To: r.To, Document: r.Document}
 	for _, row := range r.Buttons {
 		var mrow []bot.MessageButton
 		for _, b := range row {
