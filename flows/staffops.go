@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -182,6 +183,7 @@ func (s staffDialogue) centreChats(c *Centre) {
 		return
 	}
 	s.d.event = "staff_centre_chats"
+	slices.SortFunc(ops, func(a, b Operator) int { return cmp.Compare(a.Chat, b.Chat) }) // groups first, then people
 	names := s.staffNames()
 	texts := []Text{T("staff.chats_title", "Name", c.Name)}
 	var rows [][]Button
