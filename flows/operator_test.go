@@ -337,11 +337,21 @@ func TestOperatorOnCall(t *testing.T) {
 	if !hasText(res, "op.oncall.on") {
 		t.Fatalf("on call: %+v", res)
 	}
-	ops, _ := st.Operators(context.Background())
-	for _, op := range ops {
-		if op.Chat == groupCinisello && !op.OnCall {
-			t.Errorf("not on call: %+v", op)
+	onCall := func() bool {
+		ops, _ := st.Operators(context.Background())
+		return slices.ContainsFunc(ops, func(op flows.Operator) bool { return op.Chat == groupCinisello && op.OnCall })
+	}
+	if !onCall() {
+		t.Errorf("not on call")
+	}
+	// Any other command typed in the group is for people, not for the bot.
+	for _, cmd := range []string{"start", "help", "menu", "oncal", "stop", "staff"} {
+		if res := handle(t, svc, flows.Input{Chat: groupCinisello, From: 9, Group: true, Kind: flows.KindCommand, Command: cmd}); len(res.Replies) != 0 || res.Answer != nil {
+			t.Errorf("/%s in the group was answered %+v", cmd, res)
 		}
+	}
+	if !onCall() {
+		t.Errorf("another command took the group off call")
 	}
 	res = handle(t, svc, flows.Input{Chat: groupCinisello, Group: true, Kind: flows.KindCommand, Command: "offcall"})
 	if !hasText(res, "op.oncall.off") {
@@ -752,5 +762,102 @@ func TestConfirmationSentAgainIfLost(t *testing.T) {
 	handle(t, svc, next)
 	if res := handle(t, svc, confirm); !res.Duplicate {
 		t.Errorf("after her next update the confirmation was still kept: %+v", res)
+	}
+}
+
+// A chat removed from the receiving chats (by the command line or a
+// coordinator) gives back the requests taken in it at the next tick, her
+// number emptied; its operator can no longer act on them.
+func TestRemovedChatGivesBack(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	svc, st := cbService(t, clk)
+	ctx := context.Background()
+	if err := st.SaveOperator(ctx, flows.Operator{Chat: 7001, Centre: "arca-cremona"}); err != nil {
+		t.Fatal(err)
+	}
+	cb := request(t, svc, st, "arca-cremona", "asap", "none")
+	drain(t, st)
+	press(t, svc, 7001, 7001, "op:take:"+cb.Ticket)
+	drain(t, st)
+	if _, err := st.DeleteOperator(ctx, 7001); err != nil {
+		t.Fatal(err)
+	}
+	if res := press(t, svc, 7001, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.gone") {
+		t.Errorf("a removed chat acted on its request: %+v", res)
+	}
+	if err := svc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := drain(t, st)
+	if got, _, _ := st.Callback(ctx, cb.Ticket); got.TakenBy != 0 {
+		t.Errorf("still taken: %+v", got)
+	}
+	if !slices.ContainsFunc(sent, func(o flows.Outgoing) bool {
+		return o.Chat == 7001 && o.Edit != 0 && o.Reply.Texts[0].ID == "op.number.passed"
+	}) ||
+		!slices.ContainsFunc(sent, func(o flows.Outgoing) bool { return o.Chat == groupCremona && o.Edit == 0 && !carriesNumber(o) }) {
+		t.Errorf("after the tick: %+v; want her number emptied and a new card to the group", sent)
+	}
+}
+
+// Link codes and invites are different things: neither works as the
+// other, a code works once, and only a coordinator of the centre's
+// network (or an admin) can make one.
+func TestLinkCodes(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	st := withOperators(t, clk.Now)
+	ctx := context.Background()
+	for user, g := range map[int64]flows.Grant{
+		8001: {Role: flows.RoleCoordinator, Network: "arca"},
+		8002: {Role: flows.RoleVolunteer, Network: "arca"},
+		8003: {Role: flows.RoleCoordinator, Network: "amaranta"},
+	} {
+		if err := st.SaveStaff(ctx, user, flows.Staff{Pseudonym: "P", Grants: []flows.Grant{g}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := flows.NewService(st, sampleDir(t), flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Staff: st, Directory: st,
+		Log: slog.New(slog.DiscardHandler)})
+	for _, who := range []int64{8002, 8003} {
+		if res := handle(t, svc, flows.Input{Chat: who, Kind: flows.KindButton, Data: "st.link:arca-cremona"}); hasText(res, "staff.link_code") {
+			t.Errorf("%d made a link code for ARCA Cremona", who)
+		}
+		if res := handle(t, svc, flows.Input{Chat: who, Kind: flows.KindButton, Data: "st.chats:arca-cremona"}); hasText(res, "staff.chats_title") {
+			t.Errorf("%d saw ARCA Cremona's receiving chats", who)
+		}
+	}
+	res := handle(t, svc, flows.Input{Chat: 8001, Kind: flows.KindButton, Data: "st.link:arca-cremona"})
+	if !hasText(res, "staff.link_code") {
+		t.Fatalf("the coordinator's link code: %+v", res)
+	}
+	code := ""
+	for _, x := range res.Replies[0].Texts {
+		if x.ID == "staff.link_command" {
+			code = x.Data["Code"].(string)
+		}
+	}
+	// Opened as an invite, the code grants nothing.
+	if res := handle(t, svc, flows.Input{Chat: 9001, Kind: flows.KindCommand, Command: "start", Args: "inv_" + code}); !hasText(res, "staff.invite_invalid") {
+		t.Errorf("a link code worked as an invite: %+v", res)
+	}
+	group := flows.Input{Chat: -5005, From: 9001, Group: true, ChatTitle: "Operatrici", Kind: flows.KindCommand, Command: "link", Args: " " + strings.ToUpper(code) + " "}
+	if res := handle(t, svc, group); !hasText(res, "op.link.done") || res.Replies[0].To != flows.ForStaff {
+		t.Fatalf("the code in the group: %+v", res)
+	}
+	if res := handle(t, svc, group); !hasText(res, "op.link.invalid") {
+		t.Errorf("a code worked twice: %+v", res)
+	}
+	ops, _ := st.Operators(ctx)
+	if !slices.Contains(ops, flows.Operator{Chat: -5005, Centre: "arca-cremona", Name: "Operatrici"}) {
+		t.Errorf("the group is not a receiving chat: %+v", ops)
+	}
+	// An invite typed as a link code links nothing.
+	handle(t, svc, flows.Input{Chat: 8001, Kind: flows.KindButton, Data: "st.invite:operator/arca-cremona"})
+	for _, bad := range []string{"", "x", "abcdefg", "abcdefgh1", "../../..", "link:abcdefgh"} {
+		in := group
+		in.Chat, in.Args = -6006, bad
+		if res := handle(t, svc, in); !hasText(res, "op.link.invalid") {
+			t.Errorf("/link %q: %+v", bad, res)
+		}
 	}
 }
