@@ -88,10 +88,11 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 			event, level = "outbox_dropped", slog.LevelError
 			if o.Number && t.cfg.Undelivered != nil {
 				if uerr := t.cfg.Undelivered(ctx, o); uerr != nil {
-					return i, uerr
+					return i, uerr // kept, and tried again
 				}
 				event = "outbox_number_returned"
 			}
+			t.observeDropped(o)
 			id = 0
 		} else if o.Edit == 0 {
 			if t.cfg.OnSent != nil {

@@ -59,12 +59,11 @@ type callbackOptions struct {
 	escalate    time.Duration
 	retention   time.Duration
 	closeWithin time.Duration
-	noOnCall    func()
 }
 
 func newCallbackOptions(o Options) callbackOptions {
 	c := callbackOptions{store: o.Callbacks, escalate: o.CallbackEscalate, retention: o.CallbackRetention,
-		closeWithin: o.CallbackCloseWithin, noOnCall: o.NoOnCall}
+		closeWithin: o.CallbackCloseWithin}
 	if c.escalate <= 0 {
 		c.escalate = DefaultCallbackEscalate
 	}
@@ -73,9 +72,6 @@ func newCallbackOptions(o Options) callbackOptions {
 	}
 	if c.closeWithin <= 0 {
 		c.closeWithin = DefaultCallbackCloseWithin
-	}
-	if c.noOnCall == nil {
-		c.noOnCall = func() {}
 	}
 	return c
 }

@@ -42,9 +42,6 @@ func (s *Service) Tick(ctx context.Context) error {
 			}
 			continue
 		}
-		if event == "callback_no_on_call" {
-			s.cb.noOnCall()
-		}
 		// The ticket is a random pseudonym; nothing about her is logged.
 		s.log.LogAttrs(ctx, slog.LevelInfo, "callback tick", logattr.Event(event), logattr.Ticket(cb.Ticket), logattr.Count("age_min", int(now.Sub(cb.Created).Minutes())))
 	}

@@ -40,6 +40,7 @@ type Service struct {
 	cb         callbackOptions
 	stats      StatsStore
 	chart      StatsChart
+	backups    time.Duration
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -73,9 +74,6 @@ type Options struct {
 	// more CallbackEscalate before it goes back to the others; default
 	// DefaultCallbackCloseWithin.
 	CallbackCloseWithin time.Duration
-	// NoOnCall, when set, is called each time a request escalates in a
-	// network where no chat is on call (a metric counts it).
-	NoOnCall func()
 	// Staff keeps roles, invites and the audit trail, and Directory saves
 	// volunteers' edits; without them there are no staff commands.
 	Staff     StaffStore
@@ -92,13 +90,17 @@ type Options struct {
 	// Rand is the source of invite codes and pseudonyms; default
 	// crypto/rand. Tests inject a seeded one for stable transcripts.
 	Rand io.Reader
+	// Backups is how long periodic backups of the store keep what it
+	// held (every backup interval times the backups kept); 0 for none.
+	// The privacy screen tells her, since /forget cannot reach them.
+	Backups time.Duration
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
-		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart}
+		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backups: opts.Backups}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

@@ -70,9 +70,9 @@ func startClockRig(t *testing.T, now time.Time, opsChats []flows.Operator, staff
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &clockRig{api: telegramtest.New(t, testToken), db: db, metrics: ops.NewMetrics(), now: now}
+	r := &clockRig{api: telegramtest.New(t, testToken), db: db, metrics: ops.NewMetrics(ops.Build{}), now: now}
 	r.svc = flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), Now: r.Now, Callbacks: db, Staff: db, Directory: db,
-		NoOnCall: r.metrics.NoOnCall, Log: slog.New(slog.DiscardHandler)})
+		Log: slog.New(r.metrics.CountEvents(slog.DiscardHandler))})
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: testToken, Endpoint: r.api.Endpoint(), Handler: r.svc,
 		Renderer: bot.NewRenderer(cat), Trail: db, Wiper: r.svc, Observer: r.metrics, Undelivered: r.svc.Undelivered, PollTimeout: time.Second})
 	if err != nil {
@@ -163,7 +163,7 @@ func TestNobodyOnCallTellsCoordinators(t *testing.T) {
 	rec := httptest.NewRecorder()
 	r.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
-	if !strings.Contains(string(body), "frontdoor_callbacks_no_on_call_total 1") {
+	if !strings.Contains(string(body), `frontdoor_events_total{event="callback_no_on_call"} 1`) {
 		t.Errorf("the metric does not count it:\n%s", grepLines(string(body), "no_on_call"))
 	}
 	r.at(t, rome(time.March, 15, 9, 15)) // the morning: the second request is announced again

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ func lastTo(t *testing.T, api *telegramtest.Server, chat int64, n int) telegramt
 // says who. `frontdoor operators list` shows the same afterwards.
 func TestOperatorsJoinFromTheBot(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	const admin, coord, giulia, member, group, her = 111, 222, 7101, 7102, int64(-100777), 987650011
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
 
@@ -143,7 +144,7 @@ func requestCallback2(t *testing.T, api *telegramtest.Server, her int64) {
 // without the number.
 func TestNumberUndeliverableGoesBack(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	const stranger = 7300
 	api.Unreachable(stranger, true)
@@ -179,7 +180,7 @@ func TestKillBetweenTakeAndNumber(t *testing.T) {
 	for _, reachable := range []bool{true, false} {
 		name := map[bool]string{true: "delivered", false: "returned"}[reachable]
 		t.Run(name, func(t *testing.T) {
-			crashed := t.TempDir()
+			crashed := newDataDir(t)
 			addOperators(t, crashed)
 			db := openDataStore(t, crashed)
 			dir, err := flows.NewDirectory(dirfile.Sample())
@@ -280,7 +281,7 @@ func waitAnswerless(t *testing.T, api *telegramtest.Server, chat int64, want str
 // 15). Then a woman who withdraws empties the next taker's number too.
 func TestNumberLeavesWithTheRole(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	const admin, giulia = 111, 7101
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
@@ -358,7 +359,7 @@ func TestNumberLeavesWithTheRole(t *testing.T) {
 // centre imported later with the same id does not inherit it (issue 15).
 func TestDirectoryKeepsRequestsReachable(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	env := map[string]string{"FRONTDOOR_DATA": dataDir}
 	if code, _, errs := runMain(t, env, "", "operators", "add", "--centre", "arca-crema", "--chat", "7500"); code != 0 {
@@ -367,8 +368,12 @@ func TestDirectoryKeepsRequestsReachable(t *testing.T) {
 	// A file without ARCA Cremona, whose chats still receive its requests.
 	data := dirfile.Sample()
 	data.Centres = slices.DeleteFunc(data.Centres, func(c flows.Centre) bool { return c.ID == "arca-cremona" })
+	var buf bytes.Buffer
+	if err := dirfile.Encode(&buf, data); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(t.TempDir(), "directory.toml")
-	if err := writeDirectoryFile(file, data, nil); err != nil {
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errs := runMain(t, env, "", "directory", "import", file)
