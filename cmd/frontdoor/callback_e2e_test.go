@@ -202,6 +202,51 @@ func openDataStore(t *testing.T, dataDir string) *store.DB {
 	return db
 }
 
+// offlineRequest confirms her request to ARCA Cremona through the
+// dialogues alone, on the store of dataDir, which it leaves open.
+func offlineRequest(t *testing.T, dataDir string) (*store.DB, *flows.Service) {
+	t.Helper()
+	db := openDataStore(t, dataDir)
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
+	for _, in := range []flows.Input{
+		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+		{Kind: flows.KindText, Text: "347 000 0000"},
+		{Kind: flows.KindButton, Data: "cb:w:asap"},
+		{Kind: flows.KindButton, Data: "cb:wok"},
+		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:s:hangup"},
+		{Kind: flows.KindButton, Data: "cb:l:it"},
+		{Kind: flows.KindButton, Data: "cb:ok"},
+	} {
+		in.Chat = woman
+		if _, err := svc.Handle(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, svc
+}
+
+// crashCopy copies the store and key of dataDir while the store is open,
+// as a kill leaves them, to a new data directory.
+func crashCopy(t *testing.T, dataDir string) string {
+	t.Helper()
+	restarted := t.TempDir()
+	for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
+		b, err := os.ReadFile(filepath.Join(dataDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return restarted
+}
+
 // newDataDir is a data directory with a key and an empty store, as the bot
 // leaves it at its first start: commands that work on a store never create
 // one.
@@ -221,41 +266,10 @@ func newDataDir(t *testing.T) string {
 func TestCallbackSurvivesCrash(t *testing.T) {
 	crashed := newDataDir(t)
 	addOperators(t, crashed)
-	db := openDataStore(t, crashed)
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
-	ctx := context.Background()
-	for _, in := range []flows.Input{
-		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
-		{Kind: flows.KindText, Text: "347 000 0000"},
-		{Kind: flows.KindButton, Data: "cb:w:asap"},
-		{Kind: flows.KindButton, Data: "cb:wok"},
-		{Kind: flows.KindButton, Data: "cb:m:none"},
-		{Kind: flows.KindButton, Data: "cb:s:hangup"},
-		{Kind: flows.KindButton, Data: "cb:l:it"},
-		{Kind: flows.KindButton, Data: "cb:ok"},
-	} {
-		in.Chat = woman
-		if _, err := svc.Handle(ctx, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The crash: copy the files while the store is open, never close it
-	// before the copy.
-	restarted := t.TempDir()
-	for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
-		b, err := os.ReadFile(filepath.Join(crashed, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db, _ := offlineRequest(t, crashed)
+	restarted := crashCopy(t, crashed)
 	db.Close()
+	ctx := context.Background()
 
 	api := telegramtest.New(t, testToken)
 	stop := startBot(t, api, restarted)

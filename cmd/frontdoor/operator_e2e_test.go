@@ -40,21 +40,8 @@ func TestOperatorsJoinFromTheBot(t *testing.T) {
 	const admin, coord, giulia, member, group, her = 111, 222, 7101, 7102, int64(-100777), 987650011
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
 
-	api.Press(admin, "it", "st.invite:coordinator/arca")
-	link := inviteLink.FindStringSubmatch(lastTo(t, api, admin, 1).Text)
-	if link == nil {
-		t.Fatal("no invite link for the coordinator")
-	}
-	api.Command(coord, "it", "start", link[1])
-	waitChat(t, api, coord, 1)
-
-	api.Press(coord, "it", "st.invite:operator/arca-cremona")
-	link = inviteLink.FindStringSubmatch(lastTo(t, api, coord, 2).Text)
-	if link == nil {
-		t.Fatal("no invite link for the operator")
-	}
-	api.Command(giulia, "it", "start", link[1])
-	if got := lastTo(t, api, giulia, 1).Text; !strings.Contains(got, "Da ora questa chat riceve le richieste") {
+	invite(t, api, admin, 1, "coordinator/arca", coord)
+	if got := invite(t, api, coord, 2, "operator/arca-cremona", giulia); !strings.Contains(got, "Da ora questa chat riceve le richieste") {
 		t.Fatalf("the operator's welcome: %q", got)
 	}
 	api.Press(giulia, "it", "st.name")
@@ -122,6 +109,20 @@ func TestOperatorsJoinFromTheBot(t *testing.T) {
 	}
 }
 
+// invite has from make an invite (her n-th message holds the link) for
+// grant ("role/where"), and to open it; it returns to's welcome.
+func invite(t *testing.T, api *telegramtest.Server, from int64, n int, grant string, to int64) string {
+	t.Helper()
+	api.Press(from, "it", "st.invite:"+grant)
+	link := inviteLink.FindStringSubmatch(lastTo(t, api, from, n).Text)
+	if link == nil {
+		t.Fatalf("no invite link for %s", grant)
+	}
+	before := api.SentCount(to)
+	api.Command(to, "it", "start", link[1])
+	return lastTo(t, api, to, before+1).Text
+}
+
 // requestCallback2 is requestCallback for a centre whose chats are not
 // the CLI's: it waits for her "✅" instead of a card to opA.
 func requestCallback2(t *testing.T, api *telegramtest.Server, her int64) {
@@ -182,28 +183,8 @@ func TestKillBetweenTakeAndNumber(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			crashed := newDataDir(t)
 			addOperators(t, crashed)
-			db := openDataStore(t, crashed)
-			dir, err := flows.NewDirectory(dirfile.Sample())
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
+			db, svc := offlineRequest(t, crashed)
 			ctx := context.Background()
-			for _, in := range []flows.Input{
-				{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
-				{Kind: flows.KindText, Text: "347 000 0000"},
-				{Kind: flows.KindButton, Data: "cb:w:asap"},
-				{Kind: flows.KindButton, Data: "cb:wok"},
-				{Kind: flows.KindButton, Data: "cb:m:none"},
-				{Kind: flows.KindButton, Data: "cb:s:hangup"},
-				{Kind: flows.KindButton, Data: "cb:l:it"},
-				{Kind: flows.KindButton, Data: "cb:ok"},
-			} {
-				in.Chat = woman
-				if _, err := svc.Handle(ctx, in); err != nil {
-					t.Fatal(err)
-				}
-			}
 			cbs, err := db.Callbacks(ctx)
 			if err != nil || len(cbs) != 1 {
 				t.Fatal(cbs, err)
@@ -213,16 +194,7 @@ func TestKillBetweenTakeAndNumber(t *testing.T) {
 			if res, err := svc.Handle(ctx, flows.Input{Chat: opsGroup, From: taker, Group: true, Kind: flows.KindButton, Data: "op:take:" + ticket}); err != nil || res.Event != "callback_taken" {
 				t.Fatalf("take: %+v %v", res, err)
 			}
-			restarted := t.TempDir()
-			for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
-				b, err := os.ReadFile(filepath.Join(crashed, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
+			restarted := crashCopy(t, crashed)
 			db.Close()
 
 			api := telegramtest.New(t, testToken)
@@ -285,13 +257,7 @@ func TestNumberLeavesWithTheRole(t *testing.T) {
 	addOperators(t, dataDir)
 	const admin, giulia = 111, 7101
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
-	api.Press(admin, "it", "st.invite:operator/arca-cremona")
-	link := inviteLink.FindStringSubmatch(lastTo(t, api, admin, 1).Text)
-	if link == nil {
-		t.Fatal("no invite link")
-	}
-	api.Command(giulia, "it", "start", link[1])
-	waitChat(t, api, giulia, 1)
+	invite(t, api, admin, 1, "operator/arca-cremona", giulia)
 
 	ticket := requestCallback(t, api, woman)
 	waitChat(t, api, giulia, 2) // the card
