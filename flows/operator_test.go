@@ -834,8 +834,10 @@ func TestLinkCodes(t *testing.T) {
 		}
 	}
 	// Opened as an invite, the code grants nothing.
-	if res := handle(t, svc, flows.Input{Chat: 9001, Kind: flows.KindCommand, Command: "start", Args: "inv_" + code}); !hasText(res, "staff.invite_invalid") {
-		t.Errorf("a link code worked as an invite: %+v", res)
+	for _, args := range []string{"inv_" + code, "inv_link:" + code} {
+		if res := handle(t, svc, flows.Input{Chat: 9001, Kind: flows.KindCommand, Command: "start", Args: args}); !hasText(res, "staff.invite_invalid") {
+			t.Errorf("a link code worked as an invite (/start %s): %+v", args, res)
+		}
 	}
 	group := flows.Input{Chat: -5005, From: 9001, Group: true, ChatTitle: "Operatrici", Kind: flows.KindCommand, Command: "link", Args: " " + strings.ToUpper(code) + " "}
 	if res := handle(t, svc, group); !hasText(res, "op.link.done") || res.Replies[0].To != flows.ForStaff {

@@ -29,7 +29,11 @@ func (s *Service) tickHeld(ctx context.Context, dir *Directory, ops []Operator, 
 	if _, ok := dir.Centre(cb.Centre); !ok && cb.Centre != "" {
 		if _, ok := dir.Network(cb.Network); ok {
 			cb.Centre, cb.Announced = "", now
-			return Change{Put: []Callback{cb}, Send: announce(targets(ops, dir, cb), dir, cb, "op.card.moved")}, "callback_moved_to_network"
+			ch := Change{Put: []Callback{cb}}
+			if cb.TakenBy == 0 { // a taken one goes back first, at the next tick
+				ch.Send = announce(targets(ops, dir, cb), dir, cb, "op.card.moved")
+			}
+			return ch, "callback_moved_to_network"
 		}
 	}
 	if cb.TakenBy == 0 {

@@ -114,6 +114,10 @@ const InviteTTL = 24 * time.Hour
 // invitePrefix marks an invite code in a /start payload.
 const invitePrefix = "inv_"
 
+// inviteCodeBytes is the size of an invite's code: sixteen letters and
+// digits in a link.
+const inviteCodeBytes = 10
+
 // newCode returns a random code of n bytes, readable and safe in a deep link.
 func (s *Service) newCode(n int) string {
 	b := make([]byte, n)

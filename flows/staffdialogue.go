@@ -484,7 +484,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -532,7 +532,14 @@ func (d *dialogue) redeem(code string) {
 		d.welcome("")
 		return
 	}
-	inv, found, err := d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	// Only a code of an invite's shape is looked up: a group's link code
+	// ("link:…", typed by hand after /start) must not grant a role.
+	found := false
+	var inv Invite
+	var err error
+	if validCode(code, inviteCodeBytes) {
+		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	}
 	if err != nil || !found {
 		d.event = "invite_invalid"
 		d.welcome("")
