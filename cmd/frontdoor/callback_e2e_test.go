@@ -218,6 +218,7 @@ func offlineRequest(t *testing.T, dataDir string) (*store.DB, *flows.Service) {
 		{Kind: flows.KindButton, Data: "cb:w:asap"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:hangup"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -351,7 +352,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	addOperators(t, dataDir)
 	script := func(api *telegramtest.Server) []int {
 		ids := []int{api.Command(woman, "it", "start", ""), api.Press(woman, "it", "cb:c:arca-cremona"), api.Contact(woman, "+39 347 000 0000")}
-		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 			ids = append(ids, api.Press(woman, "it", d))
 		}
 		return ids
@@ -359,7 +360,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	first := telegramtest.New(t, testToken)
 	stop := startBot(t, first, dataDir)
 	ids := script(first)
-	sent := waitChat(t, first, woman, 10)
+	sent := waitChat(t, first, woman, 11)
 	confirmed := sent[len(sent)-1]
 	if !strings.HasPrefix(confirmed.Text, "✅") {
 		t.Fatalf("not confirmed: %+v", confirmed)

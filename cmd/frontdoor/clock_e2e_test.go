@@ -95,7 +95,7 @@ func (r *clockRig) ask(t *testing.T, her int64, centre, window string) {
 	act(t, r.api, her, func() { r.api.Press(her, "it", "cb:c:"+centre) })
 	act(t, r.api, her, func() { r.api.Contact(her, "+39 347 000 0000") })
 	var sent []telegramtest.Sent
-	for _, d := range []string{"cb:w:" + window, "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:" + window, "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		sent = act(t, r.api, her, func() { r.api.Press(her, "it", d) })
 	}
 	if !strings.HasPrefix(sent[len(sent)-1].Text, "✅") {

@@ -131,7 +131,7 @@ func requestCallback2(t *testing.T, api *telegramtest.Server, her int64) {
 	act(t, api, her, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	act(t, api, her, func() { api.Contact(her, "+39 347 000 0000") })
 	var sent []telegramtest.Sent
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		sent = act(t, api, her, func() { api.Press(her, "it", d) })
 	}
 	if !strings.HasPrefix(sent[len(sent)-1].Text, "✅") {
@@ -357,7 +357,7 @@ func TestDirectoryKeepsRequestsReachable(t *testing.T) {
 	act(t, api, her, func() { api.Command(her, "it", "start", "") })
 	act(t, api, her, func() { api.Press(her, "it", "cb:c:arca-crema") })
 	act(t, api, her, func() { api.Contact(her, "+39 347 000 0001") })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		act(t, api, her, func() { api.Press(her, "it", d) })
 	}
 	waitChat(t, api, 7500, 1)
