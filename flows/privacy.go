@@ -195,10 +195,13 @@ func (d *dialogue) forgetAll() {
 	d.replies = leaveReplies(d.sess)
 }
 
-// durationText is a delay in her language: "5 min", "1 h".
+// durationText is a delay in her language: "5 min", "1 h". The count picks
+// the plural form where the unit is a word ("5 دقائق", "15 دقيقة").
 func durationText(w time.Duration) Text {
 	if w >= time.Hour && w%time.Hour == 0 {
-		return T("duration.hours", "N", int(w/time.Hour))
+		n := int(w / time.Hour)
+		return TN("duration.hours", n, "N", n)
 	}
-	return T("duration.minutes", "N", int(w/time.Minute))
+	n := int(w / time.Minute)
+	return TN("duration.minutes", n, "N", n)
 }
