@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/BurntSushi/toml"
-
 	"frontdoor/locales"
 )
 
@@ -24,32 +22,13 @@ type message struct {
 // load parses a language's file into its messages.
 func load(t *testing.T, lang string) map[string]message {
 	t.Helper()
-	raw, err := locales.File(lang)
+	msgs, err := locales.Messages(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := toml.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s.toml: %v", lang, err)
-	}
-	out := make(map[string]message, len(m))
-	for id, v := range m {
-		switch v := v.(type) {
-		case string:
-			out[id] = message{forms: map[string]string{"other": v}}
-		case map[string]any:
-			msg := message{forms: map[string]string{}, plural: true}
-			for form, text := range v {
-				s, ok := text.(string)
-				if !ok {
-					t.Errorf("%s.toml: %s.%s is not a text", lang, id, form)
-				}
-				msg.forms[form] = s
-			}
-			out[id] = msg
-		default:
-			t.Errorf("%s.toml: %s is neither a text nor a table of plural forms", lang, id)
-		}
+	out := make(map[string]message, len(msgs))
+	for _, m := range msgs {
+		out[m.ID] = message{forms: m.Forms, plural: m.Plural}
 	}
 	return out
 }
@@ -176,7 +155,7 @@ func describe(m message) string {
 		return m.forms["other"]
 	}
 	var parts []string
-	for _, f := range allForms {
+	for _, f := range locales.PluralForms {
 		if text, ok := m.forms[f]; ok {
 			parts = append(parts, f+": "+text)
 		}

@@ -13,9 +13,6 @@ import (
 	"frontdoor/locales"
 )
 
-// allForms are the CLDR plural categories, in their usual order.
-var allForms = []string{"zero", "one", "two", "few", "many", "other"}
-
 // pluralForms returns the plural forms go-i18n uses for lang, and a count
 // that selects each. The rules are go-i18n's own (CLDR, generated into
 // go-i18n's internal/plural, which cannot be imported): they are found by
@@ -45,7 +42,7 @@ func pluralForms(lang string) ([]string, map[string]any) {
 		}
 	}
 	var forms []string
-	for _, f := range allForms {
+	for _, f := range locales.PluralForms {
 		if _, ok := example[f]; ok {
 			forms = append(forms, f)
 		}

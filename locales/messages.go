@@ -1,0 +1,70 @@
+package locales
+
+import (
+	"fmt"
+
+	"github.com/BurntSushi/toml"
+)
+
+// PluralForms are the CLDR plural categories, in their usual order.
+var PluralForms = []string{"zero", "one", "two", "few", "many", "other"}
+
+// Message is one entry of a message file: its text, or its plural forms.
+type Message struct {
+	ID string
+	// Forms holds the texts by plural form; a plain text is the single
+	// form "other".
+	Forms  map[string]string
+	Plural bool
+}
+
+// Text is the message's text, or its "other" form.
+func (m Message) Text() string { return m.Forms["other"] }
+
+// ParseFile reads a message file into its messages, in the order the file
+// has them.
+func ParseFile(raw []byte) ([]Message, error) {
+	var m map[string]any
+	md, err := toml.Decode(string(raw), &m)
+	if err != nil {
+		return nil, err
+	}
+	var out []Message
+	for _, key := range md.Keys() {
+		if len(key) != 1 {
+			continue // a plural form, read with its message
+		}
+		id := key[0]
+		switch v := m[id].(type) {
+		case string:
+			out = append(out, Message{ID: id, Forms: map[string]string{"other": v}})
+		case map[string]any:
+			msg := Message{ID: id, Forms: map[string]string{}, Plural: true}
+			for form, text := range v {
+				s, ok := text.(string)
+				if !ok {
+					return nil, fmt.Errorf("%s.%s is not a text", id, form)
+				}
+				msg.Forms[form] = s
+			}
+			out = append(out, msg)
+		default:
+			return nil, fmt.Errorf("%s is neither a text nor a table of plural forms", id)
+		}
+	}
+	return out, nil
+}
+
+// Messages returns the messages of a language's embedded file, in file
+// order.
+func Messages(lang string) ([]Message, error) {
+	raw, err := File(lang)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := ParseFile(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s.toml: %w", lang, err)
+	}
+	return msgs, nil
+}
