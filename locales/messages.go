@@ -2,6 +2,8 @@ package locales
 
 import (
 	"fmt"
+	"io/fs"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -57,8 +59,12 @@ func ParseFile(raw []byte) ([]Message, error) {
 
 // Messages returns the messages of a language's embedded file, in file
 // order.
-func Messages(lang string) ([]Message, error) {
-	raw, err := File(lang)
+func Messages(lang string) ([]Message, error) { return ReadMessages(files, lang) }
+
+// ReadMessages reads the messages of lang's file in fsys, a folder of
+// message files (the embedded one, or locales/ on disk for the tools).
+func ReadMessages(fsys fs.FS, lang string) ([]Message, error) {
+	raw, err := fs.ReadFile(fsys, lang+".toml")
 	if err != nil {
 		return nil, err
 	}
@@ -67,4 +73,17 @@ func Messages(lang string) ([]Message, error) {
 		return nil, fmt.Errorf("%s.toml: %w", lang, err)
 	}
 	return msgs, nil
+}
+
+// FileLangs lists the languages that have a message file in fsys.
+func FileLangs(fsys fs.FS) ([]string, error) {
+	names, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	langs := make([]string, len(names))
+	for i, n := range names {
+		langs[i] = strings.TrimSuffix(n, ".toml")
+	}
+	return langs, nil
 }
