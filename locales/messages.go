@@ -87,3 +87,28 @@ func FileLangs(fsys fs.FS) ([]string, error) {
 	}
 	return langs, nil
 }
+
+// AlarmingWords reads the "# alarming:" line of a language's file header:
+// stems of the words for violence, abuse, emergency, help, police or
+// reporting in that language, which no text that can open a message may
+// contain. The list lives in the file so that a new language is one file.
+func AlarmingWords(lang string) ([]string, error) {
+	raw, err := File(lang)
+	if err != nil {
+		return nil, err
+	}
+	for line := range strings.Lines(string(raw)) {
+		if list, ok := strings.CutPrefix(line, "# alarming:"); ok {
+			var words []string
+			for w := range strings.SplitSeq(list, ",") {
+				if w = strings.ToLower(strings.TrimSpace(w)); w != "" {
+					words = append(words, w)
+				}
+			}
+			if len(words) > 0 {
+				return words, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%s.toml: its header has no \"# alarming: word, word…\" line", lang)
+}
