@@ -109,7 +109,7 @@ func stubs(lang string, ids []string, src, en map[string]message) string {
 			fmt.Fprintf(&b, "%q = \"\"\n", id)
 			continue
 		}
-		forms, _ := pluralForms(lang)
+		forms, _ := locales.PluralExamples(lang)
 		parts := make([]string, len(forms))
 		for i, f := range forms {
 			parts[i] = f + ` = ""`

@@ -66,7 +66,7 @@ func TestTemplates(t *testing.T) {
 	src := load(t, locales.Source)
 	for _, lang := range c.Langs() {
 		data := sampleData(c, lang)
-		_, example := pluralForms(lang)
+		_, example := locales.PluralExamples(lang)
 		for id, m := range load(t, lang) {
 			s, ok := src[id]
 			if !ok {
