@@ -16,16 +16,12 @@ var PluralForms = []string{"zero", "one", "two", "few", "many", "other"}
 // PluralExamples returns the plural forms go-i18n uses for lang, and a
 // count that selects each. The rules are go-i18n's own (CLDR, generated
 // into go-i18n's internal/plural, which cannot be imported): they are found
-// by asking go-i18n to pick among six forms of a probe message, for every
-// integer to 1100, a million (French, Italian, Spanish and Portuguese have
-// "many" for it) and some decimals (Russian and Ukrainian need "other" only
-// for them). golang.org/x/text/feature/plural is not used: its CLDR version
+// by asking PluralPicker about every integer to 1100, a million (French,
+// Italian, Spanish and Portuguese have "many" for it) and some decimals
+// (Russian and Ukrainian need "other" only for them). golang.org/x/text/feature/plural is not used: its CLDR version
 // differs from go-i18n's, and go-i18n is what picks the form in front of her.
 func PluralExamples(lang string) (forms []string, example map[string]any) {
-	tag := language.Make(lang)
-	b := i18n.NewBundle(tag)
-	b.MustAddMessages(tag, &i18n.Message{ID: "probe", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"})
-	l := i18n.NewLocalizer(b, lang)
+	pick := PluralPicker(lang)
 	counts := make([]any, 0, 1110)
 	for n := range 1101 {
 		counts = append(counts, n)
@@ -33,11 +29,8 @@ func PluralExamples(lang string) (forms []string, example map[string]any) {
 	counts = append(counts, 1000000, "0.5", "1.5", "2.5", "1.25", "10.1")
 	example = map[string]any{}
 	for _, n := range counts {
-		form, err := l.Localize(&i18n.LocalizeConfig{MessageID: "probe", PluralCount: n})
-		if err != nil {
-			continue
-		}
-		if _, ok := example[form]; !ok {
+		form := pick(n)
+		if _, ok := example[form]; !ok && form != "" {
 			example[form] = n
 		}
 	}
@@ -47,6 +40,22 @@ func PluralExamples(lang string) (forms []string, example map[string]any) {
 		}
 	}
 	return forms, example
+}
+
+// PluralPicker returns the plural form go-i18n picks in lang for a count:
+// it renders a probe message whose forms are their own names.
+func PluralPicker(lang string) func(n any) string {
+	tag := language.Make(lang)
+	b := i18n.NewBundle(tag)
+	b.MustAddMessages(tag, &i18n.Message{ID: "probe", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"})
+	l := i18n.NewLocalizer(b, lang)
+	return func(n any) string {
+		form, err := l.Localize(&i18n.LocalizeConfig{MessageID: "probe", PluralCount: n})
+		if err != nil {
+			return ""
+		}
+		return form
+	}
 }
 
 // Message is one entry of a message file: its text, or its plural forms.

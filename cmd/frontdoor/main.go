@@ -74,6 +74,9 @@ Usage:
                                       anonymous monthly counters (default: the last 6 months);
                                       counts of 1 to 4 are shown as "<5"; --png also draws the
                                       callbacks requested and done per centre into FILE
+  frontdoor translations review LANG  write LANG-review.html and LANG-review.txt: every text of LANG beside the
+                                      Italian and English, for a native speaker to read, print or fill in
+  frontdoor translations import FILE  read a filled-in LANG-review.txt back into locales/ (in a clone of frontdoor)
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration;
                                       -single-commit also measures one commit per write)
@@ -145,6 +148,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "loadtest":
 		return loadtestCmd(ctx, args[1:], stdout, stderr)
+	case "translations":
+		return translationsCmd(ctx, args[1:], time.Now(), stdout, stderr)
 	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", loadSingleCommitBot, "rekey", "config", "backup", "restore", "poster", "stats":
 	default:
 		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
