@@ -59,7 +59,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 // same; nothing in the stats bucket holds a chat id.
 func TestStatsEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
 	const w1, w2, w3, w4, w5, w6 int64 = 880001, 880002, 880003, 880004, 880005, 880006

@@ -78,6 +78,8 @@ func Tour(ctx context.Context, langs []string) ([]Step, error) {
 	p.svc = flows.NewService(p.store, dir, flows.Options{
 		Langs: langs, Now: func() time.Time { return p.clock }, Callbacks: p.store,
 		Log: slog.New(slog.DiscardHandler),
+		// Daily backups, seven kept: the privacy screen says so.
+		Backups: 7 * 24 * time.Hour,
 	})
 	p.play()
 	return p.steps, p.err
