@@ -20,6 +20,7 @@ func WriteHTML(w io.Writer, s *Sheet) error {
 var page = template.Must(template.New("sheet").Funcs(template.FuncMap{
 	"telegram": telegramHTML,
 	"texts":    entryTexts,
+	"message":  messageHTML,
 	"name":     langName,
 	"dir": func(lang string) string {
 		if locales.RightToLeft(lang) {
@@ -75,6 +76,24 @@ func telegramHTML(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
+// codeRun is a {{.Value}} or an HTML tag inside a message's text.
+var codeRun = regexp.MustCompile(`\{\{[^}]*\}\}|</?[a-zA-Z][^>]*>`)
+
+// messageHTML shows a message's text as written, each {{.Value}} and tag
+// kept left to right: in an Arabic or Farsi cell "{{.Time}}" would
+// otherwise read "{{Time.}}".
+func messageHTML(s string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range codeRun.FindAllStringIndex(s, -1) {
+		b.WriteString(html.EscapeString(s[last:m[0]]))
+		b.WriteString(`<bdi dir="ltr">` + html.EscapeString(s[m[0]:m[1]]) + `</bdi>`)
+		last = m[1]
+	}
+	b.WriteString(html.EscapeString(s[last:]))
+	return template.HTML(b.String())
+}
+
 // entryTexts lists a message's text, or its forms as "one: …".
 func entryTexts(m locales.Message) []string {
 	if !m.Plural {
@@ -103,7 +122,8 @@ h3 { font-size: 11pt; margin: 6mm 0 2mm; break-after: avoid; }
 .screens { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 3mm; break-inside: avoid; }
 .screens > div > b.lang { display: block; font-size: 8.5pt; color: #444; }
 .did { font-style: italic; font-size: 9pt; }
-.msg { border: 1px solid #999; border-radius: 3mm; padding: 1.5mm 2mm; margin: 1mm 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.msg { border: 1px solid #999; border-radius: 3mm; padding: 1.5mm 2mm; margin: 1mm 0; }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; margin-bottom: 1mm; }
 .btn { display: inline-block; border: 1px solid #999; border-radius: 2mm; padding: 0 1.5mm; margin: .4mm; font-size: 8.5pt; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 2mm 0 4mm; }
 th, td { border: 1px solid #999; padding: 1.2mm 1.5mm; vertical-align: top; text-align: start; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -164,7 +184,7 @@ the words between them bold: keep it around the same words.</li>
 <b class="lang">{{if name $lang}}{{name $lang}}{{else}}{{$.Name}}{{end}}</b>
 {{- if $sc.Did}}<div class="did">{{if $sc.Typed}}“{{$sc.Did}}”{{else}}[{{$sc.Did}}]{{end}}</div>{{end}}
 {{- range $sc.Messages}}
-<div class="msg">{{telegram .Text}}
+<div class="msg"><div class="text">{{telegram .Text}}</div>
 {{- range .Buttons}}
 <div>{{range .}}<span class="btn">{{.Label}}</span>{{end}}</div>
 {{- end}}
@@ -181,15 +201,15 @@ the words between them bold: keep it around the same words.</li>
 <tr><th>Italiano</th><th>English</th><th dir="{{dir $.Lang}}">{{$.Name}}</th><th class="fix">Correction</th></tr>
 {{- range .Entries}}
 <tr>
-<td><span class="id">{{.ID}}</span>{{range texts .It}}{{.}}
+<td><span class="id">{{.ID}}</span>{{range texts .It}}{{message .}}
 {{end}}</td>
-<td lang="en">{{range texts .En}}{{.}}
+<td lang="en">{{range texts .En}}{{message .}}
 {{end}}</td>
 <td dir="{{dir $.Lang}}" lang="{{$.Lang}}">
 {{- if .Missing}}<span class="mark">Not translated yet.</span>
 {{- else if .Stale}}<span class="mark">The Italian changed after this was translated.</span>
 {{- else if .ReviewAgain}}<span class="mark">Changed since the last review.</span>{{end}}
-{{- range texts .Tr}}{{.}}
+{{- range texts .Tr}}{{message .}}
 {{end}}</td>
 <td></td>
 </tr>
