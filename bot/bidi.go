@@ -39,7 +39,14 @@ func isolateLatin(s string, html bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
-		_, n := utf8.DecodeRuneInString(s[i:])
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if rtlLetter(r) || r == ' ' || r == ',' || r == '.' {
+			// Her language's words and what stands between them: no
+			// run starts here.
+			b.WriteString(s[i : i+n])
+			i += n
+			continue
+		}
 		if html && s[i] == '<' {
 			// A tag: copied whole.
 			if end := strings.IndexByte(s[i:], '>'); end >= 0 {
@@ -104,24 +111,36 @@ func ltrAt(s string, i int) int {
 // isolateEnd returns the end of the isolate that opens at i (after its
 // PDI, or the end of s when it has none), or i when none opens there.
 func isolateEnd(s string, i int) int {
-	if !strings.HasPrefix(s[i:], lri) && !strings.HasPrefix(s[i:], rli) && !strings.HasPrefix(s[i:], fsi) {
+	if m := markAt(s, i); m != lri[2] && m != rli[2] && m != fsi[2] {
 		return i
 	}
 	depth := 0
-	for j := i; j < len(s); {
-		switch {
-		case strings.HasPrefix(s[j:], lri), strings.HasPrefix(s[j:], rli), strings.HasPrefix(s[j:], fsi):
+	for j := i; j < len(s); j++ {
+		switch markAt(s, j) {
+		case lri[2], rli[2], fsi[2]:
 			depth++
-		case strings.HasPrefix(s[j:], pdi):
+		case pdi[2]:
 			if depth--; depth == 0 {
 				return j + len(pdi)
 			}
 		}
-		_, n := utf8.DecodeRuneInString(s[j:])
-		j += n
 	}
 	return len(s)
 }
+
+// markAt returns the last byte of the isolate mark at i (all four are
+// E2 81 A6…A9 in UTF-8), or 0.
+func markAt(s string, i int) byte {
+	if i+2 < len(s) && s[i] == 0xE2 && s[i+1] == 0x81 && s[i+2] >= 0xA6 && s[i+2] <= 0xA9 {
+		return s[i+2]
+	}
+	return 0
+}
+
+// rtlLetter tells whether r is in the blocks of Hebrew, Arabic, Syriac,
+// Thaana and their supplements: the text around the runs, known without a
+// look-up.
+func rtlLetter(r rune) bool { return r >= 0x0590 && r <= 0x08FF }
 
 // digitsOnly tells whether s is a bare number, which nothing can reorder:
 // "24" in "24 ساعة" needs no isolate.
@@ -136,6 +155,9 @@ func strongAt(s string, i int) bool {
 	}
 	if c := s[i]; c < utf8.RuneSelf {
 		return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	if r, _ := utf8.DecodeRuneInString(s[i:]); rtlLetter(r) {
+		return false
 	}
 	p, _ := bidi.LookupString(s[i:])
 	return p.Class() == bidi.L

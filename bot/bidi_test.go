@@ -283,3 +283,27 @@ func FuzzRenderRightToLeft(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRender renders a list of centres and the numbers, in Italian
+// and in Arabic, where every left-to-right run is isolated as well.
+func BenchmarkRender(b *testing.B) {
+	cat, err := locales.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := bot.NewRenderer(cat)
+	when := flows.T("when.weekday", "Day", flows.T("weekday.Monday"), "Time", "9:00")
+	rep := flows.Reply{Texts: []flows.Text{
+		flows.T("list.town", "Town", "Cremona"),
+		flows.T("list.item", "N", 1, "Name", "Centro Esempio A", "Town", "Cremona", "Status", flows.T("status.open_until", "Until", "18:00")),
+		flows.T("list.item", "N", 2, "Name", "Centro Esempio B", "Town", "Crema", "Status", flows.T("status.opens", "When", when)),
+		flows.T("emergency.title"), flows.T("emergency.112"), flows.T("emergency.1522"), flows.T("emergency.114"),
+	}, Buttons: [][]flows.Button{{{Label: flows.Raw("Centro Esempio A"), Data: "c:a"}}, {{Label: flows.T("button.exit"), Data: "exit"}}}}
+	for _, lang := range []string{"it", "ar"} {
+		b.Run(lang, func(b *testing.B) {
+			for b.Loop() {
+				r.Render(lang, rep)
+			}
+		})
+	}
+}
