@@ -149,19 +149,12 @@ func display(line string, rtl bool) string {
 // different form in some language.
 func sampleTexts(m locales.Message) []flows.Text {
 	var kv []any
-	seen := map[string]bool{}
-	for _, form := range m.Forms {
-		for _, k := range placeholder.FindAllStringSubmatch(form, -1) {
-			if seen[k[1]] {
-				continue
-			}
-			seen[k[1]] = true
-			v, ok := sampleValues[k[1]]
-			if !ok {
-				v = "Xyz"
-			}
-			kv = append(kv, k[1], v)
+	for _, k := range m.Values() {
+		v, ok := sampleValues[k]
+		if !ok {
+			v = "Xyz"
 		}
+		kv = append(kv, k, v)
 	}
 	if !m.Plural {
 		return []flows.Text{flows.T(m.ID, kv...)}
@@ -172,8 +165,6 @@ func sampleTexts(m locales.Message) []flows.Text {
 	}
 	return out
 }
-
-var placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
 
 // sampleValues are realistic values by placeholder, as flows gives them:
 // names, phones and times as strings, words of her language as Texts.

@@ -13,24 +13,14 @@ import (
 
 var todo = flag.Bool("todo", false, "TestComplete prints, for every file, the messages it lacks as TOML ready to translate")
 
-// message is one entry of a message file: its text, or its plural forms.
-type message struct {
-	forms  map[string]string // a plain text is the single form "other"
-	plural bool
-}
-
 // load parses a language's file into its messages.
-func load(t *testing.T, lang string) map[string]message {
+func load(t *testing.T, lang string) map[string]locales.Message {
 	t.Helper()
 	msgs, err := locales.Messages(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make(map[string]message, len(msgs))
-	for _, m := range msgs {
-		out[m.ID] = message{forms: m.Forms, plural: m.Plural}
-	}
-	return out
+	return index(msgs)
 }
 
 // TestComplete fails the build when a message file lacks a message of the
@@ -94,18 +84,18 @@ func TestComplete(t *testing.T) {
 
 // stubs writes missing messages as TOML, each with the Italian and English
 // texts as comments and every plural form the language needs.
-func stubs(lang string, ids []string, src, en map[string]message) string {
+func stubs(lang string, ids []string, src, en map[string]locales.Message) string {
 	var b strings.Builder
 	for _, id := range ids {
 		for _, ref := range []struct {
 			lang string
-			msgs map[string]message
+			msgs map[string]locales.Message
 		}{{locales.Source, src}, {"en", en}} {
 			if m, ok := ref.msgs[id]; ok {
 				fmt.Fprintf(&b, "# %s: %s\n", ref.lang, describe(m))
 			}
 		}
-		if !src[id].plural {
+		if !src[id].Plural {
 			fmt.Fprintf(&b, "%q = \"\"\n", id)
 			continue
 		}
@@ -155,13 +145,13 @@ func TestFallback(t *testing.T) {
 }
 
 // describe shows a message's text, or its forms in CLDR order.
-func describe(m message) string {
-	if !m.plural {
-		return m.forms["other"]
+func describe(m locales.Message) string {
+	if !m.Plural {
+		return m.Forms["other"]
 	}
 	var parts []string
 	for _, f := range locales.PluralForms {
-		if text, ok := m.forms[f]; ok {
+		if text, ok := m.Forms[f]; ok {
 			parts = append(parts, f+": "+text)
 		}
 	}

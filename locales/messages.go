@@ -3,6 +3,8 @@ package locales
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -69,6 +71,25 @@ type Message struct {
 
 // Text is the message's text, or its "other" form.
 func (m Message) Text() string { return m.Forms["other"] }
+
+// value is a {{.Value}} of a template.
+var value = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+// Values are the names of the {{.Values}} a message uses, over all its
+// forms, sorted: the program fills them in, so a translation keeps those
+// of the source.
+func (m Message) Values() []string {
+	var out []string
+	for _, text := range m.Forms {
+		for _, k := range value.FindAllStringSubmatch(text, -1) {
+			if !slices.Contains(out, k[1]) {
+				out = append(out, k[1])
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // ParseFile reads a message file into its messages, in the order the file
 // has them.

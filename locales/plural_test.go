@@ -43,17 +43,17 @@ func TestPluralForms(t *testing.T) {
 			if !ok {
 				continue // TestComplete reports it
 			}
-			if !s.plural {
-				if m.plural {
+			if !s.Plural {
+				if m.Plural {
 					t.Errorf("%s.toml: %s has plural forms, but the program gives it no count", lang, id)
 				}
 				continue
 			}
 			plural++
-			got := slices.Sorted(maps.Keys(m.forms))
+			got := slices.Sorted(maps.Keys(m.Forms))
 			var missing, extra []string
 			for _, f := range need {
-				if _, ok := m.forms[f]; !ok {
+				if _, ok := m.Forms[f]; !ok {
 					missing = append(missing, f)
 				}
 			}
@@ -84,7 +84,7 @@ func TestPluralPick(t *testing.T) {
 		msgs := load(t, lang)
 		_, example := locales.PluralExamples(lang)
 		for form, n := range example {
-			want := strings.ReplaceAll(msgs["open.count"].forms[form], "{{.Count}}", fmt.Sprint(n))
+			want := strings.ReplaceAll(msgs["open.count"].Forms[form], "{{.Count}}", fmt.Sprint(n))
 			if got, _ := c.Text(lang, "open.count", map[string]any{"Count": n}, n); got != want {
 				t.Errorf("%s, count %v (%s): got %q, want %q", lang, n, form, got, want)
 			}

@@ -45,7 +45,7 @@ func TestNeutralFirstLines(t *testing.T) {
 			if neverFirst(id) {
 				continue
 			}
-			for form, text := range m.forms {
+			for form, text := range m.Forms {
 				low := strings.ToLower(text)
 				for _, w := range words {
 					if strings.Contains(low, w) {

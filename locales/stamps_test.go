@@ -92,10 +92,10 @@ func sameSet(list string) func(lang, id string) bool {
 // retranslate prints stale messages as TOML to paste over the old lines:
 // the translation as it was, the Italian and English texts as they are
 // now, and every plural form the language needs.
-func retranslate(lang string, ids []string, src, en map[string]message, tr map[string]locales.Message) string {
+func retranslate(lang string, ids []string, src, en map[string]locales.Message, tr map[string]locales.Message) string {
 	var b strings.Builder
 	for _, id := range ids {
-		fmt.Fprintf(&b, "# %s, made from the old Italian: %s\n", lang, describe(message{forms: tr[id].Forms, plural: tr[id].Plural}))
+		fmt.Fprintf(&b, "# %s, made from the old Italian: %s\n", lang, describe(tr[id]))
 		b.WriteString(stubs(lang, []string{id}, src, en))
 	}
 	return b.String()

@@ -163,10 +163,8 @@ func Import(dir string, f *Form, today time.Time) (Imported, error) {
 	return res, err
 }
 
-var (
-	placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
-	htmlTag     = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-)
+// htmlTag is an HTML tag of a message: a correction keeps the Italian's.
+var htmlTag = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
 // corrected builds the corrected message from the current one (zero when
 // there is none) and her fixes, and checks that it keeps the Italian's
@@ -192,7 +190,7 @@ func corrected(it, cur locales.Message, fix map[string]string, forms []string) (
 			}
 		}
 	}
-	want := values(it)
+	want := it.Values()
 	wantTags := strings.Join(htmlTag.FindAllString(it.Text(), -1), "")
 	for _, form := range slices.Sorted(maps.Keys(m.Forms)) {
 		text := m.Forms[form]
@@ -203,22 +201,8 @@ func corrected(it, cur locales.Message, fix map[string]string, forms []string) (
 			return m, fmt.Errorf("the bold marks differ from the Italian's: keep %q", wantTags)
 		}
 	}
-	if got := values(m); !slices.Equal(got, want) {
+	if got := m.Values(); !slices.Equal(got, want) {
 		return m, fmt.Errorf("the words in {{ }} must be those of the Italian, %v; the correction has %v", want, got)
 	}
 	return m, nil
-}
-
-// values are the {{.Values}} of a message, over all its forms.
-func values(m locales.Message) []string {
-	var out []string
-	for _, text := range m.Forms {
-		for _, k := range placeholder.FindAllStringSubmatch(text, -1) {
-			if !slices.Contains(out, k[1]) {
-				out = append(out, k[1])
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
 }
