@@ -54,6 +54,46 @@ func Import(dir string, f *Form, today time.Time) (Imported, error) {
 	if err != nil {
 		return res, err
 	}
+	date, fixed, err := check(f, src, tr, today)
+	if err != nil {
+		return res, err
+	}
+	path := filepath.Join(dir, f.Lang+".toml")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return res, err
+	}
+	if raw, res.Changed, err = withFixes(raw, src, tr, fixed); err != nil {
+		return res, err
+	}
+	res.Reviewed = recordReview(&st, f, src, tr, fixed)
+	st.Review = locales.Review{By: f.Reviewer, On: date}
+	for _, e := range f.Entries {
+		if e.Note != "" {
+			res.Notes = append(res.Notes, e.ID+": "+e.Note)
+		}
+	}
+
+	if len(res.Changed) > 0 {
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			return res, err
+		}
+	}
+	order := make([]string, len(src))
+	for i, m := range src {
+		order[i] = m.ID
+	}
+	if err := locales.WriteStamps(dir, f.Lang, st, order); err != nil {
+		return res, err
+	}
+	res.Readme, err = UpdateReadme(filepath.Join(dir, "..", "README.md"), os.DirFS(dir))
+	return res, err
+}
+
+// check reads the whole sheet against the files: the header, and every
+// correction. It returns the review's date and the corrected messages, or
+// every error it found.
+func check(f *Form, src, tr []locales.Message, today time.Time) (string, map[string]locales.Message, error) {
 	var errs []error
 	if f.Reviewer == "" {
 		errs = append(errs, errors.New("reviewer: is empty: write your name after it"))
@@ -92,15 +132,15 @@ func Import(dir string, f *Form, today time.Time) (Imported, error) {
 		}
 		fixed[e.ID] = m
 	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
+	return date, fixed, errors.Join(errs...)
+}
 
-	path := filepath.Join(dir, f.Lang+".toml")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return res, err
-	}
+// withFixes writes the corrected messages into raw, the translation's
+// file: each replaces its line, or, when it was not translated yet, comes
+// after the message that precedes it in the source.
+func withFixes(raw []byte, src, tr []locales.Message, fixed map[string]locales.Message) ([]byte, []string, error) {
+	trs := index(tr)
+	var changed []string
 	for i, m := range src {
 		fix, ok := fixed[m.ID]
 		if !ok {
@@ -112,12 +152,20 @@ func Import(dir string, f *Form, today time.Time) (Imported, error) {
 				after = src[j].ID
 			}
 		}
+		var err error
 		if raw, err = locales.SetMessage(raw, fix, after); err != nil {
-			return res, err
+			return nil, nil, err
 		}
-		res.Changed = append(res.Changed, m.ID)
+		changed = append(changed, m.ID)
 	}
+	return raw, changed, nil
+}
 
+// recordReview stamps every message of the sheet as reviewed against the
+// texts the sheet showed, and returns how many.
+func recordReview(st *locales.Stamps, f *Form, src, tr []locales.Message, fixed map[string]locales.Message) int {
+	srcs, trs := index(src), index(tr)
+	n := 0
 	for _, e := range f.Entries {
 		itHash := locales.Hash(srcs[e.ID])
 		s := st.Messages[e.ID]
@@ -140,27 +188,9 @@ func Import(dir string, f *Form, today time.Time) (Imported, error) {
 			continue // not translated, and she wrote nothing
 		}
 		st.Messages[e.ID] = s
-		res.Reviewed++
-		if e.Note != "" {
-			res.Notes = append(res.Notes, e.ID+": "+e.Note)
-		}
+		n++
 	}
-	st.Review = locales.Review{By: f.Reviewer, On: date}
-
-	if len(res.Changed) > 0 {
-		if err := os.WriteFile(path, raw, 0o644); err != nil {
-			return res, err
-		}
-	}
-	order := make([]string, len(src))
-	for i, m := range src {
-		order[i] = m.ID
-	}
-	if err := locales.WriteStamps(dir, f.Lang, st, order); err != nil {
-		return res, err
-	}
-	res.Readme, err = UpdateReadme(filepath.Join(dir, "..", "README.md"), os.DirFS(dir))
-	return res, err
+	return n
 }
 
 // htmlTag is an HTML tag of a message: a correction keeps the Italian's.
