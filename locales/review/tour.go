@@ -112,29 +112,34 @@ func (p *player) play() {
 	p.typed("12ab")
 	p.typed("+44 20 7946 0958")
 	p.typed("347 000 0000")
-	p.press("cb:w:today.evening")
-	p.press("cb:w:tomorrow.morning")
+	p.pressLabel("cb.win.today.afternoon")
+	p.pressLabel("cb.win.tomorrow.morning") // Centro Esempio A is closed on Sunday
+	p.press("cb:wok")
+	p.pressLabel("cb.win.tomorrow.morning")
 	p.press("cb:wok")
 	p.press("cb:m:vm")
+	p.press("cb:h:yes")
 	p.press("cb:s:own")
 	p.typed("Sono Anna, la collega della palestra: ti richiamo io più tardi per la riunione di domani, non preoccuparti")
 	p.typed("Sono Anna della palestra")
+	p.press("cb:e:lang")
 	p.press("cb:l:en")
 	p.press("cb:ok")
 	p.operatorCards()
 	p.press("cb")
 	p.press("cb:del")
 
-	// A request to one centre, from its card; nobody reaches her.
+	// A request to one centre, from its card, its times typed; nobody
+	// reaches her.
 	p.typed("Cremona")
 	p.press("c:nord-a")
 	p.press("cb:c:nord-a")
 	p.typed("347 000 0000")
-	p.press("cb:w:today.evening")
-	p.press("cb:wok")
+	p.typed("oggi 17-18")
+	p.press("cb:ty")
 	p.press("cb:m:sms")
+	p.press("cb:h:yes")
 	p.press("cb:s:wrong")
-	p.press("cb:l:it")
 	p.press("cb:ok")
 	p.operatorCards()
 
@@ -144,7 +149,8 @@ func (p *player) play() {
 
 	p.clock, p.when = sunday, "Sunday, 13:00"
 	p.tick()
-	p.press("menu")
+	p.press("cb:again")
+	p.press("cb:x")
 	p.press("cb")
 	p.press("cb:del")
 
@@ -249,6 +255,24 @@ func (p *player) press(data string) {
 			}
 		}
 		p.err = fmt.Errorf("tour: no button %q after step %d (there are %q)", data, len(p.steps), there)
+	}
+}
+
+// pressLabel presses the button whose label shows the message id, on the
+// screen she has: the buttons of times carry their date in their data.
+func (p *player) pressLabel(id string) {
+	for _, rep := range p.last {
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				if slices.Contains(Step{Did: b.Label}.IDs(), id) {
+					p.handle(b.Label, flows.Input{Kind: flows.KindButton, Data: b.Data})
+					return
+				}
+			}
+		}
+	}
+	if p.err == nil {
+		p.err = fmt.Errorf("tour: no button showing %s after step %d", id, len(p.steps))
 	}
 }
 

@@ -37,7 +37,8 @@ var composed = []string{
 	"list.item", "list.item_distance", "distance.m", "distance.km",
 	"status.open_until", "status.open_until_when", "status.open_always", "status.opens", "status.closed",
 	"when.today", "when.tomorrow", "when.weekday", "when.date", "date.day_month", "open.next", "card.closure",
-	"cb.confirmed.next", "cb.target.first", "cb.target.centre", "cb.summary.windows", "cb.window.when",
+	"cb.confirmed.next", "cb.target.first", "cb.target.centre", "cb.summary.windows", "cb.window.span",
+	"cb.windows.nobody", "cb.windows.works", "cb.times.read",
 	"privacy.kept", "privacy.idle", "privacy.backups", "duration.minutes", "duration.hours", "card.services",
 	"emergency.title", "error.store", "cb.unavailable", "cb.final.body", "open.none", "op.card.new",
 }
