@@ -356,7 +356,7 @@ func (p *player) outbox(withHers bool) {
 		} else if o.Chat != her {
 			ops = append(ops, fixedTicket(o.Reply))
 		}
-		if err := p.store.Sent(p.ctx, o, 1); err != nil {
+		if _, err := p.store.Sent(p.ctx, o, 1); err != nil {
 			p.err = err
 			return
 		}
