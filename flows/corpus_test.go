@@ -10,6 +10,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
@@ -690,5 +691,21 @@ func TestHelpDuringRequest(t *testing.T) {
 	res = handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:r"})
 	if !hasText(res, "cb.windows.prompt") {
 		t.Errorf("back to the request: %s, want its times question with her answers kept", describe(res))
+	}
+}
+
+// TestWordListTowns: every Italian town named in a language's word list
+// is one comune of the gazetteer.
+func TestWordListTowns(t *testing.T) {
+	lists, err := locales.WordLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, w := range lists {
+		for alias, name := range w.Towns {
+			if m := directory.Italy().Lookup(name, false); len(m.Places) != 1 {
+				t.Errorf("words/%s.toml: towns %q = %q: %d comuni, want one", lang, alias, name, len(m.Places))
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"frontdoor/flows/directory"
@@ -25,8 +26,10 @@ type Directory struct {
 	towns     []coveredTown        // covered towns, first-seen order
 	townIndex map[string]int       // normalized town -> index in towns
 	// placeTown maps the comuni of the gazetteer that covered towns name
-	// (however the file spells them: "Reggio Emilia") to index in towns.
-	placeTown map[*directory.Place]int
+	// (however the file spells them: "Reggio Emilia") to index in towns;
+	// built at the first search, so that a directory is checked and loaded
+	// without the gazetteer.
+	placeTown func() map[*directory.Place]int
 }
 
 // coveredTown is a town some centre serves, with the spelling to show and
@@ -82,14 +85,17 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 			}
 		}
 	}
-	dir.placeTown = make(map[*directory.Place]int, len(dir.towns))
-	for i, t := range dir.towns {
-		if m := directory.Italy().Lookup(t.name, false); len(m.Places) == 1 {
-			if _, dup := dir.placeTown[m.Places[0]]; !dup {
-				dir.placeTown[m.Places[0]] = i
+	dir.placeTown = sync.OnceValue(func() map[*directory.Place]int {
+		places := make(map[*directory.Place]int, len(dir.towns))
+		for i, t := range dir.towns {
+			if m := directory.Italy().Lookup(t.name, false); len(m.Places) == 1 {
+				if _, dup := places[m.Places[0]]; !dup {
+					places[m.Places[0]] = i
+				}
 			}
 		}
-	}
+		return places
+	})
 	// The centre located in a town comes before those that only cover it:
 	// it is the one she can reach.
 	for i := range dir.towns {
@@ -296,7 +302,7 @@ func (d *Directory) centresOf(network string) []*Centre {
 // its display name and centres as FindTown gives them; empty when no
 // centre covers it.
 func (d *Directory) CoveredPlace(p *directory.Place) (town string, centres []*Centre) {
-	if i, ok := d.placeTown[p]; ok {
+	if i, ok := d.placeTown()[p]; ok {
 		t := d.towns[i]
 		return t.name, slices.Clone(t.centres)
 	}

@@ -16,6 +16,7 @@ import (
 	"frontdoor/bot/ops"
 	"frontdoor/config"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/flows/logattr"
 	"frontdoor/locales"
@@ -57,6 +58,9 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	// The gazetteer is indexed at its first use (tens of ms): do it now,
+	// beside the start, rather than in her first search.
+	go directory.Italy()
 	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log, Lexicon: lex,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
