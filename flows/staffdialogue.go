@@ -277,7 +277,7 @@ func (s staffDialogue) typed(text string) {
 		summary = append(summary, T("staff.preview_hours", "Name", c.Name))
 		summary = append(summary, weekLines(w)...)
 	} else {
-		cl, err := ParseClosure(text)
+		cl, err := ParseClosure(text, DateOf(s.d.now))
 		if err != nil {
 			s.inputError(err, T("staff.prompt_again_closure"))
 			return
@@ -338,7 +338,7 @@ func (s staffDialogue) save() {
 			cc.Hours = w
 			return nil
 		}
-		cl, err := ParseClosure(data[dataClosure])
+		cl, err := ParseClosure(data[dataClosure], DateOf(s.d.now))
 		if err != nil {
 			return err
 		}
