@@ -16,9 +16,9 @@ import (
 type Directory struct {
 	data      DirectoryData
 	networks  map[string]int       // network id -> index in data.Networks
-	centres   map[string]*Centre   // centre id -> centre in data.Centres
-	byNetwork map[string][]*Centre // network id -> centres, file order
-	all       []*Centre            // every centre, file order
+	centres   map[string]*Centre   // centre id -> centre in data.Centres, drafts too
+	byNetwork map[string][]*Centre // network id -> published centres, file order
+	all       []*Centre            // every published centre, file order
 	towns     []coveredTown        // covered towns, first-seen order
 	townIndex map[string]int       // normalized town -> index in towns
 }
@@ -52,7 +52,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 		networks:  make(map[string]int, len(data.Networks)),
 		centres:   make(map[string]*Centre, len(data.Centres)),
 		byNetwork: make(map[string][]*Centre, len(data.Networks)),
-		all:       make([]*Centre, len(data.Centres)),
+		all:       make([]*Centre, 0, len(data.Centres)),
 		townIndex: make(map[string]int),
 	}
 	for i, n := range data.Networks {
@@ -60,8 +60,11 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 	}
 	for i := range data.Centres {
 		c := &data.Centres[i]
-		dir.all[i] = c
 		dir.centres[c.ID] = c
+		if c.Draft {
+			continue // staff find it by id; women never do
+		}
+		dir.all = append(dir.all, c)
 		dir.byNetwork[c.Network] = append(dir.byNetwork[c.Network], c)
 		for _, name := range append([]string{c.Town}, c.Towns...) {
 			key := NormalizeTown(name)
@@ -102,6 +105,9 @@ func validateDirectory(d *DirectoryData) error {
 		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
 		if strings.TrimSpace(n.Name) == "" {
 			bad("name: empty")
+		}
+		if n.Phone24h != "" && !phonePattern.MatchString(n.Phone24h) {
+			bad("phone_24h %q: not in international form +<digits>", n.Phone24h)
 		}
 	}
 	seenCentre := make(map[string]int)
@@ -243,14 +249,37 @@ func (d *Directory) Network(id string) (Network, bool) {
 	return d.data.Networks[i], true
 }
 
-// Centre looks up a centre by id. The centre is shared: do not modify it.
+// Centre looks up a centre by id, drafts too. The centre is shared: do not
+// modify it.
 func (d *Directory) Centre(id string) (*Centre, bool) {
 	c, ok := d.centres[id]
 	return c, ok
 }
 
-// Centres is the centres of a network in file order, or of all networks when
-// network is "". The slice is the caller's; the centres are shared.
+// Published looks up a centre women may see: not a draft.
+func (d *Directory) Published(id string) (*Centre, bool) {
+	c, ok := d.centres[id]
+	if !ok || c.Draft {
+		return nil, false
+	}
+	return c, true
+}
+
+// StaffCentres is the centres of a network in file order, drafts too: the
+// ones staff keep.
+func (d *Directory) StaffCentres(network string) []*Centre {
+	var out []*Centre
+	for i := range d.data.Centres {
+		if c := &d.data.Centres[i]; c.Network == network {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Centres is the published centres of a network in file order, or of all
+// networks when network is "". The slice is the caller's; the centres are
+// shared.
 func (d *Directory) Centres(network string) []*Centre {
 	if network == "" {
 		return slices.Clone(d.all)

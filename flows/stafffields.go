@@ -447,35 +447,6 @@ func splitList(s string) []string {
 	return out
 }
 
-// ParsePhones reads phone numbers as volunteers type them ("0372 123456,
-// +39 333 1234567") into international form. Italian numbers may be typed
-// without +39.
-func ParsePhones(s string) ([]string, error) {
-	var out []string
-	for _, f := range splitList(s) {
-		n := strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) || r == '.' || r == '-' || r == '/' || r == '(' || r == ')' {
-				return -1
-			}
-			return r
-		}, f)
-		if strings.HasPrefix(n, "00") {
-			n = "+" + n[2:]
-		}
-		if !strings.HasPrefix(n, "+") && (strings.HasPrefix(n, "0") || strings.HasPrefix(n, "3")) {
-			n = "+39" + n
-		}
-		if !phonePattern.MatchString(n) { // the form validateDirectory wants
-			return nil, inputErr(f, "parse.bad_phone")
-		}
-		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return nil, inputErr(s, "parse.bad_phone")
-	}
-	return out, nil
-}
-
 // ParseLatLon reads "45.1332, 10.0227".
 func ParseLatLon(s string) (lat, lon float64, err error) {
 	a, b, ok := strings.Cut(s, ",")
