@@ -3,6 +3,8 @@ package flows
 import (
 	"log/slog"
 	"slices"
+	"strings"
+	"time"
 
 	"frontdoor/flows/logattr"
 )
@@ -10,9 +12,15 @@ import (
 // auditShown is how many audit entries /audit shows.
 const auditShown = 10
 
-// audited records a change; a failure to record is logged, the change stays.
+// audited records a change of a centre.
 func (s staffDialogue) audited(c *Centre, field, before, after string) {
-	e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after}
+	s.record(AuditEntry{Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after})
+}
+
+// record stamps a change with her pseudonym and the time and appends it to
+// the audit trail; a failure to record is logged, the change stays.
+func (s staffDialogue) record(e AuditEntry) {
+	e.At, e.Who = s.d.now, s.me.Pseudonym
 	if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
 		s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
 	}
@@ -51,14 +59,127 @@ func (s staffDialogue) audit() {
 	for _, e := range entries {
 		day := DateOf(e.At)
 		texts = append(texts, T("staff.audit_item", "Date", dateText(day), "Time", clockOf(e.At), "Who", e.Who,
-			"Subject", e.Subject, "Field", e.Field, "Before", orDash(e.Before), "After", orDash(e.After)))
+			"Subject", s.auditSubject(e), "Field", auditField(e.Field), "Before", s.auditValue(e.Field, e.Before), "After", s.auditValue(e.Field, e.After)))
 	}
 	s.reply(texts)
 }
 
-func orDash(s string) string {
-	if s == "" {
+// auditSubject names what an entry changed: a centre or a network by its
+// name (its id once it is gone), the directory, or a member of staff.
+func (s staffDialogue) auditSubject(e AuditEntry) any {
+	if c, ok := s.d.dir.Centre(e.Subject); ok {
+		return c.Name
+	}
+	if n, ok := s.d.dir.Network(e.Subject); ok && e.Network == n.ID {
+		return n.Name
+	}
+	if e.Subject == "sample" {
+		return T("field.directory")
+	}
+	return e.Subject
+}
+
+// auditFields are the fields of the audit trail that have a name in her
+// language ("field.<name>").
+var auditFields = []string{"name", "network", "town", "address", "location", "phones", "towns", "languages", "services",
+	"hours", "closure", "closures", "open_on_holidays", "draft", "centre", "publish", "sample", "phone_24h", "role", "province"}
+
+// auditField names a field of the audit trail in her language.
+func auditField(f string) any {
+	if kind, ok := strings.CutPrefix(f, "import "); ok && slices.Contains([]string{"added", "removed", "changed"}, kind) {
+		return T("field.import_" + kind)
+	}
+	if slices.Contains(auditFields, f) {
+		return T("field." + f)
+	}
+	return f
+}
+
+// auditValue shows a value of the audit trail in her language: weekdays,
+// months, services, languages and roles named, numbers grouped.
+func (s staffDialogue) auditValue(field, v string) any {
+	if v == "" {
 		return "—"
 	}
-	return s
+	switch field {
+	case "hours":
+		return auditWeek(v)
+	case "closure":
+		if cl, ok := parseClosureString(v); ok {
+			return closureText(cl)
+		}
+	case "services":
+		var out []Text
+		for _, k := range splitList(v) {
+			if slices.Contains(ServiceKeys, k) {
+				out = append(out, T("service."+k))
+			} else {
+				out = append(out, Raw(k))
+			}
+		}
+		return out
+	case "languages":
+		var names []string
+		for _, l := range splitList(v) {
+			names = append(names, LanguageName(l))
+		}
+		return strings.Join(names, ", ")
+	case "phones", "phone_24h":
+		return phonesText(splitList(v))
+	case "role":
+		parts := strings.Split(v, " ")
+		if len(parts) == 3 && slices.Contains(Roles, Role(parts[0])) {
+			return s.grantTexts([]Grant{{Role: Role(parts[0]), Network: parts[1], Centre: parts[2]}})[0]
+		}
+	case "import changed":
+		var out []Text
+		for _, f := range splitList(v) {
+			if slices.Contains(auditFields, f) {
+				out = append(out, T("field."+f))
+			} else {
+				out = append(out, Raw(f))
+			}
+		}
+		return out
+	case "publish":
+		return T("staff.audit_" + v)
+	}
+	return v
+}
+
+// auditWeek reads a week of the audit trail ("Mon 9:00–13:00; Tue …") and
+// names its days in her language; what it cannot read stays as it is.
+func auditWeek(v string) any {
+	var days []Text
+	for _, part := range strings.Split(v, "; ") {
+		name, hours, ok := strings.Cut(part, " ")
+		wd, known := englishDays[name]
+		if !ok || !known {
+			return v
+		}
+		days = append(days, T("staff.day_hours", "Day", weekdayText(wd), "Hours", hours))
+	}
+	out := days[0]
+	for _, d := range days[1:] {
+		out = T("staff.audit_then", "A", out, "B", d)
+	}
+	return out
+}
+
+// englishDays reads the three-letter days of weekString.
+var englishDays = map[string]time.Weekday{"Sun": 0, "Mon": 1, "Tue": 2, "Wed": 3, "Thu": 4, "Fri": 5, "Sat": 6}
+
+// parseClosureString reads what closureString wrote.
+func parseClosureString(v string) (Closure, bool) {
+	dates, reason, _ := strings.Cut(v, " ")
+	from, to, ok := strings.Cut(dates, "..")
+	if !ok {
+		return Closure{}, false
+	}
+	a, errA := ParseDate(from)
+	b, errB := ParseDate(to)
+	if errA != nil || errB != nil {
+		return Closure{}, false
+	}
+	return Closure{From: a, To: b, Reason: reason}, true
 }

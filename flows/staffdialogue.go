@@ -5,12 +5,13 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"frontdoor/flows/logattr"
 )
 
-// The staff's states: she was asked to type hours or a closure.
+// The staff's states: in the staff tools, or asked to type hours, a
+// closure, or a field. A state stays while she corrects what she typed, so
+// that a new value is read for the same thing and never as a town.
 const (
 	stStaff        = "staff"
 	stStaffHours   = "staff_hours"
@@ -21,7 +22,8 @@ const (
 const (
 	dataCentre  = "centre"
 	dataHours   = "hours"
-	dataClosure = "closure"
+	dataClosure = "closure" // JSON of the previewed Closure
+	dataReplace = "replace" // closureKey of the closure being changed
 )
 
 // staffPrefix starts the data of every staff button.
@@ -48,12 +50,16 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 	case in.Kind == KindButton && strings.HasPrefix(in.Data, staffPrefix):
 		verb, arg, _ := strings.Cut(strings.TrimPrefix(in.Data, staffPrefix), ":")
 		return d.staffAction(verb, arg)
-	case in.Kind == KindText && (d.sess.State == stStaffHours || d.sess.State == stStaffClosure):
-		return d.staffAction("typed", in.Text)
 	case in.Kind == KindDocument:
 		return d.staffAction("upload", "")
+	case in.Kind == KindText && d.sess.State == stStaffHours:
+		return d.staffAction("hourstyped", in.Text)
+	case in.Kind == KindText && d.sess.State == stStaffClosure:
+		return d.staffAction("closuretyped", in.Text)
 	case (in.Kind == KindText || in.Kind == KindLocation) && d.sess.State == stStaffField:
 		return d.staffAction("fieldin", "")
+	case in.Kind == KindText && d.sess.State == stStaff:
+		return d.staffAction("text", "")
 	}
 	return "", nil, false
 }
@@ -72,24 +78,35 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "menu", d.unknown, true
 	}
 	s := staffDialogue{d: d, me: st}
+	id, sub, _ := strings.Cut(arg, "/")
 	switch verb {
 	case "menu":
 		d.menuChange = MenuStaff
 		return "staff", s.menu, true
+	case "text":
+		return "staff", s.typedElsewhere, true
 	case "centres":
 		return "staff", s.centres, true
 	case "edit":
 		return "staff", func() { s.edit(arg) }, true
 	case "hours":
-		return "staff_hours", func() { s.ask(arg, dataHours) }, true
-	case "closure":
-		return "staff_closure", func() { s.ask(arg, dataClosure) }, true
-	case "clear":
-		return "staff", func() { s.askClearClosures(arg) }, true
-	case "typed":
-		return d.sess.State, func() { s.typed(arg) }, true
+		return "staff_hours", func() { s.askHours(arg) }, true
+	case "hourstyped":
+		return "staff_hours", func() { s.typedHours(arg) }, true
 	case "ok":
 		return "staff", s.save, true
+	case "closures":
+		return "staff", func() { s.closures(arg) }, true
+	case "closure":
+		return "staff_closure", func() { s.askClosure(arg, "") }, true
+	case "cledit":
+		return "staff_closure", func() { s.askClosure(id, sub) }, true
+	case "closuretyped":
+		return "staff_closure", func() { s.typedClosure(arg) }, true
+	case "clrm":
+		return "staff", func() { s.removeClosure(id, sub, false) }, true
+	case "clrmok":
+		return "staff", func() { s.removeClosure(id, sub, true) }, true
 	case "invite":
 		return "staff", func() { s.invite(arg) }, true
 	case "roles":
@@ -103,20 +120,29 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	case "export":
 		return "staff", s.export, true
 	case "field":
-		id, field, _ := strings.Cut(arg, "/")
-		return "staff_field", func() { s.askField(id, field) }, true
+		return "staff_field", func() { s.askField(id, sub) }, true
 	case "fieldin":
 		return "staff_field", s.fieldInput, true
 	case "fieldok":
 		return "staff", s.saveField, true
-	case "svc":
-		return "staff", func() { s.toggleService(arg) }, true
-	case "svcdone":
-		return "staff", s.servicesDone, true
+	case "tog":
+		return "staff_field", func() { s.toggle(arg) }, true
+	case "togdone":
+		return "staff_field", s.toggleDone, true
+	case "line":
+		return "staff_field", func() { s.askLine(arg) }, true
 	case "add":
 		return "staff_field", func() { s.startAdd(arg) }, true
 	case "addok":
 		return "staff", s.saveAdd, true
+	case "publish":
+		return "staff", func() { s.publish(arg, false) }, true
+	case "publishok":
+		return "staff", func() { s.publish(arg, true) }, true
+	case "real":
+		return "staff", func() { s.markReal(false) }, true
+	case "realok":
+		return "staff", func() { s.markReal(true) }, true
 	case "delete":
 		return "staff", func() { s.deleteCentre(arg, false) }, true
 	case "deleteok":
@@ -177,7 +203,19 @@ func (s staffDialogue) menu() {
 		rows = append(rows, b)
 	}
 	texts := []Text{T("staff.menu_title"), T("staff.you_are", "Pseudonym", s.me.Pseudonym, "Roles", s.grantTexts(s.me.Grants))}
+	if s.d.dir.Sample() && s.me.isAdmin() {
+		texts = append(texts, T("staff.sample_notice"))
+		rows = append(rows, []Button{staffButton(T("staff.button_real"), "real", "")})
+	}
 	s.d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})
+}
+
+// typedElsewhere answers text typed where the staff tools expect a tap: it
+// says so and keeps whatever waits in her session, so that the buttons
+// above still work. Text in the staff tools never becomes a town search.
+func (s staffDialogue) typedElsewhere() {
+	s.d.event = "staff_text"
+	s.reply([]Text{T("staff.use_buttons")})
 }
 
 // grantTexts names grants in her language.
@@ -204,10 +242,15 @@ func (s staffDialogue) centres() {
 	s.d.event = "staff_centres"
 	var rows [][]Button
 	for _, n := range s.me.networks(s.d.dir) {
-		for _, c := range s.d.dir.Centres(n.ID) {
-			rows = append(rows, []Button{staffButton(Raw(c.Name), "edit", c.ID)})
+		for _, c := range s.d.dir.StaffCentres(n.ID) {
+			label := Raw(c.Name)
+			if c.Draft {
+				label = T("staff.draft_label", "Name", c.Name)
+			}
+			rows = append(rows, []Button{staffButton(label, "edit", c.ID)})
 		}
 		rows = append(rows, []Button{staffButton(T("staff.button_add", "Network", n.Name), "add", n.ID)})
+		rows = append(rows, []Button{staffButton(T("staff.button_line", "Network", n.Name), "line", n.ID)})
 	}
 	s.reply([]Text{T("staff.centres_title")}, rows...)
 }
@@ -221,6 +264,8 @@ func (s staffDialogue) editable(id string) (*Centre, bool) {
 	return c, true
 }
 
+// edit shows a centre's card and what she can change; a draft says what
+// it lacks before it can be published.
 func (s staffDialogue) edit(id string) {
 	c, ok := s.editable(id)
 	if !ok {
@@ -230,64 +275,19 @@ func (s staffDialogue) edit(id string) {
 	s.d.event = "staff_edit"
 	s.d.sess.Data = nil
 	s.d.say(s.d.cardReply(c, true))
-	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closure"), "closure", c.ID)}}
+	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closures", "N", len(c.Closures)), "closures", c.ID)}}
 	var btns []Button
 	for _, f := range editFields {
 		btns = append(btns, staffButton(T("field."+f), "field", c.ID+"/"+f))
 	}
 	rows = append(rows, grid(btns, 3)...)
-	rows = append(rows, []Button{staffButton(T("staff.button_clear"), "clear", c.ID), staffButton(T("staff.button_delete"), "delete", c.ID)})
-	s.reply([]Text{T("staff.edit_title", "Name", c.Name)}, rows...)
-}
-
-// ask starts typing hours or a closure for a centre.
-func (s staffDialogue) ask(id, what string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.d.sess.State = stStaff
-		s.centres()
-		return
+	texts := []Text{T("staff.edit_title", "Name", c.Name)}
+	if c.Draft {
+		texts = append(texts, s.draftState(c)...)
+		rows = append(rows, []Button{staffButton(T("staff.button_publish"), "publish", c.ID)})
 	}
-	s.d.event = "staff_ask_" + what
-	s.d.sess.Data = map[string]string{dataCentre: c.ID}
-	s.reply([]Text{T("staff.prompt_"+what, "Name", c.Name)})
-}
-
-// typed reads what she typed for the edit in progress and previews it.
-func (s staffDialogue) typed(text string) {
-	c, ok := s.editable(s.d.sess.Data[dataCentre])
-	if !ok {
-		s.d.sess.State, s.d.sess.Data = stStaff, nil
-		s.centres()
-		return
-	}
-	changed := *c
-	var summary []Text
-	if s.d.sess.State == stStaffHours {
-		w, err := ParseWeek(text)
-		if err != nil {
-			s.inputError(err, T("staff.prompt_again_hours"))
-			return
-		}
-		changed.Hours = w
-		s.d.sess.Data[dataHours] = text
-		summary = append(summary, T("staff.preview_hours", "Name", c.Name))
-		summary = append(summary, weekLines(w)...)
-	} else {
-		cl, err := ParseClosure(text, DateOf(s.d.now))
-		if err != nil {
-			s.inputError(err, T("staff.prompt_again_closure"))
-			return
-		}
-		changed.Closures = append(slices.Clone(c.Closures), cl)
-		s.d.sess.Data[dataClosure] = text
-		summary = append(summary, T("staff.preview_closure", "Name", c.Name, "From", dateText(cl.From), "To", dateText(cl.To), "Reason", cl.Reason))
-	}
-	s.d.event = "staff_preview"
-	s.d.sess.State = stStaff
-	s.d.say(Reply{Texts: summary})
-	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
-	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "ok", ""), staffButton(T("staff.button_cancel"), "edit", c.ID)})
+	rows = append(rows, []Button{staffButton(T("staff.button_delete"), "delete", c.ID)})
+	s.reply(texts, rows...)
 }
 
 // inputError explains what could not be read and asks again with again.
@@ -301,57 +301,19 @@ func (s staffDialogue) inputError(err error, again Text) {
 	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), again})
 }
 
-// weekLines shows a week as a table, one weekday a line, Monday first.
-func weekLines(w Week) []Text {
-	lines := make([]Text, 0, 7)
-	for i := 1; i <= 7; i++ {
-		day := time.Weekday(i % 7)
-		if len(w[day]) == 0 {
-			lines = append(lines, T("staff.day_closed", "Day", weekdayText(day)))
-			continue
-		}
-		lines = append(lines, T("staff.day_hours", "Day", weekdayText(day), "Hours", slotsText(w[day])))
-	}
-	return lines
+// confirm asks to save what was previewed: save is the verb of the save
+// button, cancel where the cancel button goes back to.
+func (s staffDialogue) confirm(question Text, save string, cancel Button) {
+	s.reply([]Text{question, T("staff.or_type_again")}, []Button{staffButton(T("staff.button_save"), save, ""), cancel})
 }
 
-// save applies the previewed edit in one transaction, records it in the
-// audit trail and puts the new directory in use at once.
+// save applies the previewed hours or closure.
 func (s staffDialogue) save() {
-	data := s.d.sess.Data
-	c, ok := s.editable(data[dataCentre])
-	if !ok || (data[dataHours] == "" && data[dataClosure] == "") {
-		s.centres()
+	if s.d.sess.Data[dataHours] != "" {
+		s.saveHours()
 		return
 	}
-	var field, before, after string
-	err := s.change(c.ID, func(cc *Centre) error {
-		if text := data[dataHours]; text != "" {
-			w, err := ParseWeek(text)
-			if err != nil {
-				return err
-			}
-			field, before, after = "hours", weekString(cc.Hours), weekString(w)
-			cc.Hours = w
-			return nil
-		}
-		cl, err := ParseClosure(data[dataClosure], DateOf(s.d.now))
-		if err != nil {
-			return err
-		}
-		field, before, after = "closure", "", closureString(cl)
-		cc.Closures = append(cc.Closures, cl)
-		return nil
-	})
-	s.d.sess.Data = nil
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	s.audited(c, field, before, after)
-	s.d.event = "staff_saved"
-	s.edit(c.ID)
-	s.prefix(T("staff.saved"))
+	s.saveClosure()
 }
 
 // change edits one centre of the stored directory in one transaction and
@@ -396,24 +358,4 @@ func (s staffDialogue) failed(err error) {
 	s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "directory update failed", logattr.Event("staff_save_failed"), logattr.Err(err))
 	s.d.event = "staff_save_failed"
 	s.reply([]Text{T("staff.save_failed")})
-}
-
-// weekString writes a week compactly for the audit trail.
-func weekString(w Week) string {
-	var parts []string
-	for i := 1; i <= 7; i++ {
-		day := time.Weekday(i % 7)
-		if len(w[day]) > 0 {
-			parts = append(parts, day.String()[:3]+" "+slotsText(w[day]))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-func closureString(c Closure) string {
-	s := c.From.String() + ".." + c.To.String()
-	if c.Reason != "" {
-		s += " " + c.Reason
-	}
-	return s
 }

@@ -194,8 +194,16 @@ type DirectoryChange struct {
 	Fields  []string // for "changed": which fields
 }
 
+// text says a change in her language, fields named.
 func (c DirectoryChange) text() Text {
-	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", strings.Join(c.Fields, ", "))
+	if c.Subject == "sample" {
+		return T("staff.import_sample_" + c.Fields[0])
+	}
+	fields := make([]Text, len(c.Fields))
+	for i, f := range c.Fields {
+		fields[i] = T("field." + f)
+	}
+	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", fields)
 }
 
 // String writes a change on one line, for the command line.
@@ -219,7 +227,7 @@ var centreFields = []struct {
 	{"network", func(c Centre) any { return c.Network }},
 	{"town", func(c Centre) any { return c.Town }},
 	{"address", func(c Centre) any { return [2]any{c.Address, c.AddressConfidential} }},
-	{"coordinates", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
+	{"location", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
 	{"phones", func(c Centre) any { return c.Phones }},
 	{"towns", func(c Centre) any { return c.Towns }},
 	{"languages", func(c Centre) any { return c.Languages }},
@@ -227,6 +235,18 @@ var centreFields = []struct {
 	{"hours", func(c Centre) any { return weekString(c.Hours) }},
 	{"closures", func(c Centre) any { return c.Closures }},
 	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
+	{"draft", func(c Centre) any { return c.Draft }},
+}
+
+// networkFields are the fields compared to tell what an import changes in
+// a network.
+var networkFields = []struct {
+	name string
+	get  func(Network) string
+}{
+	{"name", func(n Network) string { return n.Name }},
+	{"province", func(n Network) string { return n.Province }},
+	{"phone_24h", func(n Network) string { return n.Phone24h }},
 }
 
 // DiffDirectories lists what changes from a to b, networks first.
@@ -238,7 +258,16 @@ func DiffDirectories(a, b DirectoryData) []DirectoryChange {
 		case i < 0:
 			out = append(out, DirectoryChange{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
 		case a.Networks[i] != n:
-			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: []string{"network"}})
+			var fields []string
+			for _, f := range networkFields {
+				if f.get(a.Networks[i]) != f.get(n) {
+					fields = append(fields, f.name)
+				}
+			}
+			if len(fields) == 0 {
+				fields = []string{"network"}
+			}
+			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: fields})
 		}
 	}
 	for _, n := range a.Networks {
