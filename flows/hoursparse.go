@@ -204,7 +204,7 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 				text = t + "-" + toks[i+2]
 				i += 2
 			}
-			sl, err := parseSlot(text)
+			sl, err := ParseSlot(text)
 			if err != nil {
 				return nil, err
 			}
@@ -277,9 +277,10 @@ func parseDays(f string) ([]time.Weekday, error) {
 	}
 }
 
-// parseSlot reads "9-13", "9:00-13:30", "20-2" (across midnight),
-// "9am-1pm", "h24".
-func parseSlot(f string) (Slot, error) {
+// ParseSlot reads one opening slot as people write it: "9-13",
+// "9:00-13:30", "20-2" (across midnight), "9am-1pm", "h24". The bot and
+// the directory file read slots with it.
+func ParseSlot(f string) (Slot, error) {
 	if f == "h24" || f == "24h" {
 		return Slot{Open: 0, Close: 1440}, nil
 	}

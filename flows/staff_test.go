@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -257,9 +258,12 @@ func TestImportByAdmin(t *testing.T) {
 	if res := upload(string(file)); !hasText(res, "staff.import_same") {
 		t.Errorf("the same file: %v", ids(res))
 	}
-	res := upload(strings.Replace(string(file), `"+390000000111"`, `"0373 12"`, 1))
-	if !hasText(res, "staff.import_invalid") || !strings.Contains(res.Replies[0].Texts[1].Data["Errors"].(string), "arca-crema") {
-		t.Errorf("a bad file: %+v", res.Replies[0].Texts)
+	bad := strings.Replace(string(file), `"+390000000111"`, `"telefono"`, 1)
+	res := upload(bad)
+	line := strings.Count(bad[:strings.Index(bad, `"telefono"`)], "\n") + 1
+	want := fmt.Sprintf("riga %d · centro «arca-crema» · phones «telefono»: non è un numero di telefono", line)
+	if !hasText(res, "staff.import_invalid") || !strings.Contains(rendered(t, res, "it"), want) {
+		t.Errorf("a bad file, want %q in:\n%s", want, rendered(t, res, "it"))
 	}
 	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); hasText(res, "staff.imported") {
 		t.Errorf("a refused file could still be imported")

@@ -112,7 +112,8 @@ func (s staffDialogue) fieldValue(text string) {
 		return
 	}
 	if err := checkCentre(s.d.dir.Data(), changed); err != nil {
-		s.inputError(&InputError{Part: text, ID: "parse.rejected", Data: map[string]any{"Reason": err.Error()}}, T("staff.field_example_"+field))
+		why := Problems(err)[0].Text
+		s.inputError(&InputError{Part: text, ID: why.ID, Data: why.Data}, T("staff.field_example_"+field))
 		return
 	}
 	s.d.event = "staff_preview"
@@ -280,7 +281,7 @@ func (s staffDialogue) draftNext(c Centre) {
 	}
 	if err := checkCentre(s.d.dir.Data(), c); err != nil {
 		s.d.sess.State = stStaff
-		s.reply([]Text{T("staff.add_invalid", "Reason", err.Error())})
+		s.reply([]Text{T("staff.add_invalid", "Reason", Problems(err)[0].Message())})
 		return
 	}
 	// She stays on the last question: typing corrects it.

@@ -20,12 +20,17 @@ import (
 // one.
 type DirectoryCodec interface {
 	Decode(r io.Reader) (DirectoryData, error)
-	Encode(w io.Writer, d DirectoryData) error
+	// Encode writes the file with its comments in lang.
+	Encode(w io.Writer, d DirectoryData, lang string) error
 }
 
 // maxImport bounds a directory file sent through the bot; the pending file
 // waits in her (sealed) session until she confirms.
 const maxImport = 256 << 10
+
+// maxProblemsShown is how many problems of a refused file the bot lists,
+// to keep them in one message; she fixes them and sends the file again.
+const maxProblemsShown = 20
 
 // dataImport is the Session.Data key of a file waiting for confirmation.
 const dataImport = "import"
@@ -42,7 +47,7 @@ func (s staffDialogue) export() {
 		return
 	}
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, s.scope(s.d.dir.Data())); err != nil {
+	if err := codec.Encode(&buf, s.scope(s.d.dir.Data()), s.d.lang); err != nil {
 		s.failed(err)
 		return
 	}
@@ -86,7 +91,16 @@ func (s staffDialogue) uploaded() {
 	_, changes, err := s.merge(in.Document)
 	if err != nil {
 		s.d.event = "staff_import_invalid"
-		s.reply([]Text{T("staff.import_invalid"), T("staff.import_errors", "Errors", clip(err.Error(), 3000))})
+		texts := []Text{T("staff.import_invalid")}
+		problems := Problems(err)
+		for i, p := range problems {
+			if i == maxProblemsShown {
+				texts = append(texts, T("staff.import_more", "N", len(problems)-i))
+				break
+			}
+			texts = append(texts, p.Message())
+		}
+		s.reply(texts)
 		return
 	}
 	s.d.event = "staff_import_preview"
@@ -151,14 +165,14 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData,
 	next := in
 	if !s.me.isAdmin() {
 		var errs []error
-		for _, n := range in.Networks {
+		for i, n := range in.Networks {
 			if !s.me.has(RoleVolunteer, n.ID) {
-				errs = append(errs, fmt.Errorf("network %q: not one you can edit", n.ID))
+				errs = append(errs, &Problem{Kind: "network", Index: i, Entry: n.ID, Field: "id", Text: T("dir.not_yours")})
 			}
 		}
-		for _, c := range in.Centres {
+		for i, c := range in.Centres {
 			if !s.me.has(RoleVolunteer, c.Network) {
-				errs = append(errs, fmt.Errorf("centre %q: network %q is not one you can edit", c.ID, c.Network))
+				errs = append(errs, &Problem{Kind: "centre", Index: i, Entry: c.ID, Field: "network", Value: c.Network, Text: T("dir.not_yours")})
 			}
 		}
 		if err := errors.Join(errs...); err != nil {

@@ -6,13 +6,16 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,6 +61,8 @@ Usage:
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
                                       (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+                                      (--lang LANG before FILE: the file's comments and its problems
+                                      in LANG, default it)
   frontdoor config check              print the effective configuration, secrets masked
   frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)
@@ -212,7 +217,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{Comments: fileComments(cat)}, Stats: db, Chart: chart.Callbacks{},
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -286,15 +291,36 @@ func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) 
 
 // directoryCmd exports, checks or imports the directory file.
 func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 2 || (args[0] != "export" && args[0] != "import" && args[0] != "check") {
-		fmt.Fprintf(stderr, "frontdoor: usage: frontdoor directory export|import|check FILE\n")
+	const use = "frontdoor: usage: frontdoor directory export|import|check [--lang LANG] FILE\n"
+	if len(args) == 0 || (args[0] != "export" && args[0] != "import" && args[0] != "check") {
+		fmt.Fprint(stderr, use)
 		return 2
 	}
-	verb, file := args[0], args[1]
+	fs := flag.NewFlagSet("directory "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", flows.DefaultLang, "language of the file's comments and of its problems")
+	if fs.Parse(args[1:]) != nil || fs.NArg() != 1 {
+		fmt.Fprint(stderr, use)
+		return 2
+	}
+	cat, err := locales.New()
+	if err != nil {
+		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
+		return 1
+	}
+	if !slices.Contains(cat.Langs(), *lang) {
+		fmt.Fprintf(stderr, "frontdoor: --lang %q: not one of %s\n", *lang, strings.Join(cat.Langs(), " "))
+		return 2
+	}
+	verb, file := args[0], fs.Arg(0)
 	if verb == "check" || verb == "import" {
 		data, err := readDirectoryFile(file)
 		if err != nil {
-			fmt.Fprintf(stderr, "frontdoor: %s is not a valid directory:\n%v\n", file, err)
+			fmt.Fprintf(stderr, "frontdoor: %s is not a valid directory:\n", file)
+			r := bot.NewRenderer(cat)
+			for _, p := range flows.Problems(err) {
+				fmt.Fprintln(stderr, bot.PlainText(r.Render(*lang, flows.Reply{Texts: []flows.Text{p.Message()}}).Text))
+			}
 			return 1
 		}
 		summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
@@ -341,18 +367,29 @@ func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout,
 		return 0
 	}
 	var dir *flows.Directory
-	err := withStore(cfg, func(db *store.DB) (err error) {
+	err = withStore(cfg, func(db *store.DB) (err error) {
 		dir, err = loadDirectory(ctx, db)
 		return err
 	})
 	if err == nil {
-		err = writeDirectoryFile(file, dir.Data(), stdout)
+		err = writeDirectoryFile(file, dir.Data(), fileComments(cat)(*lang), stdout)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// fileComments gives the comments of the directory file in a language,
+// from the message catalogue ("file.<key>").
+func fileComments(cat *locales.Catalog) func(lang string) dirfile.Commenter {
+	return func(lang string) dirfile.Commenter {
+		return func(key string) string {
+			text, _ := cat.Text(lang, "file."+key, nil, nil)
+			return text
+		}
+	}
 }
 
 func withStore(cfg config.Config, f func(*store.DB) error) error {
@@ -372,15 +409,15 @@ func readDirectoryFile(path string) (flows.DirectoryData, error) {
 	return dirfile.Decode(f)
 }
 
-func writeDirectoryFile(path string, d flows.DirectoryData, stdout io.Writer) error {
+func writeDirectoryFile(path string, d flows.DirectoryData, comments dirfile.Commenter, stdout io.Writer) error {
 	if path == "-" {
-		return dirfile.Encode(stdout, d)
+		return dirfile.EncodeCommented(stdout, d, comments)
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("export directory: %w", err)
 	}
-	if err := dirfile.Encode(f, d); err != nil {
+	if err := dirfile.EncodeCommented(f, d, comments); err != nil {
 		f.Close()
 		return fmt.Errorf("export directory %s: %w", path, err)
 	}
