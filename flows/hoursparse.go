@@ -103,8 +103,8 @@ var (
 	hoursExcept = wordSet("tranne", "escluso", "esclusi", "eccetto", "except", "but")
 )
 
-// dayWords are the words for several days at once, longest first.
-var dayWords = []struct {
+// severalDays are the words for several days at once, longest first.
+var severalDays = []struct {
 	words []string
 	days  []time.Weekday
 }{
@@ -179,7 +179,7 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if n, days := matchDayWords(toks[i:]); n > 0 {
+		if n, days := matchSeveralDays(toks[i:]); n > 0 {
 			if err := addDays(days, toks[i:i+n]...); err != nil {
 				return nil, err
 			}
@@ -235,10 +235,10 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 	return groups, nil
 }
 
-// matchDayWords reads words for several days at the start of toks: how
+// matchSeveralDays reads words for several days at the start of toks: how
 // many tokens they take and the days.
-func matchDayWords(toks []string) (int, []time.Weekday) {
-	for _, dw := range dayWords {
+func matchSeveralDays(toks []string) (int, []time.Weekday) {
+	for _, dw := range severalDays {
 		if len(toks) < len(dw.words) {
 			continue
 		}

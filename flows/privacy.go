@@ -122,7 +122,11 @@ func (d *dialogue) privacy(first ...Text) {
 	if d.sess.Leave {
 		leave, toggle = T("privacy.leave_one"), Button{Label: T("button.leave_off"), Data: "leave:off"}
 	}
-	texts := append(first, T("privacy.title"), T("privacy.kept", "TTL", durationText(d.svc.ttl)), T("privacy.telegram"), T("privacy.device"), T("privacy.forget"), idle, leave)
+	texts := append(first, T("privacy.title"), T("privacy.kept", "TTL", durationText(d.svc.ttl)), T("privacy.telegram"), T("privacy.device"), T("privacy.forget"))
+	if d.svc.backups > 0 {
+		texts = append(texts, T("privacy.backups", "Duration", durationText(d.svc.backups)))
+	}
+	texts = append(texts, idle, leave)
 	d.say(Reply{Texts: texts, Buttons: [][]Button{
 		{{Label: T("button.idle"), Data: "idle"}, toggle},
 		{{Label: T("button.forget"), Data: "forget"}},

@@ -385,3 +385,29 @@ func TestStatusAcrossMidnight(t *testing.T) {
 		t.Errorf("round the clock: got %+v", st)
 	}
 }
+
+// With periodic backups, the privacy screen says how long what is kept can
+// stay in them after it is deleted (also by /forget); without, it says
+// nothing of backups.
+func TestPrivacyTellsOfBackups(t *testing.T) {
+	for _, backups := range []time.Duration{0, 7 * 24 * time.Hour} {
+		svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning }, Backups: backups})
+		res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"})
+		var said *flows.Text
+		for _, r := range res.Replies {
+			for i, tx := range r.Texts {
+				if tx.ID == "privacy.backups" {
+					said = &r.Texts[i]
+				}
+			}
+		}
+		switch {
+		case backups == 0 && said != nil:
+			t.Error("the privacy screen speaks of backups that are not made")
+		case backups > 0 && said == nil:
+			t.Errorf("with backups kept %v, the privacy screen does not say so", backups)
+		case backups > 0 && said.Data["Duration"].(flows.Text).Data["N"] != 168:
+			t.Errorf("privacy.backups says %+v, want 168 hours", said.Data)
+		}
+	}
+}

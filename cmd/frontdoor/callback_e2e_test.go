@@ -72,7 +72,7 @@ func fileHolds(t *testing.T, dataDir, s string) bool {
 // moment and exactly one wins and alone gets the number; "done" deletes it.
 func TestCallbackEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir)
 
@@ -92,7 +92,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 	if !strings.Contains(sent[len(sent)-1].Text, "sicuro chiamarti") {
 		t.Fatalf("after the contact: %+v", sent[len(sent)-1])
 	}
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it"} {
 		step(func() { api.Press(woman, "it", d) }, 1)
 	}
 	sent = step(func() { api.Press(woman, "it", "cb:ok") }, 1)
@@ -188,7 +188,7 @@ func openTestStore(t *testing.T, dataDir string) *store.DB {
 // missing); the caller closes it.
 func openDataStore(t *testing.T, dataDir string) *store.DB {
 	t.Helper()
-	key, err := store.LoadKey(dataDir, "")
+	key, _, err := store.CreateKey(dataDir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,12 +199,24 @@ func openDataStore(t *testing.T, dataDir string) *store.DB {
 	return db
 }
 
+// newDataDir is a data directory with a key and an empty store, as the bot
+// leaves it at its first start: commands that work on a store never create
+// one.
+func newDataDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := openDataStore(t, dir).Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestCallbackSurvivesCrash: a process confirms a request (the commit is
 // durable) and dies before delivering anything: its file is copied while it
 // is still open, as a crash leaves it. The bot started on the copy delivers
 // the card exactly once, and the request is intact.
 func TestCallbackSurvivesCrash(t *testing.T) {
-	crashed := t.TempDir()
+	crashed := newDataDir(t)
 	addOperators(t, crashed)
 	db := openDataStore(t, crashed)
 	dir, err := flows.NewDirectory(dirfile.Sample())
@@ -219,6 +231,7 @@ func TestCallbackSurvivesCrash(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:asap"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:hangup"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -268,7 +281,7 @@ func TestCallbackSurvivesCrash(t *testing.T) {
 
 // The operators command refuses mistakes with a clear sentence.
 func TestOperatorsCommandMistakes(t *testing.T) {
-	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t)}
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -318,11 +331,11 @@ func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want 
 // confirmation: that is sent again, reading exactly as the first time,
 // and nothing reaches the operators twice.
 func TestConfirmationSentAgainAfterRestart(t *testing.T) {
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	script := func(api *telegramtest.Server) []int {
 		ids := []int{api.Command(woman, "it", "start", ""), api.Press(woman, "it", "cb:c:arca-cremona"), api.Contact(woman, "+39 347 000 0000")}
-		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 			ids = append(ids, api.Press(woman, "it", d))
 		}
 		return ids
@@ -330,7 +343,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	first := telegramtest.New(t, testToken)
 	stop := startBot(t, first, dataDir)
 	ids := script(first)
-	sent := waitChat(t, first, woman, 10)
+	sent := waitChat(t, first, woman, 11)
 	confirmed := sent[len(sent)-1]
 	if !strings.HasPrefix(confirmed.Text, "✅") {
 		t.Fatalf("not confirmed: %+v", confirmed)

@@ -47,7 +47,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 	act(t, api, her, func() { api.Command(her, "it", "start", "") })
 	act(t, api, her, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	act(t, api, her, func() { api.Contact(her, "+39 347 000 0000") })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		act(t, api, her, func() { api.Press(her, "it", d) })
 	}
 	return ticketOf(t, waitChat(t, api, opA, cards+1)[cards])
@@ -59,7 +59,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 // same; nothing in the stats bucket holds a chat id.
 func TestStatsEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
 	const w1, w2, w3, w4, w5, w6 int64 = 880001, 880002, 880003, 880004, 880005, 880006

@@ -125,7 +125,7 @@ func say(t *testing.T, api *telegramtest.Server, send func()) {
 // ever held a planted value.
 func TestExitLeavesNoTrace(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	stop := startBot(t, api, dataDir)
 	api.SetUsername(plantedHer, plantedUsername)
 	her := plantedHer
@@ -214,7 +214,7 @@ func TestExitLeavesNoTrace(t *testing.T) {
 // chat is empty and the store holds nothing of her.
 func TestForgetLeavesNothing(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	stop := startBot(t, api, dataDir)
 	her := plantedHer
 	say(t, api, func() { api.Command(her, "en", "start", "") })
@@ -246,7 +246,7 @@ func TestForgetLeavesNothing(t *testing.T) {
 // anything of hers.
 func TestForgetWithOpenCallback(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir)
 	her := plantedHer
@@ -254,7 +254,7 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	say(t, api, func() { api.Command(her, "it", "start", "") })
 	say(t, api, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	say(t, api, func() { api.Contact(her, plantedPhone) })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		say(t, api, func() { api.Press(her, "it", d) })
 	}
 	if got := api.SentTo(her); !strings.HasPrefix(got[len(got)-1].Text, "✅") {
