@@ -109,15 +109,7 @@ func (s staffDialogue) auditValue(field, v string) any {
 			return closureText(cl)
 		}
 	case "services":
-		var out []Text
-		for _, k := range splitList(v) {
-			if slices.Contains(ServiceKeys, k) {
-				out = append(out, T("service."+k))
-			} else {
-				out = append(out, Raw(k))
-			}
-		}
-		return out
+		return keyTexts(splitList(v), "service.", ServiceKeys)
 	case "languages":
 		var names []string
 		for _, l := range splitList(v) {
@@ -132,19 +124,24 @@ func (s staffDialogue) auditValue(field, v string) any {
 			return s.grantTexts([]Grant{{Role: Role(parts[0]), Network: parts[1], Centre: parts[2]}})[0]
 		}
 	case "import changed":
-		var out []Text
-		for _, f := range splitList(v) {
-			if slices.Contains(auditFields, f) {
-				out = append(out, T("field."+f))
-			} else {
-				out = append(out, Raw(f))
-			}
-		}
-		return out
+		return keyTexts(splitList(v), "field.", auditFields)
 	case "publish":
 		return T("staff.audit_" + v)
 	}
 	return v
+}
+
+// keyTexts names keys in her language (the message prefix+key) when they
+// are known, and shows the others as they are.
+func keyTexts(keys []string, prefix string, known []string) []Text {
+	out := make([]Text, len(keys))
+	for i, k := range keys {
+		out[i] = Raw(k)
+		if slices.Contains(known, k) {
+			out[i] = T(prefix + k)
+		}
+	}
+	return out
 }
 
 // auditWeek reads a week of the audit trail ("Mon 9:00–13:00; Tue …") and

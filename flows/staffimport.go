@@ -213,11 +213,7 @@ func (c DirectoryChange) text() Text {
 	if c.Subject == "sample" {
 		return T("staff.import_sample_" + c.Fields[0])
 	}
-	fields := make([]Text, len(c.Fields))
-	for i, f := range c.Fields {
-		fields[i] = T("field." + f)
-	}
-	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", fields)
+	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", keyTexts(c.Fields, "field.", auditFields))
 }
 
 // String writes a change on one line, for the command line.

@@ -48,9 +48,7 @@ func EncodeCommented(w io.Writer, d flows.DirectoryData, c Commenter) error {
 	e.comment("sample")
 	e.kv("sample", strconv.FormatBool(d.Sample))
 	for _, n := range d.Networks {
-		e.raw("\n")
-		e.comment("network")
-		e.raw("[[network]]\n")
+		e.table("network", "[[network]]")
 		e.field("network", "id", e.quote(n.ID))
 		e.field("network", "name", e.quote(n.Name))
 		e.field("network", "province", e.quote(n.Province))
@@ -96,6 +94,13 @@ func (e *encoder) comment(key string) bool {
 	return true
 }
 
+// table starts a table after an empty line, with the comment of key.
+func (e *encoder) table(key, header string) {
+	e.raw("\n")
+	e.comment(key)
+	e.raw(header + "\n")
+}
+
 // field writes a value with the comment of its key in scope.
 func (e *encoder) field(scope, key, value string) {
 	e.comment(scope + "." + key)
@@ -121,9 +126,7 @@ func (e *encoder) kvList(key string, items []string) {
 }
 
 func (e *encoder) centre(c *flows.Centre) {
-	e.raw("\n")
-	e.comment("centre")
-	e.raw("[[centre]]\n")
+	e.table("centre", "[[centre]]")
 	e.field("centre", "id", e.quote(c.ID))
 	e.field("centre", "network", e.quote(c.Network))
 	e.field("centre", "name", e.quote(c.Name))
@@ -142,9 +145,7 @@ func (e *encoder) centre(c *flows.Centre) {
 	e.kvList("services", c.Services)
 	e.field("centre", "open_on_holidays", strconv.FormatBool(c.OpenOnHolidays))
 	e.field("centre", "draft", strconv.FormatBool(c.Draft))
-	e.raw("\n")
-	e.comment("hours")
-	e.raw("[centre.hours]\n")
+	e.table("hours", "[centre.hours]")
 	for i, day := range dayKeys {
 		slots := c.Hours[(i+1)%7] // dayKeys start on Monday, Week on Sunday
 		parts := make([]string, len(slots))
@@ -154,9 +155,7 @@ func (e *encoder) centre(c *flows.Centre) {
 		e.kvList(day, parts)
 	}
 	for _, cl := range c.Closures {
-		e.raw("\n")
-		e.comment("closure")
-		e.raw("[[centre.closure]]\n")
+		e.table("closure", "[[centre.closure]]")
 		e.field("closure", "from", e.quote(cl.From.String()))
 		e.field("closure", "to", e.quote(cl.To.String()))
 		e.field("closure", "reason", e.quote(cl.Reason))
