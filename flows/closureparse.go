@@ -145,7 +145,8 @@ var (
 	closureLead = wordSet("chiuso", "chiusa", "chiusi", "chiuse", "chiusura", "chiusure", "closed", "closure", "close", "closing")
 	// closureBefore may stand right before the first date: "dal", "il",
 	// "from", "on"; closureFrom of them say a range follows.
-	closureBefore = wordSet("dal", "dall", "da", "dalla", "from", "since", "il", "lo", "l", "la", "on", "the", "tra", "fra", "between", "fino", "al", "all", "a", "until", "till", "through", "thru", "to")
+	closureBefore = wordSet("dal", "dall", "da", "dalla", "from", "since", "il", "lo", "l", "la", "on", "the", "tra", "fra", "between", "fino", "al", "all", "a", "until", "till", "through", "thru", "to",
+		"tutto", "tutta", "intero", "intera", "whole", "entire", "of", "di", "del", "mese", "month", "per", "for")
 	closureFrom   = wordSet("dal", "dall", "da", "dalla", "from", "since", "tra", "fra", "between")
 	// closureUntil before the only date: closed from today to that day.
 	closureUntil = wordSet("fino", "until", "till", "through", "thru")
@@ -157,6 +158,10 @@ var (
 	// one: "24th of December", "fino al", "to the".
 	dateFiller = wordSet("il", "l", "lo", "the", "of", "di", "del", "st", "nd", "rd", "th", "al", "all")
 	ordinals   = wordSet("st", "nd", "rd", "th")
+	// wholeWords before a month make it a closure of the whole month;
+	// monthFiller may stand between them.
+	wholeWords  = wordSet("tutto", "tutta", "intero", "intera", "all", "whole", "entire")
+	monthFiller = wordSet("il", "lo", "la", "the", "of", "di", "del", "mese", "month")
 	// relativeDays are days named from today.
 	relativeDays = map[string]int{"oggi": 0, "today": 0, "domani": 1, "tomorrow": 1, "dopodomani": 2}
 )
@@ -179,8 +184,26 @@ type dateParser struct {
 // partDate is a date as typed: a zero month or year is missing.
 type partDate struct {
 	day, month, year int
+	// weekday is a day named by its weekday ("lunedì"), the next one;
+	// whole a month named alone ("tutto agosto").
+	weekday, whole bool
 	// first and last are the tokens it was read from.
 	first, last int
+}
+
+// date is the day of d once all its parts are known.
+func (d partDate) date() Date { return Date{Year: d.year, Month: time.Month(d.month), Day: d.day} }
+
+// plusDays moves a date whose parts are all known.
+func (d partDate) plusDays(n int) partDate {
+	day := d.date().AddDays(n)
+	d.year, d.month, d.day = day.Year, int(day.Month), day.Day
+	return d
+}
+
+// monthEnd is the last day of a month.
+func monthEnd(year, month int) int {
+	return time.Date(year, time.Month(month)+1, 0, 12, 0, 0, 0, time.UTC).Day()
 }
 
 func (p *dateParser) word(i int) string {
@@ -209,7 +232,25 @@ func (p *dateParser) startsDate(i int) bool {
 	}
 	_, isMonth := monthNames[t.norm]
 	_, isDay := dayNames[t.norm]
-	return (isMonth || isDay) && i+1 < len(p.toks) && p.toks[i+1].isNum()
+	number := i+1 < len(p.toks) && p.toks[i+1].isNum()
+	return (isMonth || isDay) && number || isMonth && p.wholeMonth(i) || isDay && !p.today.isZero()
+}
+
+// wholeMonth tells whether the month at i is named as a whole: "tutto
+// agosto", "per tutto il mese di agosto", "all of August".
+func (p *dateParser) wholeMonth(i int) bool {
+	if i+1 < len(p.toks) && p.toks[i+1].isNum() && p.toks[i+1].digits <= 2 {
+		return false
+	}
+	for j := i - 1; j >= 0; j-- {
+		switch w := p.word(j); {
+		case wholeWords[w]:
+			return true
+		case !monthFiller[w]:
+			return false
+		}
+	}
+	return false
 }
 
 func (p *dateParser) closure() (Closure, error) {
@@ -235,18 +276,33 @@ func (p *dateParser) closure() (Closure, error) {
 	if err != nil {
 		return Closure{}, err
 	}
-	b, ranged, joined := a, false, false
-	if j, and, ok := p.rangeJoin(next); ok && !until {
-		if b, next, err = p.date(j); err != nil {
+	// The other dates: the end of a range ("al 26", "-26", "to 26") or
+	// more days of a list ("24, 25 e 26").
+	parts, ranged := []partDate{a}, false
+	for !until && !ranged {
+		j, and, ok := p.rangeJoin(next)
+		if !ok || !and && len(parts) > 1 {
+			break
+		}
+		d, n, err := p.date(j)
+		if err != nil {
 			return Closure{}, err
 		}
-		ranged, joined = true, and && !from
+		parts, next = append(parts, d), n
+		ranged = !and || from // "tra il 24 e il 26" is a range
 	}
-	if !ranged && next == len(p.toks)-1 && p.toks[next].isSep("-") {
+	b := parts[len(parts)-1]
+	if len(parts) == 1 && next == len(p.toks)-1 && p.toks[next].isSep("-") {
 		from = true // "24/12/2026-" and nothing after
 	}
-	if from && !ranged {
+	if from && len(parts) == 1 && !a.whole {
 		return Closure{}, inputErr(p.span(a), "parse.closure_no_end")
+	}
+	if b.weekday && a.year != 0 && b.date().Before(a.date()) {
+		b = b.plusDays(7) // "da venerdì a lunedì"
+	}
+	if a.whole && len(parts) == 1 {
+		b.day = monthEnd(2001, a.month) // a year without a 29 February; fixed below
 	}
 	var cl Closure
 	if until {
@@ -258,7 +314,10 @@ func (p *dateParser) closure() (Closure, error) {
 	if err != nil {
 		return Closure{}, err
 	}
-	if joined && cl.To != cl.From.AddDays(1) {
+	if a.whole && len(parts) == 1 {
+		cl.To.Day = monthEnd(cl.To.Year, int(cl.To.Month))
+	}
+	if len(parts) > 1 && !ranged && !p.consecutive(cl.From, parts) {
 		// "24 e 25 dicembre" is a range; "24 e 26" two closures.
 		return Closure{}, inputErr(p.src[p.toks[a.first].start:p.toks[b.last].end], "parse.closure_two_days")
 	}
@@ -266,8 +325,18 @@ func (p *dateParser) closure() (Closure, error) {
 	return cl, nil
 }
 
+// consecutive tells whether the days of a list follow each other from from.
+func (p *dateParser) consecutive(from Date, parts []partDate) bool {
+	for i, d := range parts {
+		if from.AddDays(i).Day != d.day {
+			return false
+		}
+	}
+	return true
+}
+
 // rangeJoin finds what joins two dates at token i: a dash or "al", "to",
-// "fino al" (joined false), or "e", "and" (joined true). j is where the
+// "fino al" (and false), or a comma, "e", "and" (and true). j is where the
 // second date starts.
 func (p *dateParser) rangeJoin(i int) (j int, joined, ok bool) {
 	if i >= len(p.toks) {
@@ -278,7 +347,7 @@ func (p *dateParser) rangeJoin(i int) (j int, joined, ok bool) {
 		j = i + 1
 	case closureTo[p.word(i)]:
 		j = i + 1
-	case closureAnd[p.word(i)]:
+	case closureAnd[p.word(i)] || p.toks[i].isSep(","):
 		j, joined = i+1, true
 	default:
 		return 0, false, false
@@ -294,7 +363,7 @@ func (p *dateParser) rangeJoin(i int) (j int, joined, ok bool) {
 func (p *dateParser) reason(lead, before, next int) string {
 	var parts []string
 	if before > lead {
-		parts = append(parts, p.src[p.toks[lead].start:p.toks[before-1].end])
+		parts = append(parts, strings.TrimRight(p.src[p.toks[lead].start:p.toks[before-1].end], ":;,-–— "))
 	}
 	if next < len(p.toks) {
 		rest := strings.TrimSpace(p.src[p.toks[next].start:])
@@ -320,11 +389,19 @@ func (p *dateParser) date(i int) (d partDate, next int, err error) {
 		return partDate{day: day.Day, month: int(day.Month), year: day.Year, first: i, last: i}, i + 1, nil
 	}
 	m, isMonth := monthNames[t.norm]
-	if _, isDay := dayNames[t.norm]; isDay && !t.isNum() {
-		// "lunedì 8 dicembre"; but "mar 24" may be March the 24th.
-		if d, next, err := p.date(i + 1); err == nil && (d.month != 0 || !isMonth) {
+	if wd, isDay := dayNames[t.norm]; isDay && !t.isNum() {
+		if i+1 >= len(p.toks) || !p.toks[i+1].isNum() {
+			if !p.today.isZero() { // "chiuso lunedì": the next Monday
+				day := p.today.AddDays((int(wd) - int(p.today.Weekday()) + 7) % 7)
+				return partDate{day: day.Day, month: int(day.Month), year: day.Year, weekday: true, first: i, last: i}, i + 1, nil
+			}
+		} else if d, next, err := p.date(i + 1); err == nil && (d.month != 0 || !isMonth) {
+			// "lunedì 8 dicembre"; but "mar 24" may be March the 24th.
 			return d, next, nil
 		}
+	}
+	if isMonth && !t.isNum() && p.wholeMonth(i) {
+		return p.year(partDate{day: 1, month: m, whole: true, first: i, last: i}, i+1)
 	}
 	if isMonth && !t.isNum() {
 		return p.monthFirst(i, m)

@@ -62,6 +62,15 @@ func TestParseClosure(t *testing.T) {
 		{"closed tomorrow", day(2026, 11, 21), day(2026, 11, 21), ""},
 		{"closed 24th-26th December", day(2026, 12, 24), day(2026, 12, 26), ""},
 		{"chiuso 24/12 - festa patronale", day(2026, 12, 24), day(2026, 12, 24), "festa patronale"},
+		{"chiusi 24, 25 e 26 dicembre", day(2026, 12, 24), day(2026, 12, 26), ""},
+		{"chiuso tutto agosto", day(2027, 8, 1), day(2027, 8, 31), ""},
+		{"chiuso per tutto il mese di febbraio 2028", day(2028, 2, 1), day(2028, 2, 29), ""},
+		{"closed all of February", day(2027, 2, 1), day(2027, 2, 28), ""},
+		{"chiuso lunedì per sciopero", day(2026, 11, 23), day(2026, 11, 23), "per sciopero"},
+		{"chiuso da venerdì a lunedì", day(2026, 11, 20), day(2026, 11, 23), ""},
+		{"ferie: 10-20 agosto", day(2027, 8, 10), day(2027, 8, 20), "ferie"},
+		{"chiuso 24 dicembre, per le feste", day(2026, 12, 24), day(2026, 12, 24), "per le feste"},
+		{"closed Dec 24th through Jan 6th", day(2026, 12, 24), day(2027, 1, 6), ""},
 	} {
 		got, err := flows.ParseClosure(tc.in, today)
 		if err != nil {
@@ -104,6 +113,7 @@ func TestParseClosureErrors(t *testing.T) {
 		{"chiuso dal 24 dicembre", "24 dicembre", "parse.closure_no_end"},
 		{"closed from December 24", "December 24", "parse.closure_no_end"},
 		{"chiuso il 24 e 26 dicembre", "24 e 26 dicembre", "parse.closure_two_days"},
+		{"chiuso 24, 25 e 27 dicembre", "24, 25 e 27 dicembre", "parse.closure_two_days"},
 		{"chiuso 45 dicembre", "45", "parse.bad_date"},
 		{"fino al 6 gennaio 2020", "6 gennaio 2020", "parse.closure_backwards"},
 		{"chiuso 24/12/2150", "24/12/2150", "parse.bad_date"},

@@ -97,7 +97,9 @@ func hoursTokens(s string) []string {
 // Words of typed hours: ignored ones, those that join two days or two
 // times ("al", "to"), those that close days and those that leave days out.
 var (
-	hoursSkip   = wordSet("e", "ed", "and", "ore", "h", "dal", "dall", "da", "dalle", "from", "il", "i", "la", "le", "lo", "the", "on", "at", "orario", "orari", "aperto", "aperta", "aperti", "open", "apertura", "hours")
+	hoursSkip = wordSet("e", "ed", "and", "ore", "h", "dal", "dall", "da", "dalle", "from", "il", "i", "la", "le", "lo", "the", "on", "at",
+		"orario", "orari", "aperto", "aperta", "aperti", "open", "apertura", "hours", "continuato",
+		"mattina", "mattino", "pomeriggio", "sera", "morning", "afternoon", "evening", "in")
 	hoursTo     = wordSet("al", "all", "alle", "a", "fino", "to", "till", "until", "through", "thru")
 	hoursClosed = wordSet("chiuso", "chiusa", "chiusi", "closed")
 	hoursExcept = wordSet("tranne", "escluso", "esclusi", "eccetto", "except", "but")
@@ -296,8 +298,11 @@ func ParseSlot(f string) (Slot, error) {
 	if err != nil {
 		return Slot{}, inputErr(f, "parse.bad_time", "Time", to)
 	}
-	if openHalf == "" && closeHalf == "pm" && open+12*60 < closeAt {
+	switch {
+	case openHalf == "" && closeHalf == "pm" && open+12*60 < closeAt:
 		open += 12 * 60 // "1-5pm" is 13:00-17:00, "9-1pm" stays 9:00-13:00
+	case openHalf == "" && closeHalf == "" && open < 12*60 && closeAt > 0 && closeAt < open:
+		closeAt += 12 * 60 // "9-1" is 9:00-13:00; "20-2" runs past midnight
 	}
 	if open == closeAt || open == 1440 {
 		return Slot{}, inputErr(f, "parse.slot_empty")
