@@ -147,7 +147,7 @@ var (
 	// "from", "on"; closureFrom of them say a range follows.
 	closureBefore = wordSet("dal", "dall", "da", "dalla", "from", "since", "il", "lo", "l", "la", "on", "the", "tra", "fra", "between", "fino", "al", "all", "a", "until", "till", "through", "thru", "to",
 		"tutto", "tutta", "intero", "intera", "whole", "entire", "of", "di", "del", "mese", "month", "per", "for")
-	closureFrom   = wordSet("dal", "dall", "da", "dalla", "from", "since", "tra", "fra", "between")
+	closureFrom = wordSet("dal", "dall", "da", "dalla", "from", "since", "tra", "fra", "between")
 	// closureUntil before the only date: closed from today to that day.
 	closureUntil = wordSet("fino", "until", "till", "through", "thru")
 	// closureTo joins the two dates of a range; closureAnd joins two days,
