@@ -415,3 +415,4 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 		t.Errorf("audit: %d entries, want phones, services, closure added, closure removed, delete", len(e))
 	}
 }
+

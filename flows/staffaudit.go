@@ -1,12 +1,9 @@
 package flows
 
 import (
-	"log/slog"
 	"slices"
 	"strings"
 	"time"
-
-	"frontdoor/flows/logattr"
 )
 
 // auditShown is how many audit entries /audit shows.
@@ -18,12 +15,10 @@ func (s staffDialogue) audited(c *Centre, field, before, after string) {
 }
 
 // record stamps a change with her pseudonym and the time and appends it to
-// the audit trail; a failure to record is logged, the change stays.
+// the audit trail.
 func (s staffDialogue) record(e AuditEntry) {
 	e.At, e.Who = s.d.now, s.me.Pseudonym
-	if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-		s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-	}
+	s.d.svc.audit(s.d.ctx, e)
 }
 
 func (s staffDialogue) audit() {

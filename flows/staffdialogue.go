@@ -58,6 +58,8 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 		return d.staffAction("closuretyped", in.Text)
 	case (in.Kind == KindText || in.Kind == KindLocation) && d.sess.State == stStaffField:
 		return d.staffAction("fieldin", "")
+	case in.Kind == KindText && d.sess.State == stStaffName:
+		return d.staffAction("namein", in.Text)
 	case in.Kind == KindText && d.sess.State == stStaff:
 		return d.staffAction("text", "")
 	}
@@ -77,6 +79,7 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		d.menuChange = MenuPublic
 		return "menu", d.unknown, true
 	}
+	d.audience = ForStaff
 	s := staffDialogue{d: d, me: st}
 	id, sub, _ := strings.Cut(arg, "/")
 	switch verb {
@@ -157,6 +160,20 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", s.statsCSV, true
 	case "statschart":
 		return "staff", s.statsChart, true
+	case "chats":
+		return "staff", func() { s.chats(arg) }, true
+	case "oncall":
+		return "staff", func() { s.toggleOnCall(arg) }, true
+	case "unlink":
+		return "staff", func() { s.unlink(arg, false) }, true
+	case "unlinkok":
+		return "staff", func() { s.unlink(arg, true) }, true
+	case "link":
+		return "staff", func() { s.link(arg) }, true
+	case "name":
+		return "staff_name", s.askName, true
+	case "namein":
+		return "staff_name", func() { s.saveName(arg) }, true
 	}
 	return "staff", s.menu, true
 }
@@ -196,13 +213,20 @@ func (s staffDialogue) menu() {
 			rows = append(rows, []Button{staffButton(T("staff.button_export"), "export", "")})
 		}
 	}
-	if s.me.isAdmin() || slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }) {
+	if s.coordinates() {
 		rows = append(rows, []Button{staffButton(T("staff.button_invite"), "invite", ""), staffButton(T("staff.button_roles"), "roles", "")})
+		if s.d.svc.cb.store != nil {
+			rows = append(rows, []Button{staffButton(T("staff.button_chats"), "chats", "")})
+		}
 	}
 	if b := s.statsButton(); b != nil {
 		rows = append(rows, b)
 	}
+	rows = append(rows, []Button{staffButton(T("staff.button_name"), "name", "")})
 	texts := []Text{T("staff.menu_title"), T("staff.you_are", "Pseudonym", s.me.Pseudonym, "Roles", s.grantTexts(s.me.Grants))}
+	if s.me.Name != "" {
+		texts = append(texts, T("staff.your_name", "Name", s.me.Name))
+	}
 	if s.d.dir.Sample() && s.me.isAdmin() {
 		texts = append(texts, T("staff.sample_notice"))
 		rows = append(rows, []Button{staffButton(T("staff.button_real"), "real", "")})

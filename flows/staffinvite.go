@@ -42,7 +42,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -90,7 +90,14 @@ func (d *dialogue) redeem(code string) {
 		d.welcome("")
 		return
 	}
-	inv, found, err := d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	// Only a code of an invite's shape is looked up: a group's link code
+	// ("link:…", typed by hand after /start) must not grant a role.
+	found := false
+	var inv Invite
+	var err error
+	if validCode(code, inviteCodeBytes) {
+		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	}
 	if err != nil || !found {
 		d.event = "invite_invalid"
 		d.welcome("")
@@ -107,20 +114,45 @@ func (d *dialogue) redeem(code string) {
 		}
 		err = d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st)
 	}
+	receives := false
+	if err == nil && inv.Grant.Role == RoleOperator {
+		receives, err = d.receive(inv.Grant.Centre)
+	}
 	if err != nil {
 		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "invite redeem failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
 		d.say(d.svc.sorry(d.in).Replies[0])
 		return
 	}
+	d.audience = ForStaff
 	s := staffDialogue{d: d, me: st}
-	e := AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre}
-	if err := d.svc.staff.AppendAudit(d.ctx, e); err != nil {
-		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-	}
+	d.svc.audit(d.ctx, AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre})
 	s.menu()
 	d.event = "invite_redeemed"
 	d.menuChange = MenuStaff
-	d.replies[0].Texts = append([]Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}, d.replies[0].Texts...)
+	welcome := []Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}
+	if receives {
+		welcome = append(welcome, T("staff.operator_ready"), T("staff.name_hint"))
+	}
+	d.replies[0].Texts = append(welcome, d.replies[0].Texts...)
+}
+
+// receive makes her private chat a receiving chat of a centre, as an
+// operator's invite promises; it keeps the chat's on-call choice. It
+// reports false when there are no callbacks to receive.
+func (d *dialogue) receive(centre string) (bool, error) {
+	st := d.svc.cb.store
+	if st == nil {
+		return false, nil
+	}
+	ops, err := st.Operators(d.ctx)
+	if err != nil {
+		return false, err
+	}
+	op := Operator{Chat: d.in.Chat, Centre: centre}
+	if i := slices.IndexFunc(ops, func(o Operator) bool { return o.Chat == d.in.Chat && o.Centre == centre }); i >= 0 {
+		op.OnCall = ops[i].OnCall
+	}
+	return true, st.SaveOperator(d.ctx, op)
 }
 
 // visible tells whether she may see and revoke a member: admins see all,
@@ -185,11 +217,12 @@ func (s staffDialogue) revoke(ref string, confirmed bool) {
 		s.failed(err)
 		return
 	}
+	if err := s.d.svc.stopReceiving(s.d.ctx, entries[i].Chat); err != nil {
+		s.failed(err)
+		return
+	}
 	for _, g := range who.Grants {
-		e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre}
-		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-			s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-		}
+		s.d.svc.audit(s.d.ctx, AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre})
 	}
 	s.d.event = "staff_revoked"
 	s.roles()
