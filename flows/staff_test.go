@@ -416,3 +416,27 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	}
 }
 
+// TestAuditReadsAsPeopleSpeak: the audit names the centre, the field and
+// the weekdays in her language, and the member of staff by the name she
+// chose, with her pseudonym.
+func TestAuditReadsAsPeopleSpeak(t *testing.T) {
+	svc, st := staffService(t)
+	ctx := context.Background()
+	me, _, _ := st.Staff(ctx, volArca)
+	me.Name = "Giulia C."
+	if err := st.SaveStaff(ctx, volArca, me); err != nil {
+		t.Fatal(err)
+	}
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"})
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "lun-ven 9-13"})
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.ok"})
+	res := handle(t, svc, flows.Input{Chat: coordArca, Kind: flows.KindCommand, Command: "audit"})
+	for lang, want := range map[string]string{
+		"it": "16 marzo 10:30 · Giulia C. (P-C) · Centro antiviolenza ARCA – Crema · Orari: lunedì: 9:00–13:00; martedì: 14:00–18:00;",
+		"en": "16 March 10:30 · Giulia C. (P-C) · Centro antiviolenza ARCA – Crema · Hours: Monday: 9:00–13:00; Tuesday: 14:00–18:00;",
+	} {
+		if got := rendered(t, res, lang); !strings.Contains(got, want) {
+			t.Errorf("%s: want %q in\n%s", lang, want, got)
+		}
+	}
+}

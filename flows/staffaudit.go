@@ -46,6 +46,23 @@ func (s staffDialogue) audit() {
 	}
 	slices.SortFunc(entries, func(a, b AuditEntry) int { return b.At.Compare(a.At) })
 	entries = entries[:min(len(entries), auditShown)]
+	staff, err := s.d.svc.staff.ListStaff(s.d.ctx)
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	names := make(map[string]string, len(staff))
+	for _, e := range staff {
+		names[e.Staff.Pseudonym] = e.Staff.Name
+	}
+	// who names a member of staff as she chose to be called, with her
+	// pseudonym, which the trail keeps whatever her name becomes.
+	who := func(pseudonym string) any {
+		if n := names[pseudonym]; n != "" {
+			return T("staff.audit_who", "Name", n, "Pseudonym", pseudonym)
+		}
+		return pseudonym
+	}
 	s.d.event = "staff_audit"
 	texts := []Text{T("staff.audit_title")}
 	if len(entries) == 0 {
@@ -53,8 +70,12 @@ func (s staffDialogue) audit() {
 	}
 	for _, e := range entries {
 		day := DateOf(e.At)
-		texts = append(texts, T("staff.audit_item", "Date", dateText(day), "Time", clockOf(e.At), "Who", e.Who,
-			"Subject", s.auditSubject(e), "Field", auditField(e.Field), "Before", s.auditValue(e.Field, e.Before), "After", s.auditValue(e.Field, e.After)))
+		subject := s.auditSubject(e)
+		if e.Field == "role" {
+			subject = who(e.Subject)
+		}
+		texts = append(texts, T("staff.audit_item", "Date", dateText(day), "Time", clockOf(e.At), "Who", who(e.Who),
+			"Subject", subject, "Field", auditField(e.Field), "Before", s.auditValue(e.Field, e.Before), "After", s.auditValue(e.Field, e.After)))
 	}
 	s.reply(texts)
 }
