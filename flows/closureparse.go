@@ -10,11 +10,13 @@ import (
 // ParseClosure reads a closure as volunteers write it, in Italian or
 // English: "chiuso 24-26 dicembre", "dal 24 al 26 dicembre per le feste",
 // "24/12-26/12", "chiuso il 25 dicembre", "fino al 6 gennaio", "closed
-// 24-26 December", "until 6 January", "24/12/2026-06/01/2027 ferie". A day
-// without a year is the next such day from today (a closure under way
+// 24-26 December", "until 6 January", "24/12/2026-06/01/2027 ferie",
+// "chiusi 24, 25 e 26 dicembre", "chiuso tutto agosto", "chiuso lunedì". A
+// day without a year is the next such day from today (a closure under way
 // counts: "24-26 dicembre" typed on the 25th is this year's); a range that
-// ends before it starts crosses the new year. The words around the dates,
-// without the leading "chiuso"/"dal", are the reason shown to women.
+// ends before it starts crosses the new year; a weekday is the next one.
+// The words around the dates, without the leading "chiuso"/"dal", are the
+// reason shown to women.
 func ParseClosure(s string, today Date) (Closure, error) {
 	if len([]rune(s)) > maxTypedLen {
 		return Closure{}, inputErr(clip(s, 20), "parse.too_long", "Max", maxTypedLen)
@@ -253,6 +255,8 @@ func (p *dateParser) wholeMonth(i int) bool {
 	return false
 }
 
+// closure reads the tokens: the words before the first date, the dates
+// (one, a range or a list of days) and the reason.
 func (p *dateParser) closure() (Closure, error) {
 	first := 0
 	for first < len(p.toks) && !p.startsDate(first) {
