@@ -45,6 +45,9 @@ type Network struct {
 	// network is unless the directory wants it.
 	ShortName string `json:"short_name,omitempty"`
 	Province  string `json:"province,omitempty"`
+	// Phone24h is the network's line that always answers (ARCA's
+	// reperibilità), shown to women when every centre of it is closed.
+	Phone24h string `json:"phone_24h,omitempty"`
 }
 
 // Label is the name shown on buttons and in lists: ShortName, or Name.
@@ -78,6 +81,9 @@ type Centre struct {
 	Closures []Closure `json:"closures,omitempty"`
 	// OpenOnHolidays keeps the weekly hours on Italian public holidays.
 	OpenOnHolidays bool `json:"open_on_holidays,omitempty"`
+	// Draft is a centre staff are still writing: women do not see it until
+	// it is published, with its hours and a phone.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // Label is the name shown on buttons and in lists: ShortName, or Name.
