@@ -96,7 +96,7 @@ Environment:
   FRONTDOOR_CONFIG           the configuration file, like --config
   FRONTDOOR_WEBHOOK_URL      the https URL Telegram posts updates to; unset means long polling
   FRONTDOOR_LISTEN           where the webhook server listens, default 127.0.0.1:8443
-  FRONTDOOR_WEBHOOK_SECRET   the webhook's secret token (or _FILE), default random at every start
+  FRONTDOOR_WEBHOOK_SECRET   the webhook's secret token, at least 32 characters (or _FILE), default random at every start
   FRONTDOOR_HTTP             address of /healthz and /metrics, default 127.0.0.1:9090, "off" for none
   FRONTDOOR_LOG_FORMAT       auto, text or json, like --log-format
   FRONTDOOR_LOG_LEVEL        debug, info, warn or error, like --log-level
