@@ -15,7 +15,6 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -526,8 +525,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	defer func() { t.observeUpdate(kind, outcome, time.Since(start)) }()
 	defer func() {
 		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind),
-				logattr.Panic(p, debug.Stack()))
+			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind), logattr.Panic(p))
 		}
 	}()
 	var answered sync.WaitGroup
