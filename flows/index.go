@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Directory is a validated, indexed DirectoryData. It never changes after
@@ -30,6 +31,16 @@ type coveredTown struct {
 	name    string // display name, as first written in the file
 	centres []*Centre
 }
+
+// MaxIDLen is the longest id of a network or centre. Ids travel in button
+// data, which Telegram caps at 64 bytes ("st.invite:coordinator/" and an
+// id is the longest): a longer id would make every list holding it fail
+// to send.
+const MaxIDLen = 40
+
+// MaxNameLen is the longest name of a network or centre, in characters:
+// names are button labels and card titles, read on a phone.
+const MaxNameLen = 100
 
 var (
 	idPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -100,9 +111,7 @@ func validateDirectory(d *DirectoryData) error {
 	seenNet := make(map[string]int)
 	for i, n := range d.Networks {
 		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
-		if strings.TrimSpace(n.Name) == "" {
-			bad("name: empty")
-		}
+		checkName(bad, n.Name)
 	}
 	seenCentre := make(map[string]int)
 	for i := range d.Centres {
@@ -111,9 +120,7 @@ func validateDirectory(d *DirectoryData) error {
 		if _, ok := seenNet[c.Network]; !ok {
 			bad("network %q: no such network", c.Network)
 		}
-		if strings.TrimSpace(c.Name) == "" {
-			bad("name: empty")
-		}
+		checkName(bad, c.Name)
 		if NormalizeTown(c.Town) == "" {
 			bad("town: empty")
 		}
@@ -186,6 +193,8 @@ func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]i
 		bad("id: empty")
 	case !idPattern.MatchString(id):
 		bad("id: only lowercase letters, digits and '-' between them")
+	case len(id) > MaxIDLen:
+		bad("id: longer than %d characters", MaxIDLen)
 	}
 	if j, dup := seen[id]; dup && id != "" {
 		bad("id: duplicate of %s #%d", kind, j+1)
@@ -193,6 +202,16 @@ func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]i
 		seen[id] = i
 	}
 	return bad
+}
+
+// checkName reports an empty or overlong name of a network or centre.
+func checkName(bad func(string, ...any), name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		bad("name: empty")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		bad("name: longer than %d characters", MaxNameLen)
+	}
 }
 
 func weekdayName(wd int) string {

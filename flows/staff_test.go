@@ -395,3 +395,54 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 		t.Errorf("audit: %d entries, want phones, services, closure, closures, delete", len(e))
 	}
 }
+
+// TestLongestIDsFitButtons: with a network and a centre whose ids have
+// the longest length allowed, every screen that lists them still has a
+// button for them, and no button's data passes Telegram's 64 bytes.
+func TestLongestIDsFitButtons(t *testing.T) {
+	netID, centreID := strings.Repeat("n", flows.MaxIDLen), strings.Repeat("c", flows.MaxIDLen)
+	data := flows.DirectoryData{
+		Networks: []flows.Network{{ID: netID, Name: "Rete"}},
+		Centres: []flows.Centre{{ID: centreID, Network: netID, Name: "Centro", Town: "Crema", Lat: 45.36, Lon: 9.68,
+			Phones: []string{"+390373000000"}, Hours: flows.Week{time.Tuesday: {{Open: 0, Close: 1440}}}}},
+	}
+	dir, err := flows.NewDirectory(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memstore.New()
+	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning },
+		Staff: st, Directory: st, Admins: []int64{bootAdmin}, Codec: dirfile.Codec{}})
+	seen := map[string]bool{}
+	for _, in := range []flows.Input{
+		{Kind: flows.KindCommand, Command: "start"},
+		{Kind: flows.KindButton, Data: "find"},
+		{Kind: flows.KindText, Text: "Crema"},
+		{Kind: flows.KindButton, Data: "c:" + centreID},
+		{Kind: flows.KindButton, Data: "open"},
+		{Kind: flows.KindCommand, Command: "staff"},
+		{Kind: flows.KindButton, Data: "st.centres"},
+		{Kind: flows.KindButton, Data: "st.edit:" + centreID},
+		{Kind: flows.KindButton, Data: "st.delete:" + centreID},
+		{Kind: flows.KindButton, Data: "st.invite:coordinator"},
+		{Kind: flows.KindButton, Data: "st.invite:operator"},
+	} {
+		in.Chat, in.From = bootAdmin, bootAdmin
+		for _, r := range handle(t, svc, in).Replies {
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					if len(b.Data) > 64 {
+						t.Errorf("after %+v: button data of %d bytes: %q", in, len(b.Data), b.Data)
+					}
+					seen[b.Data] = true
+				}
+			}
+		}
+	}
+	for _, want := range []string{"c:" + centreID, "st.edit:" + centreID, "st.field:" + centreID + "/languages",
+		"st.invite:coordinator/" + netID, "st.invite:operator/" + centreID, "st.add:" + netID, "st.deleteok:" + centreID} {
+		if !seen[want] {
+			t.Errorf("no button %q", want)
+		}
+	}
+}

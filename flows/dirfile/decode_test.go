@@ -101,6 +101,10 @@ func TestDecodeBase(t *testing.T) {
 	}
 }
 
+// longID is a well-formed id one character longer than flows.MaxIDLen:
+// with it, button data would pass Telegram's 64 bytes.
+var longID = "centro-antiviolenza-" + strings.Repeat("x", 21)
+
 func TestDecodeBadFiles(t *testing.T) {
 	second := base + `
 [[centre]]
@@ -166,6 +170,14 @@ lon = 9.68
 			`line 16: centre "c1": towns: want a list`},
 		{"name missing", edit(t, base, `name = "Centro uno"`, ""),
 			`line 8: centre "c1": name: empty`},
+		{"centre id too long for a button", edit(t, base, `id = "c1"`, `id = "`+longID+`"`),
+			`line 9: centre "` + longID + `": id: longer than 40 characters`},
+		{"network id too long for a button", strings.ReplaceAll(base, `"n1"`, `"`+longID+`"`),
+			`line 4: network "` + longID + `": id: longer than 40 characters`},
+		{"centre name too long", edit(t, base, `name = "Centro uno"`, `name = "`+strings.Repeat("Centro ", 20)+`"`),
+			`line 11: centre "c1": name: longer than 100 characters`},
+		{"network name too long", edit(t, base, `name = "Rete uno"`, `name = "`+strings.Repeat("Rete ", 30)+`"`),
+			`line 5: network "n1": name: longer than 100 characters`},
 		{"centre without id", edit(t, base, `id = "c1"`, ""),
 			`line 8: centre #1: id: empty`},
 		{"syntax error", edit(t, base, "town =", `town = "Cremona`),
