@@ -446,3 +446,66 @@ func TestLongestIDsFitButtons(t *testing.T) {
 		}
 	}
 }
+
+// inviteLink has staff member from create an invite with data and returns
+// the /start arguments that open it.
+func inviteLink(t *testing.T, svc *flows.Service, from int64, data string) string {
+	t.Helper()
+	res := handle(t, svc, flows.Input{Chat: from, Kind: flows.KindButton, Data: data})
+	for _, r := range res.Replies {
+		for _, tx := range r.Texts {
+			if tx.ID == "staff.invite_created" {
+				code, _ := strings.CutPrefix(tx.Data["Link"].(string), "/start ")
+				return code
+			}
+		}
+	}
+	t.Fatalf("no invite for %q: %v", data, ids(res))
+	return ""
+}
+
+// TestInviteOfRevokedStaff: an invite gives a role only while the one who
+// made it may still give it; revoking her also voids the links she left.
+func TestInviteOfRevokedStaff(t *testing.T) {
+	svc, st := staffService(t)
+	pending := inviteLink(t, svc, coordArca, "st.invite:volunteer/arca")
+	kept := inviteLink(t, svc, bootAdmin, "st.invite:volunteer/arca")
+	list, _ := st.ListStaff(context.Background())
+	for _, e := range list {
+		if e.Staff.Pseudonym == "P-D" { // coordArca
+			handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.revokeok:" + e.Ref})
+		}
+	}
+	const newcomer, other = 610, 611
+	if res := handle(t, svc, flows.Input{Chat: newcomer, Kind: flows.KindCommand, Command: "start", Args: pending}); !hasText(res, "staff.invite_invalid") {
+		t.Errorf("the invite of a revoked coordinator worked: %v", ids(res))
+	}
+	if _, found, _ := st.Staff(context.Background(), newcomer); found {
+		t.Errorf("the newcomer became staff through a revoked coordinator's link")
+	}
+	if res := handle(t, svc, flows.Input{Chat: other, Kind: flows.KindCommand, Command: "start", Args: kept}); !hasText(res, "staff.invite_welcome") {
+		t.Errorf("the invite of an admin still in office did not work: %v", ids(res))
+	}
+}
+
+// TestAdminRemovedFromList: an admin who is one only because her id was
+// in FRONTDOOR_ADMINS stops being one when it is taken out; an admin she
+// invited stays one.
+func TestAdminRemovedFromList(t *testing.T) {
+	svc, st := staffService(t)
+	const invited = 620
+	code := inviteLink(t, svc, bootAdmin, "st.invite:admin")
+	if res := handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindCommand, Command: "start", Args: code}); !hasText(res, "staff.invite_welcome") {
+		t.Fatalf("admin invite: %v", ids(res))
+	}
+	later := flows.NewService(st, sampleDir(t), flows.Options{
+		Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
+		Staff: st, Directory: st, Codec: dirfile.Codec{},
+	})
+	if res := handle(t, later, flows.Input{Chat: bootAdmin, Kind: flows.KindCommand, Command: "staff"}); hasText(res, "staff.menu_title") {
+		t.Errorf("taken out of FRONTDOOR_ADMINS, she still has the staff menu: %v", ids(res))
+	}
+	if res := handle(t, later, flows.Input{Chat: invited, Kind: flows.KindButton, Data: "st.invite"}); !hasText(res, "staff.invite_role") {
+		t.Errorf("the admin she invited lost her rights: %v", ids(res))
+	}
+}

@@ -463,7 +463,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, ByUser: s.d.in.Chat, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -489,20 +489,34 @@ func (s staffDialogue) invitable() []Role {
 
 // grantFor builds the grant of an invite if she may give it there.
 func (s staffDialogue) grantFor(r Role, where string) (Grant, bool) {
+	var g Grant
 	switch r {
 	case RoleAdmin:
-		return Grant{Role: RoleAdmin}, s.me.isAdmin()
+		g = Grant{Role: RoleAdmin}
 	case RoleOperator:
 		c, ok := s.d.dir.Centre(where)
-		if !ok || !s.me.has(RoleCoordinator, c.Network) {
+		if !ok {
 			return Grant{}, false
 		}
-		return Grant{Role: r, Network: c.Network, Centre: c.ID}, true
+		g = Grant{Role: r, Network: c.Network, Centre: c.ID}
+	default:
+		if _, ok := s.d.dir.Network(where); !ok {
+			return Grant{}, false
+		}
+		g = Grant{Role: r, Network: where}
 	}
-	if _, ok := s.d.dir.Network(where); !ok || !s.me.has(RoleCoordinator, where) {
-		return Grant{}, false
+	return g, s.me.mayGive(g)
+}
+
+// inviterMayGive tells whether whoever made inv may still give its
+// grant: a link left behind by someone revoked gives nothing. Invites
+// made before their maker was recorded give nothing either.
+func (d *dialogue) inviterMayGive(inv Invite) (bool, error) {
+	if inv.ByUser == 0 {
+		return false, nil
 	}
-	return Grant{Role: r, Network: where}, true
+	by, _, err := d.svc.effectiveStaff(d.ctx, inv.ByUser)
+	return err == nil && by.mayGive(inv.Grant), err
 }
 
 // redeem opens an invite: one use, within its time, then gone.
@@ -512,6 +526,9 @@ func (d *dialogue) redeem(code string) {
 		return
 	}
 	inv, found, err := d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	if err == nil && found {
+		found, err = d.inviterMayGive(inv)
+	}
 	if err != nil || !found {
 		d.event = "invite_invalid"
 		d.welcome("")
