@@ -548,10 +548,10 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		hers = []int{u.Message.MessageID}
 	}
 	defer t.chats.lock(in.Chat)()
-	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument {
+	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument && t.acceptsFile(ctx, in.Chat) {
 		// Staff send the directory file in a private chat; anything larger
-		// stays undownloaded and the dialogue says so. Files in groups are
-		// never fetched.
+		// stays undownloaded and the dialogue says so. Files in groups, and
+		// from chats that may not send one, are never fetched.
 		data, err := t.download(ctx, d.Document.FileID)
 		if err != nil {
 			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, logattr.Code(errorCode(err)), logattr.Err(err))
@@ -586,6 +586,12 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", logattr.Kind(kind), ref,
 		logattr.Event(res.Event), logattr.Count("replies", len(res.Replies)), logattr.Count("sent", len(ids)),
 		logattr.Duration(time.Since(start)))
+}
+
+// acceptsFile asks the handler whether chat may send a file.
+func (t *Telegram) acceptsFile(ctx context.Context, chat int64) bool {
+	g, ok := t.cfg.Handler.(FileGate)
+	return ok && g.AcceptsFile(ctx, chat)
 }
 
 // toInput turns an update into an Input, or says why it is ignored.

@@ -509,3 +509,13 @@ func TestAdminRemovedFromList(t *testing.T) {
 		t.Errorf("the admin she invited lost her rights: %v", ids(res))
 	}
 }
+
+// TestAcceptsFile: only staff who may edit a network may send the file.
+func TestAcceptsFile(t *testing.T) {
+	svc, _ := staffService(t)
+	for user, want := range map[int64]bool{public: false, operatorCrem: false, volArca: true, coordArca: true, volAmaranta: true, bootAdmin: true} {
+		if got := svc.AcceptsFile(context.Background(), user); got != want {
+			t.Errorf("AcceptsFile(%d) = %v, want %v", user, got, want)
+		}
+	}
+}
