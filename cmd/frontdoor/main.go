@@ -71,9 +71,10 @@ Usage:
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
-                                      anonymous monthly counters (default: the last 6 months);
-                                      counts of 1 to 4 are shown as "<5"; --png also draws the
-                                      callbacks requested and done per centre into FILE
+                                      anonymous monthly counters of ended months (default: the
+                                      last 6); counts under 5 show as "<5", the others rounded
+                                      to 5; --png also draws the callbacks requested and done
+                                      per centre into FILE
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration;
                                       -single-commit also measures one commit per write)

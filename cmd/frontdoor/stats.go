@@ -14,15 +14,16 @@ import (
 	"frontdoor/store"
 )
 
-// statsCmd prints the anonymous counters of a span of months as a table or
-// CSV, counts of 1 to 4 shown as "<5".
+// statsCmd prints the anonymous counters of a span of ended months as a
+// table or CSV, each count shown as flows.Figure does.
 func statsCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
 	const use = "frontdoor: usage: frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]\n"
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	last := flows.LastMonths(time.Now(), 6)
+	now := time.Now()
+	last := flows.ClosedMonths(now, 6)
 	from := fs.String("from", last[0], "first month, YYYY-MM")
-	to := fs.String("to", last[len(last)-1], "last month, YYYY-MM")
+	to := fs.String("to", last[len(last)-1], "last month, YYYY-MM: one that has ended")
 	asCSV := fs.Bool("csv", false, "print every counter as CSV instead of the table")
 	pngFile := fs.String("png", "", "also draw the callbacks requested and done per centre into this PNG file")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
@@ -32,6 +33,10 @@ func statsCmd(ctx context.Context, cfg config.Config, args []string, stdout, std
 	months := flows.Months(*from, *to)
 	if !flows.ValidMonth(*from) || !flows.ValidMonth(*to) || len(months) == 0 {
 		fmt.Fprintf(stderr, "frontdoor: stats: %q to %q is not a span of months (YYYY-MM)\n", *from, *to)
+		return 2
+	}
+	if closed := flows.LastClosedMonth(now); *to > closed {
+		fmt.Fprintf(stderr, "frontdoor: stats: %s has not ended: figures are shown for ended months only (up to %s)\n", *to, closed)
 		return 2
 	}
 	var stats []flows.Stat
@@ -57,10 +62,12 @@ func statsCmd(ctx context.Context, cfg config.Config, args []string, stdout, std
 		_, _ = stdout.Write(flows.StatsCSV(stats))
 		return 0
 	}
-	if len(stats) == 0 {
-		fmt.Fprintf(stdout, "Nothing counted from %s to %s.\n", *from, *to)
+	table := flows.StatsTable(stats, months)
+	if table == "" {
+		fmt.Fprintf(stdout, "Nothing to show from %s to %s: every count is under 5.\n", *from, *to)
 		return 0
 	}
-	fmt.Fprint(stdout, flows.StatsTable(stats, months))
+	fmt.Fprint(stdout, table)
+	fmt.Fprintln(stdout, "Counts under 5 (0 included) show as <5, the others rounded to the nearest multiple of 5.")
 	return 0
 }
