@@ -40,6 +40,7 @@ type Service struct {
 	cb         callbackOptions
 	stats      StatsStore
 	chart      StatsChart
+	backupAge  time.Duration
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -81,6 +82,10 @@ type Options struct {
 	// without Stats there is no /stats, without Chart no chart.
 	Stats StatsStore
 	Chart StatsChart
+	// BackupAge is how long the service's backups keep what was deleted:
+	// the age of the oldest backup kept; 0 when it keeps none. The
+	// privacy screen tells her.
+	BackupAge time.Duration
 	// Rand is the source of invite codes and pseudonyms; default
 	// crypto/rand. Tests inject a seeded one for stable transcripts.
 	Rand io.Reader
@@ -90,7 +95,7 @@ type Options struct {
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
-		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart}
+		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backupAge: opts.BackupAge}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

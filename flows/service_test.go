@@ -385,3 +385,19 @@ func TestStatusAcrossMidnight(t *testing.T) {
 		t.Errorf("round the clock: got %+v", st)
 	}
 }
+
+// TestPrivacySaysDeletedMayStay: the privacy screen says that what is
+// deleted can stay in the free space of the store and, when the service
+// keeps backups, for how long in them.
+func TestPrivacySaysDeletedMayStay(t *testing.T) {
+	for _, tc := range []struct {
+		backups time.Duration
+		want    string
+	}{{0, "privacy.deleted"}, {7 * 24 * time.Hour, "privacy.deleted_backups"}} {
+		svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Now: func() time.Time { return tuesdayMorning }, BackupAge: tc.backups})
+		res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"})
+		if !hasText(res, tc.want) {
+			t.Errorf("backups kept %v: privacy screen %+v lacks %s", tc.backups, res.Replies, tc.want)
+		}
+	}
+}

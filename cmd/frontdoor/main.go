@@ -215,6 +215,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
 	}
+	if cfg.BackupDir != "" {
+		// The oldest backup kept is this old, and holds what was deleted since.
+		opts.BackupAge = cfg.BackupEvery * time.Duration(cfg.BackupKeep)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go db.RunSweeper(ctx, 10*time.Minute, log)
