@@ -54,12 +54,14 @@ func (w *window) fresh() int {
 	return w.next
 }
 
-// full tells whether the window holds as many updates as may run at once;
-// Telegram returns at most 100 from the offset, so more would hide new ones.
+// full tells whether as many updates can run as may run at once: one per
+// chat with updates in flight, since the others wait behind it. Counting
+// those that wait let one chat's queue stop the loop from fetching other
+// chats' updates.
 func (w *window) full() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.inflight) >= cap(w.sem)
+	return len(w.tails) >= cap(w.sem)
 }
 
 func (w *window) busy() bool {
