@@ -13,6 +13,7 @@ const (
 	OutcomeIgnored   = "ignored"   // not for the dialogues (group chat, edit...)
 	OutcomeError     = "error"     // the dialogues failed (store down...)
 	OutcomePanic     = "panic"     // the handler panicked
+	OutcomeFlood     = "flood"     // its chat sent too many at once: dropped, with a notice
 )
 
 // CodeNetwork is the code an Observer gets for a Bot API call that got no

@@ -115,6 +115,8 @@ type Telegram struct {
 	// counts the writes still running.
 	trails   chatLocks
 	tracking sync.WaitGroup
+	// floods holds what floods left to do (see flood.go).
+	floods floods
 }
 
 // NewTelegram checks the token with getMe and returns a transport ready to
@@ -271,7 +273,8 @@ func (t *Telegram) Run(ctx context.Context) error {
 			t.handleUpdate(hctx, u)
 			return hctx.Err() == nil // cut short by shutdown: not handled
 		}
-		w.dispatch(updates, handle)
+		drop := func(u tgbotapi.Update, notify bool) { t.dropUpdate(hctx, u, notify) }
+		w.dispatch(updates, handle, drop)
 		if w.busy() {
 			// Telegram would give back at once every update still in
 			// flight: ask again when the lowest one finishes (the offset

@@ -107,6 +107,12 @@ func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (
 	}
 	unlock := t.trails.lock(chat) // after the writes begun before
 	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
+	if dueBy.IsZero() {
+		// A wipe she asked for takes her messages a flood left too.
+		for _, id := range t.takeDropped(chat) {
+			trail.Messages, found = append(trail.Messages, flows.Tracked{ID: id, At: t.now()}), true
+		}
+	}
 	unlock()
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))

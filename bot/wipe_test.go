@@ -106,7 +106,8 @@ func TestWipeBothSides(t *testing.T) {
 	b := startWipeBot(t, c)
 	const her = 424242
 	b.api.Command(her, "it", "start", "")
-	for range 60 {
+	for i := range 60 { // as she does: each once the last is answered
+		b.api.WaitSent(t, i+1, tgWait)
 		b.api.Text(her, "it", "Crema")
 	}
 	b.api.WaitSent(t, 61, tgWait)
