@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"frontdoor/flows"
 )
 
 // Outcomes of an update, as reported to an Observer.
@@ -14,6 +16,9 @@ const (
 	OutcomeError     = "error"     // the dialogues failed (store down...)
 	OutcomePanic     = "panic"     // the handler panicked
 	OutcomeFlood     = "flood"     // its chat sent too many at once: dropped, with a notice
+	// OutcomeUndecodable is an update Telegram sent that does not decode:
+	// acknowledged and dropped.
+	OutcomeUndecodable = "undecodable"
 )
 
 // CodeNetwork is the code an Observer gets for a Bot API call that got no
@@ -32,6 +37,37 @@ type Observer interface {
 	// APICall is called after each Bot API call with its method and the
 	// error code: 0 for success, the Bot API error code, or CodeNetwork.
 	APICall(method string, code int)
+	// OutboxDropped is called when Telegram refused a message of the
+	// outbox for good (403, 400) and it was dropped: what it was (see
+	// outboxKind).
+	OutboxDropped(kind string)
+}
+
+// Kinds of outbox messages, for OutboxDropped.
+const (
+	OutboxNumber   = "number"   // her number, to the operator who took the request
+	OutboxCard     = "card"     // a request's card to an operators' chat
+	OutboxOperator = "operator" // another message to operators
+	OutboxHers     = "her"      // a message to the woman herself
+)
+
+// outboxKind says what an outbox message is, for metrics.
+func outboxKind(o flows.Outgoing) string {
+	switch {
+	case o.Hers:
+		return OutboxHers
+	case len(o.Reply.Texts) > 0 && o.Reply.Texts[0].ID == "op.number.title":
+		return OutboxNumber
+	case o.Card != "":
+		return OutboxCard
+	}
+	return OutboxOperator
+}
+
+func (t *Telegram) observeDropped(o flows.Outgoing) {
+	if t.cfg.Observer != nil {
+		t.cfg.Observer.OutboxDropped(outboxKind(o))
+	}
 }
 
 func (t *Telegram) observeUpdate(kind, outcome string, took time.Duration) {

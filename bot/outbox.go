@@ -76,6 +76,7 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 				return i, err
 			}
 			event, level = "outbox_dropped", slog.LevelError
+			t.observeDropped(o)
 		} else if o.Edit == 0 {
 			if t.cfg.OnSent != nil {
 				t.cfg.OnSent(o.Chat, id)

@@ -317,6 +317,9 @@ func (t *Telegram) getUpdates(ctx context.Context, offset, fresh, timeout, limit
 	ups, bad, err := decodeUpdates(resp.Result, fresh)
 	if bad > 0 {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "update_undecodable", logattr.Count("updates", bad))
+		for range bad {
+			t.observeUpdate("none", OutcomeUndecodable, 0)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: %w", err)

@@ -122,13 +122,14 @@ func (d *dialogue) privacy(first ...Text) {
 	if d.sess.Leave {
 		leave, toggle = T("privacy.leave_one"), Button{Label: T("button.leave_off"), Data: "leave:off"}
 	}
-	// Deleted records stay in the store's free pages until written over,
-	// and in backups until they are pruned: readable with the key alone.
-	deleted := T("privacy.deleted")
-	if d.svc.backupAge > 0 {
-		deleted = T("privacy.deleted_backups", "Backups", durationText(d.svc.backupAge))
+	texts := append(first, T("privacy.title"), T("privacy.kept", "TTL", durationText(d.svc.ttl)), T("privacy.telegram"), T("privacy.device"), T("privacy.forget"),
+		// Deleted records stay readable with the key in the store's free
+		// pages until bbolt writes over them.
+		T("privacy.deleted"))
+	if d.svc.backups > 0 {
+		texts = append(texts, T("privacy.backups", "Duration", durationText(d.svc.backups)))
 	}
-	texts := append(first, T("privacy.title"), T("privacy.kept", "TTL", durationText(d.svc.ttl)), T("privacy.telegram"), T("privacy.device"), T("privacy.forget"), deleted, idle, leave)
+	texts = append(texts, idle, leave)
 	d.say(Reply{Texts: texts, Buttons: [][]Button{
 		{{Label: T("button.idle"), Data: "idle"}, toggle},
 		{{Label: T("button.forget"), Data: "forget"}},

@@ -40,7 +40,7 @@ type Service struct {
 	cb         callbackOptions
 	stats      StatsStore
 	chart      StatsChart
-	backupAge  time.Duration
+	backups    time.Duration
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -82,20 +82,20 @@ type Options struct {
 	// without Stats there is no /stats, without Chart no chart.
 	Stats StatsStore
 	Chart StatsChart
-	// BackupAge is how long the service's backups keep what was deleted:
-	// the age of the oldest backup kept; 0 when it keeps none. The
-	// privacy screen tells her.
-	BackupAge time.Duration
 	// Rand is the source of invite codes and pseudonyms; default
 	// crypto/rand. Tests inject a seeded one for stable transcripts.
 	Rand io.Reader
+	// Backups is how long periodic backups of the store keep what it
+	// held (every backup interval times the backups kept); 0 for none.
+	// The privacy screen tells her, since /forget cannot reach them.
+	Backups time.Duration
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
-		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backupAge: opts.BackupAge}
+		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backups: opts.Backups}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}

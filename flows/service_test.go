@@ -388,18 +388,12 @@ func TestStatusAcrossMidnight(t *testing.T) {
 }
 
 // TestPrivacySaysDeletedMayStay: the privacy screen says that what is
-// deleted can stay in the free space of the store and, when the service
-// keeps backups, for how long in them.
+// deleted stays readable with the key in the store's free space for a
+// while.
 func TestPrivacySaysDeletedMayStay(t *testing.T) {
-	for _, tc := range []struct {
-		backups time.Duration
-		want    string
-	}{{0, "privacy.deleted"}, {7 * 24 * time.Hour, "privacy.deleted_backups"}} {
-		svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Now: func() time.Time { return tuesdayMorning }, BackupAge: tc.backups})
-		res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"})
-		if !hasText(res, tc.want) {
-			t.Errorf("backups kept %v: privacy screen %+v lacks %s", tc.backups, res.Replies, tc.want)
-		}
+	svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Now: func() time.Time { return tuesdayMorning }})
+	if res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"}); !hasText(res, "privacy.deleted") {
+		t.Errorf("privacy screen %+v lacks privacy.deleted", res.Replies)
 	}
 }
 
@@ -471,5 +465,31 @@ func TestFlooded(t *testing.T) {
 	}
 	if res := flooded(flows.Input{Chat: 8, Update: 9}, true); !res.Duplicate || !reflect.DeepEqual(res.Replies, kept) {
 		t.Errorf("the update whose replies were kept: %+v", res)
+	}
+}
+
+// With periodic backups, the privacy screen says how long what is kept can
+// stay in them after it is deleted (also by /forget); without, it says
+// nothing of backups.
+func TestPrivacyTellsOfBackups(t *testing.T) {
+	for _, backups := range []time.Duration{0, 7 * 24 * time.Hour} {
+		svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning }, Backups: backups})
+		res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"})
+		var said *flows.Text
+		for _, r := range res.Replies {
+			for i, tx := range r.Texts {
+				if tx.ID == "privacy.backups" {
+					said = &r.Texts[i]
+				}
+			}
+		}
+		switch {
+		case backups == 0 && said != nil:
+			t.Error("the privacy screen speaks of backups that are not made")
+		case backups > 0 && said == nil:
+			t.Errorf("with backups kept %v, the privacy screen does not say so", backups)
+		case backups > 0 && said.Data["Duration"].(flows.Text).Data["N"] != 168:
+			t.Errorf("privacy.backups says %+v, want 168 hours", said.Data)
+		}
 	}
 }

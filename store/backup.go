@@ -41,21 +41,25 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // beside it (mode 0600), synced, then renamed, so that path is either the
 // old file or a complete new backup.
 func (db *DB) BackupFile(ctx context.Context, path string) error {
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, 0o600, func(w io.Writer) error {
 		_, err := db.Backup(ctx, w)
 		return err
 	})
 }
 
-// WriteFileAtomic creates path (mode 0600) with what write writes, through
-// a synced temporary file in the same directory and a rename.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
+// WriteFileAtomic creates path with mode perm and what write writes,
+// through a synced temporary file in the same directory and a rename: path
+// is the old file or the complete new one, never a part.
+func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
-	err = write(f)
+	err = f.Chmod(perm)
+	if err == nil {
+		err = write(f)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -131,6 +135,25 @@ func backupNames(dir string) ([]string, error) {
 	return names, nil
 }
 
+// LastBackup is the time of the newest periodic backup in dir, from its
+// name; zero when there is none.
+func LastBackup(dir string) (time.Time, error) {
+	names, err := backupNames(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("backup directory: %w", err)
+	}
+	for i := len(names) - 1; i >= 0; i-- {
+		stamp := strings.TrimSuffix(strings.TrimPrefix(names[i], backupPrefix), backupSuffix)
+		if t, err := time.Parse(backupStamp, stamp); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
 func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("backup directory: %w", err)
@@ -152,54 +175,77 @@ func (db *DB) periodicBackup(ctx context.Context, dir string, keep int) error {
 	return errors.Join(errs...)
 }
 
+// ErrBackupKey means a backup is sealed under none of the keys Restore
+// was given.
+var ErrBackupKey = errors.New("is sealed under another key")
+
 // Restore replaces the store file at path with the backup at from, after
-// checking that the backup opens with key. The bot must be stopped: a
+// checking that the backup opens with key. A backup made before a rekey is
+// sealed under an older key: if it opens with one of older, it is sealed
+// again under key first, and resealed says so. The bot must be stopped: a
 // store in use gives an error wrapping ErrLocked. The replaced file is kept
-// beside it as path + ".before-restore".
-func Restore(path, from string, key []byte) error {
+// beside it as path + ".before-restore", and the new one gets its owner and
+// mode (or the directory's owner), so that a restore run as root leaves a
+// file the bot's user can open.
+func Restore(path, from string, key []byte, older ...[]byte) (resealed bool, err error) {
 	// Hold the current file's lock for the whole swap, so that a bot
 	// started meanwhile cannot open it.
+	like := filepath.Dir(path)
 	if _, err := os.Stat(path); err == nil {
+		like = path
 		cur, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return fmt.Errorf("restore: store %s is %w: stop the bot first", path, ErrLocked)
+			return false, fmt.Errorf("restore: store %s is %w: stop the bot first", path, ErrLocked)
 		case err != nil:
 			// A damaged file is a reason to restore: go on without its lock.
 		default:
 			defer cur.Close()
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: %w", err)
 	}
 	src, err := os.Open(from)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: %w", err)
 	}
 	defer src.Close()
 	staged := path + ".restore"
-	if err := WriteFileAtomic(staged, func(w io.Writer) error {
+	if err := WriteFileAtomic(staged, 0o600, func(w io.Writer) error {
 		_, err := io.Copy(w, src)
 		return err
 	}); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: %w", err)
 	}
-	check, err := Open(staged, key, Options{})
+	defer os.Remove(staged) // gone by the rename when all went well
+	check, err := Open(staged, key, Options{MustExist: true})
 	if err == nil {
 		err = check.Close()
 	}
+	for _, old := range older {
+		if !errors.Is(err, ErrWrongKey) {
+			break
+		}
+		if _, err = Rekey(staged, old, key, Options{MustExist: true}); err == nil {
+			resealed = true
+		}
+	}
+	if errors.Is(err, ErrWrongKey) {
+		return false, fmt.Errorf("restore: %s %w than this data directory's", from, ErrBackupKey)
+	}
 	if err != nil {
-		_ = os.Remove(staged)
-		return fmt.Errorf("restore: %s is not a backup this key opens: %w", from, err)
+		return false, fmt.Errorf("restore: %s is not a backup this key opens: %w", from, err)
+	}
+	if err := sameOwner(staged, like, 0o600); err != nil {
+		return false, fmt.Errorf("restore: %w", err)
 	}
 	if err := os.Rename(path, path+".before-restore"); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		_ = os.Remove(staged)
-		return fmt.Errorf("restore: keep the current file: %w", err)
+		return false, fmt.Errorf("restore: keep the current file: %w", err)
 	}
 	if err := os.Rename(staged, path); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: %w", err)
 	}
-	return nil
+	return resealed, nil
 }
 
 // Check reports whether the store answers a read, for health checks.

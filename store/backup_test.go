@@ -100,20 +100,20 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := Restore(live, backup, testKey(1)); !errors.Is(err, ErrLocked) {
+	if _, err := Restore(live, backup, testKey(1)); !errors.Is(err, ErrLocked) {
 		t.Errorf("Restore while the store is open: %v, want ErrLocked", err)
 	}
 	db.Close()
-	if err := Restore(live, backup, testKey(2)); !errors.Is(err, ErrWrongKey) {
-		t.Errorf("Restore with another key: %v, want ErrWrongKey", err)
+	if _, err := Restore(live, backup, testKey(2)); !errors.Is(err, ErrBackupKey) {
+		t.Errorf("Restore with another key: %v, want ErrBackupKey", err)
 	}
 	garbage := filepath.Join(dir, "garbage.db")
 	os.WriteFile(garbage, []byte("not a database"), 0o600)
-	if err := Restore(live, garbage, testKey(1)); err == nil {
+	if _, err := Restore(live, garbage, testKey(1)); err == nil {
 		t.Error("Restore of a file that is not a store succeeded")
 	}
-	if err := Restore(live, backup, testKey(1)); err != nil {
-		t.Fatalf("Restore: %v", err)
+	if resealed, err := Restore(live, backup, testKey(1)); err != nil || resealed {
+		t.Fatalf("Restore: %v (resealed %v)", err, resealed)
 	}
 	db = openTest(t, live, testKey(1), Options{})
 	if s, _, err := db.Session(ctx, 1); err != nil || s.State != "old" {
@@ -123,6 +123,40 @@ func TestRestore(t *testing.T) {
 	prev := openTest(t, live+".before-restore", testKey(1), Options{})
 	if s, _, err := prev.Session(ctx, 1); err != nil || s.State != "new" {
 		t.Errorf("the replaced file: %+v, %v; want it kept", s, err)
+	}
+}
+
+// A backup made before a rekey is sealed under the previous key: restored
+// with that key among the older ones, it is sealed under the current key.
+func TestRestoreOlderKey(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	live := filepath.Join(dir, "frontdoor.db")
+	db := openTest(t, live, testKey(1), Options{})
+	if err := db.SaveSession(ctx, 1, flows.Session{State: "old", Seen: time.Now()}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.BackupFile(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Rekey(live, testKey(1), testKey(2), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(live, backup, testKey(2), testKey(3)); !errors.Is(err, ErrBackupKey) {
+		t.Fatalf("restore without the right older key: %v, want ErrBackupKey", err)
+	}
+	if resealed, err := Restore(live, backup, testKey(2), testKey(3), testKey(1)); err != nil || !resealed {
+		t.Fatalf("restore with the older key: %v (resealed %v)", err, resealed)
+	}
+	db = openTest(t, live, testKey(2), Options{})
+	defer db.Close()
+	if s, _, err := db.Session(ctx, 1); err != nil || s.State != "old" {
+		t.Errorf("after restore: %+v, %v; want the backed-up session under the current key", s, err)
+	}
+	if fi, err := os.Stat(live); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("restored file: %v %v, want mode 0600", fi, err)
 	}
 }
 

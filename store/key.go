@@ -23,10 +23,10 @@ const KeyFile = "frontdoor.key"
 // LoadKey returns the 32-byte master key that seals everything the store
 // keeps about a person. A non-empty b64 (the FRONTDOOR_KEY value) wins, so a
 // deployment can keep the key out of the data directory and its backups;
-// otherwise the key is read from <dataDir>/frontdoor.key, which is created
-// with 32 random bytes and mode 0600 at first start. A key file that group or
-// others can read is refused rather than silently used. Errors never contain
-// the key.
+// otherwise the key is read from <dataDir>/frontdoor.key. A missing key file
+// is an error wrapping fs.ErrNotExist: only CreateKey makes one. A key file
+// that group or others can read is refused rather than silently used.
+// Errors never contain the key.
 func LoadKey(dataDir, b64 string) ([]byte, error) {
 	if b64 = strings.TrimSpace(b64); b64 != "" {
 		key, err := base64.StdEncoding.DecodeString(b64)
@@ -38,26 +38,39 @@ func LoadKey(dataDir, b64 string) ([]byte, error) {
 		}
 		return key, nil
 	}
+	return readKeyFile(filepath.Join(dataDir, KeyFile))
+}
+
+// CreateKey is LoadKey that creates <dataDir>/frontdoor.key (32 random
+// bytes, mode 0600, and the directory, 0700) when there is none; created
+// says whether it did. Only what starts a store anew (the bot, the
+// console) calls it.
+func CreateKey(dataDir, b64 string) (key []byte, created bool, err error) {
+	if strings.TrimSpace(b64) != "" {
+		key, err = LoadKey(dataDir, b64)
+		return key, false, err
+	}
 	return keyFileAt(filepath.Join(dataDir, KeyFile))
 }
 
 // keyFileAt reads the key file at path, or creates it (random, mode 0600,
 // and its directory) when it does not exist yet.
-func keyFileAt(path string) ([]byte, error) {
+func keyFileAt(path string) ([]byte, bool, error) {
 	key, err := readKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return key, err
+		return key, false, err
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+		return nil, false, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	key, err = createKeyFile(path)
 	if errors.Is(err, fs.ErrExist) {
 		// Another process created it between our read and our create.
-		return readKeyFile(path)
+		key, err = readKeyFile(path)
+		return key, false, err
 	}
-	return key, err
+	return key, err == nil, err
 }
 
 // readKeyFile reads and checks an existing key file. A missing file is
@@ -151,15 +164,33 @@ const (
 // a file before the store changes means a crash at any point loses no key:
 // running the rekey again finishes it.
 func PendingKey(dataDir string) ([]byte, error) {
-	return keyFileAt(filepath.Join(dataDir, PendingKeyFile))
+	key, _, err := keyFileAt(filepath.Join(dataDir, PendingKeyFile))
+	return key, err
+}
+
+// PreviousKey reads the key a rekey replaced, from
+// <dataDir>/frontdoor.key.previous: backups made before the rekey are
+// sealed under it. A missing file is an error wrapping fs.ErrNotExist.
+func PreviousKey(dataDir string) ([]byte, error) {
+	return readKeyFile(filepath.Join(dataDir, PreviousKeyFile))
 }
 
 // CommitPendingKey ends a rekey: frontdoor.key becomes frontdoor.key.previous
-// and frontdoor.key.new becomes frontdoor.key. Finishing an interrupted
+// and frontdoor.key.new becomes frontdoor.key, with the owner of the key it
+// replaces. Finishing an interrupted
 // rekey (resume), a previous key already kept is not replaced: the key file
 // may then be gone, or be one a start made meanwhile.
 func CommitPendingKey(dataDir string, resume bool) error {
 	cur, prev, next := filepath.Join(dataDir, KeyFile), filepath.Join(dataDir, PreviousKeyFile), filepath.Join(dataDir, PendingKeyFile)
+	// The new key file belongs to whoever owns the key it replaces (the
+	// bot's user), also when the rekey runs as root.
+	like := cur
+	if _, err := os.Stat(cur); err != nil {
+		like = dataDir
+	}
+	if err := sameOwner(next, like, 0o600); err != nil {
+		return fmt.Errorf("install the new key: %w", err)
+	}
 	keep := true
 	if resume {
 		_, err := os.Stat(prev)

@@ -3,17 +3,25 @@ package store
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func TestLoadKeyCreatesAndReusesFile(t *testing.T) {
+func TestCreateKeyCreatesAndReusesFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	key, err := LoadKey(dir, "")
-	if err != nil {
-		t.Fatal(err)
+	if _, err := LoadKey(dir, ""); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("LoadKey without a key file: %v, want an error naming %s", err, dir)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal("LoadKey created the data directory")
+	}
+	key, created, err := CreateKey(dir, "")
+	if err != nil || !created {
+		t.Fatal(created, err)
 	}
 	if len(key) != KeySize || bytes.Equal(key, make([]byte, KeySize)) {
 		t.Fatalf("key = %x", key)
@@ -25,13 +33,16 @@ func TestLoadKeyCreatesAndReusesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(key, again) {
-		t.Error("second LoadKey made a new key instead of reusing the file")
+		t.Error("LoadKey read another key than the one created")
+	}
+	if again, created, _ := CreateKey(dir, ""); created || !bytes.Equal(key, again) {
+		t.Error("a second CreateKey made a new key instead of reusing the file")
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("data directory holds %d entries, want only the key file", len(entries))
 	}
-	other, _ := LoadKey(t.TempDir(), "")
+	other, _, _ := CreateKey(t.TempDir(), "")
 	if bytes.Equal(key, other) {
 		t.Error("two new key files hold the same key")
 	}
@@ -98,7 +109,7 @@ func TestLoadKeyUnusableDirectory(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
 	dir := filepath.Join(file, "data")
-	if _, err := LoadKey(dir, ""); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, _, err := CreateKey(dir, ""); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("err = %v, want one naming %s", err, dir)
 	}
 }

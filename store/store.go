@@ -47,6 +47,11 @@ const SchemaVersion = schemaSealed
 // file would corrupt each other's view, so the second one must stop.
 var ErrLocked = errors.New("locked by another process")
 
+// ErrNoStore means Open was asked for an existing store and found no file:
+// a command that only reads or changes a store never creates one, so that
+// a wrong data directory is an error instead of an empty store.
+var ErrNoStore = errors.New("no store")
+
 // ErrWrongKey means the store was created with another master key: sessions
 // sealed under the old key can never be opened, and failing at start is
 // clearer than silently finding nothing.
@@ -69,6 +74,9 @@ type Options struct {
 	// OnSweep, when set, is told the outcome of every sweep RunSweeper
 	// makes, for metrics.
 	OnSweep func(removed int, err error)
+	// MustExist makes Open fail with ErrNoStore instead of creating the
+	// store (and its directory) when there is none.
+	MustExist bool
 }
 
 // DB is the bbolt store. It is safe for concurrent use.
@@ -90,8 +98,8 @@ var (
 )
 
 // Open opens or creates the store at path with the 32-byte master key (see
-// LoadKey). It creates the directory (0700), the file (0600) and the buckets,
-// and fails if another process holds the file or the key is not the one the
+// LoadKey). It creates the directory (0700), the file (0600) and the buckets
+// (unless Options.MustExist), and fails if another process holds the file or the key is not the one the
 // store was created with.
 func Open(path string, key []byte, opts Options) (*DB, error) {
 	s, err := newSealer(key)
@@ -105,7 +113,11 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 		opts.Now = time.Now
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if opts.MustExist {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
+		}
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store directory %s cannot be created: %w", dir, err)
 	}
 	bopts := &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -548,5 +549,19 @@ func TestTrailForms(t *testing.T) {
 	tr, found, err := db.TakeTrail(ctx, 42, time.Time{})
 	if err != nil || !found || len(tr.Messages) != 3 || tr.Messages[0].ID != 7 || tr.Messages[2].ID != 9 {
 		t.Errorf("older trail after one more message: %+v, %v, %v", tr, found, err)
+	}
+}
+
+// A command that only reads or changes a store never creates one: a wrong
+// data directory is an error naming the path, and nothing is left there.
+func TestOpenMustExist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "frontdoor.db")
+	_, err := Open(path, bytes.Repeat([]byte{1}, KeySize), Options{MustExist: true})
+	if !errors.Is(err, ErrNoStore) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want ErrNoStore naming %s", err, path)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("Open with MustExist created the data directory")
 	}
 }

@@ -29,6 +29,9 @@ type Health struct {
 	LastTelegramOK func() time.Time
 	// Outbox, when set, adds its backlog to the answer.
 	Outbox Outbox
+	// Ready, when set, says whether the bot can work with Telegram (see
+	// Metrics.Ready); an error makes the answer 503.
+	Ready func() error
 }
 
 // HealthReport is the JSON body of /healthz.
@@ -37,6 +40,9 @@ type HealthReport struct {
 	Status string `json:"status"`
 	// Store is "ok" or the store's error.
 	Store string `json:"store"`
+	// Telegram is "ok" or why the bot cannot work with Telegram (the
+	// token refused, polling failing for too long).
+	Telegram string `json:"telegram,omitempty"`
 	// TelegramLastOK is the last successful Bot API call (RFC 3339), empty
 	// when none yet. Informative only: in webhook mode a quiet night has
 	// no calls.
@@ -49,8 +55,8 @@ type HealthReport struct {
 	OutboxError         string   `json:"outbox_error,omitempty"`
 }
 
-// ServeHTTP reports the health as JSON: 200 when the store answers, 503
-// when it does not.
+// ServeHTTP reports the health as JSON: 200 when the store answers and the
+// bot can work with Telegram, 503 when not.
 func (h Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout)
 	defer cancel()
@@ -58,6 +64,12 @@ func (h Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if err := h.Store.Check(ctx); err != nil {
 		rep.Status, rep.Store, code = "failing", err.Error(), http.StatusServiceUnavailable
+	}
+	if h.Ready != nil {
+		rep.Telegram = "ok"
+		if err := h.Ready(); err != nil {
+			rep.Status, rep.Telegram, code = "failing", err.Error(), http.StatusServiceUnavailable
+		}
 	}
 	if h.LastTelegramOK != nil {
 		if t := h.LastTelegramOK(); !t.IsZero() {

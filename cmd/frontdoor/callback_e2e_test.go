@@ -72,7 +72,7 @@ func fileHolds(t *testing.T, dataDir, s string) bool {
 // moment and exactly one wins and alone gets the number; "done" deletes it.
 func TestCallbackEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir)
 
@@ -188,7 +188,7 @@ func openTestStore(t *testing.T, dataDir string) *store.DB {
 // missing); the caller closes it.
 func openDataStore(t *testing.T, dataDir string) *store.DB {
 	t.Helper()
-	key, err := store.LoadKey(dataDir, "")
+	key, _, err := store.CreateKey(dataDir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,12 +199,24 @@ func openDataStore(t *testing.T, dataDir string) *store.DB {
 	return db
 }
 
+// newDataDir is a data directory with a key and an empty store, as the bot
+// leaves it at its first start: commands that work on a store never create
+// one.
+func newDataDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := openDataStore(t, dir).Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestCallbackSurvivesCrash: a process confirms a request (the commit is
 // durable) and dies before delivering anything: its file is copied while it
 // is still open, as a crash leaves it. The bot started on the copy delivers
 // the card exactly once, and the request is intact.
 func TestCallbackSurvivesCrash(t *testing.T) {
-	crashed := t.TempDir()
+	crashed := newDataDir(t)
 	addOperators(t, crashed)
 	db := openDataStore(t, crashed)
 	dir, err := flows.NewDirectory(dirfile.Sample())
@@ -268,7 +280,7 @@ func TestCallbackSurvivesCrash(t *testing.T) {
 
 // The operators command refuses mistakes with a clear sentence.
 func TestOperatorsCommandMistakes(t *testing.T) {
-	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t)}
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -318,7 +330,7 @@ func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want 
 // confirmation: that is sent again, reading exactly as the first time,
 // and nothing reaches the operators twice.
 func TestConfirmationSentAgainAfterRestart(t *testing.T) {
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	// She answers each step once she sees it; the second time Telegram
 	// delivers all of them at once.

@@ -100,7 +100,7 @@ func TestCrashCycles(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 
 	var logs syncBuffer

@@ -26,7 +26,7 @@ func TestFaults(t *testing.T) {
 
 	t.Run("serve", func(t *testing.T) {
 		api := telegramtest.New(t, testToken)
-		dataDir := t.TempDir()
+		dataDir := newDataDir(t)
 		addOperators(t, dataDir)
 		seed := uint64(time.Now().UnixNano())
 		t.Logf("seed %d", seed)

@@ -44,6 +44,9 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	baseline := fs.Bool("baseline", true, "also measure the echo bot (no state, no disk), just before each session count")
 	single := fs.Bool("single-commit", false, "also measure frontdoor with one commit (and fsync) per write instead of the group commit")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	var counts []int
@@ -219,6 +222,19 @@ func peakRSS(pid int) int64 {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb << 10
 		}
+	}
+	return 0
+}
+
+// echoBotCmd runs the echo bot: the baseline process of the load test.
+func echoBotCmd(c *cli, args []string) int {
+	_, cfg, ok := c.begin(cmdSpec{usage: "frontdoor loadtest-echo-bot", help: "The echo bot of frontdoor loadtest."}, args)
+	if !ok {
+		return c.code
+	}
+	if err := echoBot(c.ctx, cfg); err != nil {
+		fmt.Fprintf(c.stderr, "frontdoor: %v\n", err)
+		return 1
 	}
 	return 0
 }

@@ -8,23 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
 	"syscall"
-	"time"
 
 	"frontdoor/bot"
-	"frontdoor/bot/chart"
-	"frontdoor/bot/ops"
-	"frontdoor/config"
-	"frontdoor/flows"
-	"frontdoor/flows/dirfile"
-	"frontdoor/flows/logattr"
-	"frontdoor/locales"
-	"frontdoor/store"
 )
 
 func main() {
@@ -56,7 +44,6 @@ Usage:
   frontdoor console                   try the same dialogues in this terminal, on the same data
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
-                                      (with the bot stopped; while it runs, send the file to the bot)
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
   frontdoor config check              print the effective configuration, secrets masked
   frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
@@ -73,12 +60,18 @@ Usage:
   frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
                                       anonymous monthly counters of ended months (default: the
                                       last 6); counts under 5 show as "<5", the others rounded
-                                      to 5; --png also draws the callbacks requested and done
-                                      per centre into FILE
+                                      to 5; --png also draws the
+                                      callbacks requested and done per centre into FILE
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration;
                                       -single-commit also measures one commit per write)
-  frontdoor help                      this text
+  frontdoor healthcheck               exit 0 when the running bot's /healthz says it is ready (for containers)
+  frontdoor --version                 the version of this program
+  frontdoor help                      this text; frontdoor COMMAND --help tells more about one command
+
+The commands that read or change the store (directory, operators, audit, stats, backup, poster) run
+inside the bot when it runs, through its control socket DATA/control.sock, and on the store directly
+when it does not: the same output either way. Only the bot and the console create a store and a key.
 
 Options:
   --config FILE        a TOML file with the settings below, in lower case without FRONTDOOR_
@@ -129,298 +122,81 @@ To try the dialogues right now, without Telegram:
 `
 
 // run is main without the process: tests call it with their own arguments,
-// environment and streams. It returns the exit status.
+// environment and streams. It returns the exit status: 0, 1 for a failure,
+// 2 for a mistake in the command line or the configuration.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	args, getenv, err := globalOptions(args, getenv)
+	args, getenv, configFile, err := globalOptions(args, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 2
 	}
-	cmd := ""
+	name := ""
 	if len(args) > 0 {
-		cmd = args[0]
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
+	c := &cli{ctx: ctx, getenv: getenv, configFile: configFile, stdin: stdin, stdout: stdout, stderr: stderr, cmdName: name}
+	switch name {
 	case "help", "-h", "-help", "--help":
 		io.WriteString(stdout, usage)
 		return 0
-	case "loadtest":
-		return loadtestCmd(ctx, args[1:], stdout, stderr)
-	case "", "console", "directory", "audit", "operators", "loadtest-echo-bot", loadSingleCommitBot, "rekey", "config", "backup", "restore", "poster", "stats":
-	default:
-		fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", cmd, usage)
-		return 2
-	}
-	cfg, err := config.FromEnv(getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: configuration: %v\n", err)
-		return 2
-	}
-	switch cmd {
-	case "config":
-		return configCmd(cfg, args[1:], stdout, stderr)
-	case "backup":
-		return backupCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "restore":
-		return restoreCmd(cfg, args[1:], stdout, stderr)
-	case "poster":
-		return posterCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "directory":
-		return directoryCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "rekey":
-		return rekeyCmd(cfg, stdout, stderr)
-	case "operators":
-		return operatorsCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "audit":
-		return auditCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "stats":
-		return statsCmd(ctx, cfg, args[1:], stdout, stderr)
-	case "loadtest-echo-bot":
-		if err := echoBot(ctx, cfg); err != nil {
-			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-			return 1
-		}
-		return 0
-	case "", loadSingleCommitBot:
-		if cfg.Token == "" {
-			fmt.Fprint(stderr, noToken)
-			return 2
-		}
-	}
-	log := newLogger(cfg, cmd, stderr)
-	if err := serve(ctx, cmd, cfg, log, stdin, stdout); err != nil {
-		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-		return 1
-	}
-	return 0
-}
-
-// serve opens the store and runs the bot or the console until ctx ends.
-func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
-	metrics := ops.NewMetrics()
-	db, err := openStore(cfg, store.Options{OnSweep: metrics.Sweep, SingleCommit: cmd == loadSingleCommitBot})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	dir, err := loadDirectory(ctx, db)
-	if err != nil {
-		return err
-	}
-	cat, err := locales.New()
-	if err != nil {
-		return err
-	}
-	opts := flows.Options{
-		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
-	}
-	if cfg.BackupDir != "" {
-		// The oldest backup kept is this old, and holds what was deleted since.
-		opts.BackupAge = cfg.BackupEvery * time.Duration(cfg.BackupKeep)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go db.RunSweeper(ctx, 10*time.Minute, log)
-	renderer := bot.NewRenderer(cat)
-	if cmd == "console" {
-		// No callbacks in the console: a request tried there would reach
-		// real operators.
-		svc := flows.NewService(db, dir, opts)
-		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
-		return c.Run(ctx)
-	}
-	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
-	svc := flows.NewService(db, dir, opts)
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-		Trail: db, Wiper: svc, Observer: metrics})
-	if err != nil {
-		return err
-	}
-	svc.SetBotUsername(tg.Username())
-	outboxDone := make(chan struct{})
-	go func() { defer close(outboxDone); tg.RunOutbox(ctx, db, time.Second) }()
-	go svc.RunCallbackTicker(ctx, time.Minute)
-	stopOps := startOps(ctx, cfg, db, metrics, log)
-	defer stopOps()
-	mode := "polling"
-	if cfg.WebhookURL != "" {
-		mode = "webhook"
-	}
-	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Mode(mode), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
-	if mode == "webhook" {
-		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
-	} else {
-		err = tg.Run(ctx)
-	}
-	// The updates in flight are done: one last attempt at what they queued.
-	cancel()
-	<-outboxDone
-	tg.FlushOutbox(ctx, db)
-	return err
-}
-
-// openStore opens the bbolt file in the data directory with the data key.
-func openStore(cfg config.Config, opts store.Options) (*store.DB, error) {
-	key, err := store.LoadKey(cfg.DataDir, cfg.Key)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(storePath(cfg), key, opts)
-}
-
-// storePath is the bbolt file in the data directory.
-func storePath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "frontdoor.db") }
-
-// loadDirectory returns the imported directory, or the sample one when
-// nothing has been imported yet.
-func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
-	data, found, err := db.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		data = dirfile.Sample()
-	}
-	dir, err := flows.NewDirectory(data)
-	if err != nil {
-		return nil, fmt.Errorf("the stored directory is not valid: %w", err)
-	}
-	return dir, nil
-}
-
-// directoryCmd exports, checks or imports the directory file.
-func directoryCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 2 || (args[0] != "export" && args[0] != "import" && args[0] != "check") {
-		fmt.Fprintf(stderr, "frontdoor: usage: frontdoor directory export|import|check FILE\n")
-		return 2
-	}
-	verb, file := args[0], args[1]
-	if verb == "check" || verb == "import" {
-		data, err := readDirectoryFile(file)
-		if err != nil {
-			fmt.Fprintf(stderr, "frontdoor: %s is not a valid directory:\n%v\n", file, err)
-			return 1
-		}
-		summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
-		if data.Sample {
-			summary += " (marked as sample data)"
-		}
-		// Compare with the current directory; import then saves the file and
-		// records each change in the audit trail, check stops there.
-		var changes []flows.DirectoryChange
-		err = withStore(cfg, func(db *store.DB) error {
-			cur, err := loadDirectory(ctx, db)
-			if err != nil {
-				return err
-			}
-			changes = flows.DiffDirectories(cur.Data(), data)
-			if verb == "check" {
-				return nil
-			}
-			if err := db.SaveDirectory(ctx, data); err != nil {
-				return err
-			}
-			for _, c := range changes {
-				if err := db.AppendAudit(ctx, flows.ImportAudit(c, time.Now(), "cli")); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-			return 1
-		}
-		if verb == "check" {
-			fmt.Fprintf(stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
-		} else {
-			fmt.Fprintf(stdout, "Imported %s.\n", summary)
-		}
-		if len(changes) == 0 {
-			fmt.Fprintln(stdout, "No differences from the current directory.")
-		}
-		for _, c := range changes {
-			fmt.Fprintln(stdout, c)
-		}
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "frontdoor", readVersion())
 		return 0
 	}
-	var dir *flows.Directory
-	err := withStore(cfg, func(db *store.DB) (err error) {
-		dir, err = loadDirectory(ctx, db)
-		return err
-	})
-	if err == nil {
-		err = writeDirectoryFile(file, dir.Data(), stdout)
+	if cmd, ok := commands()[name]; ok {
+		return cmd(c, args)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-		return 1
+	if sc, verb, ok := findStoreCommand(name, args); ok {
+		return c.runStoreCommand(sc, verb)
 	}
-	return 0
+	fmt.Fprintf(stderr, "frontdoor: unknown command %q\n\n%s", name, usage)
+	return 2
 }
 
-func withStore(cfg config.Config, f func(*store.DB) error) error {
-	db, err := openStore(cfg, store.Options{})
-	if err != nil {
-		return err
+// commands are the subcommands that are not store commands (see
+// storeCommands), by name.
+func commands() map[string]func(*cli, []string) int {
+	return map[string]func(*cli, []string) int{
+		"":                  botCmd,
+		"console":           botCmd,
+		loadSingleCommitBot: botCmd,
+		"config":            configCmd,
+		"restore":           restoreCmd,
+		"rekey":             rekeyCmd,
+		"healthcheck":       healthcheckCmd,
+		"loadtest":          func(c *cli, args []string) int { return loadtestCmd(c.ctx, args, c.stdout, c.stderr) },
+		"loadtest-echo-bot": echoBotCmd,
 	}
-	return errors.Join(f(db), db.Close())
 }
 
-func readDirectoryFile(path string) (flows.DirectoryData, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return flows.DirectoryData{}, err
-	}
-	defer f.Close()
-	return dirfile.Decode(f)
+var botSpecs = map[string]cmdSpec{
+	"": {usage: "frontdoor [OPTIONS]", help: `Runs the bot on Telegram with FRONTDOOR_TELEGRAM_TOKEN until SIGINT or SIGTERM.
+It creates the data directory, the key file and the store at first start, and says so.`},
+	"console": {usage: "frontdoor console", help: `Runs the same dialogues in this terminal, on the same data directory, without
+Telegram and without callbacks. Buttons are numbered: type the number or the label.
+It creates the key file and the store when there are none, and says so.`},
+	loadSingleCommitBot: {usage: "frontdoor " + loadSingleCommitBot, help: "The bot with one commit per write, for frontdoor loadtest."},
 }
 
-func writeDirectoryFile(path string, d flows.DirectoryData, stdout io.Writer) error {
-	if path == "-" {
-		return dirfile.Encode(stdout, d)
+// botCmd runs the bot on Telegram, or in the console.
+func botCmd(c *cli, args []string) int {
+	name := c.cmdName
+	_, cfg, ok := c.begin(botSpecs[name], args)
+	if !ok {
+		return c.code
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("export directory: %w", err)
-	}
-	if err := dirfile.Encode(f, d); err != nil {
-		f.Close()
-		return fmt.Errorf("export directory %s: %w", path, err)
-	}
-	return f.Close()
-}
-
-// auditCmd prints the latest changes, newest first, one a line.
-func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	n := 50
-	if len(args) > 1 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor audit [N]")
+	if name != "console" && cfg.Token == "" {
+		fmt.Fprint(c.stderr, noToken)
 		return 2
 	}
-	if len(args) == 1 {
-		v, err := strconv.Atoi(args[0])
-		if err != nil || v < 1 {
-			fmt.Fprintf(stderr, "frontdoor: audit: %q is not a number of entries\n", args[0])
+	log := newLogger(cfg, name, c.stderr)
+	if err := serve(c.ctx, name, cfg, log, c.stdin, c.stdout); err != nil {
+		fmt.Fprintf(c.stderr, "frontdoor: %v\n", err)
+		if errors.Is(err, bot.ErrTokenRefused) {
+			// Starting again cannot help: the unit does not restart on 2.
 			return 2
 		}
-		n = v
-	}
-	var entries []flows.AuditEntry
-	err := withStore(cfg, func(db *store.DB) (err error) {
-		entries, err = db.Audit(ctx, "", n)
-		return err
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
 		return 1
-	}
-	for _, e := range entries {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(flows.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
-	}
-	if len(entries) == 0 {
-		fmt.Fprintln(stdout, "No changes recorded.")
 	}
 	return 0
 }

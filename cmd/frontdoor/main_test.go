@@ -113,7 +113,7 @@ func TestConsole(t *testing.T) {
 }
 
 func TestDirectoryExportImport(t *testing.T) {
-	env := map[string]string{"FRONTDOOR_DATA": t.TempDir()}
+	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t)}
 	file := filepath.Join(t.TempDir(), "directory.toml")
 	if code, _, stderr := runMain(t, env, "", "directory", "export", file); code != 0 {
 		t.Fatalf("export: %d %s", code, stderr)
@@ -157,7 +157,7 @@ func TestDirectoryExportImport(t *testing.T) {
 }
 
 func TestAuditCommand(t *testing.T) {
-	env := map[string]string{"FRONTDOOR_DATA": t.TempDir(), "FRONTDOOR_ADMINS": "1"}
+	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t), "FRONTDOOR_ADMINS": "1"}
 	if code, stdout, _ := runMain(t, env, "", "audit"); code != 0 || !strings.Contains(stdout, "No changes recorded") {
 		t.Fatalf("empty audit: %d %q", code, stdout)
 	}

@@ -4,89 +4,92 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 
-	"frontdoor/config"
 	"frontdoor/flows"
-	"frontdoor/store"
 )
 
-// operatorsCmd adds, lists and removes the chats that receive callback
-// requests. The admin issue builds the same through the bot; until then,
-// this is how a deployment names its operators.
-func operatorsCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	const use = "frontdoor: usage: frontdoor operators add --centre ID --chat CHATID [--on-call] | list | remove --chat CHATID\n"
-	if len(args) == 0 {
-		fmt.Fprint(stderr, use)
-		return 2
-	}
-	fs := flag.NewFlagSet("operators "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	centre := fs.String("centre", "", "id of the centre (see frontdoor directory export)")
-	chat := fs.Int64("chat", 0, "Telegram chat id: a group (negative) or an operator's private chat")
-	onCall := fs.Bool("on-call", false, "also receive the network's requests nobody took in time")
-	// A wrong use gets the usage before the store is opened: a typo must
-	// neither create a data directory nor wait for the bot's lock.
-	wrong := fs.Parse(args[1:]) != nil || fs.NArg() > 0
-	switch args[0] {
-	case "add":
-		wrong = wrong || *chat == 0 || *centre == ""
-	case "remove":
-		wrong = wrong || *chat == 0
-	case "list":
-	default:
-		wrong = true
-	}
-	if wrong {
-		fmt.Fprint(stderr, use)
-		return 2
-	}
-	var out string
-	err := withStore(cfg, func(db *store.DB) error {
-		switch args[0] {
-		case "add":
-			dir, err := loadDirectory(ctx, db)
-			if err != nil {
-				return err
+// The operators commands add, list and remove the chats that receive
+// callback requests, for scripts and for when the bot is not at hand; the
+// bot's staff menu does the same.
+
+var operatorsAdd = storeCommand{
+	name: "operators add",
+	spec: cmdSpec{usage: "frontdoor operators add --centre ID --chat CHATID [--on-call]",
+		help: `Lets a chat receive the callback requests of a centre: an operators' group (negative id)
+or an operator's private chat (her user id; she must have written /start to the bot).
+Centre ids are those of frontdoor directory export.`},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		centre := fs.String("centre", "", "id of the centre (see frontdoor directory export)")
+		chat := fs.Int64("chat", 0, "Telegram chat id: a group (negative) or an operator's private chat")
+		onCall := fs.Bool("on-call", false, "also receive the network's requests nobody took in time")
+		return func([]string) (storeWork, error) {
+			if *chat == 0 || *centre == "" {
+				return nil, errUsage
 			}
-			if _, ok := dir.Centre(*centre); !ok {
-				return fmt.Errorf("no centre with id %q in the directory", *centre)
-			}
-			if err := db.SaveOperator(ctx, flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}); err != nil {
-				return err
-			}
-			out = fmt.Sprintf("Chat %d now receives the callback requests of %s.\n", *chat, *centre)
-		case "remove":
-			found, err := db.DeleteOperator(ctx, *chat)
-			if err != nil {
-				return err
-			}
-			if !found {
-				return fmt.Errorf("chat %d is not an operator chat", *chat)
-			}
-			out = fmt.Sprintf("Chat %d no longer receives callback requests.\n", *chat)
-		case "list":
-			ops, err := db.Operators(ctx)
-			if err != nil {
-				return err
-			}
-			if len(ops) == 0 {
-				out = "No operator chats: callbacks are not offered.\n"
-			}
-			for _, op := range ops {
-				line := fmt.Sprintf("%d\t%s", op.Chat, op.Centre)
-				if op.OnCall {
-					line += "\ton call"
+			return func(ctx context.Context, env storeEnv) error {
+				dir, err := loadDirectory(ctx, env.db)
+				if err != nil {
+					return err
 				}
-				out += line + "\n"
-			}
+				if _, ok := dir.Centre(*centre); !ok {
+					return fmt.Errorf("no centre with id %q in the directory", *centre)
+				}
+				if err := env.db.SaveOperator(ctx, flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.io.Stdout, "Chat %d now receives the callback requests of %s.\n", *chat, *centre)
+				return nil
+			}, nil
 		}
-		return nil
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-		return 1
-	}
-	io.WriteString(stdout, out)
-	return 0
+	},
+}
+
+var operatorsList = storeCommand{
+	name: "operators list",
+	spec: cmdSpec{usage: "frontdoor operators list", help: "Lists the chats that receive callback requests: chat id, centre, and whether on call."},
+	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+		return func([]string) (storeWork, error) {
+			return func(ctx context.Context, env storeEnv) error {
+				ops, err := env.db.Operators(ctx)
+				if err != nil {
+					return err
+				}
+				if len(ops) == 0 {
+					fmt.Fprintln(env.io.Stdout, "No operator chats: callbacks are not offered.")
+				}
+				for _, op := range ops {
+					line := fmt.Sprintf("%d\t%s", op.Chat, op.Centre)
+					if op.OnCall {
+						line += "\ton call"
+					}
+					fmt.Fprintln(env.io.Stdout, line)
+				}
+				return nil
+			}, nil
+		}
+	},
+}
+
+var operatorsRemove = storeCommand{
+	name: "operators remove",
+	spec: cmdSpec{usage: "frontdoor operators remove --chat CHATID", help: "Stops a chat from receiving callback requests."},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		chat := fs.Int64("chat", 0, "Telegram chat id")
+		return func([]string) (storeWork, error) {
+			if *chat == 0 {
+				return nil, errUsage
+			}
+			return func(ctx context.Context, env storeEnv) error {
+				found, err := env.db.DeleteOperator(ctx, *chat)
+				if err != nil {
+					return err
+				}
+				if !found {
+					return fmt.Errorf("chat %d is not an operator chat", *chat)
+				}
+				fmt.Fprintf(env.io.Stdout, "Chat %d no longer receives callback requests.\n", *chat)
+				return nil
+			}, nil
+		}
+	},
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,9 +19,11 @@ import (
 )
 
 // globalOptions takes --config, --log-format and --log-level from the front
-// of args and returns the rest with a getenv that sees them: options over
-// the environment over the configuration file.
-func globalOptions(args []string, getenv func(string) string) ([]string, func(string) string, error) {
+// of args and returns the rest, a getenv that sees the options over the
+// environment, and the configuration file to read under both (see
+// cli.config: read only by a command that needs it, so that --help works
+// even when the file is broken).
+func globalOptions(args []string, getenv func(string) string) ([]string, func(string) string, string, error) {
 	flags := map[string]string{}
 	names := map[string]string{"--config": config.EnvConfig, "--log-format": config.EnvLogFormat, "--log-level": config.EnvLogLevel}
 	for len(args) > 0 && strings.HasPrefix(args[0], "--") {
@@ -35,7 +35,7 @@ func globalOptions(args []string, getenv func(string) string) ([]string, func(st
 		args = args[1:]
 		if !hasValue {
 			if len(args) == 0 {
-				return nil, nil, fmt.Errorf("%s needs a value", name)
+				return nil, nil, "", fmt.Errorf("%s needs a value", name)
 			}
 			value, args = args[0], args[1:]
 		}
@@ -45,20 +45,12 @@ func globalOptions(args []string, getenv func(string) string) ([]string, func(st
 	if !ok {
 		path = getenv(config.EnvConfig)
 	}
-	rest := getenv
-	if path = strings.TrimSpace(path); path != "" {
-		fromFile, err := config.WithFile(getenv, path)
-		if err != nil {
-			return nil, nil, err
-		}
-		rest = fromFile
-	}
 	return args, func(name string) string {
 		if v, ok := flags[name]; ok {
 			return v
 		}
-		return rest(name)
-	}, nil
+		return getenv(name)
+	}, strings.TrimSpace(path), nil
 }
 
 // newLogger logs to stderr: text on a terminal, JSON otherwise, unless the
@@ -86,24 +78,30 @@ func newLogger(cfg config.Config, cmd string, stderr io.Writer) *slog.Logger {
 }
 
 // startOps starts, beside the bot, the loopback listener of /healthz and
-// /metrics, the control socket for hot backups and the periodic backups.
+// /metrics, the control socket for admin commands and the periodic backups.
 // They outlive ctx so that health and backups keep answering while the bot
 // finishes its updates; the returned function stops them and waits. None
 // of them can stop the bot: a failure is logged and the bot goes on
 // serving.
-func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops.Metrics, log *slog.Logger) (stop func()) {
+func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops.Metrics, control ops.Runner, log *slog.Logger) (stop func()) {
 	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	metrics.WatchSessions(db)
 	outbox := &outboxAge{db: db}
 	metrics.WatchOutbox(outbox)
+	metrics.WatchPromise(promise{db})
+	metrics.WatchReady(pollGrace)
+	if cfg.BackupDir != "" {
+		metrics.WatchBackups(func() (time.Time, error) { return store.LastBackup(cfg.BackupDir) })
+	}
 	if cfg.HTTP != "" {
 		ln, err := net.Listen("tcp", cfg.HTTP)
 		if err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "health and metrics listener failed", logattr.Event("ops_listen_failed"), logattr.Err(err))
 		} else {
 			srv := &http.Server{
-				Handler:           ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox}, metrics),
+				Handler: ops.Mux(ops.Health{Store: db, LastTelegramOK: metrics.LastTelegramOK, Outbox: outbox,
+					Ready: func() error { return metrics.Ready(pollGrace) }}, metrics),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
 			wg.Go(func() { _ = srv.Serve(ln) })
@@ -112,8 +110,8 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 		}
 	}
 	wg.Go(func() {
-		if err := ops.ServeControl(octx, filepath.Join(cfg.DataDir, ops.SocketName), db, log); err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "control socket failed: frontdoor backup cannot reach this bot", logattr.Event("control_failed"), logattr.Err(err))
+		if err := ops.ServeControl(octx, socketPath(cfg), control, log); err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "control socket failed: admin commands cannot reach this bot", logattr.Event("control_failed"), logattr.Err(err))
 		}
 	})
 	if cfg.BackupDir != "" {
@@ -123,6 +121,38 @@ func startOps(ctx context.Context, cfg config.Config, db *store.DB, metrics *ops
 		cancel()
 		wg.Wait()
 	}
+}
+
+// pollGrace is how long polling Telegram may fail before the bot reports
+// itself not ready: longer than the short outages that the poll loop rides
+// out by itself.
+const pollGrace = 3 * time.Minute
+
+// promise reads the callback requests' state for the metrics.
+type promise struct{ db *store.DB }
+
+// Promise implements ops.PromiseReader.
+func (p promise) Promise(ctx context.Context) (ops.Promise, error) {
+	cbs, err := p.db.Callbacks(ctx)
+	if err != nil {
+		return ops.Promise{}, err
+	}
+	var s ops.Promise
+	older := func(t, than time.Time) bool { return than.IsZero() || t.Before(than) }
+	for _, cb := range cbs {
+		if cb.TakenBy == 0 {
+			s.Open++
+			if older(cb.Created, s.OldestOpen) {
+				s.OldestOpen = cb.Created
+			}
+		} else {
+			s.Taken++
+			if older(cb.Created, s.OldestTaken) {
+				s.OldestTaken = cb.Created
+			}
+		}
+	}
+	return s, nil
 }
 
 // outboxAge gives the outbox's backlog the age of its oldest message. The
@@ -150,83 +180,21 @@ func (o *outboxAge) Backlog(ctx context.Context) (int, time.Time, error) {
 	return n, o.since, nil
 }
 
-func configCmd(cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || args[0] != "check" {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor config check")
+var configSpec = cmdSpec{usage: "frontdoor [--config FILE] config check", args: exactly(1),
+	help: "Checks the configuration (file, environment, options) and prints the effective settings, secrets masked."}
+
+func configCmd(c *cli, args []string) int {
+	pos, cfg, ok := c.begin(configSpec, args)
+	if !ok {
+		return c.code
+	}
+	if pos[0] != "check" {
+		fmt.Fprintf(c.stderr, "frontdoor: usage: %s\n", configSpec.usage)
 		return 2
 	}
-	fmt.Fprintln(stdout, "The configuration is valid. Effective settings (environment over file over defaults):")
-	if err := cfg.Print(stdout); err != nil {
+	fmt.Fprintln(c.stdout, "The configuration is valid. Effective settings (environment over file over defaults):")
+	if err := cfg.Print(c.stdout); err != nil {
 		return 1
 	}
-	return 0
-}
-
-// backupCmd copies the store to a file. When a bot runs on the store it
-// holds the file's lock, so the copy is asked of it on its control socket;
-// either way the copy is checked to open with the key before it is kept.
-func backupCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor backup FILE")
-		return 2
-	}
-	file := args[0]
-	key, err := store.LoadKey(cfg.DataDir, cfg.Key)
-	if err == nil {
-		err = backup(ctx, cfg, key, file)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: backup: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Backup written to %s. It opens only with this store's key: keep the key (FRONTDOOR_KEY or %s) safe and apart from it.\n",
-		file, filepath.Join(cfg.DataDir, store.KeyFile))
-	return 0
-}
-
-func backup(ctx context.Context, cfg config.Config, key []byte, file string) error {
-	db, err := store.Open(storePath(cfg), key, store.Options{})
-	switch {
-	case err == nil:
-		return errors.Join(db.BackupFile(ctx, file), db.Close())
-	case !errors.Is(err, store.ErrLocked):
-		return err
-	}
-	// A bot runs: ask it, into a temporary file checked before it is kept.
-	tmp := file + ".partial"
-	err = store.WriteFileAtomic(tmp, func(w io.Writer) error {
-		_, err := ops.FetchBackup(ctx, filepath.Join(cfg.DataDir, ops.SocketName), w)
-		return err
-	})
-	if err == nil {
-		var check *store.DB
-		if check, err = store.Open(tmp, key, store.Options{}); err == nil {
-			err = check.Close()
-		}
-	}
-	if err == nil {
-		err = os.Rename(tmp, file)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-func restoreCmd(cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor restore FILE")
-		return 2
-	}
-	key, err := store.LoadKey(cfg.DataDir, cfg.Key)
-	if err == nil {
-		err = store.Restore(storePath(cfg), args[0], key)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "frontdoor: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Restored %s from %s; the previous file is kept as %s.before-restore.\n", storePath(cfg), args[0], storePath(cfg))
 	return 0
 }

@@ -214,7 +214,7 @@ func TestConfigCheck(t *testing.T) {
 
 func TestPoster(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	file := filepath.Join(dir, "poster.png")
 	env := map[string]string{"FRONTDOOR_DATA": dir, "FRONTDOOR_TELEGRAM_TOKEN": testToken, "FRONTDOOR_TELEGRAM_API": api.Endpoint()}
 	if code, _, stderr := runMain(t, env, "", "poster", "arca", file); code != 0 {
@@ -300,5 +300,45 @@ func TestOutboxAge(t *testing.T) {
 	}
 	if n, next, _ := o.Backlog(ctx); n != 1 || !next.After(first) {
 		t.Errorf("new head: %d, %v; want a later time than %v", n, next, first)
+	}
+}
+
+// TestHealthWhenTokenRefused: while Telegram refuses the token, /healthz
+// and frontdoor healthcheck say not ready; once it accepts it again, ready.
+func TestHealthWhenTokenRefused(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	addr := freeAddr(t)
+	dataDir := newDataDir(t)
+	startBot(t, api, dataDir, "FRONTDOOR_HTTP", addr)
+	env := map[string]string{"FRONTDOOR_DATA": dataDir, "FRONTDOOR_HTTP": addr}
+	waitHealth := func(want int, wantText string) {
+		t.Helper()
+		var code int
+		var stdout, stderr string
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if code, stdout, stderr = runMain(t, env, "", "healthcheck"); code == want && strings.Contains(stdout, wantText) {
+				return
+			}
+		}
+		t.Fatalf("healthcheck: %d %q %q, want %d and %q", code, stdout, stderr, want, wantText)
+	}
+	waitHealth(0, `"telegram":"ok"`)
+	api.FailNext("getUpdates", 2, 401, 0)
+	waitHealth(1, "Telegram refused the token")
+	waitHealth(0, `"telegram":"ok"`)
+	if code, _, stderr := runMain(t, map[string]string{"FRONTDOOR_HTTP": "off"}, "", "healthcheck"); code != 1 || !strings.Contains(stderr, "off") {
+		t.Errorf("healthcheck with the endpoint off: %d %q", code, stderr)
+	}
+}
+
+// TestRefusedTokenAtStart: a token Telegram refuses stops the bot with
+// status 2, which the unit does not restart (RestartPreventExitStatus).
+func TestRefusedTokenAtStart(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	env := map[string]string{"FRONTDOOR_DATA": t.TempDir(), "FRONTDOOR_TELEGRAM_API": api.Endpoint(), "FRONTDOOR_HTTP": "off",
+		"FRONTDOOR_TELEGRAM_TOKEN": "654321:AAOtherTokenTelegramDoesNotKnow_xyz"}
+	code, _, stderr := runMain(t, env, "", "")
+	if code != 2 || !strings.Contains(stderr, "token was refused") {
+		t.Errorf("refused token: %d %q, want 2 and the reason", code, stderr)
 	}
 }

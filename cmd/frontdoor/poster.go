@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -15,34 +14,33 @@ import (
 	"frontdoor/config"
 	"frontdoor/flows"
 	"frontdoor/locales"
-	"frontdoor/store"
 )
 
-// posterCmd writes a printable PNG whose QR code opens the bot with the
+// posterCommand writes a printable PNG whose QR code opens the bot with the
 // network preselected (t.me/<bot>?start=<network>).
-func posterCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("poster", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	botName := fs.String("bot", "", "the bot's username; default: asked of Telegram with the token")
-	lang := fs.String("lang", flows.DefaultLang, "the language of the text (a language written in Latin or Cyrillic letters: it, en, es, fr, pl, pt, ro, sq, ru, uk)")
-	title := fs.String("title", "", "the title instead of the network's name (when the name has words a passer-by should not read)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 2 {
-		fmt.Fprintln(stderr, "frontdoor: usage: frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png")
-		return 2
-	}
-	network, file := fs.Arg(0), fs.Arg(1)
-	if err := writePoster(ctx, cfg, *botName, *lang, *title, network, file); err != nil {
-		fmt.Fprintf(stderr, "frontdoor: poster: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Poster for %s written to %s. Look at it before printing: its title is the network's name unless --title says otherwise.\n", network, file)
-	return 0
+var posterCommand = storeCommand{
+	name: "poster",
+	spec: cmdSpec{usage: "frontdoor poster [--bot NAME] [--lang LANG] [--title TEXT] NETWORK FILE.png", args: exactly(2),
+		help: `Writes a printable A4 poster with a QR code that opens the bot on NETWORK. Look at it before
+printing: its title is the network's name unless --title says otherwise.`},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		botName := fs.String("bot", "", "the bot's username; default: asked of Telegram with the token")
+		lang := fs.String("lang", flows.DefaultLang, "the language of the text (a language written in Latin or Cyrillic letters: it, en, es, fr, pl, pt, ro, sq, ru, uk)")
+		title := fs.String("title", "", "the title instead of the network's name (when the name has words a passer-by should not read)")
+		return func(pos []string) (storeWork, error) {
+			network, file := pos[0], pos[1]
+			return func(ctx context.Context, env storeEnv) error {
+				if err := writePoster(ctx, env, *botName, *lang, *title, network, file); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.io.Stdout, "Poster for %s written to %s. Look at it before printing: its title is the network's name unless --title says otherwise.\n", network, file)
+				return nil
+			}, nil
+		}
+	},
 }
 
-func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, network, file string) error {
+func writePoster(ctx context.Context, env storeEnv, botName, lang, title, network, file string) error {
 	cat, err := locales.New()
 	if err != nil {
 		return err
@@ -50,11 +48,7 @@ func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, n
 	if !slices.Contains(cat.Langs(), lang) {
 		return fmt.Errorf("no texts in %q (there are: %s)", lang, strings.Join(cat.Langs(), ", "))
 	}
-	var dir *flows.Directory
-	err = withStore(cfg, func(db *store.DB) (err error) {
-		dir, err = loadDirectory(ctx, db)
-		return err
-	})
+	dir, err := loadDirectory(ctx, env.db)
 	if err != nil {
 		return err
 	}
@@ -67,10 +61,10 @@ func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, n
 		return fmt.Errorf("no network %q in the directory (there are: %s)", network, strings.Join(ids, ", "))
 	}
 	if botName == "" {
-		if cfg.Token == "" {
+		if env.cfg.Token == "" {
 			return fmt.Errorf("say which bot with --bot NAME, or set %s to ask Telegram", config.EnvToken)
 		}
-		if botName, err = bot.FetchUsername(ctx, cfg.Token, cfg.API, nil); err != nil {
+		if botName, err = bot.FetchUsername(ctx, env.cfg.Token, env.cfg.API, nil); err != nil {
 			return err
 		}
 	}
@@ -87,5 +81,5 @@ func writePoster(ctx context.Context, cfg config.Config, botName, lang, title, n
 		return err
 	}
 	// A poster is meant to be shared: readable by all, unlike the store.
-	return os.WriteFile(file, b.Bytes(), 0o644)
+	return env.io.WriteFile(file, 0o644, func(w io.Writer) error { _, err := b.WriteTo(w); return err })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -12,10 +13,22 @@ import (
 	"frontdoor/store"
 )
 
-// rekeyCmd seals the store under a new key (see the usage text).
-func rekeyCmd(cfg config.Config, stdout, stderr io.Writer) int {
-	if err := rekey(cfg, stdout); err != nil {
-		fmt.Fprintf(stderr, "frontdoor: rekey: %v\n", err)
+var rekeySpec = cmdSpec{usage: "frontdoor rekey",
+	help: `Seals everything in the store under a new key, in one transaction. Stop the bot first.
+With the key file, rekey makes the new key itself in DATA/frontdoor.key.new, then installs it as
+DATA/frontdoor.key and keeps the old one as DATA/frontdoor.key.previous (keep that as long as
+backups made before the rekey, then delete it); if it is interrupted, run it again. With
+FRONTDOOR_KEY, give the new key in FRONTDOOR_NEW_KEY; afterwards set FRONTDOOR_KEY to it.
+Run it as the bot's user or as root: new key files get the owner of the ones they replace.`}
+
+// rekeyCmd seals the store under a new key.
+func rekeyCmd(c *cli, args []string) int {
+	_, cfg, ok := c.begin(rekeySpec, args)
+	if !ok {
+		return c.code
+	}
+	if err := rekey(cfg, c.stdout); err != nil {
+		fmt.Fprintf(c.stderr, "frontdoor: rekey: %v\n", err)
 		return 1
 	}
 	return 0
@@ -23,6 +36,9 @@ func rekeyCmd(cfg config.Config, stdout, stderr io.Writer) int {
 
 func rekey(cfg config.Config, stdout io.Writer) error {
 	path := storePath(cfg)
+	if err := store.CheckOwner(cfg.DataDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("no store to rekey: %w", err)
 	}
@@ -52,7 +68,7 @@ func rekey(cfg config.Config, stdout io.Writer) error {
 		oldKey, _ = base64.StdEncoding.DecodeString(cfg.Key) // checked by config
 		newKey, _ = base64.StdEncoding.DecodeString(cfg.NewKey)
 	}
-	res, err := store.Rekey(path, oldKey, newKey, store.Options{})
+	res, err := store.Rekey(path, oldKey, newKey, store.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

@@ -87,3 +87,32 @@ func TestRekeyEnvironmentKey(t *testing.T) {
 		t.Errorf("her language was lost in the rekey:\n%s", stdout)
 	}
 }
+
+// TestRestoreAfterRekey: a backup made before a rekey is restored under the
+// current key while the previous key is kept; a backup of another store
+// says which key it needs.
+func TestRestoreAfterRekey(t *testing.T) {
+	dir := newDataDir(t)
+	env := map[string]string{"FRONTDOOR_DATA": dir}
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if code, _, stderr := runMain(t, env, "", "backup", backup); code != 0 {
+		t.Fatalf("backup: %d %s", code, stderr)
+	}
+	if code, _, stderr := runMain(t, env, "", "rekey"); code != 0 {
+		t.Fatalf("rekey: %d %s", code, stderr)
+	}
+	code, stdout, stderr := runMain(t, env, "", "restore", backup)
+	if code != 0 || !strings.Contains(stdout, "now sealed under the current key") {
+		t.Fatalf("restore of a backup from before the rekey: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := runMain(t, env, "", "operators", "list"); code != 0 {
+		t.Errorf("the restored store does not open with the current key: %s", stderr)
+	}
+	other := newDataDir(t)
+	foreign := filepath.Join(t.TempDir(), "other.db")
+	runMain(t, map[string]string{"FRONTDOOR_DATA": other}, "", "backup", foreign)
+	code, _, stderr = runMain(t, env, "", "restore", foreign)
+	if code != 1 || !strings.Contains(stderr, "the key it was made with") || !strings.Contains(stderr, "frontdoor.key.previous") {
+		t.Errorf("restore of another store's backup: %d %q", code, stderr)
+	}
+}

@@ -61,7 +61,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 // month that has not ended; nothing in the stats bucket holds a chat id.
 func TestStatsEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	// Last month: 8 conversations in Italian and 1 in English.
 	month, lastMonth := flows.MonthOf(time.Now()), flows.LastClosedMonth(time.Now())

@@ -125,7 +125,7 @@ func say(t *testing.T, api *telegramtest.Server, send func()) {
 // ever held a planted value.
 func TestExitLeavesNoTrace(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	stop := startBot(t, api, dataDir)
 	api.SetUsername(plantedHer, plantedUsername)
 	her := plantedHer
@@ -214,7 +214,7 @@ func TestExitLeavesNoTrace(t *testing.T) {
 // chat is empty and the store holds nothing of her.
 func TestForgetLeavesNothing(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	stop := startBot(t, api, dataDir)
 	her := plantedHer
 	say(t, api, func() { api.Command(her, "en", "start", "") })
@@ -246,7 +246,7 @@ func TestForgetLeavesNothing(t *testing.T) {
 // anything of hers.
 func TestForgetWithOpenCallback(t *testing.T) {
 	api := telegramtest.New(t, testToken)
-	dataDir := t.TempDir()
+	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir)
 	her := plantedHer

@@ -87,3 +87,10 @@ func Mode(name string) slog.Attr { return slog.String("mode", name) }
 
 // Addr is an address the program itself listens on, never a client's.
 func Addr(addr string) slog.Attr { return slog.String("addr", addr) }
+
+// Version is the program's version, in the start line.
+func Version(v string) slog.Attr { return slog.String("version", v) }
+
+// Path is a file of the deployment (the store, the key file): never a
+// person's.
+func Path(p string) slog.Attr { return slog.String("path", p) }

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+)
+
+var directoryExport = storeCommand{
+	name: "directory export",
+	spec: cmdSpec{usage: "frontdoor directory export FILE", args: exactly(1),
+		help: `Writes the directory of centres to FILE ("-" for standard output), in the format that
+directory import reads: the file to edit.`},
+	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+		return func(pos []string) (storeWork, error) {
+			file := pos[0]
+			return func(ctx context.Context, env storeEnv) error {
+				dir, err := loadDirectory(ctx, env.db)
+				if err != nil {
+					return err
+				}
+				// Confidential addresses are in it: readable by its owner only.
+				return env.io.WriteFile(file, 0o600, func(w io.Writer) error { return dirfile.Encode(w, dir.Data()) })
+			}, nil
+		}
+	},
+}
+
+var directoryCheck = storeCommand{
+	name: "directory check",
+	spec: cmdSpec{usage: "frontdoor directory check FILE", args: exactly(1),
+		help: "Checks FILE and says what importing it would change, changing nothing."},
+	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+		return func(pos []string) (storeWork, error) {
+			return func(ctx context.Context, env storeEnv) error { return importDirectory(ctx, env, pos[0], false) }, nil
+		}
+	},
+}
+
+var directoryImport = storeCommand{
+	name: "directory import",
+	spec: cmdSpec{usage: "frontdoor directory import FILE", args: exactly(1),
+		help: `Replaces the directory with FILE after checking all of it: nothing changes unless all of it
+is valid, and every change goes into the audit trail. A running bot uses it at once.`},
+	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+		return func(pos []string) (storeWork, error) {
+			return func(ctx context.Context, env storeEnv) error { return importDirectory(ctx, env, pos[0], true) }, nil
+		}
+	},
+}
+
+// importDirectory checks a directory file against the current directory
+// and, with save, replaces it and records each change in the audit trail.
+func importDirectory(ctx context.Context, env storeEnv, file string, save bool) error {
+	raw, err := env.io.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	data, err := dirfile.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("%s is not a valid directory:\n%w", file, err)
+	}
+	summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
+	if data.Sample {
+		summary += " (marked as sample data)"
+	}
+	cur, err := loadDirectory(ctx, env.db)
+	if err != nil {
+		return err
+	}
+	changes := flows.DiffDirectories(cur.Data(), data)
+	if save {
+		dir, err := flows.NewDirectory(data)
+		if err != nil {
+			return fmt.Errorf("%s is not a valid directory:\n%w", file, err)
+		}
+		if err := env.db.SaveDirectory(ctx, data); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if err := env.db.AppendAudit(ctx, flows.ImportAudit(c, time.Now(), "cli")); err != nil {
+				return err
+			}
+		}
+		if env.live != nil {
+			env.live.SetDirectory(dir)
+		}
+		fmt.Fprintf(env.io.Stdout, "Imported %s.\n", summary)
+	} else {
+		fmt.Fprintf(env.io.Stdout, "%s is valid: importing it would replace the directory with %s.\n", file, summary)
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(env.io.Stdout, "No differences from the current directory.")
+	}
+	for _, c := range changes {
+		fmt.Fprintln(env.io.Stdout, c)
+	}
+	return nil
+}
+
+var auditCommand = storeCommand{
+	name: "audit",
+	spec: cmdSpec{usage: "frontdoor audit [N]", args: func(n int) bool { return n <= 1 },
+		help: "Prints the latest N (default 50) changes of the directory and the staff, newest first."},
+	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+		return func(pos []string) (storeWork, error) {
+			n := 50
+			if len(pos) == 1 {
+				v, err := strconv.Atoi(pos[0])
+				if err != nil || v < 1 {
+					return nil, fmt.Errorf("%q is not a number of entries", pos[0])
+				}
+				n = v
+			}
+			return func(ctx context.Context, env storeEnv) error {
+				entries, err := env.db.Audit(ctx, "", n)
+				if err != nil {
+					return err
+				}
+				for _, e := range entries {
+					fmt.Fprintf(env.io.Stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(flows.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
+				}
+				if len(entries) == 0 {
+					fmt.Fprintln(env.io.Stdout, "No changes recorded.")
+				}
+				return nil
+			}, nil
+		}
+	},
+}

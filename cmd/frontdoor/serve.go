@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"frontdoor/bot"
+	"frontdoor/bot/chart"
+	"frontdoor/bot/ops"
+	"frontdoor/config"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/flows/logattr"
+	"frontdoor/locales"
+	"frontdoor/store"
+)
+
+// serve opens the store and runs the bot or the console until ctx ends.
+func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	metrics := ops.NewMetrics(readVersion())
+	log = slog.New(metrics.CountEvents(log.Handler()))
+	db, err := createStore(ctx, cfg, log, store.Options{OnSweep: metrics.Sweep, SingleCommit: cmd == loadSingleCommitBot})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dir, err := loadDirectory(ctx, db)
+	if err != nil {
+		return err
+	}
+	cat, err := locales.New()
+	if err != nil {
+		return err
+	}
+	opts := flows.Options{
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
+	}
+	if cfg.BackupDir != "" {
+		opts.Backups = cfg.BackupEvery * time.Duration(cfg.BackupKeep)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go db.RunSweeper(ctx, 10*time.Minute, log)
+	renderer := bot.NewRenderer(cat)
+	if cmd == "console" {
+		// No callbacks in the console: a request tried there would reach
+		// real operators.
+		svc := flows.NewService(db, dir, opts)
+		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
+		return c.Run(ctx)
+	}
+	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	svc := flows.NewService(db, dir, opts)
+	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
+		Trail: db, Wiper: svc, Observer: metrics})
+	if err != nil {
+		return err
+	}
+	svc.SetBotUsername(tg.Username())
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); tg.RunOutbox(ctx, db, time.Second) }()
+	go svc.RunCallbackTicker(ctx, time.Minute)
+	stopOps := startOps(ctx, cfg, db, metrics, controlRunner(cfg, db, svc, log), log)
+	defer stopOps()
+	mode := "polling"
+	if cfg.WebhookURL != "" {
+		mode = "webhook"
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Version(readVersion().String()), logattr.Mode(mode),
+		logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
+	if mode == "webhook" {
+		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
+	} else {
+		err = tg.Run(ctx)
+	}
+	// The updates in flight are done: one last attempt at what they queued.
+	cancel()
+	<-outboxDone
+	tg.FlushOutbox(ctx, db)
+	return err
+}
+
+// createStore opens the store of the bot or the console, creating the key
+// file and the store when there are none, and saying so once: a new key
+// on a deployment that had one means the data directory is not the one it
+// should be.
+func createStore(ctx context.Context, cfg config.Config, log *slog.Logger, opts store.Options) (*store.DB, error) {
+	key, created, err := store.CreateKey(cfg.DataDir, cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.LogAttrs(ctx, slog.LevelWarn, "created a new data key: keep a copy apart from the backups", logattr.Event("key_created"),
+			logattr.Path(filepath.Join(cfg.DataDir, store.KeyFile)))
+	}
+	_, err = os.Stat(storePath(cfg))
+	isNew := errors.Is(err, fs.ErrNotExist)
+	db, err := store.Open(storePath(cfg), key, opts)
+	if err != nil {
+		return nil, err
+	}
+	if isNew {
+		log.LogAttrs(ctx, slog.LevelWarn, "created a new, empty store", logattr.Event("store_created"), logattr.Path(storePath(cfg)))
+	}
+	return db, nil
+}
+
+// openStore opens the existing store of the data directory for a command
+// that reads or changes it: it never creates a key or a store.
+func openStore(cfg config.Config) (*store.DB, error) {
+	// The store first: without one, the key does not matter.
+	_, err := os.Stat(storePath(cfg))
+	if errors.Is(err, fs.ErrNotExist) {
+		err = fmt.Errorf("%w at %s", store.ErrNoStore, storePath(cfg))
+	}
+	var key []byte
+	if err == nil {
+		key, err = store.LoadKey(cfg.DataDir, cfg.Key)
+	}
+	if err == nil {
+		var db *store.DB
+		if db, err = store.Open(storePath(cfg), key, store.Options{MustExist: true}); err == nil {
+			return db, nil
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, store.ErrNoStore) {
+		return nil, fmt.Errorf("%w\n(the bot, frontdoor, or frontdoor console creates the key and the store at first start; is %s=%s the right directory?)",
+			err, config.EnvData, cfg.DataDir)
+	}
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%w, and no bot answers on its control socket %s", err, socketPath(cfg))
+	}
+	return nil, err
+}
+
+// storePath is the bbolt file in the data directory.
+func storePath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "frontdoor.db") }
+
+// socketPath is the running bot's control socket.
+func socketPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, ops.SocketName) }
+
+// loadDirectory returns the imported directory, or the sample one when
+// nothing has been imported yet.
+func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
+	data, found, err := db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		data = dirfile.Sample()
+	}
+	dir, err := flows.NewDirectory(data)
+	if err != nil {
+		return nil, fmt.Errorf("the stored directory is not valid: %w", err)
+	}
+	return dir, nil
+}
