@@ -26,9 +26,12 @@ type Callback struct {
 	// Phone is the number to call, in E.164 form.
 	Phone   string   `json:"p"`
 	Windows []Window `json:"w"`
-	// Voicemail and SMS say whether a message may be left.
+	// Voicemail and SMS say whether a message may be left on her phone.
 	Voicemail bool `json:"v,omitempty"`
 	SMS       bool `json:"m,omitempty"`
+	// Here is whether she may get one message in her chat if nobody
+	// reaches her in her times.
+	Here Consent `json:"hc,omitempty"`
 	// Say is what the caller says if someone else answers: a choice key
 	// (see sayKeys), or her own words when SayOwn is set.
 	Say    string `json:"s"`
@@ -264,5 +267,42 @@ func (c Callback) lastEnd() time.Time {
 	return end
 }
 
-// messagesAllowed says whether she accepted that a message be left.
-func (c Callback) messagesAllowed() bool { return c.Voicemail || c.SMS }
+// messages is her answer to "may they leave a message" as a choice key
+// (msgChoices).
+func (c Callback) messages() string {
+	switch {
+	case c.Voicemail && c.SMS:
+		return "both"
+	case c.Voicemail:
+		return "vm"
+	case c.SMS:
+		return "sms"
+	}
+	return "none"
+}
+
+// Consent is her answer to a question she may not have been asked.
+type Consent int8
+
+// The answers to a consent question.
+const (
+	// ConsentUnasked is the answer of requests stored before the question
+	// existed.
+	ConsentUnasked Consent = iota
+	ConsentYes
+	ConsentNo
+)
+
+// tellHere says whether she may be written to in her chat when nobody
+// reached her. Requests stored before she was asked had one question,
+// "may they leave a message?", and "no message" was what she chose: they
+// follow her voicemail and SMS answer, as they did when she made them.
+func (c Callback) tellHere() bool {
+	switch c.Here {
+	case ConsentYes:
+		return true
+	case ConsentNo:
+		return false
+	}
+	return c.Voicemail || c.SMS
+}

@@ -160,11 +160,13 @@ func (d *dialogue) route() (string, func()) {
 			return "menu", func() { d.welcome("") }
 		}
 		text := strings.TrimSpace(in.Text)
-		if text == "" {
-			return "menu", d.unknown
-		}
+		// A photo or a sticker (empty text) during the request asks the
+		// question again, like any text it cannot read.
 		if ev, act, ok := d.routeCallbackText(text); ok {
 			return ev, act
+		}
+		if text == "" {
+			return "menu", d.unknown
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
@@ -270,7 +272,7 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 func (d *dialogue) emergency() {
 	d.event = "emergency"
 	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
-	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	d.say(Reply{Texts: lines, Buttons: append(d.resumeRow(), []Button{menuButton(), exitButton()}), Protect: true})
 }
 
 func (d *dialogue) langPicker() {

@@ -12,8 +12,9 @@ import (
 )
 
 // Tick escalates requests nobody took, tells her when her last window passed
-// without a call (if she allowed messages), and purges requests older than
-// the retention. A ticker calls it; tests call it with an injected clock.
+// without a call (if she allowed a message in her chat), and purges
+// requests older than the retention. A ticker calls it; tests call it with
+// an injected clock.
 func (s *Service) Tick(ctx context.Context) error {
 	if s.cb.store == nil {
 		return nil
@@ -74,19 +75,27 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 			event = "callback_no_on_call"
 		}
 	}
-	if !cb.Final && cb.messagesAllowed() && now.After(cb.lastEnd()) {
+	if !cb.Final && cb.TakenBy == 0 && cb.tellHere() && now.After(cb.lastEnd()) {
+		// Nobody holds it and her times are over: nobody reached her. A
+		// request an operator still holds waits for her answer.
 		cb.Final, event = true, "callback_final_message"
-		ch.Send = append(ch.Send, Outgoing{Chat: cb.Chat, Lang: cb.UILang, Hers: true, Reply: Reply{
-			Texts:   append([]Text{T("cb.final.title"), T("cb.final.body")}, alwaysOnLines()...),
-			Buttons: [][]Button{navRow(true)},
-			Protect: true,
-		}})
+		ch.Send = append(ch.Send, Outgoing{Chat: cb.Chat, Lang: cb.UILang, Hers: true, Reply: finalMessage()})
 	}
 	if event == "" {
 		return Change{}, ""
 	}
 	ch.Put = []Callback{cb}
 	return ch, event
+}
+
+// finalMessage tells her that nobody reached her in her times: two neutral
+// lines first, then the numbers that always answer and a way to ask again.
+func finalMessage() Reply {
+	return Reply{
+		Texts:   append([]Text{T("cb.final.title"), T("cb.final.body")}, append(alwaysOnLines(), T("cb.final.again"))...),
+		Buttons: [][]Button{{{Label: T("button.cb_again"), Data: "cb:again"}}, navRow(true)},
+		Protect: true,
+	}
 }
 
 // centreOpen says whether the centre of a request (any of its network's

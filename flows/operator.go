@@ -332,16 +332,7 @@ func opDetails(dir *Directory, cb Callback) []Text {
 		}
 		texts = append(texts, T("op.card.window", "When", fmt.Sprintf("%02d/%02d %s–%s", s.Day(), s.Month(), clockOf(s), clockOf(e))))
 	}
-	msg := "none"
-	switch {
-	case cb.Voicemail && cb.SMS:
-		msg = "both"
-	case cb.Voicemail:
-		msg = "vm"
-	case cb.SMS:
-		msg = "sms"
-	}
-	texts = append(texts, T("op.card.lang", "Lang", LanguageName(cb.Lang)), T("op.card.msg."+msg))
+	texts = append(texts, T("op.card.lang", "Lang", LanguageName(cb.Lang)), T("op.card.msg."+cb.messages()))
 	if cb.Say == "own" {
 		texts = append(texts, T("op.card.say_own", "Words", cb.SayOwn))
 	} else {

@@ -44,6 +44,7 @@ func request(t testing.TB, svc *flows.Service, st *memstore.Store, centre, windo
 		{Kind: flows.KindButton, Data: "cb:w:" + window},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:" + msg},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:wrong"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -312,7 +313,7 @@ func TestCallbackEscalation(t *testing.T) {
 	}
 }
 
-func TestCallbackNoFinalMessageUnlessAllowed(t *testing.T) {
+func TestCallbackClosedCentreGoesOnCall(t *testing.T) {
 	clk := &clock{t: sundayNight} // everything closed: straight to on-call
 	svc, st := cbService(t, clk)
 	request(t, svc, st, "arca-cremona", "tomorrow.morning", "none")
@@ -323,15 +324,6 @@ func TestCallbackNoFinalMessageUnlessAllowed(t *testing.T) {
 	}
 	if sent := drain(t, st); len(sent) != 2 || sent[1].Chat != onCallCrema {
 		t.Errorf("closed centre: sent %+v, want the centre and the on-call operator at once", sent)
-	}
-	clk.Set(sundayNight.Add(20 * time.Hour))
-	if err := svc.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range drain(t, st) {
-		if o.Chat == her {
-			t.Errorf("she was written to without allowing messages: %+v", o)
-		}
 	}
 }
 
@@ -393,7 +385,7 @@ func TestCallbackNotConfirmedUnlessStored(t *testing.T) {
 	st := withOperators(t, clk.Now)
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: failingApply{st}})
 	var res flows.Result
-	for _, data := range []string{"cb:c:arca-cremona", "", "cb:w:asap", "cb:wok", "cb:m:none", "cb:s:hangup", "cb:l:it", "cb:ok"} {
+	for _, data := range []string{"cb:c:arca-cremona", "", "cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:hangup", "cb:l:it", "cb:ok"} {
 		in := flows.Input{Chat: her, Kind: flows.KindButton, Data: data}
 		if data == "" {
 			in = flows.Input{Chat: her, Kind: flows.KindText, Text: "347 000 0000"}
@@ -518,6 +510,7 @@ func TestCallbackWindowPassesBeforeConfirm(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:today.morning"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:hangup"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 	} {
@@ -558,6 +551,7 @@ func TestConfirmationSentAgainIfLost(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:asap"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:wrong"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},

@@ -92,7 +92,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 	if !strings.Contains(sent[len(sent)-1].Text, "sicuro chiamarti") {
 		t.Fatalf("after the contact: %+v", sent[len(sent)-1])
 	}
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it"} {
 		step(func() { api.Press(woman, "it", d) }, 1)
 	}
 	sent = step(func() { api.Press(woman, "it", "cb:ok") }, 1)
@@ -231,6 +231,7 @@ func TestCallbackSurvivesCrash(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:asap"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:hangup"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -338,7 +339,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 		ids := []int{step(func() int { return api.Command(woman, "it", "start", "") }),
 			step(func() int { return api.Press(woman, "it", "cb:c:arca-cremona") }),
 			step(func() int { return api.Contact(woman, "+39 347 000 0000") })}
-		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 			ids = append(ids, step(func() int { return api.Press(woman, "it", d) }))
 		}
 		return ids
@@ -351,7 +352,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 		waitChat(t, first, woman, n+1)
 		return id
 	})
-	sent := waitChat(t, first, woman, 10)
+	sent := waitChat(t, first, woman, 11)
 	confirmed := sent[len(sent)-1]
 	if !strings.HasPrefix(confirmed.Text, "✅") {
 		t.Fatalf("not confirmed: %+v", confirmed)

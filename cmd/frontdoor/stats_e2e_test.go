@@ -48,7 +48,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 	act(t, api, her, func() { api.Command(her, "it", "start", "") })
 	act(t, api, her, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	act(t, api, her, func() { api.Contact(her, "+39 347 000 0000") })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		act(t, api, her, func() { api.Press(her, "it", d) })
 	}
 	return ticketOf(t, waitChat(t, api, opA, cards+1)[cards])
