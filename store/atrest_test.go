@@ -182,3 +182,22 @@ func writeOlderForms(t *testing.T, db *DB) {
 		return nil
 	}))
 }
+
+// TestOpenSealsOlderStoreKeepsOwner: root opening the bot user's store of
+// the older forms leaves it that user's.
+func TestOpenSealsOlderStoreKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give the file another owner")
+	}
+	path := filepath.Join(t.TempDir(), "frontdoor.db")
+	db := openTest(t, path, testKey(1), Options{})
+	writeOlderForms(t, db)
+	must(t, db.Close())
+	must(t, os.Chown(path, 4242, 4343))
+	must(t, openTest(t, path, testKey(1), Options{}).Close())
+	fi, err := os.Stat(path)
+	must(t, err)
+	if uid, gid, _ := owner(fi); uid != 4242 || gid != 4343 || fi.Mode().Perm() != 0o600 {
+		t.Errorf("after sealing the older forms the file is %d:%d %v, want 4242:4343 0600", uid, gid, fi.Mode().Perm())
+	}
+}

@@ -141,6 +141,11 @@ func (db *DB) compact(opts *bolt.Options) error {
 	if err := dst.Sync(); err != nil {
 		return errors.Join(err, dst.Close(), os.Remove(tmp))
 	}
+	// Root bringing the store of the bot's user to this schema must not
+	// leave it a file that user cannot open.
+	if err := sameOwner(tmp, db.path, 0o600); err != nil {
+		return errors.Join(err, dst.Close(), os.Remove(tmp))
+	}
 	if err := os.Rename(tmp, db.path); err != nil {
 		return errors.Join(err, dst.Close(), os.Remove(tmp))
 	}
