@@ -73,6 +73,15 @@ func (t *Telegram) dropUpdate(ctx context.Context, u tgbotapi.Update, notify boo
 // afterFlood answers the updates of a chat that were dropped and puts
 // them and the answers in its trail, until nothing is left to do.
 func (t *Telegram) afterFlood(ctx context.Context, chat int64) {
+	defer func() {
+		// Go's traceback would print the chat id, an argument here.
+		if p := recover(); p != nil {
+			t.log.LogAttrs(ctx, slog.LevelError, "flood_panic", logattr.Panic(p))
+			t.floods.mu.Lock()
+			delete(t.floods.chats, chat)
+			t.floods.mu.Unlock()
+		}
+	}()
 	fn, _ := t.cfg.Handler.(FloodNotifier)
 	idle := flows.DefaultIdleWipe // too early a wipe rather than none
 	for {
