@@ -56,26 +56,32 @@ const maxCentreChoices = 5
 // windowKeys are the windows offered, in order.
 var windowKeys = []string{"today.morning", "today.afternoon", "today.evening", "tomorrow.morning", "tomorrow.afternoon", "tomorrow.evening", "asap"}
 
-// DefaultCallbackEscalate and DefaultCallbackRetention apply when Options
-// leave them zero.
+// DefaultCallbackEscalate, DefaultCallbackRetention and
+// DefaultCallbackCloseWithin apply when Options leave them zero.
 const (
-	DefaultCallbackEscalate  = 15 * time.Minute
-	DefaultCallbackRetention = 7 * 24 * time.Hour
+	DefaultCallbackEscalate    = 15 * time.Minute
+	DefaultCallbackRetention   = 7 * 24 * time.Hour
+	DefaultCallbackCloseWithin = 2 * time.Hour
 )
 
 type callbackOptions struct {
-	store     CallbackStore
-	escalate  time.Duration
-	retention time.Duration
+	store       CallbackStore
+	escalate    time.Duration
+	retention   time.Duration
+	closeWithin time.Duration
 }
 
 func newCallbackOptions(o Options) callbackOptions {
-	c := callbackOptions{store: o.Callbacks, escalate: o.CallbackEscalate, retention: o.CallbackRetention}
+	c := callbackOptions{store: o.Callbacks, escalate: o.CallbackEscalate, retention: o.CallbackRetention,
+		closeWithin: o.CallbackCloseWithin}
 	if c.escalate <= 0 {
 		c.escalate = DefaultCallbackEscalate
 	}
 	if c.retention <= 0 {
 		c.retention = DefaultCallbackRetention
+	}
+	if c.closeWithin <= 0 {
+		c.closeWithin = DefaultCallbackCloseWithin
 	}
 	return c
 }
@@ -823,13 +829,14 @@ func (d *dialogue) cbCancelDraft() {
 func (d *dialogue) withdraw(cb Callback) {
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
 	d.change.Count = append(d.change.Count, count(d.now, CountCancelled, cb.Network, cb.Centre, cb.UILang))
-	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
+	withdrawn := closedCard("op.card.withdrawn", cb.Ticket)
+	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), withdrawn, &withdrawn)...)
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.TakenBy != 0 && !slices.Contains(chats, cb.TakenBy) {
 		chats = append(chats, cb.TakenBy)
 	}
 	for _, chat := range chats {
-		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}})
+		d.change.Send = append(d.change.Send, toOperators(chat, Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}))
 	}
 }
 

@@ -39,16 +39,30 @@ type Grant struct {
 }
 
 // Staff is what the bot knows of a member of staff: a pseudonym for the
-// audit trail and her grants. Her Telegram id is only the (hashed) key.
+// audit trail, the name she chose to be called by, and her grants. Her
+// Telegram id is only the (hashed) key.
 type Staff struct {
-	Pseudonym string  `json:"p"`
-	Grants    []Grant `json:"g,omitempty"`
+	Pseudonym string `json:"p"`
+	// Name is the display name she chose for herself: colleagues see it
+	// on the cards she takes and in the lists of receiving chats.
+	Name   string  `json:"nm,omitempty"`
+	Grants []Grant `json:"g,omitempty"`
+}
+
+// Called is how colleagues see her: her chosen name, or her pseudonym.
+func (s Staff) Called() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Pseudonym
 }
 
 // StaffEntry is one member of staff in a listing. Ref is an opaque handle
-// (not her Telegram id) that revoking uses.
+// (not her Telegram id) that buttons carry; Chat is her private chat (her
+// user id), for messages to her and her receiving chat, never shown.
 type StaffEntry struct {
 	Ref   string
+	Chat  int64
 	Staff Staff
 }
 
@@ -104,6 +118,10 @@ const InviteTTL = 24 * time.Hour
 
 // invitePrefix marks an invite code in a /start payload.
 const invitePrefix = "inv_"
+
+// inviteCodeBytes is the size of an invite's code: sixteen letters and
+// digits in a link.
+const inviteCodeBytes = 10
 
 // newCode returns a random code of n bytes, readable and safe in a deep link.
 func (s *Service) newCode(n int) string {
@@ -165,12 +183,8 @@ func (d *dialogue) staffOf() (Staff, error) {
 	return st, nil
 }
 
-// effectiveStaff is who user is on staff: her stored grants, with the
-// admin grant of FRONTDOOR_ADMINS given while her id is in the list and
-// taken away once it is not. changed tells that the stored record differs.
-// A bootstrap admin is recorded at her first staff action, so that her
-// pseudonym in the audit trail stays the same. An admin grant recorded
-// before grants were marked is taken for the list's when her id is in it.
+// effectiveStaff is who user is on staff: her stored grants as
+// withAdmins leaves them; changed tells that the stored record differs.
 func (s *Service) effectiveStaff(ctx context.Context, user int64) (st Staff, changed bool, err error) {
 	if s.staff == nil {
 		return Staff{}, false, nil
@@ -179,10 +193,22 @@ func (s *Service) effectiveStaff(ctx context.Context, user int64) (st Staff, cha
 	if err != nil {
 		return Staff{}, false, err
 	}
+	st, changed = s.withAdmins(user, st)
+	return st, changed, nil
+}
+
+// withAdmins gives st, the stored grants of user, the admin grant of
+// FRONTDOOR_ADMINS while her id is in the list, and takes it away once it
+// is not; changed tells that st differs from what was stored. A bootstrap
+// admin is recorded at her first staff action, so that her pseudonym in
+// the audit trail stays the same. An admin grant recorded before grants
+// were marked is taken for the list's when her id is in it.
+func (s *Service) withAdmins(user int64, st Staff) (Staff, bool) {
 	listed := slices.Contains(s.admins, user)
 	boot := slices.IndexFunc(st.Grants, func(g Grant) bool { return g.Boot })
 	switch {
 	case listed && boot < 0:
+		st.Grants = slices.Clone(st.Grants)
 		if i := slices.Index(st.Grants, Grant{Role: RoleAdmin}); i >= 0 {
 			st.Grants[i].Boot = true
 		} else {
@@ -191,10 +217,10 @@ func (s *Service) effectiveStaff(ctx context.Context, user int64) (st Staff, cha
 		if st.Pseudonym == "" {
 			st.Pseudonym = "A-" + strings.ToUpper(s.newCode(2))
 		}
-		return st, true, nil
+		return st, true
 	case !listed && boot >= 0:
-		st.Grants = slices.Delete(st.Grants, boot, boot+1)
-		return st, true, nil
+		st.Grants = slices.Delete(slices.Clone(st.Grants), boot, boot+1)
+		return st, true
 	}
-	return st, false, nil
+	return st, false
 }

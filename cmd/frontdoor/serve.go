@@ -58,9 +58,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		return c.Run(ctx)
 	}
 	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+	opts.CallbackCloseWithin = cfg.CallbackCloseWithin
 	svc := flows.NewService(db, dir, opts)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-		Trail: db, Wiper: svc, Observer: metrics})
+		Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,8 @@ func TestStatsEndToEnd(t *testing.T) {
 	for _, verb := range []string{"take", "fail", "take", "done"} {
 		act(t, api, opA, func() { api.Press(opA, "it", "op:"+verb+":"+ticket) })
 	}
+	api.Press(opA, "it", "op:close:"+ticket) // "done" asked first; a pop-up answers
+	confirmed(t, api)
 	// w4 asks and withdraws.
 	requestCallback(t, api, w4)
 	act(t, api, w4, func() { api.Press(w4, "it", "cb:del") })
