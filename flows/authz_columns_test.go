@@ -632,9 +632,9 @@ var matrixColumns = []column{
 			_, found := w.requestNow()
 			return agree(hasText(res, "op.done"), !found)
 		}},
-	{code: "F6", input: "st.revokeok:0123456789abcdef (no such member)", allowed: "someone's role removed", verbs: []string{"st.revokeok"},
+	{code: "F6", input: "st.revokeok:0123456789abcdef (no such member)", allowed: "someone else's role removed", verbs: []string{"st.revokeok"},
 		act:   tap("st.revokeok:0123456789abcdef"),
-		check: func(w *world, a actor, res flows.Result) cell { return yesNo(w.grantsChanged(false)) }},
+		check: func(w *world, a actor, res flows.Result) cell { return yesNo(w.grantsChanged(false, a.user)) }},
 	{code: "F7", input: "st.deleteok:<5000 characters>", allowed: "a centre deleted", verbs: []string{"st.deleteok"},
 		act: tap("st.deleteok:" + strings.Repeat("a", 5000)),
 		check: func(w *world, a actor, res flows.Result) cell {
@@ -654,7 +654,7 @@ var matrixColumns = []column{
 		}},
 	{code: "F10", input: "/start inv_<4000 characters>", allowed: "a role given", verbs: []string{"/start inv_"},
 		act:   slash("/start inv_" + strings.Repeat("a", 4000)),
-		check: func(w *world, a actor, res flows.Result) cell { return yesNo(w.grantsChanged(true)) }},
+		check: func(w *world, a actor, res flows.Result) cell { return yesNo(w.grantsChanged(true, 0)) }},
 	{code: "F11", input: "/link <an operator invite for ARCA Casalmaggiore>", allowed: "her chat receives Casalmaggiore", verbs: []string{"/link"},
 		setup: azInvite(azCoordFixture, "st.invite:operator/arca-casalmaggiore"), act: slashf(func(w *world) string { return "/link " + w.code }),
 		check: func(w *world, a actor, res flows.Result) cell {

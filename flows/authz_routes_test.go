@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -21,15 +22,12 @@ var switchRoutes = map[string]string{
 	"routeButton":   "",    // the woman's buttons
 }
 
-// listRoutes name the variables and constants that list commands and
-// verbs, with the prefix the matrix writes them with.
+// listRoutes name the variables and constants that list verbs, with the
+// prefix the matrix writes them with. Lists of commands are found by how
+// they are used: slices.Contains(list, in.Command) or list[in.Command].
 var listRoutes = map[string]string{
-	"staffCommands":   "/",
-	"opVerbs":         "op:",
-	"onCallCommands":  "/",
-	"offCallCommands": "/",
-	"linkCommands":    "/",
-	"invitePrefix":    "/start ",
+	"opVerbs":      "op:",
+	"invitePrefix": "/start ",
 }
 
 // routedActions reads the source of package flows for every command and
@@ -37,19 +35,13 @@ var listRoutes = map[string]string{
 // the matrix fails the test.
 func routedActions(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
+	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	found := map[string]bool{}
-	var out []string
-	add := func(prefix, s string) {
-		if a := strings.TrimSuffix(prefix+s, ":"); !slices.Contains(out, a) {
-			out = append(out, a)
-		}
-	}
-	for _, name := range files {
+	var files []*ast.File
+	for _, name := range names {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
@@ -57,6 +49,25 @@ func routedActions(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		files = append(files, f)
+	}
+	lists := maps.Clone(listRoutes)
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if name, ok := commandList(n); ok {
+				lists[name] = "/"
+			}
+			return true
+		})
+	}
+	found := map[string]bool{}
+	var out []string
+	add := func(prefix, s string) {
+		if a := strings.TrimSuffix(prefix+s, ":"); !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
@@ -81,7 +92,7 @@ func routedActions(t *testing.T) []string {
 				})
 			case *ast.ValueSpec:
 				for i, id := range n.Names {
-					prefix, ok := listRoutes[id.Name]
+					prefix, ok := lists[id.Name]
 					if !ok || i >= len(n.Values) {
 						continue
 					}
@@ -103,29 +114,52 @@ func routedActions(t *testing.T) []string {
 			return true
 		})
 	}
-	for name := range switchRoutes {
+	for _, name := range append(slices.Collect(maps.Keys(switchRoutes)), slices.Collect(maps.Keys(listRoutes))...) {
 		if !found[name] {
-			t.Errorf("func %s, which routes actions, is gone: tell this test where they are routed now", name)
-		}
-	}
-	for name := range listRoutes {
-		if !found[name] {
-			t.Errorf("%s, which lists actions, is gone: tell this test where they are listed now", name)
+			t.Errorf("%s, which routes or lists actions, is gone: tell this test where they are now", name)
 		}
 	}
 	return out
 }
 
+// commandList names the list of commands n looks a command up in:
+// slices.Contains(list, in.Command) or list[in.Command].
+func commandList(n ast.Node) (string, bool) {
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		fn, ok := n.Fun.(*ast.SelectorExpr)
+		if !ok || fn.Sel.Name != "Contains" || len(n.Args) != 2 || !isCommand(n.Args[1]) {
+			return "", false
+		}
+		if list, ok := n.Args[0].(*ast.Ident); ok {
+			return list.Name, true
+		}
+	case *ast.IndexExpr:
+		list, ok := n.X.(*ast.Ident)
+		if !ok || !isCommand(n.Index) {
+			return "", false
+		}
+		return list.Name, true
+	}
+	return "", false
+}
+
+// isCommand says whether e is in.Command.
+func isCommand(e ast.Expr) bool {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == "in" && sel.Sel.Name == "Command"
+}
+
 // isRouteTag says whether a switch decides on a button's verb or a command.
 func isRouteTag(e ast.Expr) bool {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e.Name == "verb"
-	case *ast.SelectorExpr:
-		x, ok := e.X.(*ast.Ident)
-		return ok && x.Name == "in" && e.Sel.Name == "Command"
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name == "verb"
 	}
-	return false
+	return isCommand(e)
 }
 
 func stringLit(n ast.Node) (string, bool) {

@@ -487,16 +487,17 @@ func (w *world) grants() map[int64]int {
 }
 
 // grantsChanged says whether the action gave (more) or took away (less)
-// a grant of anyone.
-func (w *world) grantsChanged(more bool) bool {
+// a grant of anyone but except, whose own grants what FRONTDOOR_ADMINS
+// says may change at any action of hers.
+func (w *world) grantsChanged(more bool, except int64) bool {
 	now := w.grants()
 	for user := range now {
-		if more && now[user] > w.grantsBefore[user] {
+		if more && user != except && now[user] > w.grantsBefore[user] {
 			return true
 		}
 	}
 	for user := range w.grantsBefore {
-		if !more && now[user] < w.grantsBefore[user] {
+		if !more && user != except && now[user] < w.grantsBefore[user] {
 			return true
 		}
 	}
