@@ -98,11 +98,7 @@ func evaluate(t *testing.T, dir *flows.Directory, c column, a actor) cell {
 	w.drain()
 	w.before, w.beforeFound = w.requestNow()
 	w.own, w.ownFound = w.requestOf(a.chat())
-	ops, err := w.st.Operators(w.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.opsBefore, w.grantsBefore = ops, w.grants()
+	w.opsBefore, w.grantsBefore = w.ops(), w.grants()
 	return c.check(w, a, c.act(w, a))
 }
 

@@ -409,13 +409,19 @@ func (w *world) requestOf(chat int64) (flows.Callback, bool) {
 	return cb, found
 }
 
-// operator is the receiving chat chat, if it is one.
-func (w *world) operator(chat int64) (flows.Operator, bool) {
+// ops are the receiving chats.
+func (w *world) ops() []flows.Operator {
 	w.t.Helper()
 	ops, err := w.st.Operators(w.ctx)
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	return ops
+}
+
+// operator is the receiving chat chat, if it is one.
+func (w *world) operator(chat int64) (flows.Operator, bool) {
+	ops := w.ops()
 	i := slices.IndexFunc(ops, func(op flows.Operator) bool { return op.Chat == chat })
 	if i < 0 {
 		return flows.Operator{}, false
@@ -443,11 +449,7 @@ func (w *world) receivedBefore(chat int64, centre string) bool {
 
 // setOnCall puts every receiving chat on or off call.
 func (w *world) setOnCall(on bool) {
-	ops, err := w.st.Operators(w.ctx)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	for _, op := range ops {
+	for _, op := range w.ops() {
 		op.OnCall = on
 		if err := w.st.SaveOperator(w.ctx, op); err != nil {
 			w.t.Fatal(err)
