@@ -108,31 +108,37 @@ func later(t time.Time) step {
 }
 
 // upload sends the directory file she would send: her own export (or,
-// when she gets none, the whole directory) with centre B renamed, or
-// with centre B added when her file does not hold it.
-func upload(w *world, a actor) flows.Result {
-	w.t.Helper()
-	d := w.svc.Directory().Data()
-	if doc := document(w.press(a.chat(), a.user, "st.export")); doc != nil {
-		var err error
-		if d, err = dirfile.Decode(bytes.NewReader(doc.Data)); err != nil {
+// when she gets none, the whole directory) with centre B changed by edit,
+// or added so changed when her file does not hold it.
+func upload(edit func(*flows.Centre)) step {
+	return func(w *world, a actor) flows.Result {
+		w.t.Helper()
+		d := w.svc.Directory().Data()
+		if doc := document(w.press(a.chat(), a.user, "st.export")); doc != nil {
+			var err error
+			if d, err = dirfile.Decode(bytes.NewReader(doc.Data)); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+		changed := w.original(azCentreB)
+		edit(&changed)
+		if i := slices.IndexFunc(d.Centres, func(c flows.Centre) bool { return c.ID == azCentreB }); i >= 0 {
+			d.Centres[i] = changed
+		} else {
+			d.Centres = append(d.Centres, changed)
+		}
+		var file bytes.Buffer
+		if err := dirfile.Encode(&file, d); err != nil {
 			w.t.Fatal(err)
 		}
+		return w.do(flows.Input{Chat: a.chat(), From: a.user, Group: a.chat() < 0, Kind: flows.KindDocument,
+			Document: file.Bytes(), DocumentName: "directory.toml"})
 	}
-	renamed := w.original(azCentreB)
-	renamed.Name = azRenamed
-	if i := slices.IndexFunc(d.Centres, func(c flows.Centre) bool { return c.ID == azCentreB }); i >= 0 {
-		d.Centres[i] = renamed
-	} else {
-		d.Centres = append(d.Centres, renamed)
-	}
-	var file bytes.Buffer
-	if err := dirfile.Encode(&file, d); err != nil {
-		w.t.Fatal(err)
-	}
-	return w.do(flows.Input{Chat: a.chat(), From: a.user, Group: a.chat() < 0, Kind: flows.KindDocument,
-		Document: file.Bytes(), DocumentName: "directory.toml"})
 }
+
+// renamed and moved are the changes to centre B that files make.
+func renamed(c *flows.Centre) { c.Name = azRenamed }
+func moved(c *flows.Centre)   { c.Network = "amaranta" }
 
 // azRenamed is centre B's name in an imported file.
 const azRenamed = "Centro ARCA – Crema (nuova sede)"
@@ -354,8 +360,8 @@ var matrixColumns = []column{
 			_, ok := w.centre("arca-casalmaggiore")
 			return agree(hasText(res, "staff.deleted"), !ok)
 		}},
-	{code: "C5", input: "a directory file: her export with centre B renamed", allowed: "the changes previewed", verbs: []string{"st.upload"}, act: upload, check: shown("staff.import_preview")},
-	{code: "C6", input: "(after C5) st.import", allowed: "the file imported", verbs: []string{"st.import"}, prep: []step{upload}, act: tap("st.import"),
+	{code: "C5", input: "a directory file: her export with centre B renamed", allowed: "the changes previewed", verbs: []string{"st.upload"}, act: upload(renamed), check: shown("staff.import_preview")},
+	{code: "C6", input: "(after C5) st.import", allowed: "the file imported", verbs: []string{"st.import"}, prep: []step{upload(renamed)}, act: tap("st.import"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
 			return agree(hasText(res, "staff.imported"), c.Name == azRenamed)
@@ -640,21 +646,27 @@ var matrixColumns = []column{
 			_, ok := w.centre("amaranta-bresso")
 			return agree(hasText(res, "staff.deleted"), !ok)
 		}},
-	{code: "F9", input: "/start inv_<a link code for ARCA Casalmaggiore>", allowed: "she or her chat an operator of Casalmaggiore", verbs: []string{"/start inv_"},
+	{code: "F9", input: "a directory file: her export with centre B moved into Amaranta, then st.import", allowed: "centre B is Amaranta's", verbs: []string{"st.upload", "st.import"},
+		prep: []step{upload(moved)}, act: tap("st.import"),
+		check: func(w *world, a actor, res flows.Result) cell {
+			c, _ := w.centre(azCentreB)
+			return agree(hasText(res, "staff.imported"), c.Network == "amaranta")
+		}},
+	{code: "F10", input: "/start inv_<a link code for ARCA Casalmaggiore>", allowed: "she or her chat an operator of Casalmaggiore", verbs: []string{"/start inv_"},
 		setup: azLinkCode(azCoordFixture, "arca-casalmaggiore"), act: slashf(func(w *world) string { return "/start inv_" + w.code }),
 		check: func(w *world, a actor, res flows.Result) cell {
 			g := flows.Grant{Role: flows.RoleOperator, Network: "arca", Centre: "arca-casalmaggiore"}
 			return yesNo(w.hasGrant(a.user, g) || w.nowReceives(a.chat(), "arca-casalmaggiore"))
 		}},
-	{code: "F10", input: "/start inv_<4000 characters>", allowed: "a role given", verbs: []string{"/start inv_"},
+	{code: "F11", input: "/start inv_<4000 characters>", allowed: "a role given", verbs: []string{"/start inv_"},
 		act:   slash("/start inv_" + strings.Repeat("a", 4000)),
 		check: func(w *world, a actor, res flows.Result) cell { return yesNo(w.grantsChanged(true, 0)) }},
-	{code: "F11", input: "/link <an operator invite for ARCA Casalmaggiore>", allowed: "her chat receives Casalmaggiore", verbs: []string{"/link"},
+	{code: "F12", input: "/link <an operator invite for ARCA Casalmaggiore>", allowed: "her chat receives Casalmaggiore", verbs: []string{"/link"},
 		setup: azInvite(azCoordFixture, "st.invite:operator/arca-casalmaggiore"), act: slashf(func(w *world) string { return "/link " + w.code }),
 		check: func(w *world, a actor, res flows.Result) cell {
 			return yesNo(w.nowReceives(a.chat(), "arca-casalmaggiore"))
 		}},
-	{code: "F12", input: "/link <4000 characters>", allowed: "a receiving chat changed", verbs: []string{"/link"},
+	{code: "F13", input: "/link <4000 characters>", allowed: "a receiving chat changed", verbs: []string{"/link"},
 		act:   slash("/link " + strings.Repeat("a", 4000)),
 		check: func(w *world, a actor, res flows.Result) cell { return yesNo(opsChanged(w)) }},
 }
