@@ -201,7 +201,8 @@ var (
 	azHours      = []step{tap("st.hours:" + azCentreB), write("lun-ven 9-12")}
 	azClosure    = []step{tap("st.closure:" + azCentreB), write("chiuso 24/12/2027-26/12/2027 feste")}
 	azPhones     = []step{tap("st.field:" + azCentreB + "/phones"), write("0373 111111")}
-	azServices   = []step{tap("st.field:" + azCentreB + "/services"), tap("st.svc:legal")}
+	azServices   = []step{tap("st.field:" + azCentreB + "/services"), tap("st.tog:legal")}
+	azLine       = []step{tap("st.line:arca"), write("0372 111111")}
 	azNewCentre  = []step{tap("st.add:arca"), write("Sportello ARCA – Soresina"), write("Soresina"), write("Via Roma 1"), write("45.2870, 9.8570"), write("0374 340000"), write("Soresina"), write("it")}
 	azTake       = tapf(func(w *world) string { return "op:take:" + w.ticket })
 	azTakePrep   = []step{azTake}
@@ -218,13 +219,34 @@ var (
 
 // azWithClosure gives centre B a closure.
 func azWithClosure(w *world) {
-	cl, err := flows.ParseClosure("chiuso 24/12/2027-26/12/2027 feste")
+	cl, err := flows.ParseClosure("chiuso 24/12/2027-26/12/2027 feste", flows.DateOf(tuesdayMorning))
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	w.editDirectory(func(d *flows.DirectoryData) {
 		i := slices.IndexFunc(d.Centres, func(c flows.Centre) bool { return c.ID == azCentreB })
 		d.Centres[i].Closures = append(d.Centres[i].Closures, cl)
+	})
+}
+
+// azWithDraft adds a draft centre to ARCA, ready to be published: a copy
+// of centre B with hours and phones.
+func azWithDraft(w *world) {
+	c := w.original(azCentreB)
+	c.ID, c.Name, c.Town, c.Towns, c.Draft = "arca-soresina", "Sportello ARCA – Soresina", "Soresina", []string{"Soresina"}, true
+	w.editDirectory(func(d *flows.DirectoryData) { d.Centres = append(d.Centres, c) })
+}
+
+// azWithoutSampleNumbers gives every centre and network a number that
+// is not of the sample, so that an admin may mark the directory real.
+func azWithoutSampleNumbers(w *world) {
+	w.editDirectory(func(d *flows.DirectoryData) {
+		for i := range d.Centres {
+			d.Centres[i].Phones = []string{"+390372111111"}
+		}
+		for i := range d.Networks {
+			d.Networks[i].Phone24h = ""
+		}
 	})
 }
 
@@ -312,70 +334,102 @@ func takeCheck(w *world, a actor, res flows.Result) cell {
 var matrixColumns = []column{
 	{code: "M1", input: "/staff", allowed: "the staff menu", verbs: []string{"/staff"}, act: slash("/staff"), check: shown("staff.menu_title")},
 	{code: "M2", input: "st.menu", allowed: "the staff menu", verbs: []string{"st.menu"}, act: tap("st.menu"), check: shown("staff.menu_title")},
-	{code: "M3", input: "st.centres", allowed: "the centres she edits", verbs: []string{"st.centres"}, act: tap("st.centres"), check: shown("staff.centres_title")},
-	{code: "M4", input: "st.edit:" + azCentreB, allowed: "the centre's edit screen (its card as staff see it)", verbs: []string{"st.edit"},
+	{code: "M3", input: "(after M2) ciao", allowed: "told to use the buttons", verbs: []string{"st.text"}, prep: []step{tap("st.menu")}, act: write("ciao"),
+		check: shown("staff.use_buttons")},
+	{code: "M4", input: "st.centres", allowed: "the centres she edits", verbs: []string{"st.centres"}, act: tap("st.centres"), check: shown("staff.centres_title")},
+	{code: "M5", input: "st.edit:" + azCentreB, allowed: "the centre's edit screen (its card as staff see it)", verbs: []string{"st.edit"},
 		act: tap("st.edit:" + azCentreB), check: shown("staff.edit_title")},
-	{code: "M5", input: "st.hours:" + azCentreB, allowed: "asked for the hours", verbs: []string{"st.hours"}, act: tap("st.hours:" + azCentreB), check: shown("staff.prompt_hours")},
-	{code: "M6", input: "(after M5) lun-ven 9-12", allowed: "the new week previewed", verbs: []string{"st.typed"}, prep: azHours[:1], act: azHours[1], check: shown("staff.preview_hours")},
-	{code: "M7", input: "(after M6) st.ok", allowed: "the hours saved, women see them", verbs: []string{"st.ok"}, prep: azHours, act: tap("st.ok"),
+	{code: "M6", input: "st.hours:" + azCentreB, allowed: "asked for the hours", verbs: []string{"st.hours"}, act: azHours[0], check: shown("staff.prompt_hours")},
+	{code: "M7", input: "(after M6) lun-ven 9-12", allowed: "the new week previewed", verbs: []string{"st.hourstyped"}, prep: azHours[:1], act: azHours[1], check: shown("staff.preview_hours")},
+	{code: "M8", input: "(after M7) st.ok", allowed: "the hours saved, women see them", verbs: []string{"st.ok"}, prep: azHours, act: tap("st.ok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
 			return agree(hasText(res, "staff.saved"), !reflect.DeepEqual(c.Hours, w.original(azCentreB).Hours))
 		}},
-	{code: "M8", input: "st.closure:" + azCentreB, allowed: "asked for a closure", verbs: []string{"st.closure"}, act: tap("st.closure:" + azCentreB), check: shown("staff.prompt_closure")},
-	{code: "M9", input: "(after M8) chiuso 24/12/2027-26/12/2027 feste, st.ok", allowed: "the closure saved", verbs: []string{"st.typed", "st.ok"}, prep: azClosure, act: tap("st.ok"),
+	{code: "M9", input: "st.closures:" + azCentreB, allowed: "its closures", verbs: []string{"st.closures"}, act: tap("st.closures:" + azCentreB), check: shown("staff.closures_title")},
+	{code: "M10", input: "st.closure:" + azCentreB, allowed: "asked for a closure", verbs: []string{"st.closure"}, act: azClosure[0], check: shown("staff.prompt_closure")},
+	{code: "M11", input: "(after M10) chiuso 24/12/2027-26/12/2027 feste", allowed: "the closure previewed", verbs: []string{"st.closuretyped"},
+		prep: azClosure[:1], act: azClosure[1], check: shown("staff.preview_closure")},
+	{code: "M12", input: "(after M11) st.ok", allowed: "the closure saved", verbs: []string{"st.ok"}, prep: azClosure, act: tap("st.ok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
 			return agree(hasText(res, "staff.saved"), len(c.Closures) > len(w.original(azCentreB).Closures))
 		}},
-	{code: "M10", input: "st.clear:" + azCentreB + " (it has a closure)", allowed: "the card without closures previewed", verbs: []string{"st.clear"},
-		setup: azWithClosure, act: tap("st.clear:" + azCentreB), check: shown("staff.confirm")},
-	{code: "M11", input: "(after M10) st.fieldok", allowed: "the closures removed", verbs: []string{"st.fieldok"},
-		setup: azWithClosure, prep: []step{tap("st.clear:" + azCentreB)}, act: tap("st.fieldok"),
+	{code: "M13", input: "st.cledit:<its closure>", allowed: "asked for the closure's new dates", verbs: []string{"st.cledit"},
+		setup: azWithClosure, act: tapf(func(w *world) string { return "st.cledit:" + w.closureRef() }), check: shown("staff.prompt_closure_edit")},
+	{code: "M14", input: "(after M13) chiuso 27/12/2027 feste, st.ok", allowed: "the closure changed", verbs: []string{"st.closuretyped", "st.ok"},
+		setup: azWithClosure, prep: []step{tapf(func(w *world) string { return "st.cledit:" + w.closureRef() }), write("chiuso 27/12/2027 feste")},
+		act: tap("st.ok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
-			return agree(hasText(res, "staff.saved"), len(c.Closures) == 0)
+			moved := len(c.Closures) == 1 && c.Closures[0].From == flows.Date{Year: 2027, Month: time.December, Day: 27}
+			return agree(hasText(res, "staff.saved"), moved)
 		}},
-	{code: "M12", input: "st.field:" + azCentreB + "/phones", allowed: "asked for the phones", verbs: []string{"st.field"}, act: azPhones[0], check: shown("staff.field_prompt")},
-	{code: "M13", input: "(after M12) 0373 111111", allowed: "the card previewed", verbs: []string{"st.fieldin"}, prep: azPhones[:1], act: azPhones[1], check: shown("staff.confirm")},
-	{code: "M14", input: "(after M13) st.fieldok", allowed: "the phones saved", verbs: []string{"st.fieldok"}, prep: azPhones, act: tap("st.fieldok"),
+	{code: "M15", input: "st.clrm:<its closure>", allowed: "asked to confirm", verbs: []string{"st.clrm"},
+		setup: azWithClosure, act: tapf(func(w *world) string { return "st.clrm:" + w.closureRef() }), check: shown("staff.closure_remove_ask")},
+	{code: "M16", input: "(after M15) st.clrmok:<its closure>", allowed: "the closure removed", verbs: []string{"st.clrmok"},
+		setup: azWithClosure, prep: []step{tapf(func(w *world) string { return "st.clrm:" + w.closureRef() })},
+		act: tapf(func(w *world) string { return "st.clrmok:" + w.closureRef() }),
+		check: func(w *world, a actor, res flows.Result) cell {
+			c, _ := w.centre(azCentreB)
+			return agree(hasText(res, "staff.closure_removed"), len(c.Closures) == 0)
+		}},
+	{code: "M17", input: "st.field:" + azCentreB + "/phones", allowed: "asked for the phones", verbs: []string{"st.field"}, act: azPhones[0], check: shown("staff.field_prompt")},
+	{code: "M18", input: "(after M17) 0373 111111", allowed: "the card previewed", verbs: []string{"st.fieldin"}, prep: azPhones[:1], act: azPhones[1], check: shown("staff.confirm")},
+	{code: "M19", input: "(after M18) st.fieldok", allowed: "the phones saved", verbs: []string{"st.fieldok"}, prep: azPhones, act: tap("st.fieldok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
 			return agree(hasText(res, "staff.saved"), slices.Equal(c.Phones, []string{"+390373111111"}))
 		}},
-	{code: "M15", input: "(after st.field:" + azCentreB + "/services) st.svc:legal", allowed: "the services with legal advice toggled", verbs: []string{"st.svc"},
-		prep: azServices[:1], act: azServices[1], check: shown("staff.services_title")},
-	{code: "M16", input: "(after M15) st.svcdone", allowed: "the card previewed", verbs: []string{"st.svcdone"}, prep: azServices, act: tap("st.svcdone"), check: shown("staff.confirm")},
+	{code: "M20", input: "(after st.field:" + azCentreB + "/services) st.tog:legal", allowed: "the services with legal advice toggled", verbs: []string{"st.tog"},
+		prep: azServices[:1], act: azServices[1], check: shown("staff.toggles_services")},
+	{code: "M21", input: "(after M20) st.togdone", allowed: "the card previewed", verbs: []string{"st.togdone"}, prep: azServices, act: tap("st.togdone"), check: shown("staff.confirm")},
+	{code: "M22", input: "st.line:arca", allowed: "asked for ARCA's 24/7 line", verbs: []string{"st.line"}, act: azLine[0], check: shown("staff.line_prompt")},
+	{code: "M23", input: "(after M22) 0372 111111", allowed: "the line previewed", verbs: []string{"st.fieldin"}, prep: azLine[:1], act: azLine[1], check: shown("staff.line_preview")},
+	{code: "M24", input: "(after M23) st.fieldok", allowed: "ARCA's 24/7 line saved", verbs: []string{"st.fieldok"}, prep: azLine, act: tap("st.fieldok"),
+		check: func(w *world, a actor, res flows.Result) cell {
+			n, _ := w.svc.Directory().Network("arca")
+			return agree(hasText(res, "staff.saved"), n.Phone24h == "+390372111111")
+		}},
 
 	{code: "C1", input: "st.add:arca", allowed: "asked for the new centre's name", verbs: []string{"st.add"}, act: azNewCentre[0], check: shown("staff.field_prompt_new")},
-	{code: "C2", input: "(after C1, its seven fields typed) st.addok", allowed: "the new centre saved", verbs: []string{"st.fieldin", "st.addok"}, prep: azNewCentre, act: tap("st.addok"),
+	{code: "C2", input: "(after C1, its seven fields typed) st.addok", allowed: "the new centre saved as a draft", verbs: []string{"st.fieldin", "st.addok"}, prep: azNewCentre, act: tap("st.addok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			_, ok := w.centre("arca-soresina")
 			return agree(hasText(res, "staff.added"), ok)
 		}},
-	{code: "C3", input: "st.delete:arca-casalmaggiore", allowed: "asked to confirm", verbs: []string{"st.delete"}, act: tap("st.delete:arca-casalmaggiore"), check: shown("staff.delete_ask")},
-	{code: "C4", input: "(after C3) st.deleteok:arca-casalmaggiore", allowed: "the centre deleted", verbs: []string{"st.deleteok"},
+	{code: "C3", input: "st.publish:arca-soresina (a draft with hours and phones)", allowed: "asked to confirm", verbs: []string{"st.publish"},
+		setup: azWithDraft, act: tap("st.publish:arca-soresina"), check: shown("staff.publish_ask")},
+	{code: "C4", input: "(after C3) st.publishok:arca-soresina", allowed: "the centre shown to women", verbs: []string{"st.publishok"},
+		setup: azWithDraft, prep: []step{tap("st.publish:arca-soresina")}, act: tap("st.publishok:arca-soresina"),
+		check: func(w *world, a actor, res flows.Result) cell {
+			c, _ := w.centre("arca-soresina")
+			return agree(hasText(res, "staff.published"), !c.Draft)
+		}},
+	{code: "C5", input: "st.delete:arca-casalmaggiore", allowed: "asked to confirm", verbs: []string{"st.delete"}, act: tap("st.delete:arca-casalmaggiore"), check: shown("staff.delete_ask")},
+	{code: "C6", input: "(after C5) st.deleteok:arca-casalmaggiore", allowed: "the centre deleted", verbs: []string{"st.deleteok"},
 		prep: []step{tap("st.delete:arca-casalmaggiore")}, act: tap("st.deleteok:arca-casalmaggiore"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			_, ok := w.centre("arca-casalmaggiore")
 			return agree(hasText(res, "staff.deleted"), !ok)
 		}},
-	{code: "C5", input: "a directory file: her export with centre B renamed", allowed: "the changes previewed", verbs: []string{"st.upload"}, act: upload(renamed), check: shown("staff.import_preview")},
-	{code: "C6", input: "(after C5) st.import", allowed: "the file imported", verbs: []string{"st.import"}, prep: []step{upload(renamed)}, act: tap("st.import"),
+	{code: "C7", input: "a directory file: her export with centre B renamed", allowed: "the changes previewed", verbs: []string{"st.upload"}, act: upload(renamed), check: shown("staff.import_preview")},
+	{code: "C8", input: "(after C7) st.import", allowed: "the file imported", verbs: []string{"st.import"}, prep: []step{upload(renamed)}, act: tap("st.import"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
 			return agree(hasText(res, "staff.imported"), c.Name == azRenamed)
 		}},
-	{code: "C7", input: "st.export", allowed: "a file that holds ARCA", verbs: []string{"st.export"}, act: tap("st.export"),
-		check: exportHolds("arca")},
-	{code: "C8", input: "st.export", allowed: "a file that holds Amaranta", verbs: []string{"st.export"}, act: tap("st.export"),
-		check: exportHolds("amaranta")},
-	{code: "C9", input: "/audit", allowed: "ARCA's changes", verbs: []string{"/audit"}, act: slash("/audit"),
-		check: lists("staff.audit_item", "Subject", azCentreB)},
-	{code: "C10", input: "st.audit", allowed: "ARCA's changes", verbs: []string{"st.audit"}, act: tap("st.audit"),
-		check: lists("staff.audit_item", "Subject", azCentreB)},
-	{code: "C11", input: "st.audit", allowed: "Amaranta's changes", verbs: []string{"st.audit"}, act: tap("st.audit"),
-		check: lists("staff.audit_item", "Subject", "amaranta-bresso")},
+	{code: "C9", input: "st.export", allowed: "a file that holds ARCA", verbs: []string{"st.export"}, act: tap("st.export"), check: exportHolds("arca")},
+	{code: "C10", input: "st.export", allowed: "a file that holds Amaranta", verbs: []string{"st.export"}, act: tap("st.export"), check: exportHolds("amaranta")},
+	{code: "C11", input: "/audit", allowed: "ARCA's changes", verbs: []string{"/audit"}, act: slash("/audit"), check: lists("staff.audit_item", "Who", "V-902")},
+	{code: "C12", input: "st.audit", allowed: "ARCA's changes", verbs: []string{"st.audit"}, act: tap("st.audit"), check: lists("staff.audit_item", "Who", "V-902")},
+	{code: "C13", input: "st.audit", allowed: "Amaranta's changes", verbs: []string{"st.audit"}, act: tap("st.audit"), check: lists("staff.audit_item", "Who", "C-904")},
+	{code: "C14", input: "st.real (no sample numbers left)", allowed: "asked to confirm", verbs: []string{"st.real"}, setup: azWithoutSampleNumbers, act: tap("st.real"), check: shown("staff.real_ask")},
+	{code: "C15", input: "(after C14) st.realok", allowed: "the cards stop saying it is sample data", verbs: []string{"st.realok"},
+		setup: azWithoutSampleNumbers, prep: []step{tap("st.real")}, act: tap("st.realok"),
+		check: func(w *world, a actor, res flows.Result) cell {
+			return agree(hasText(res, "staff.real_done"), !w.svc.Directory().Sample())
+		}},
 
 	{code: "S1", input: "/stats", allowed: "ARCA's figures", verbs: []string{"/stats"}, act: slash("/stats"),
 		check: tableShows("arca")},

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -301,6 +300,24 @@ func (w *world) chatRef(centre, name string) string {
 	return "gone"
 }
 
+// closureRef is the handle of centre B's first closure in button data, as
+// ARCA's coordinator sees it: "arca-crema/20271224-20271226".
+func (w *world) closureRef() string {
+	w.t.Helper()
+	res := w.press(azCoordFixture, azCoordFixture, "st.closures:"+azCentreB)
+	for _, r := range res.Replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if ref, ok := strings.CutPrefix(b.Data, "st.clrm:"); ok {
+					return ref
+				}
+			}
+		}
+	}
+	w.t.Fatalf("centre B has no closure: %v", ids(res))
+	return ""
+}
+
 // codeIn is the code an invite or link reply carries, or "".
 func codeIn(res flows.Result) string {
 	for _, r := range res.Replies {
@@ -517,7 +534,7 @@ func (w *world) centre(id string) (flows.Centre, bool) {
 		kept = d
 	}
 	i := slices.IndexFunc(kept.Centres, func(c flows.Centre) bool { return c.ID == id })
-	if (i >= 0) != ok || ok && !reflect.DeepEqual(*inUse, kept.Centres[i]) {
+	if (i >= 0) != ok || ok && len(flows.DiffDirectories(flows.DirectoryData{Centres: []flows.Centre{*inUse}}, flows.DirectoryData{Centres: kept.Centres[i : i+1]})) > 0 {
 		w.t.Errorf("the directory in use and the one kept differ on %s", id)
 	}
 	if !ok {
@@ -595,11 +612,12 @@ func dataOf(res flows.Result, id, key string) string {
 	return ""
 }
 
-// listed says whether a reply lists an item id whose key is value.
+// listed says whether a reply lists an item id whose key shows value
+// (as it is, or within the text it is made of).
 func listed(res flows.Result, id, key, value string) bool {
 	for _, r := range res.Replies {
 		for _, tx := range r.Texts {
-			if tx.ID == id && fmt.Sprint(tx.Data[key]) == value {
+			if tx.ID == id && strings.Contains(fmt.Sprint(tx.Data[key]), value) {
 				return true
 			}
 		}
