@@ -723,4 +723,6 @@ var matrixColumns = []column{
 	{code: "F13", input: "/link <4000 characters>", allowed: "a receiving chat changed", verbs: []string{"/link"},
 		act:   slash("/link " + strings.Repeat("a", 4000)),
 		check: func(w *world, a actor, res flows.Result) cell { return yesNo(opsChanged(w)) }},
+	{code: "F14", input: "c:arca-soresina (a draft centre's card)", allowed: "the draft's card", verbs: []string{"c"},
+		setup: azWithDraft, act: tap("c:arca-soresina"), check: lists("card.name", "Name", "Soresina")},
 }
