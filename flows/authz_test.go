@@ -15,11 +15,12 @@ import (
 // every action, allowed or denied.
 var matrixFile = filepath.Join("testdata", "authorization.txt")
 
-// awaitingSec are cells found wrong on main that the branch sec is fixing
-// (issue 15: invites and link codes of someone revoked still work; an
-// admin taken out of FRONTDOOR_ADMINS stays one). The matrix file holds
-// what they must be; until the fix is merged they are reported as skipped,
-// and once it is, the test asks to remove the entry.
+// awaitingSec are cells found wrong on main that belong to the findings
+// of issue 15 the branch sec is fixing: an invite (P8) or a link code (R7)
+// made by someone since revoked still works; an admin taken out of
+// FRONTDOOR_ADMINS stays one. The matrix file holds what they must be;
+// until the fix is merged they are reported as skipped, and once it is,
+// the test asks to remove the entry.
 var awaitingSec = []struct {
 	actor string
 	// columns are denied; with none, every cell is as for like.
