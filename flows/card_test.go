@@ -89,7 +89,7 @@ func TestCardClosureNotice(t *testing.T) {
 func TestNetworkLine24(t *testing.T) {
 	withLine := func(d *flows.DirectoryData) { d.Networks[0].Phone24h = "+393351234567" }
 	night := cardService(t, sundayNight, withLine)
-	if got := rendered(t, handle(t, night, flows.Input{Kind: flows.KindButton, Data: "open:arca"}), "it"); !strings.Contains(got, "☎️ Sempre attivo, 24 ore su 24 · ARCA – Rete antiviolenza del Comune di Cremona: 335 123 4567") || !strings.Contains(got, "1522") {
+	if got := rendered(t, handle(t, night, flows.Input{Kind: flows.KindButton, Data: "open:arca"}), "it"); !strings.Contains(got, "☎️ Sempre attivo, 24 ore su 24 · ARCA – Rete antiviolenza del Comune di Cremona: +39 335 123 4567") || !strings.Contains(got, "1522") {
 		t.Errorf("the open-now screen at night:\n%s", got)
 	}
 	if got := rendered(t, handle(t, night, flows.Input{Kind: flows.KindButton, Data: "c:arca-crema"}), "en"); !strings.Contains(got, "☎️ Always on, 24 hours a day · ARCA") {
@@ -109,7 +109,7 @@ func TestCardPhonesGrouped(t *testing.T) {
 	svc := cardService(t, tuesdayMorning, func(d *flows.DirectoryData) {
 		centreOf(d, "arca-crema").Phones = []string{"+390373123456", "+393331234567"}
 	})
-	if got := rendered(t, handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "c:arca-crema"}), "it"); !strings.Contains(got, "☎️ 0373 123456 · 333 123 4567") {
+	if got := rendered(t, handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "c:arca-crema"}), "it"); !strings.Contains(got, "☎️ +39 0373 123456 · +39 333 123 4567") {
 		t.Errorf("phones on the card:\n%s", got)
 	}
 }

@@ -36,17 +36,15 @@ func ParsePhones(s string) ([]string, error) {
 	return out, nil
 }
 
-// PhoneText writes a centre's number as people read it: an Italian one in
-// the national grouping ("0373 123456", "333 123 4567"), another one in
-// the international grouping ("+44 20 7946 0958"). A number the library
-// does not know (the sample's +39 000…) stays as stored.
+// PhoneText writes a centre's number as people read it, grouped as in
+// the national grouping but with the country code ("+39 0373 123456",
+// "+39 333 123 4567"): Telegram makes a number tappable only in that
+// form. A number the library does not know (the sample's +39 000…) stays
+// as stored.
 func PhoneText(p string) string {
 	n, err := phonenumbers.Parse(p, "IT")
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return p
-	}
-	if phonenumbers.GetRegionCodeForNumber(n) == "IT" {
-		return phonenumbers.Format(n, phonenumbers.NATIONAL)
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
