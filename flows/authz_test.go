@@ -15,23 +15,6 @@ import (
 // every action, allowed or denied.
 var matrixFile = filepath.Join("testdata", "authorization.txt")
 
-// awaitingSec are cells found wrong on main that belong to the findings
-// of issue 15 the branch sec is fixing: an invite (P8) or a link code (R7)
-// made by someone since revoked still works; an admin taken out of
-// FRONTDOOR_ADMINS stays one. The matrix file holds what they must be;
-// until the fix is merged they are reported as skipped, and once it is,
-// the test asks to remove the entry.
-var awaitingSec = []struct {
-	actor string
-	// columns are denied; with none, every cell is as for like.
-	columns []string
-	like    string
-}{
-	{actor: "coordinator, revoked after inviting", columns: []string{"P8", "R7"}},
-	{actor: "admin, revoked", columns: []string{"P8", "R7"}},
-	{actor: "admin, taken out of FRONTDOOR_ADMINS", like: "admin, revoked"},
-}
-
 // TestAuthorizationMatrix tries every staff, operator and callback action
 // of the code, and forged data, as every kind of person — each cell in a
 // deployment of its own — and compares what each got with
@@ -49,7 +32,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			got[cellKey(a.name, c.code)] = evaluate(t, dir, c, a)
 		}
 	}
-	want := expected(t, got)
+	want := got
 	text := renderMatrix(want)
 	if *update {
 		if err := os.WriteFile(matrixFile, []byte(text), 0o644); err != nil {
@@ -104,39 +87,6 @@ func evaluate(t *testing.T, dir *flows.Directory, c column, a actor) cell {
 }
 
 func cellKey(actor, code string) string { return actor + "|" + code }
-
-// expected is got with the cells awaiting the branch sec set to what they
-// must be; each such cell still wrong is reported as skipped.
-func expected(t *testing.T, got map[string]cell) map[string]cell {
-	want := make(map[string]cell, len(got))
-	for k, v := range got {
-		want[k] = v
-	}
-	for _, e := range awaitingSec {
-		wrong := 0
-		for _, c := range matrixColumns {
-			k := cellKey(e.actor, c.code)
-			switch {
-			case e.like != "":
-				want[k] = want[cellKey(e.like, c.code)]
-			case slices.Contains(e.columns, c.code):
-				want[k] = denied
-			default:
-				continue
-			}
-			if want[k] != got[k] {
-				wrong++
-				t.Run(fmt.Sprintf("awaiting sec/%s/%s", e.actor, c.code), func(t *testing.T) {
-					t.Skipf("%s (%s) by %s is %q, must be %q: being fixed on the branch sec", c.code, c.input, e.actor, got[k], want[k])
-				})
-			}
-		}
-		if wrong == 0 {
-			t.Errorf("every cell of %q awaiting the branch sec is now as the matrix says: remove it from awaitingSec", e.actor)
-		}
-	}
-	return want
-}
 
 // Layout of the matrix file.
 const (

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"log/slog"
 	"slices"
 	"strings"
@@ -87,14 +88,15 @@ func (s staffDialogue) grantFor(r Role, where string) (Grant, bool) {
 	return g, s.me.mayGive(g)
 }
 
-// inviterMayGive tells whether whoever made inv may still give its
-// grant: a link left behind by someone revoked gives nothing. Invites
-// made before their maker was recorded give nothing either.
-func (d *dialogue) inviterMayGive(inv Invite) (bool, error) {
+// makerMayGive tells whether whoever made inv (an invite or a group's
+// link code) may still give its grant: a link left behind by someone
+// revoked gives nothing. Codes made before their maker was recorded give
+// nothing either.
+func (s *Service) makerMayGive(ctx context.Context, inv Invite) (bool, error) {
 	if inv.ByUser == 0 {
 		return false, nil
 	}
-	by, _, err := d.svc.effectiveStaff(d.ctx, inv.ByUser)
+	by, _, err := s.effectiveStaff(ctx, inv.ByUser)
 	return err == nil && by.mayGive(inv.Grant), err
 }
 
@@ -113,7 +115,7 @@ func (d *dialogue) redeem(code string) {
 		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
 	}
 	if err == nil && found {
-		found, err = d.inviterMayGive(inv)
+		found, err = d.svc.makerMayGive(d.ctx, inv)
 	}
 	if err != nil || !found {
 		d.event = "invite_invalid"

@@ -66,6 +66,15 @@ func (s *Service) linkGroup(ctx context.Context, in Input) Result {
 		s.log.LogAttrs(ctx, slog.LevelError, "link code load failed", logattr.Event("store_error"), logattr.Op("take_invite"), logattr.Err(err))
 		return say("store_error", T("op.error"))
 	}
+	if found {
+		// A code left behind by a coordinator since revoked links nothing.
+		found, err = s.makerMayGive(ctx, inv)
+		if err != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "link code maker load failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
+			s.keepCode(ctx, inv)
+			return say("store_error", T("op.error"))
+		}
+	}
 	dir := s.dir.Load()
 	c, ok := dir.Centre(inv.Grant.Centre)
 	if !found || inv.Grant.Role != RoleOperator || !ok {
@@ -349,7 +358,7 @@ func (s staffDialogue) link(id string) {
 		return
 	}
 	code := s.d.svc.newCode(linkCodeBytes)
-	inv := Invite{Code: linkPrefix + code, Grant: Grant{Role: RoleOperator, Network: c.Network, Centre: c.ID}, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: linkPrefix + code, Grant: Grant{Role: RoleOperator, Network: c.Network, Centre: c.ID}, By: s.me.Pseudonym, ByUser: s.d.in.Chat, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
