@@ -555,6 +555,33 @@ func TestAdminRemovedFromList(t *testing.T) {
 	}
 }
 
+// TestRevokeListedAdmin: an admin of FRONTDOOR_ADMINS cannot be revoked
+// from the bot (her role would come back at her next action); she is told
+// so instead of "removed".
+func TestRevokeListedAdmin(t *testing.T) {
+	svc, st := staffService(t)
+	const invited = 620
+	code := inviteLink(t, svc, bootAdmin, "st.invite:admin")
+	handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindCommand, Command: "start", Args: code})
+	entries, err := st.ListStaff(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(entries, func(e flows.StaffEntry) bool { return e.Chat == bootAdmin })
+	if i < 0 {
+		t.Fatal("the listed admin is not on staff")
+	}
+	for _, data := range []string{"st.revoke:" + entries[i].Ref, "st.revokeok:" + entries[i].Ref} {
+		res := handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindButton, Data: data})
+		if !hasText(res, "staff.revoke_listed") || hasText(res, "staff.revoked") {
+			t.Errorf("%s: %v", data, ids(res))
+		}
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindCommand, Command: "staff"}); !hasText(res, "staff.menu_title") {
+		t.Errorf("the listed admin lost the staff menu: %v", ids(res))
+	}
+}
+
 // TestAcceptsFile: only staff who may edit a network may send the file.
 func TestAcceptsFile(t *testing.T) {
 	svc, _ := staffService(t)

@@ -226,6 +226,14 @@ func (s staffDialogue) revoke(ref string, confirmed bool) {
 		return
 	}
 	who := entries[i].Staff
+	if slices.Contains(s.d.svc.admins, entries[i].Chat) {
+		// Her role comes back at her next action: saying "removed" would
+		// be untrue.
+		s.d.event = "staff_revoke_listed"
+		s.roles()
+		s.d.replies[0].Texts = append([]Text{T("staff.revoke_listed", "Pseudonym", who.Pseudonym)}, s.d.replies[0].Texts...)
+		return
+	}
 	if !confirmed {
 		s.d.event = "staff_revoke_ask"
 		s.reply([]Text{T("staff.revoke_ask", "Pseudonym", who.Pseudonym)},
