@@ -43,6 +43,7 @@ var Script = []Step{
 	{"button", "cb:w:asap"},
 	{"button", "cb:wok"},
 	{"button", "cb:m:none"},
+	{"button", "cb:h:yes"},
 	{"button", "cb:s:wrong"},
 	{"button", "cb:l:it"},
 	{"button", "cb:ok"},
