@@ -314,7 +314,12 @@ func (d *dialogue) cbCentrePicker() {
 func (d *dialogue) cbPhonePrompt() {
 	d.event = "callback_phone"
 	d.sess.State = stCbPhone
-	d.say(Reply{Texts: []Text{T("cb.phone.prompt"), T("cb.phone.contact_warning")}, AskContact: true})
+	if d.in.Door == DoorWeb {
+		// A page has no account whose number could be shared.
+		d.say(Reply{Texts: []Text{T("cb.phone.prompt")}})
+	} else {
+		d.say(Reply{Texts: []Text{T("cb.phone.prompt"), T("cb.phone.contact_warning")}, AskContact: true})
+	}
 	d.say(Reply{Texts: []Text{T("cb.phone.or")}, Buttons: stepRows()})
 }
 

@@ -222,6 +222,16 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 	return "menu", d.unknown
 }
 
+// onDoor is the message id, or on the web door its variant id+"_web": the
+// few sentences that speak of a chat to clear, of Telegram or of a button
+// the page does not have.
+func (d *dialogue) onDoor(id string) string {
+	if d.in.Door == DoorWeb {
+		return id + "_web"
+	}
+	return id
+}
+
 // say appends a reply.
 func (d *dialogue) say(r Reply) {
 	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation || r.AskContact
@@ -233,7 +243,7 @@ func (d *dialogue) welcome(payload string) {
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}
-	texts := []Text{T("welcome.hello"), T("welcome.what"), T("welcome.exit")}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T(d.onDoor("welcome.exit"))}
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
@@ -253,7 +263,7 @@ func (d *dialogue) unknown() {
 
 func (d *dialogue) find() {
 	d.event = "find"
-	d.say(Reply{Texts: []Text{T("find.prompt")}, AskLocation: true})
+	d.say(Reply{Texts: []Text{T(d.onDoor("find.prompt"))}, AskLocation: true})
 	d.say(Reply{Texts: []Text{T("find.areas")}, Buttons: append(d.networkButtons("net"), navRow(true))})
 }
 
