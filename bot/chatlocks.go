@@ -1,0 +1,16 @@
+package bot
+
+import "sync"
+
+// ChatLocks keeps what happens to one chat in order, whatever the door:
+// her inputs one after another, and an idle wipe never in the middle of
+// one. Chats share a stripe, which only costs a rare wait. The zero value
+// is ready.
+type ChatLocks struct{ stripes [chatStripes]sync.Mutex }
+
+// Lock locks a chat and returns its unlock.
+func (l *ChatLocks) Lock(chat int64) (unlock func()) {
+	m := &l.stripes[uint64(chat)%chatStripes]
+	m.Lock()
+	return m.Unlock
+}
