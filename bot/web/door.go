@@ -331,7 +331,7 @@ func (d *Door) show(w http.ResponseWriter, r *http.Request) {
 // step takes one thing she did, a button, words or her location, and
 // sends her to the next screen.
 func (d *Door) step(w http.ResponseWriter, r *http.Request) {
-	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" || !sameOrigin(r) {
+	if !sameOrigin(r) {
 		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
@@ -455,12 +455,22 @@ func kindName(k flows.Kind) string {
 	return "text"
 }
 
-// sameOrigin tells whether a request that says where it comes from comes
-// from this site.
+// sameOrigin tells whether a post comes from this site's own page, as far
+// as the browser says: Sec-Fetch-Site where it is sent, else Origin. The
+// page's no-referrer policy makes browsers send "Origin: null" with its
+// forms, so null says nothing; the token and the SameSite cookie still
+// hold such a post back.
 func sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default:
+		return false
+	}
 	origin := r.Header.Get("Origin")
 	if origin == "" || origin == "null" {
-		return origin == "" // a privacy setting may hide it; "null" is a sandbox or a file
+		return true
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host

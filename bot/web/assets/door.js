@@ -29,10 +29,12 @@
     form.setAttribute("data-sent", "1");
     fetch("/", { method: "POST", body: new URLSearchParams(data), headers: { "X-Step": "1" }, credentials: "same-origin" })
       .then(function (r) {
+        if (left) return; // Exit was pressed meanwhile: stay away
         if (r.status !== 204) throw new Error("step");
         location.replace(r.headers.get("X-Next") === "away" ? away : "/");
       })
       .catch(function () {
+        if (left) return;
         // Let the browser post it: the server's page says what went wrong.
         form.setAttribute("data-plain", "1");
         if (by && by.name) {
