@@ -23,6 +23,9 @@ type Message struct {
 	Buttons [][]MessageButton
 	// Protect asks Telegram to keep the message from being forwarded or saved.
 	Protect bool
+	// To is who the message is for, which decides how it arrives (see
+	// arrival).
+	To flows.Audience
 	// LocationLabel, when not empty, asks for a one-time reply keyboard with
 	// a single "share location" button carrying this label, instead of the
 	// inline buttons.

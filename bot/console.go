@@ -92,6 +92,11 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	var shown []MessageButton
+	if res.Answer != nil {
+		// On Telegram a pop-up over the chat, for whoever pressed.
+		fmt.Fprintln(c.Out)
+		fmt.Fprintln(c.Out, "[pop-up] "+popupText(c.Renderer.Render(res.Lang, flows.Reply{Texts: []flows.Text{*res.Answer}}).Text))
+	}
 	if res.Wipe {
 		// On Telegram the messages are deleted; a terminal can only say so.
 		fmt.Fprintln(c.Out)

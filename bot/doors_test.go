@@ -93,7 +93,7 @@ func TestRoutedOutbox(t *testing.T) {
 				t.Errorf("the web door kept %+v", tc.door.kept)
 			}
 			for _, o := range got {
-				if err := st.Sent(ctx, o, 1); err != nil {
+				if _, err := st.Sent(ctx, o, 1); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -55,7 +55,7 @@ func outboxKind(o flows.Outgoing) string {
 	switch {
 	case o.Hers:
 		return OutboxHers
-	case len(o.Reply.Texts) > 0 && o.Reply.Texts[0].ID == "op.number.title":
+	case o.Number:
 		return OutboxNumber
 	case o.Card != "":
 		return OutboxCard

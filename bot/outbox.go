@@ -54,13 +54,23 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 }
 
 // deliver sends what is pending, oldest first, and returns how many it
-// handled; it stops at the first error worth retrying.
+// handled; it stops at the first error worth retrying. A message with her
+// number that must no longer stand is not sent (Stale) or deleted at once
+// (stale once sent); one that Telegram refuses for good is handed to
+// TelegramConfig.Undelivered, so that the request goes back to the others.
 func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 	pending, err := box.Pending(ctx, outboxBatch)
 	if err != nil {
 		return 0, err
 	}
 	for i, o := range pending {
+		if o.Stale {
+			if _, err := box.Sent(ctx, o, 0); err != nil {
+				return i, err
+			}
+			t.log.LogAttrs(ctx, slog.LevelInfo, "outbox_stale", t.chatAttr(o.Chat))
+			continue
+		}
 		// The outbox loop retries, with the message safe in the store.
 		m := t.cfg.Renderer.Render(o.Lang, o.Reply)
 		var id, attempts int
@@ -76,7 +86,14 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 				return i, err
 			}
 			event, level = "outbox_dropped", slog.LevelError
+			if o.Number && t.cfg.Undelivered != nil {
+				if uerr := t.cfg.Undelivered(ctx, o); uerr != nil {
+					return i, uerr // kept, and tried again
+				}
+				event = "outbox_number_returned"
+			}
 			t.observeDropped(o)
+			id = 0
 		} else if o.Edit == 0 {
 			if t.cfg.OnSent != nil {
 				t.cfg.OnSent(o.Chat, id)
@@ -85,8 +102,16 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 				t.track(ctx, o.Chat, []int{id}, flows.HersVisibleFor)
 			}
 		}
-		if serr := box.Sent(ctx, o, id); serr != nil {
+		stale, serr := box.Sent(ctx, o, id)
+		if serr != nil {
 			return i, serr
+		}
+		if stale {
+			// Its request ended while it travelled: nothing would empty it.
+			if _, err := t.deleteMessages(ctx, o.Chat, []int{id}); err != nil {
+				t.log.LogAttrs(ctx, slog.LevelError, "delete_failed", t.chatAttr(o.Chat), logattr.Code(errorCode(err)), logattr.Err(err))
+			}
+			event = "outbox_number_withdrawn"
 		}
 		t.log.LogAttrs(ctx, level, event, t.chatAttr(o.Chat),
 			logattr.Code(errorCode(err)), logattr.Count("attempts", attempts))
@@ -102,6 +127,8 @@ func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Messag
 	if err != nil {
 		return err
 	}
+	// An edit neither rings nor changes protection: Telegram has no such
+	// fields for it.
 	delete(p, "disable_notification")
 	delete(p, "protect_content")
 	p["message_id"] = strconv.Itoa(messageID)

@@ -148,3 +148,91 @@ func TestOutboxMessageToHerJoinsHerTrail(t *testing.T) {
 type noWipe struct{}
 
 func (noWipe) Wipe(context.Context, int64) (flows.Result, error) { return flows.Result{}, nil }
+
+// numberFor queues a message with her number for chat, of a request taken
+// by taker (none stored when taker is 0).
+func numberFor(t *testing.T, st *memstore.Store, chat, taker int64) {
+	t.Helper()
+	ch := flows.Change{Send: []flows.Outgoing{{Chat: chat, Lang: "it", Card: "ABC234", Number: true,
+		Reply: flows.Reply{Texts: []flows.Text{flows.Raw("number")}, To: flows.ForOperators, Protect: true}}}}
+	if taker != 0 {
+		ch.Put = []flows.Callback{{Ticket: "ABC234", Network: "n", TakenBy: taker}}
+	}
+	if err := st.Apply(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOutboxNumberOnlyWhileHers: her number is not sent to an operator who
+// no longer holds the request, and is remembered when sent to one who does.
+func TestOutboxNumberOnlyWhileHers(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	st := memstore.New()
+	numberFor(t, st, 7, 8) // taken by 8 meanwhile
+	numberFor(t, st, 8, 0)
+	runOutbox(t, srv, st, bot.TelegramConfig{})
+	sent := srv.WaitSent(t, 1, tgWait)
+	waitOutboxEmpty(t, st)
+	if len(sent) != 1 || sent[0].ChatID != 8 {
+		t.Fatalf("sent %+v, want the number to the operator who holds it only", sent)
+	}
+	if refs, _ := st.Cards(context.Background(), "ABC234"); len(refs) != 1 || !refs[0].Number || refs[0].Message != sent[0].MessageID {
+		t.Errorf("remembered %+v, want the number message", refs)
+	}
+}
+
+// staleBox reports every message sent as stale, as when her request ended
+// while the message was in flight.
+type staleBox struct{ *memstore.Store }
+
+func (b staleBox) Sent(ctx context.Context, o flows.Outgoing, id int) (bool, error) {
+	_, err := b.Store.Sent(ctx, o, id)
+	return o.Number, err
+}
+
+// TestOutboxNumberDeletedWhenStale: a number that arrived after its request
+// ended is deleted at once: nothing would ever empty it.
+func TestOutboxNumberDeletedWhenStale(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	st := memstore.New()
+	numberFor(t, st, 8, 8)
+	runOutbox(t, srv, staleBox{st}, bot.TelegramConfig{})
+	sent := srv.WaitSent(t, 1, tgWait)
+	srv.WaitCalls(t, "deleteMessages", 1, tgWait)
+	if got := srv.Visible(8); len(got) != 0 {
+		t.Errorf("messages %v still visible in the operator's chat, want the number %d deleted", got, sent[0].MessageID)
+	}
+}
+
+// TestOutboxNumberUndelivered: a number Telegram refuses for good (the
+// operator never started the bot) is handed to Undelivered before it
+// leaves the outbox; while Undelivered fails, it stays.
+func TestOutboxNumberUndelivered(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	srv.Unreachable(8, true)
+	st := memstore.New()
+	numberFor(t, st, 8, 8)
+	var mu sync.Mutex
+	var told []flows.Outgoing
+	fail := true
+	undelivered := func(_ context.Context, o flows.Outgoing) error {
+		mu.Lock()
+		defer mu.Unlock()
+		told = append(told, o)
+		if fail {
+			fail = false
+			return context.DeadlineExceeded
+		}
+		return nil
+	}
+	runOutbox(t, srv, st, bot.TelegramConfig{Undelivered: undelivered})
+	waitOutboxEmpty(t, st)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(told) != 2 || told[1].Chat != 8 || !told[1].Number || told[1].Card != "ABC234" {
+		t.Errorf("Undelivered heard %+v, want the number twice (a failure keeps it queued)", told)
+	}
+	if n := srv.SentCount(8); n != 0 {
+		t.Errorf("%d messages reached the unreachable chat", n)
+	}
+}

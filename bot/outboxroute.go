@@ -46,7 +46,7 @@ func (r RoutedOutbox) Pending(ctx context.Context, n int) ([]flows.Outgoing, err
 		if r.Web == nil || !r.Web.Keep(ctx, o) {
 			event, level = "outbox_dropped", slog.LevelWarn
 		}
-		if err := r.Outbox.Sent(ctx, o, 0); err != nil {
+		if _, err := r.Outbox.Sent(ctx, o, 0); err != nil {
 			return keep, err
 		}
 		log := r.Log

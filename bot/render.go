@@ -67,7 +67,7 @@ func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
 	for i, t := range rep.Texts {
 		lines[i] = r.text(lang, t, true)
 	}
-	m := Message{Text: strings.Join(lines, "\n"), Protect: rep.Protect, RemoveKeyboard: rep.RemoveKeyboard, Document: rep.Document}
+	m := Message{Text: strings.Join(lines, "\n"), Protect: rep.Protect, To: rep.To, RemoveKeyboard: rep.RemoveKeyboard, Document: rep.Document}
 	if rep.AskLocation {
 		m.LocationLabel = r.text(lang, flows.T("location.button"), false)
 	}

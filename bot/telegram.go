@@ -96,6 +96,12 @@ type TelegramConfig struct {
 	// Menu, when set, gives the descriptions of the command menu, which
 	// Run sets for every language when it starts.
 	Menu MenuTexts
+	// Undelivered, when set, is told of a message with her number that
+	// Telegram refused for good (the operator never started a private
+	// chat with the bot, or blocked it), before it leaves the outbox: the
+	// request must go back to the others. An error keeps the message
+	// queued, to be tried again.
+	Undelivered func(ctx context.Context, o flows.Outgoing) error
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -535,9 +541,16 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	}()
 	var answered sync.WaitGroup
 	defer answered.Wait()
+	answer := func(string) {}
 	if cq := u.CallbackQuery; cq != nil {
-		// Always stop the button's spinner, in parallel with the handling.
-		answered.Go(func() { t.answerCallback(ctx, cq.ID) })
+		// The button's spinner stops whatever happens, once: with the
+		// handler's answer as soon as it has one, in parallel with the
+		// replies.
+		var once sync.Once
+		answer = func(text string) {
+			once.Do(func() { answered.Go(func() { t.answerCallback(ctx, cq.ID, text) }) })
+		}
+		defer answer("")
 	}
 	in, ignored := toInput(u)
 	if ignored != "" {
@@ -568,6 +581,11 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		t.log.LogAttrs(ctx, slog.LevelError, "handler_error", logattr.Kind(kind), ref)
 		outcome = OutcomeError
 		return
+	}
+	if res.Answer != nil {
+		answer(t.cfg.Renderer.Render(res.Lang, flows.Reply{Texts: []flows.Text{*res.Answer}}).Text)
+	} else {
+		answer("")
 	}
 	if res.Duplicate {
 		t.log.LogAttrs(ctx, slog.LevelDebug, "update_duplicate", logattr.Kind(kind), ref)
@@ -611,6 +629,9 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		if m.From != nil {
 			in.Lang, in.From = m.From.LanguageCode, m.From.ID
 		}
+		if in.Group {
+			in.ChatTitle = m.Chat.Title
+		}
 		switch {
 		case isCommand(m):
 			in.Kind = flows.KindCommand
@@ -630,10 +651,15 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		if cq.Message == nil || cq.Message.Chat == nil || !servedChat(cq.Message.Chat.Type) {
 			return in, "not_private"
 		}
-		in.Chat, in.Kind, in.Data = cq.Message.Chat.ID, flows.KindButton, cq.Data
+		in.Chat, in.Kind, in.Data, in.Message = cq.Message.Chat.ID, flows.KindButton, cq.Data, cq.Message.MessageID
 		in.Group = cq.Message.Chat.Type != "private"
 		if cq.From != nil {
 			in.Lang, in.From = cq.From.LanguageCode, cq.From.ID
+			if in.Group {
+				// Who took a request, for the group's card; a woman's
+				// name never reaches the dialogues.
+				in.FromName = fullName(cq.From)
+			}
 		}
 	case u.EditedMessage != nil:
 		return in, "edited"
@@ -641,6 +667,24 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		return in, "unsupported"
 	}
 	return in, ""
+}
+
+// fullName is the name a user shows in chats: first and last name.
+func fullName(u *tgbotapi.User) string {
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
+// maxPopup is the most characters Telegram shows in a callback answer.
+const maxPopup = 200
+
+// popupText turns rendered HTML into the plain text of a pop-up, cut to
+// what Telegram accepts.
+func popupText(html string) string {
+	s := []rune(PlainText(html))
+	if len(s) > maxPopup {
+		s = append(s[:maxPopup-1], '…')
+	}
+	return string(s)
 }
 
 // servedChat says whether updates of a chat type reach the handler:
@@ -673,10 +717,12 @@ func kindName(k flows.Kind) string {
 	return "kind" + strconv.Itoa(int(k))
 }
 
-func (t *Telegram) answerCallback(ctx context.Context, id string) {
+// answerCallback stops a pressed button's spinner, showing text (if any)
+// to whoever pressed it only.
+func (t *Telegram) answerCallback(ctx context.Context, id, text string) {
 	cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	_, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, ""))
+	_, err := t.bot(cctx).Request(tgbotapi.NewCallback(id, popupText(text)))
 	t.observeCall("answerCallbackQuery", err)
 	if err != nil {
 		err = t.redactErr(err)
@@ -813,18 +859,24 @@ func (t *Telegram) download(ctx context.Context, fileID string) ([]byte, error) 
 	return data, nil
 }
 
-// sendDocument sends a file silently, with the text as its caption,
-// retrying like send.
+// sendDocument sends a file with the text as its caption, arriving as
+// arrival says, retrying like send. The library's document config lacks
+// protect_content, so the upload is built from Params.
 func (t *Telegram) sendDocument(ctx context.Context, chat int64, m Message) (id, attempts int, err error) {
-	doc := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data})
-	doc.Caption, doc.ParseMode, doc.DisableNotification = m.Text, tgbotapi.ModeHTML, true
+	p := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "caption": m.Text, "parse_mode": tgbotapi.ModeHTML}
+	arrival(p, m)
+	file := []tgbotapi.RequestFile{{Name: "document", Data: tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data}}}
 	var sent tgbotapi.Message
 	attempts, err = retry(ctx, t.maxRetries, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
-		var err error
-		if sent, err = t.bot(cctx).Send(doc); err != nil {
+		resp, err := t.bot(cctx).UploadFiles("sendDocument", p, file)
+		t.observeCall("sendDocument", err)
+		if err != nil {
 			return fmt.Errorf("sendDocument: %w", t.redactErr(err))
+		}
+		if err := json.Unmarshal(resp.Result, &sent); err != nil {
+			return fmt.Errorf("sendDocument: decode the result: %w", err)
 		}
 		return nil
 	}, nil)
@@ -834,18 +886,29 @@ func (t *Telegram) sendDocument(ctx context.Context, chat int64, m Message) (id,
 	return sent.MessageID, attempts, nil
 }
 
+// arrival is the one rule of how a message arrives, from who it is for: a
+// woman's phone never rings and what she gets can be neither forwarded nor
+// saved; staff at work are not disturbed; what asks operators to act rings.
+// Every send path (replies, the outbox, documents) goes through it; edits
+// carry neither, as Telegram neither notifies nor re-protects an edit.
+func arrival(p tgbotapi.Params, m Message) {
+	if m.To != flows.ForOperators {
+		p["disable_notification"] = "true"
+	}
+	if m.Protect || m.To == flows.ForHer {
+		p["protect_content"] = "true"
+	}
+}
+
 // messageParams builds sendMessage parameters with MakeRequest's Params, so
 // that fields newer than the library (protect_content) can be sent.
 func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 	p := tgbotapi.Params{
-		"chat_id":              strconv.FormatInt(chat, 10),
-		"text":                 m.Text,
-		"parse_mode":           tgbotapi.ModeHTML,
-		"disable_notification": "true", // discreet: never a sound
+		"chat_id":    strconv.FormatInt(chat, 10),
+		"text":       m.Text,
+		"parse_mode": tgbotapi.ModeHTML,
 	}
-	if m.Protect {
-		p["protect_content"] = "true"
-	}
+	arrival(p, m)
 	var markup any
 	switch {
 	case m.RemoveKeyboard:

@@ -53,7 +53,7 @@ func (tgRenderer) Render(lang string, r flows.Reply) bot.Message {
 			parts = append(parts, t.ID)
 		}
 	}
-	m := bot.Message{Text: html.EscapeString(lang + "|" + strings.Join(parts, "/")), Protect: r.Protect}
+	m := bot.Message{Text: html.EscapeString(lang + "|" + strings.Join(parts, "/")), Protect: r.Protect, To: r.To, Document: r.Document}
 	for _, row := range r.Buttons {
 		var mrow []bot.MessageButton
 		for _, b := range row {
@@ -154,7 +154,7 @@ func TestTelegramInputs(t *testing.T) {
 	want := []flows.Input{
 		{Chat: 11, From: 11, Update: int64(u1), Lang: "it", Kind: flows.KindText, Text: "ciao <tu>"},
 		{Chat: 11, From: 11, Update: int64(u2), Lang: "it", Kind: flows.KindCommand, Command: "lang", Args: "en  please"},
-		{Chat: 11, From: 11, Update: int64(u3), Lang: "en", Kind: flows.KindButton, Data: "centre:7"},
+		{Chat: 11, From: 11, Update: int64(u3), Lang: "en", Kind: flows.KindButton, Data: "centre:7", Message: 4},
 		{Chat: 11, From: 11, Update: int64(u4), Lang: "en", Kind: flows.KindLocation, Lat: 45.133, Lon: 10.02},
 	}
 	got := h.all()
@@ -243,7 +243,8 @@ func TestTelegramSendsDiscreetly(t *testing.T) {
 			t.Errorf("message %d = %+v, want chat 21, HTML, silent", i, m)
 		}
 	}
-	if m := sent[0]; m.Text != "it|plain &amp; simple" || m.ProtectContent || m.ReplyMarkup != nil {
+	// Written to her (no audience named): protected, like all of hers.
+	if m := sent[0]; m.Text != "it|plain &amp; simple" || !m.ProtectContent || m.ReplyMarkup != nil {
 		t.Errorf("plain message = %+v", m)
 	}
 	if m := sent[1]; !m.ProtectContent || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) != 2 ||

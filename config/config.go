@@ -42,6 +42,10 @@ type Config struct {
 	CallbackEscalate time.Duration
 	// CallbackRetention is the longest a callback request is kept.
 	CallbackRetention time.Duration
+	// CallbackCloseWithin is how long after her last window a taken request
+	// may stay open before its operator is reminded (and then goes back to
+	// the others).
+	CallbackCloseWithin time.Duration
 
 	// Ops are the settings of running it as a service (see ops.go).
 	Ops
@@ -60,15 +64,16 @@ const (
 	EnvSessionTTL = "FRONTDOOR_SESSION_TTL"
 	EnvNewKey     = "FRONTDOOR_NEW_KEY"
 
-	EnvCallbackEscalate  = "FRONTDOOR_CALLBACK_ESCALATE"
-	EnvCallbackRetention = "FRONTDOOR_CALLBACK_RETENTION"
+	EnvCallbackEscalate    = "FRONTDOOR_CALLBACK_ESCALATE"
+	EnvCallbackRetention   = "FRONTDOOR_CALLBACK_RETENTION"
+	EnvCallbackCloseWithin = "FRONTDOOR_CALLBACK_CLOSE_WITHIN"
 )
 
 // FromEnv reads the configuration through getenv (os.Getenv in main) and
 // validates it. All problems are reported together.
 func FromEnv(getenv func(string) string) (Config, error) {
 	c := Config{API: DefaultAPI, DataDir: "./data", SessionTTL: 24 * time.Hour,
-		CallbackEscalate: 15 * time.Minute, CallbackRetention: 7 * 24 * time.Hour, Ops: defaultOps}
+		CallbackEscalate: 15 * time.Minute, CallbackRetention: 7 * 24 * time.Hour, CallbackCloseWithin: 2 * time.Hour, Ops: defaultOps}
 	var errs []error
 	// Every value is read trimmed.
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
@@ -120,6 +125,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		{EnvSessionTTL, time.Minute, 7 * 24 * time.Hour, "between 1m and 168h, like 24h", &c.SessionTTL},
 		{EnvCallbackEscalate, time.Minute, 24 * time.Hour, "between 1m and 24h, like 15m", &c.CallbackEscalate},
 		{EnvCallbackRetention, time.Hour, 30 * 24 * time.Hour, "between 1h and 720h, like 168h", &c.CallbackRetention},
+		{EnvCallbackCloseWithin, 10 * time.Minute, 72 * time.Hour, "between 10m and 72h, like 2h", &c.CallbackCloseWithin},
 	} {
 		if v := env(d.name); v != "" {
 			dur, err := time.ParseDuration(v)

@@ -149,6 +149,7 @@ func (c Config) Print(w io.Writer) error {
 		{EnvSessionTTL, c.SessionTTL.String()},
 		{EnvCallbackEscalate, c.CallbackEscalate.String()},
 		{EnvCallbackRetention, c.CallbackRetention.String()},
+		{EnvCallbackCloseWithin, c.CallbackCloseWithin.String()},
 		{"mode", mode},
 		{EnvWebhookURL, orOff(c.WebhookURL, "(not set: long polling)")},
 		{EnvListen, c.Listen},

@@ -16,25 +16,35 @@ const (
 	stCbCentre  = "cb_centre"  // which centre should call
 	stCbPhone   = "cb_phone"   // a safe number
 	stCbWindows = "cb_windows" // when it is safe to call
+	stCbTimes   = "cb_times"   // the times she typed, read back to her
 	stCbMsg     = "cb_msg"     // may a voicemail or SMS be left
+	stCbHere    = "cb_here"    // may we write here if nobody reaches her
 	stCbSay     = "cb_say"     // what to say if someone else answers
 	stCbLang    = "cb_lang"    // the language to be called in
 	stCbSummary = "cb_summary" // everything, to confirm or change
 	stCbOpen    = "cb_open"    // her pending request is on screen
 )
 
-var callbackStates = []string{stCbCentre, stCbPhone, stCbWindows, stCbMsg, stCbSay, stCbLang, stCbSummary, stCbOpen}
+var callbackStates = []string{stCbCentre, stCbPhone, stCbWindows, stCbTimes, stCbMsg, stCbHere, stCbSay, stCbLang, stCbSummary, stCbOpen}
+
+// cbSteps are the questions of the request in the order she meets them,
+// by the names that "back", "resume" and "change" buttons carry.
+var cbSteps = []string{"centre", "phone", "win", "msg", "here", "say", "lang", "summary"}
 
 // Keys of the answers in Session.Data while she fills in a request.
 const (
 	kCentre = "cb.centre" // centre id, or "*" + network id
 	kPhone  = "cb.phone"  // E.164
-	kWin    = "cb.win"    // window keys, comma-separated
+	kWin    = "cb.win"    // window specs (callbackwindows.go), comma-separated
+	kTyped  = "cb.typed"  // the specs of typed times, until she confirms them
 	kMsg    = "cb.msg"    // none, vm, sms, both
+	kHere   = "cb.here"   // yes, no: a message here if nobody reaches her
 	kSay    = "cb.say"    // a sayKeys key, or "own"
 	kOwn    = "cb.own"    // her own words
 	kLang   = "cb.lang"
-	kEdit   = "cb.edit" // "1": back to the summary after this answer
+	kEdit   = "cb.edit"  // "1": back to the summary after this answer
+	kStep   = "cb.step"  // the question on screen, to come back to it
+	kAgain  = "cb.again" // the ticket of her request whose times passed, replaced by this one
 )
 
 // maxOwnWords bounds her own words, which operators read aloud.
@@ -46,26 +56,32 @@ const maxCentreChoices = 5
 // windowKeys are the windows offered, in order.
 var windowKeys = []string{"today.morning", "today.afternoon", "today.evening", "tomorrow.morning", "tomorrow.afternoon", "tomorrow.evening", "asap"}
 
-// DefaultCallbackEscalate and DefaultCallbackRetention apply when Options
-// leave them zero.
+// DefaultCallbackEscalate, DefaultCallbackRetention and
+// DefaultCallbackCloseWithin apply when Options leave them zero.
 const (
-	DefaultCallbackEscalate  = 15 * time.Minute
-	DefaultCallbackRetention = 7 * 24 * time.Hour
+	DefaultCallbackEscalate    = 15 * time.Minute
+	DefaultCallbackRetention   = 7 * 24 * time.Hour
+	DefaultCallbackCloseWithin = 2 * time.Hour
 )
 
 type callbackOptions struct {
-	store     CallbackStore
-	escalate  time.Duration
-	retention time.Duration
+	store       CallbackStore
+	escalate    time.Duration
+	retention   time.Duration
+	closeWithin time.Duration
 }
 
 func newCallbackOptions(o Options) callbackOptions {
-	c := callbackOptions{store: o.Callbacks, escalate: o.CallbackEscalate, retention: o.CallbackRetention}
+	c := callbackOptions{store: o.Callbacks, escalate: o.CallbackEscalate, retention: o.CallbackRetention,
+		closeWithin: o.CallbackCloseWithin}
 	if c.escalate <= 0 {
 		c.escalate = DefaultCallbackEscalate
 	}
 	if c.retention <= 0 {
 		c.retention = DefaultCallbackRetention
+	}
+	if c.closeWithin <= 0 {
+		c.closeWithin = DefaultCallbackCloseWithin
 	}
 	return c
 }
@@ -135,18 +151,30 @@ func (d *dialogue) routeCallback(arg string) (string, func()) {
 		return stCbCentre, func() { d.cbStart("*" + val) }
 	case "tel":
 		return stCbPhone, d.cbPhonePrompt
+	case "pok":
+		return stCbPhone, d.cbKeepPhone
 	case "w":
 		return stCbWindows, func() { d.cbToggleWindow(val) }
 	case "wok":
 		return stCbWindows, d.cbWindowsDone
+	case "ty":
+		return stCbTimes, d.cbTypedYes
+	case "tn":
+		return stCbTimes, d.cbTypedNo
 	case "m":
 		return stCbMsg, func() { d.cbMessages(val) }
+	case "h":
+		return stCbHere, func() { d.cbHere(val) }
 	case "s":
 		return stCbSay, func() { d.cbSay(val) }
 	case "l":
 		return stCbLang, func() { d.cbLang(val) }
-	case "e":
-		return stCbSummary, func() { d.cbEdit(val) }
+	case "e", "b":
+		return stCbSummary, func() { d.cbShow(val) }
+	case "r":
+		return stCbSummary, func() { d.cbShow(d.draft(kStep)) }
+	case "again":
+		return stCbWindows, d.cbAgain
 	case "ok":
 		return stCbSummary, d.cbConfirm
 	case "x":
@@ -157,15 +185,64 @@ func (d *dialogue) routeCallback(arg string) (string, func()) {
 	return "menu", d.unknown
 }
 
-// routeCallbackText reads free text where a question of the request
-// expects it: the number, or her own words.
+// routeCallbackText reads what she types while a question of the request is
+// on screen: the number, times, yes or no, a choice by its words, her own
+// words. What cannot be read asks the same question again, with its
+// buttons and her answers kept.
 func (d *dialogue) routeCallbackText(text string) (string, func(), bool) {
-	switch d.sess.State {
+	if d.draft(kCentre) == "" && d.sess.State != stCbCentre {
+		return "", nil, false
+	}
+	st := d.sess.State
+	switch st {
+	case stCbCentre:
+		return st, func() { d.cbTypedCentre(text) }, true
 	case stCbPhone:
 		ev, act := d.routeCallbackPhone(text)
 		return ev, act, true
+	case stCbWindows:
+		return st, func() {
+			d.cbTypedTimes(text, func(err error) {
+				d.cbWindowsScreen(nil, timesHint(err))
+				d.event = "callback_times_unread"
+			})
+		}, true
+	case stCbTimes:
+		return st, func() { d.yesNoOrTimes(text, d.cbTypedYes, d.cbTypedNo, d.cbReadBack, T("cb.hint.yesno")) }, true
+	case stCbMsg:
+		return st, func() {
+			if choice, ok := msgChoice(text); ok {
+				d.cbMessages(choice)
+				return
+			}
+			d.cbMessagesScreen(T("cb.hint.buttons"))
+		}, true
+	case stCbHere:
+		return st, func() {
+			if yes, ok := yesNo(text); ok {
+				choice := "no"
+				if yes {
+					choice = "yes"
+				}
+				d.cbHere(choice)
+				return
+			}
+			d.cbHereScreen(T("cb.hint.yesno"))
+		}, true
 	case stCbSay:
-		return stCbSay, func() { d.cbOwnWords(text) }, true
+		return st, func() { d.cbOwnWords(text) }, true
+	case stCbLang:
+		return st, func() {
+			if code := matchLang(text, d.callLangs()); code != "" {
+				d.cbLang(code)
+				return
+			}
+			d.cbLangScreen(T("cb.hint.buttons"))
+		}, true
+	case stCbSummary:
+		return st, func() {
+			d.yesNoOrTimes(text, d.cbConfirm, func() { d.cbSummary(T("cb.hint.change")) }, d.cbSummary, T("cb.hint.change"))
+		}, true
 	}
 	return "", nil, false
 }
@@ -201,12 +278,6 @@ func (d *dialogue) clearDraft() {
 	}
 }
 
-// stepRows ends every question: cancel, then the emergency numbers, the
-// menu and the exit.
-func stepRows(rows ...[]Button) [][]Button {
-	return append(rows, []Button{{Label: T("button.cb_cancel"), Data: "cb:x"}}, navRow(true))
-}
-
 // notAvailable is the honest answer when no operator could receive a
 // request: the numbers that always answer instead.
 func (d *dialogue) notAvailable() {
@@ -230,9 +301,10 @@ func (d *dialogue) myRequest() (Callback, bool) {
 }
 
 // cbStart begins a request: for a centre ("" to choose one, "*net" for the
-// network's first available operator).
+// network's first available operator). A request she was writing goes on
+// where she left it, with her answers.
 func (d *dialogue) cbStart(target string) {
-	if cb, ok := d.myRequest(); ok {
+	if cb, ok := d.myRequest(); ok && cb.Ticket != d.draft(kAgain) {
 		d.cbShowPending(cb, true)
 		return
 	}
@@ -241,42 +313,60 @@ func (d *dialogue) cbStart(target string) {
 		d.notAvailable()
 		return
 	}
-	// Changing the centre from the summary keeps the other answers.
-	editing := d.stateBefore == stCbCentre && d.draft(kEdit) == "1" && d.complete()
-	if !editing {
-		d.clearDraft()
-	}
-	if target != "" {
-		ok := false
-		if net, isNet := strings.CutPrefix(target, "*"); isNet {
-			_, found := d.dir.Network(net)
-			ok = found && reachable(ops, d.dir, "", net)
-		} else if c, found := d.dir.Centre(target); found {
-			ok = reachable(ops, d.dir, c.ID, c.Network)
-		}
-		if !ok {
-			d.notAvailable()
+	if target == "" {
+		if d.draft(kCentre) != "" {
+			d.cbShow(d.draft(kStep))
 			return
 		}
-		d.setDraft(kCentre, target)
-		switch {
-		case !editing:
-			d.cbPhonePrompt()
-		case !slices.Contains(d.callLangs(), d.draft(kLang)):
-			d.cbLangScreen()
-		default:
-			d.cbSummary()
-		}
+		d.cbCentrePicker()
 		return
 	}
-	d.cbCentrePicker()
+	ok := false
+	if net, isNet := strings.CutPrefix(target, "*"); isNet {
+		_, found := d.dir.Network(net)
+		ok = found && reachable(ops, d.dir, "", net)
+	} else if c, found := d.dir.Centre(target); found {
+		ok = reachable(ops, d.dir, c.ID, c.Network)
+	}
+	if !ok {
+		d.notAvailable()
+		return
+	}
+	d.setDraft(kCentre, target)
+	switch {
+	case d.draft(kEdit) == "1" && d.complete():
+		if !slices.Contains(d.callLangs(), d.draft(kLang)) {
+			d.cbLangScreen()
+			return
+		}
+		d.cbSummary()
+	case d.stateBefore == stCbWindows && d.draft(kPhone) != "":
+		// "Whichever can call first", offered for times her centre
+		// cannot keep.
+		d.cbWindowsDone()
+	default:
+		d.cbPhonePrompt()
+	}
 }
 
 // cbCentrePicker proposes the centres that can call: of her area first,
 // open ones first, and "whichever can call first" per network.
-func (d *dialogue) cbCentrePicker() {
-	d.event = "callback_centre"
-	d.sess.State = stCbCentre
+func (d *dialogue) cbCentrePicker(notices ...Text) {
+	d.shown("centre", stCbCentre, "callback_centre")
+	texts := append(notices, T("cb.centre.prompt"), T("cb.centre.choose"))
+	var rows [][]Button
+	for i, c := range d.cbCentres() {
+		texts = append(texts, d.listItem(i+1, c, nil))
+		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "cb:c:" + c.ID}})
+	}
+	for _, n := range d.cbNetworks() {
+		rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Name), Data: "cb:n:" + n.ID}})
+	}
+	d.say(Reply{Texts: texts, Buttons: d.stepRows("centre", rows...), Protect: true})
+}
+
+// cbCentres are the centres offered at the first question.
+func (d *dialogue) cbCentres() []*Centre {
 	ops := d.operators()
 	var centres []*Centre
 	for _, c := range d.dir.Centres("") {
@@ -295,32 +385,44 @@ func (d *dialogue) cbCentrePicker() {
 		return r
 	}
 	slices.SortStableFunc(centres, func(a, b *Centre) int { return rank(a) - rank(b) })
-	centres = centres[:min(len(centres), maxCentreChoices)]
-	texts := []Text{T("cb.centre.prompt")}
-	var rows [][]Button
-	for i, c := range centres {
-		texts = append(texts, d.listItem(i+1, c, nil))
-		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "cb:c:" + c.ID}})
-	}
-	for _, n := range d.dir.Networks() {
-		if reachable(ops, d.dir, "", n.ID) && (d.sess.Network == "" || d.sess.Network == n.ID) {
-			rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Name), Data: "cb:n:" + n.ID}})
-		}
-	}
-	d.say(Reply{Texts: texts, Buttons: stepRows(rows...), Protect: true})
+	return centres[:min(len(centres), maxCentreChoices)]
 }
 
-// cbPhonePrompt asks for a safe number.
+// cbNetworks are the networks offered as "whichever can call first".
+func (d *dialogue) cbNetworks() []Network {
+	var out []Network
+	for _, n := range d.dir.Networks() {
+		if reachable(d.operators(), d.dir, "", n.ID) && (d.sess.Network == "" || d.sess.Network == n.ID) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// cbTypedCentre reads a centre she names by its name or town, or
+// "whichever" when one network is offered.
+func (d *dialogue) cbTypedCentre(text string) {
+	if target, ok := matchCentre(text, d.cbCentres(), d.cbNetworks()); ok {
+		d.cbStart(target)
+		return
+	}
+	d.cbCentrePicker(T("cb.hint.buttons"))
+}
+
+// cbPhonePrompt asks for a safe number; one she gave already can be kept.
 func (d *dialogue) cbPhonePrompt() {
-	d.event = "callback_phone"
-	d.sess.State = stCbPhone
+	d.shown("phone", stCbPhone, "callback_phone")
 	if d.in.Door == DoorWeb {
 		// A page has no account whose number could be shared.
 		d.say(Reply{Texts: []Text{T("cb.phone.prompt")}})
 	} else {
 		d.say(Reply{Texts: []Text{T("cb.phone.prompt"), T("cb.phone.contact_warning")}, AskContact: true})
 	}
-	d.say(Reply{Texts: []Text{T("cb.phone.or")}, Buttons: stepRows()})
+	var rows [][]Button
+	if p := d.draft(kPhone); p != "" {
+		rows = append(rows, []Button{{Label: T("button.cb_keep_phone", "Phone", p), Data: "cb:pok"}})
+	}
+	d.say(Reply{Texts: []Text{T("cb.phone.or")}, Buttons: d.stepRows("phone", rows...)})
 }
 
 func (d *dialogue) cbPhone(number string) {
@@ -331,122 +433,75 @@ func (d *dialogue) cbPhone(number string) {
 		if errors.Is(err, errPhoneForeign) {
 			id = "cb.phone.foreign"
 		}
-		d.say(Reply{Texts: []Text{T(id), T("cb.phone.prompt")}, Buttons: stepRows()})
+		d.say(Reply{Texts: []Text{T(id), T("cb.phone.prompt")}, Buttons: d.stepRows("phone")})
 		return
 	}
 	d.setDraft(kPhone, e164)
-	if d.next() {
+	d.cbKeepPhone()
+}
+
+// cbKeepPhone goes on with the number she gave.
+func (d *dialogue) cbKeepPhone() {
+	if d.stale(kPhone) || d.next() {
 		return
 	}
 	d.cbWindowsScreen(nil)
-}
-
-// next shows the summary when she was changing one answer; it reports
-// whether it did.
-func (d *dialogue) next() bool {
-	if d.draft(kEdit) != "1" {
-		return false
-	}
-	d.cbSummary()
-	return true
-}
-
-func (d *dialogue) chosenWindows() []string {
-	if w := d.draft(kWin); w != "" {
-		return strings.Split(w, ",")
-	}
-	return nil
-}
-
-// cbWindowsScreen shows the windows with the chosen ones ticked.
-func (d *dialogue) cbWindowsScreen(notice *Text) {
-	d.event = "callback_windows"
-	d.sess.State = stCbWindows
-	chosen := d.chosenWindows()
-	var texts []Text
-	if notice != nil {
-		texts = append(texts, *notice)
-	}
-	texts = append(texts, T("cb.windows.prompt"))
-	var btns []Button
-	for _, k := range windowKeys {
-		label := T("cb.win." + k)
-		if slices.Contains(chosen, k) {
-			label = T("cb.win.chosen", "Label", label)
-		}
-		btns = append(btns, Button{Label: label, Data: "cb:w:" + k})
-	}
-	rows := grid(btns, 3)
-	rows = append(rows, []Button{{Label: T("button.cb_next"), Data: "cb:wok"}})
-	d.say(Reply{Texts: texts, Buttons: stepRows(rows...)})
-}
-
-func (d *dialogue) cbToggleWindow(key string) {
-	if d.draft(kPhone) == "" {
-		d.unknown()
-		return
-	}
-	_, past, ok := windowFor(key, d.now)
-	if !ok {
-		d.cbWindowsScreen(nil)
-		return
-	}
-	chosen := d.chosenWindows()
-	if i := slices.Index(chosen, key); i >= 0 {
-		chosen = slices.Delete(chosen, i, i+1)
-	} else if past {
-		n := T("cb.windows.past")
-		d.cbWindowsScreen(&n)
-		d.event = "callback_window_past"
-		return
-	} else {
-		chosen = append(chosen, key)
-	}
-	d.setDraft(kWin, strings.Join(chosen, ","))
-	d.cbWindowsScreen(nil)
-}
-
-func (d *dialogue) cbWindowsDone() {
-	if d.draft(kPhone) == "" {
-		d.unknown()
-		return
-	}
-	if len(d.liveWindows()) == 0 {
-		n := T("cb.windows.none")
-		d.cbWindowsScreen(&n)
-		return
-	}
-	if d.next() {
-		return
-	}
-	d.cbMessagesScreen()
-}
-
-// liveWindows are the chosen windows that have not ended yet.
-func (d *dialogue) liveWindows() []Window {
-	var out []Window
-	for _, k := range d.chosenWindows() {
-		if w, past, ok := windowFor(k, d.now); ok && !past {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 var msgChoices = []string{"none", "vm", "sms", "both"}
 
-func (d *dialogue) cbMessagesScreen() {
-	d.event = "callback_messages"
-	d.sess.State = stCbMsg
-	d.say(Reply{Texts: []Text{T("cb.msg.prompt")}, Buttons: stepRows(choiceRows("cb.msg.", "cb:m:", msgChoices...)...)})
+// choiceRowsTicked is choiceRows with the current choice ticked.
+func choiceRowsTicked(textPrefix, dataPrefix, current string, keys ...string) [][]Button {
+	rows := choiceRows(textPrefix, dataPrefix, keys...)
+	for i, k := range keys {
+		if k == current {
+			rows[i][0].Label = T("cb.win.chosen", "Label", rows[i][0].Label)
+		}
+	}
+	return rows
+}
+
+func (d *dialogue) cbMessagesScreen(notices ...Text) {
+	d.shown("msg", stCbMsg, "callback_messages")
+	rows := choiceRowsTicked("cb.msg.", "cb:m:", d.draft(kMsg), msgChoices...)
+	d.say(Reply{Texts: append(notices, T("cb.msg.prompt")), Buttons: d.stepRows("msg", rows...)})
 }
 
 func (d *dialogue) cbMessages(choice string) {
-	if d.draft(kPhone) == "" || !slices.Contains(msgChoices, choice) {
-		d.unknown()
+	if d.stale(kPhone, kWin) {
+		return
+	}
+	if !slices.Contains(msgChoices, choice) {
+		d.cbMessagesScreen()
 		return
 	}
 	d.setDraft(kMsg, choice)
+	if d.next() {
+		return
+	}
+	d.cbHereScreen()
+}
+
+// hereChoices answer "may we write here if nobody reaches you".
+var hereChoices = []string{"yes", "no"}
+
+// cbHereScreen asks whether she may get one message in this chat if nobody
+// reaches her: apart from a voicemail or an SMS on her phone.
+func (d *dialogue) cbHereScreen(notices ...Text) {
+	d.shown("here", stCbHere, "callback_here")
+	rows := choiceRowsTicked("cb.here.", "cb:h:", d.draft(kHere), hereChoices...)
+	d.say(Reply{Texts: append(notices, T("cb.here.prompt"), T(d.onDoor("cb.here.what"))), Buttons: d.stepRows("here", rows...)})
+}
+
+func (d *dialogue) cbHere(choice string) {
+	if d.stale(kPhone, kWin, kMsg) {
+		return
+	}
+	if !slices.Contains(hereChoices, choice) {
+		d.cbHereScreen()
+		return
+	}
+	d.setDraft(kHere, choice)
 	if d.next() {
 		return
 	}
@@ -454,21 +509,19 @@ func (d *dialogue) cbMessages(choice string) {
 }
 
 func (d *dialogue) cbSayScreen() {
-	d.event = "callback_say"
-	d.sess.State = stCbSay
-	rows := choiceRows("cb.say.", "cb:s:", append(slices.Clone(sayKeys), "own")...)
-	d.say(Reply{Texts: []Text{T("cb.say.prompt")}, Buttons: stepRows(rows...)})
+	d.shown("say", stCbSay, "callback_say")
+	current := d.draft(kSay)
+	rows := choiceRowsTicked("cb.say.", "cb:s:", current, append(slices.Clone(sayKeys), "own")...)
+	d.say(Reply{Texts: []Text{T("cb.say.prompt")}, Buttons: d.stepRows("say", rows...)})
 }
 
 func (d *dialogue) cbSay(key string) {
-	if d.draft(kPhone) == "" {
-		d.unknown()
+	if d.stale(kPhone, kWin, kMsg, kHere) {
 		return
 	}
 	if key == "own" {
-		d.event = "callback_say_own"
-		d.sess.State = stCbSay
-		d.say(Reply{Texts: []Text{T("cb.say.own_prompt", "Max", maxOwnWords)}, Buttons: stepRows()})
+		d.shown("say", stCbSay, "callback_say_own")
+		d.say(Reply{Texts: []Text{T("cb.say.own_prompt", "Max", maxOwnWords)}, Buttons: d.stepRows("say")})
 		return
 	}
 	if !slices.Contains(sayKeys, key) {
@@ -477,42 +530,73 @@ func (d *dialogue) cbSay(key string) {
 	}
 	d.setDraft(kSay, key)
 	delete(d.sess.Data, kOwn)
+	d.afterSay()
+}
+
+func (d *dialogue) cbOwnWords(text string) {
+	if d.stale(kPhone, kWin, kMsg, kHere) {
+		return
+	}
+	if text == "" {
+		d.cbSayScreen()
+		return
+	}
+	if n := len([]rune(text)); n > maxOwnWords {
+		d.event = "callback_say_long"
+		d.say(Reply{Texts: []Text{T("cb.say.too_long", "Max", maxOwnWords)}, Buttons: d.stepRows("say")})
+		return
+	}
+	d.setDraft(kSay, "own")
+	d.setDraft(kOwn, text)
+	d.afterSay()
+}
+
+// afterSay asks the language of the call, unless the centre speaks hers:
+// then it is hers, and she can change it in the summary.
+func (d *dialogue) afterSay() {
 	if d.next() {
+		return
+	}
+	if d.langSkipped() {
+		d.setDraft(kLang, d.sess.Lang)
+		d.cbSummary()
 		return
 	}
 	d.cbLangScreen()
 }
 
-func (d *dialogue) cbOwnWords(text string) {
-	if d.draft(kPhone) == "" {
-		d.unknown()
-		return
+// targetCentres are the centres that may call for the request being
+// written: the one she chose, or those of the network with operators.
+func (d *dialogue) targetCentres() []*Centre {
+	centre, network := d.draftTarget()
+	if c, ok := d.dir.Centre(centre); ok {
+		return []*Centre{c}
 	}
-	if n := len([]rune(text)); n > maxOwnWords {
-		d.event = "callback_say_long"
-		d.say(Reply{Texts: []Text{T("cb.say.too_long", "Max", maxOwnWords)}, Buttons: stepRows()})
-		return
+	var out []*Centre
+	for _, c := range d.dir.Centres(network) {
+		if reachable(d.operators(), d.dir, c.ID, c.Network) {
+			out = append(out, c)
+		}
 	}
-	d.setDraft(kSay, "own")
-	d.setDraft(kOwn, text)
-	if d.next() {
-		return
+	return out
+}
+
+// langSkipped says whether the language question is left out: her
+// language is Italian, or one every centre that may call speaks.
+func (d *dialogue) langSkipped() bool {
+	lang := d.sess.Lang
+	if lang == DefaultLang {
+		return true
 	}
-	d.cbLangScreen()
+	centres := d.targetCentres()
+	return len(centres) > 0 && !slices.ContainsFunc(centres, func(c *Centre) bool { return !slices.Contains(c.Languages, lang) })
 }
 
 // callLangs are the languages she can be called in: hers, Italian, and
 // those spoken at the centre (or the network's centres).
 func (d *dialogue) callLangs() []string {
 	langs := []string{d.sess.Lang, DefaultLang}
-	target := d.draft(kCentre)
-	var centres []*Centre
-	if net, ok := strings.CutPrefix(target, "*"); ok {
-		centres = d.dir.Centres(net)
-	} else if c, ok := d.dir.Centre(target); ok {
-		centres = []*Centre{c}
-	}
-	for _, c := range centres {
+	for _, c := range d.targetCentres() {
 		langs = append(langs, c.Languages...)
 	}
 	var out []string
@@ -524,19 +608,21 @@ func (d *dialogue) callLangs() []string {
 	return out
 }
 
-func (d *dialogue) cbLangScreen() {
-	d.event = "callback_lang"
-	d.sess.State = stCbLang
+func (d *dialogue) cbLangScreen(notices ...Text) {
+	d.shown("lang", stCbLang, "callback_lang")
 	var btns []Button
 	for _, l := range d.callLangs() {
-		btns = append(btns, Button{Label: Raw(LanguageName(l)), Data: "cb:l:" + l})
+		label := Raw(LanguageName(l))
+		if l == d.draft(kLang) {
+			label = T("cb.win.chosen", "Label", label)
+		}
+		btns = append(btns, Button{Label: label, Data: "cb:l:" + l})
 	}
-	d.say(Reply{Texts: []Text{T("cb.lang.prompt")}, Buttons: stepRows(grid(btns, 3)...)})
+	d.say(Reply{Texts: append(notices, T("cb.lang.prompt")), Buttons: d.stepRows("lang", grid(btns, 3)...)})
 }
 
 func (d *dialogue) cbLang(code string) {
-	if d.draft(kPhone) == "" {
-		d.unknown()
+	if d.stale(kPhone, kWin, kMsg, kHere, kSay) {
 		return
 	}
 	if !slices.Contains(d.callLangs(), code) {
@@ -548,14 +634,7 @@ func (d *dialogue) cbLang(code string) {
 }
 
 // complete says whether every answer is there.
-func (d *dialogue) complete() bool {
-	for _, k := range []string{kCentre, kPhone, kWin, kMsg, kSay, kLang} {
-		if d.draft(k) == "" {
-			return false
-		}
-	}
-	return true
-}
+func (d *dialogue) complete() bool { return d.firstMissing() == "summary" }
 
 // draftTarget is the centre, or the network ("whichever can call first"),
 // of the request being drafted.
@@ -570,81 +649,71 @@ func (d *dialogue) draftTarget() (centre, network string) {
 	return "", ""
 }
 
-func (d *dialogue) cbSummary() {
+// cbSummary shows every answer to confirm or change. Its second line is
+// her times, with their hours: neutral where a lock screen shows it.
+func (d *dialogue) cbSummary(notices ...Text) {
 	if !d.complete() {
-		d.unknown()
+		d.cbShow(d.firstMissing())
 		return
 	}
-	d.event = "callback_summary"
-	d.sess.State = stCbSummary
-	d.setDraft(kEdit, "1")
-	wins := make([]Text, 0, len(d.chosenWindows()))
-	for _, k := range d.chosenWindows() {
-		wins = append(wins, T("cb.win."+k))
+	if bad := d.cannotCall(d.liveWindows()); len(bad) > 0 {
+		d.nobody(bad)
+		return
 	}
+	d.shown("summary", stCbSummary, "callback_summary")
+	d.setDraft(kEdit, "1")
 	say := T("cb.say." + d.draft(kSay))
 	if d.draft(kSay) == "own" {
 		say = T("cb.say.quoted", "Words", d.draft(kOwn))
 	}
 	centre, network := d.draftTarget()
-	texts := []Text{
+	texts := append(notices,
 		T("cb.summary.title"),
+		T("cb.summary.windows", "Windows", windowTexts(d.draftWindows(), d.now)),
 		T("cb.summary.centre", "Centre", d.requestTarget(Callback{Centre: centre, Network: network})),
 		T("cb.summary.phone", "Phone", d.draft(kPhone)),
-		T("cb.summary.windows", "Windows", wins),
 		T("cb.summary.messages", "Messages", T("cb.msg."+d.draft(kMsg))),
+		T("cb.summary.here", "Here", T("cb.here."+d.draft(kHere))),
 		T("cb.summary.say", "Say", say),
 		T("cb.summary.lang", "Lang", LanguageName(d.draft(kLang))),
-	}
+	)
 	rows := [][]Button{
 		{{Label: T("button.cb_confirm"), Data: "cb:ok"}},
-		{{Label: T("button.cb_edit_centre"), Data: "cb:e:centre"}, {Label: T("button.cb_edit_phone"), Data: "cb:e:phone"}},
-		{{Label: T("button.cb_edit_windows"), Data: "cb:e:win"}, {Label: T("button.cb_edit_messages"), Data: "cb:e:msg"}},
-		{{Label: T("button.cb_edit_say"), Data: "cb:e:say"}, {Label: T("button.cb_edit_lang"), Data: "cb:e:lang"}},
+		{{Label: T("button.cb_edit_windows"), Data: "cb:e:win"}, {Label: T("button.cb_edit_centre"), Data: "cb:e:centre"}},
+		{{Label: T("button.cb_edit_phone"), Data: "cb:e:phone"}, {Label: T("button.cb_edit_messages"), Data: "cb:e:msg"}},
+		{{Label: T("button.cb_edit_here"), Data: "cb:e:here"}, {Label: T("button.cb_edit_say"), Data: "cb:e:say"}},
+		{{Label: T("button.cb_edit_lang"), Data: "cb:e:lang"}},
 	}
-	d.say(Reply{Texts: texts, Buttons: stepRows(rows...), Protect: true})
-}
-
-func (d *dialogue) cbEdit(what string) {
-	if !d.complete() {
-		d.unknown()
-		return
-	}
-	switch what {
-	case "centre":
-		d.cbCentrePicker()
-	case "phone":
-		d.cbPhonePrompt()
-	case "win":
-		d.cbWindowsScreen(nil)
-	case "msg":
-		d.cbMessagesScreen()
-	case "say":
-		d.cbSayScreen()
-	case "lang":
-		d.cbLangScreen()
-	default:
-		d.cbSummary()
-	}
+	d.say(Reply{Texts: texts, Buttons: d.stepRows("summary", rows...), Protect: true})
 }
 
 // cbConfirm stores the request and queues its cards to the operators in the
 // same transaction as her session; the confirmation is shown only if that
 // commits (Service.Handle answers with an apology otherwise).
 func (d *dialogue) cbConfirm() {
-	if !d.complete() {
-		d.unknown()
+	if d.stale() {
 		return
 	}
-	if cb, ok := d.myRequest(); ok {
-		d.cbShowPending(cb, true)
+	if !d.complete() {
+		d.cbShow(d.firstMissing())
 		return
+	}
+	var replaced *Callback
+	if cb, ok := d.myRequest(); ok {
+		if cb.Ticket != d.draft(kAgain) || !d.over(cb) {
+			d.cbShowPending(cb, true)
+			return
+		}
+		replaced = &cb
 	}
 	wins := d.liveWindows()
 	if len(wins) != len(d.chosenWindows()) {
 		d.setDraft(kWin, "")
-		n := T("cb.windows.expired")
-		d.cbWindowsScreen(&n)
+		d.cbWindowsScreen(nil, T("cb.windows.expired"))
+		return
+	}
+	if bad := d.cannotCall(wins); len(bad) > 0 {
+		d.nobody(bad)
 		return
 	}
 	cb := Callback{Ticket: newTicket(), Chat: d.in.Chat, Phone: d.draft(kPhone), Windows: wins,
@@ -657,11 +726,18 @@ func (d *dialogue) cbConfirm() {
 	case "both":
 		cb.Voicemail, cb.SMS = true, true
 	}
+	cb.Here = ConsentNo
+	if d.draft(kHere) == "yes" {
+		cb.Here = ConsentYes
+	}
 	cb.Centre, cb.Network = d.draftTarget()
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.Network == "" || len(chats) == 0 {
 		d.notAvailable()
 		return
+	}
+	if replaced != nil {
+		d.withdraw(*replaced)
 	}
 	d.change.Put = append(d.change.Put, cb)
 	d.change.Count = append(d.change.Count, count(d.now, CountRequested, cb.Network, cb.Centre, cb.UILang))
@@ -669,15 +745,21 @@ func (d *dialogue) cbConfirm() {
 	d.clearDraft()
 	d.event = "callback_confirmed"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{
+	texts := []Text{
 		T("cb.confirmed.title"),
+		T("cb.summary.windows", "Windows", windowTexts(wins, d.now)),
 		T("cb.confirmed.next", "Centre", d.requestTarget(cb)),
 		T("cb.confirmed.unknown_number"),
-		T("cb.confirmed.if_nobody"),
-		T("emergency.1522"),
-		T("cb.confirmed.cancel"),
-	}, Buttons: d.menuButtons(), Protect: true})
+	}
+	if cb.Here == ConsentYes {
+		texts = append(texts, T("cb.confirmed.tell_here"))
+	}
+	texts = append(texts, T("cb.confirmed.if_nobody"), T("emergency.1522"), T("cb.confirmed.cancel"))
+	d.say(Reply{Texts: texts, Buttons: d.menuButtons(), Protect: true})
 }
+
+// over says whether every window of a request has ended.
+func (d *dialogue) over(cb Callback) bool { return !cb.lastEnd().After(d.now) }
 
 // requestTarget names the target of a stored request.
 func (d *dialogue) requestTarget(cb Callback) Text {
@@ -690,7 +772,8 @@ func (d *dialogue) requestTarget(cb Callback) Text {
 	return Raw("?")
 }
 
-// cbShowPending shows her open request, with a way to cancel it.
+// cbShowPending shows her open request, with a way to cancel it, and to ask
+// again once its times have passed.
 func (d *dialogue) cbShowPending(cb Callback, second bool) {
 	d.event = "callback_pending"
 	d.sess.State = stCbOpen
@@ -698,16 +781,45 @@ func (d *dialogue) cbShowPending(cb Callback, second bool) {
 	if second {
 		texts = append(texts, T("cb.pending.one_at_a_time"))
 	}
-	wins := make([]Text, 0, len(cb.Windows))
-	for _, w := range cb.Windows {
-		if w.Key == "asap" {
-			wins = append(wins, T("cb.win.asap"))
-			continue
-		}
-		wins = append(wins, T("cb.window.when", "Day", dateText(DateOf(w.Start)), "From", clockOf(w.Start), "To", clockOf(w.End)))
+	texts = append(texts, T("cb.summary.windows", "Windows", windowTexts(cb.Windows, d.now)))
+	var rows [][]Button
+	if d.over(cb) {
+		texts = append(texts, T("cb.pending.over"))
+		rows = append(rows, []Button{{Label: T("button.cb_again"), Data: "cb:again"}})
 	}
-	texts = append(texts, T("cb.summary.centre", "Centre", d.requestTarget(cb)), T("cb.summary.windows", "Windows", wins), T("cb.confirmed.if_nobody"), T("emergency.1522"))
-	d.say(Reply{Texts: texts, Buttons: [][]Button{{{Label: T("button.cb_withdraw"), Data: "cb:del"}}, navRow(true)}, Protect: true})
+	texts = append(texts, T("cb.summary.centre", "Centre", d.requestTarget(cb)), T("cb.confirmed.if_nobody"), T("emergency.1522"))
+	rows = append(rows, []Button{{Label: T("button.cb_withdraw"), Data: "cb:del"}}, navRow(true))
+	d.say(Reply{Texts: texts, Buttons: rows, Protect: true})
+}
+
+// cbAgain starts a new request with new times in place of hers whose times
+// passed, with her other answers as they were.
+func (d *dialogue) cbAgain() {
+	cb, ok := d.myRequest()
+	if !ok {
+		d.cbStart("")
+		return
+	}
+	if !d.over(cb) {
+		d.cbShowPending(cb, true)
+		return
+	}
+	d.clearDraft()
+	target := cb.Centre
+	if target == "" {
+		target = "*" + cb.Network
+	}
+	here := "no"
+	if cb.tellHere() {
+		here = "yes"
+	}
+	for k, v := range map[string]string{kCentre: target, kPhone: cb.Phone, kMsg: cb.messages(), kHere: here, kSay: cb.Say, kOwn: cb.SayOwn,
+		kLang: cb.Lang, kAgain: cb.Ticket, kEdit: "1"} {
+		if v != "" {
+			d.setDraft(k, v)
+		}
+	}
+	d.cbWindowsScreen(nil, T("cb.again.intro"))
 }
 
 // cbCancelDraft drops a request she was writing; nothing was sent.
@@ -722,13 +834,14 @@ func (d *dialogue) cbCancelDraft() {
 func (d *dialogue) withdraw(cb Callback) {
 	d.change.Delete = append(d.change.Delete, cb.Ticket)
 	d.change.Count = append(d.change.Count, count(d.now, CountCancelled, cb.Network, cb.Centre, cb.UILang))
-	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), closedCard("op.card.withdrawn", cb.Ticket))...)
+	withdrawn := closedCard("op.card.withdrawn", cb.Ticket)
+	d.change.Send = append(d.change.Send, editCards(d.svc.cards(d.ctx, cb.Ticket), withdrawn, &withdrawn)...)
 	chats := targets(d.operators(), d.dir, cb)
 	if cb.TakenBy != 0 && !slices.Contains(chats, cb.TakenBy) {
 		chats = append(chats, cb.TakenBy)
 	}
 	for _, chat := range chats {
-		d.change.Send = append(d.change.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}})
+		d.change.Send = append(d.change.Send, toOperators(chat, Reply{Texts: []Text{T("op.withdrawn", "Ticket", cb.Ticket)}}))
 	}
 }
 

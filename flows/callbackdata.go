@@ -26,9 +26,12 @@ type Callback struct {
 	// Phone is the number to call, in E.164 form.
 	Phone   string   `json:"p"`
 	Windows []Window `json:"w"`
-	// Voicemail and SMS say whether a message may be left.
+	// Voicemail and SMS say whether a message may be left on her phone.
 	Voicemail bool `json:"v,omitempty"`
 	SMS       bool `json:"m,omitempty"`
+	// Here is whether she may get one message in her chat if nobody
+	// reaches her in her times.
+	Here Consent `json:"hc,omitempty"`
 	// Say is what the caller says if someone else answers: a choice key
 	// (see sayKeys), or her own words when SayOwn is set.
 	Say    string `json:"s"`
@@ -39,7 +42,15 @@ type Callback struct {
 	UILang  string    `json:"u"`
 	Created time.Time `json:"t"`
 	// TakenBy is the operator's private chat that took it; 0 while open.
-	TakenBy int64 `json:"b,omitempty"`
+	// TakenIn is the receiving chat she took it in (a group, or her own
+	// chat) and TakenAt when: she may act on it only while that chat
+	// still receives it.
+	TakenBy int64     `json:"b,omitempty"`
+	TakenIn int64     `json:"bi,omitempty"`
+	TakenAt time.Time `json:"bt,omitempty"`
+	// Reminded is set once the operator who took it was reminded to close
+	// it; it goes back to the others if she still does not.
+	Reminded bool `json:"r,omitempty"`
 	// Attempts counts "could not reach her".
 	Attempts int `json:"a,omitempty"`
 	// Announced is when operators were last told of it; Stage how far it
@@ -69,6 +80,9 @@ type Operator struct {
 	// OnCall puts the chat on the network's on-call rota: it also gets the
 	// requests nobody of their centre took in time.
 	OnCall bool `json:"o,omitempty"`
+	// Name is what coordinators see the chat as: a group's title when it
+	// was linked. An operator's private chat shows the name she chose.
+	Name string `json:"m,omitempty"`
 }
 
 // Outgoing is a message to send later from the persistent outbox, to an
@@ -88,6 +102,13 @@ type Outgoing struct {
 	// Hers marks a message to the woman herself: once sent it joins her
 	// wipe trail, so that Exit, /forget and the idle wipe delete it too.
 	Hers bool `json:"h,omitempty"`
+	// Number marks the message with her number to the operator who took
+	// the request (Card is its ticket): once sent it is remembered like a
+	// card, and emptied when the request ends or passes to someone else.
+	Number bool `json:"n,omitempty"`
+	// Stale is set by Pending on a Number message whose request ended, or
+	// is no longer taken by Chat, while it waited: it must not be sent.
+	Stale bool `json:"-"`
 }
 
 // HersVisibleFor is how long a message the outbox sends her stays before the
@@ -95,10 +116,12 @@ type Outgoing struct {
 // which the bot can still delete it.
 const HersVisibleFor = 12 * time.Hour
 
-// CardRef is a card as sent: the operator chat and its message.
+// CardRef is a card as sent: the operator chat and its message. Number
+// marks the message with her number rather than a card.
 type CardRef struct {
 	Chat    int64 `json:"c"`
 	Message int   `json:"m"`
+	Number  bool  `json:"n,omitempty"`
 }
 
 // Change is what one handled input writes, all in one transaction: the
@@ -154,11 +177,22 @@ type CallbackStore interface {
 
 // Outbox is the persistent queue of messages a transport delivers.
 type Outbox interface {
-	// Pending returns up to n queued messages, oldest first.
+	// Pending returns up to n queued messages, oldest first; a message
+	// with her number that must no longer be sent comes marked Stale.
 	Pending(ctx context.Context, n int) ([]Outgoing, error)
-	// Sent removes a delivered message; for a card whose callback still
-	// exists it remembers messageID, in the same transaction.
-	Sent(ctx context.Context, o Outgoing, messageID int) error
+	// Sent removes a delivered (or stale) message; for a card or a number
+	// whose callback still exists it remembers messageID, in the same
+	// transaction. It reports stale for a message with her number whose
+	// request ended, or passed to someone else, while it was being sent:
+	// nothing would ever empty it, so the transport deletes it at once.
+	Sent(ctx context.Context, o Outgoing, messageID int) (stale bool, err error)
+}
+
+// NumberLive says whether a message with her number may stand in its
+// chat: its request exists (found) and is still taken by that chat. The
+// stores use it in Pending and Sent.
+func NumberLive(o Outgoing, cb Callback, found bool) bool {
+	return found && cb.TakenBy == o.Chat
 }
 
 // Phone problems, told to her in her language.
@@ -264,5 +298,53 @@ func (c Callback) lastEnd() time.Time {
 	return end
 }
 
-// messagesAllowed says whether she accepted that a message be left.
-func (c Callback) messagesAllowed() bool { return c.Voicemail || c.SMS }
+// firstStart is when her first window begins.
+func (c Callback) firstStart() time.Time {
+	var start time.Time
+	for i, w := range c.Windows {
+		if i == 0 || w.Start.Before(start) {
+			start = w.Start
+		}
+	}
+	return start
+}
+
+// messages is her answer to "may they leave a message" as a choice key
+// (msgChoices).
+func (c Callback) messages() string {
+	switch {
+	case c.Voicemail && c.SMS:
+		return "both"
+	case c.Voicemail:
+		return "vm"
+	case c.SMS:
+		return "sms"
+	}
+	return "none"
+}
+
+// Consent is her answer to a question she may not have been asked.
+type Consent int8
+
+// The answers to a consent question.
+const (
+	// ConsentUnasked is the answer of requests stored before the question
+	// existed.
+	ConsentUnasked Consent = iota
+	ConsentYes
+	ConsentNo
+)
+
+// tellHere says whether she may be written to in her chat when nobody
+// reached her. Requests stored before she was asked had one question,
+// "may they leave a message?", and "no message" was what she chose: they
+// follow her voicemail and SMS answer, as they did when she made them.
+func (c Callback) tellHere() bool {
+	switch c.Here {
+	case ConsentYes:
+		return true
+	case ConsentNo:
+		return false
+	}
+	return c.Voicemail || c.SMS
+}

@@ -21,7 +21,7 @@ const (
 	stPrivacy = "privacy" // the privacy screen or one of its choices
 )
 
-var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField}, callbackStates...)
+var dialogueStates = append([]string{stIdle, stMenu, stFind, stResults, stLang, stPrivacy, stStaff, stStaffHours, stStaffClosure, stStaffField, stStaffName}, callbackStates...)
 
 // dialogueEvents: every screen can be left for any other (the menu, the
 // emergency numbers and the exit are reachable from everywhere), so each
@@ -31,7 +31,7 @@ var dialogueEvents = func() fsm.Events {
 	var evs fsm.Events
 	for _, e := range []struct{ name, dst string }{
 		{"menu", stMenu}, {"find", stFind}, {"results", stResults}, {"lang", stLang}, {"privacy", stPrivacy}, {"exit", stIdle},
-		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField},
+		{"staff", stStaff}, {"staff_hours", stStaffHours}, {"staff_closure", stStaffClosure}, {"staff_field", stStaffField}, {"staff_name", stStaffName},
 	} {
 		evs = append(evs, fsm.EventDesc{Name: e.name, Src: dialogueStates, Dst: e.dst})
 	}
@@ -53,7 +53,10 @@ type dialogue struct {
 	// stateBefore is the state the input arrived in.
 	stateBefore string
 
-	lang       string
+	lang string
+	// audience is who the replies are for: her, unless the staff dialogue
+	// took the input after checking her role.
+	audience   Audience
 	replies    []Reply
 	event      string
 	menuChange MenuChange
@@ -159,11 +162,13 @@ func (d *dialogue) route() (string, func()) {
 			return "menu", func() { d.welcome("") }
 		}
 		text := strings.TrimSpace(in.Text)
-		if text == "" {
-			return "menu", d.unknown
-		}
+		// A photo or a sticker (empty text) during the request asks the
+		// question again, like any text it cannot read.
 		if ev, act, ok := d.routeCallbackText(text); ok {
 			return ev, act
+		}
+		if text == "" {
+			return "menu", d.unknown
 		}
 		if d.sess.State == stLang {
 			if code := matchLang(text, d.svc.langs); code != "" {
@@ -232,8 +237,11 @@ func (d *dialogue) onDoor(id string) string {
 	return id
 }
 
-// say appends a reply.
+// say appends a reply, for the audience of this input unless r names one.
 func (d *dialogue) say(r Reply) {
+	if r.To == ForHer {
+		r.To = d.audience
+	}
 	d.sess.Keyboard = d.sess.Keyboard || r.AskLocation || r.AskContact
 	d.replies = append(d.replies, r)
 }
@@ -279,7 +287,7 @@ func (d *dialogue) networkButtons(verb string) [][]Button {
 func (d *dialogue) emergency() {
 	d.event = "emergency"
 	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
-	d.say(Reply{Texts: lines, Buttons: [][]Button{{menuButton(), exitButton()}}, Protect: true})
+	d.say(Reply{Texts: lines, Buttons: append(d.resumeRow(), []Button{menuButton(), exitButton()}), Protect: true})
 }
 
 func (d *dialogue) langPicker() {

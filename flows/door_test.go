@@ -26,6 +26,8 @@ func TestWebDoorWords(t *testing.T) {
 			[]string{"privacy.kept_web", "privacy.telegram_web", "privacy.device_web", "privacy.idle_web"}},
 		{"idle off", []flows.Input{start, press("idle:off")}, []string{"privacy.idle_off"}, []string{"privacy.idle_off_web"}},
 		{"phone", []flows.Input{start, press("cb"), press("cb:c:arca-cremona")}, []string{"cb.phone.contact_warning"}, nil},
+		{"message here", []flows.Input{start, press("cb"), press("cb:c:arca-cremona"), {Kind: flows.KindText, Text: "347 000 0000"},
+			press("cb:w:asap"), press("cb:wok"), press("cb:m:vm")}, []string{"cb.here.what"}, []string{"cb.here.what_web"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, door := range []flows.Door{flows.DoorChat, flows.DoorWeb} {

@@ -55,6 +55,17 @@ type Input struct {
 	// not downloaded) and DocumentName its name.
 	Document     []byte
 	DocumentName string
+	// Message is the message whose button was pressed, so that an answer
+	// can replace it; 0 when unknown.
+	Message int
+	// FromName is the name an operator who pressed a button in a group
+	// shows there (Telegram's first and last name): the group's card says
+	// who took a request when she chose no name of her own. Empty in
+	// private chats. Never logged.
+	FromName string
+	// ChatTitle is the title of a group: the name a linked operators'
+	// group is listed under.
+	ChatTitle string
 	// Door is where she writes from; the zero value is a chat.
 	Door Door
 }
@@ -118,10 +129,31 @@ type Button struct {
 	Data  string
 }
 
+// Audience says who a message is for. The transport derives from it, in one
+// place, how the message arrives: a woman's phone never rings and what she
+// gets cannot be forwarded; what asks operators to act rings.
+type Audience int
+
+// The audiences. The zero value is the woman, the safe default.
+const (
+	// ForHer is a woman's chat: silent, and protected from forwarding and
+	// saving.
+	ForHer Audience = iota
+	// ForStaff is a member of staff at work in her own chat (or a group
+	// acknowledging its command): silent, and forwardable, as invite
+	// links and the directory file must be.
+	ForStaff
+	// ForOperators is a request that someone must act on (a card, her
+	// number, a reminder, an escalation): with sound.
+	ForOperators
+)
+
 // Reply is one message to send.
 type Reply struct {
 	// Texts are the lines of the message, joined with newlines.
 	Texts []Text
+	// To is who the message is for; it decides sound and protection.
+	To Audience `json:",omitempty"`
 	// Buttons are rows of inline buttons.
 	Buttons [][]Button
 	// Protect asks the transport to keep the message from being forwarded
@@ -170,6 +202,9 @@ type Result struct {
 	IdleWipe time.Duration
 	// Menu asks the transport to change the command menu of this chat.
 	Menu MenuChange
+	// Answer, when set, is the short answer to a pressed button, shown
+	// only to whoever pressed it (a pop-up), never to the whole chat.
+	Answer *Text
 }
 
 // MenuChange tells the transport which command menu a chat should show.

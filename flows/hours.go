@@ -194,6 +194,36 @@ func (c *Centre) NextOpening(t time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// OpenWithin is how long c is open between from and to, for "can this
+// centre call her in the window she chose".
+func (c *Centre) OpenWithin(from, to time.Time) time.Duration {
+	var open time.Duration
+	days := min(int(to.Sub(from).Hours()/24)+3, openingHorizonDays+2)
+	for r := range c.openRuns(DateOf(from).AddDays(-1), days) {
+		if !r.start.Before(to) {
+			break
+		}
+		if s, e := later(r.start, from), earlier(r.end, to); s.Before(e) {
+			open += e.Sub(s)
+		}
+	}
+	return open
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // openRun is a stretch of time during which a centre is open without a
 // break: the union of slots that overlap or touch.
 type openRun struct {

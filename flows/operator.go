@@ -13,25 +13,30 @@ import (
 	"frontdoor/flows/logattr"
 )
 
-// Operator commands, in Italian and English.
+// Operator commands, in Italian and English. In a group these are the
+// only commands the bot hears: anything else typed there is for people.
 var (
 	onCallCommands  = []string{"oncall", "reperibile"}
 	offCallCommands = []string{"offcall", "nonreperibile"}
+	linkCommands    = []string{"link", "collega"}
 )
 
-// handleOperator serves operators' chats: the card buttons and the on-call
-// commands. It reports false for input that belongs to the woman's
-// dialogue. Groups that are not registered get no answer at all.
+// handleOperator serves operators' chats: the card buttons, the on-call
+// commands and, in a group, the one-time code that links it to a centre.
+// It reports false for input that belongs to the woman's dialogue. Groups
+// that are not registered get no answer at all, but to a link code.
 func (s *Service) handleOperator(ctx context.Context, in Input) (Result, bool) {
 	ignored := Result{Event: "ignored_group"}
-	opInput := in.Group ||
-		(in.Kind == KindButton && strings.HasPrefix(in.Data, "op:")) ||
-		(in.Kind == KindCommand && (slices.Contains(onCallCommands, in.Command) || slices.Contains(offCallCommands, in.Command)))
+	onOff := in.Kind == KindCommand && (slices.Contains(onCallCommands, in.Command) || slices.Contains(offCallCommands, in.Command))
+	opInput := in.Group || onOff || (in.Kind == KindButton && strings.HasPrefix(in.Data, "op:"))
 	if !opInput {
 		return Result{}, false
 	}
 	if s.cb.store == nil {
 		return ignored, in.Group
+	}
+	if in.Group && in.Kind == KindCommand && slices.Contains(linkCommands, in.Command) {
+		return s.linkGroup(ctx, in), true
 	}
 	ops, err := s.cb.store.Operators(ctx)
 	if err != nil {
@@ -45,7 +50,7 @@ func (s *Service) handleOperator(ctx context.Context, in Input) (Result, bool) {
 		return ignored, in.Group
 	} else {
 		// An operator of a group took a request and got the number in her
-		// private chat, with the card's buttons: she may act on that one.
+		// private chat, with its buttons: she may act on that one.
 		op = Operator{Chat: in.Chat}
 	}
 	o := &opTurn{svc: s, ctx: ctx, in: in, op: op, ops: ops, dir: s.dir.Load(), now: s.now()}
@@ -53,18 +58,15 @@ func (s *Service) handleOperator(ctx context.Context, in Input) (Result, bool) {
 	if o.who == 0 {
 		o.who = in.Chat
 	}
-	switch in.Kind {
-	case KindCommand:
+	switch {
+	case onOff:
 		o.setOnCall(slices.Contains(onCallCommands, in.Command))
-	case KindButton:
+	case in.Kind == KindButton:
 		o.button(in.Data)
 	default:
-		return ignored, true // talk among operators is not for the bot
+		return ignored, true // other commands and talk among operators are not for the bot
 	}
-	if len(o.replies) == 0 {
-		return ignored, true
-	}
-	return Result{Lang: DefaultLang, Replies: o.replies, Event: o.event}, true
+	return Result{Lang: DefaultLang, Replies: o.replies, Answer: o.answer, Event: o.event}, true
 }
 
 // opTurn is the work of one operator input.
@@ -78,17 +80,23 @@ type opTurn struct {
 	now     time.Time
 	who     int64 // the operator who pressed, whose private chat gets the number
 	replies []Reply
+	answer  *Text // the pop-up for whoever pressed
 	event   string
 }
 
-func (o *opTurn) say(texts ...Text) { o.replies = append(o.replies, Reply{Texts: texts}) }
+// popup answers whoever pressed, and her only.
+func (o *opTurn) popup(t Text) { o.answer = &t }
 
 // storeFailed logs a store error, without personal data, and tells the
 // operator to try again.
 func (o *opTurn) storeFailed(msg, op string, err error) {
 	o.svc.log.LogAttrs(context.Background(), slog.LevelError, msg, logattr.Event("store_error"), logattr.Op(op), logattr.Err(err))
 	o.event = "store_error"
-	o.say(T("op.error"))
+	if o.in.Kind == KindButton {
+		o.popup(T("op.error"))
+		return
+	}
+	o.replies = append(o.replies, Reply{Texts: []Text{T("op.error")}, To: ForStaff})
 }
 
 func (o *opTurn) setOnCall(on bool) {
@@ -97,14 +105,15 @@ func (o *opTurn) setOnCall(on bool) {
 		o.storeFailed("operator save failed", "save_operator", err)
 		return
 	}
+	o.event, o.replies = "operator_off_call", []Reply{{Texts: []Text{T("op.oncall.off")}, To: ForStaff}}
 	if on {
-		o.event = "operator_on_call"
-		o.say(T("op.oncall.on"))
-		return
+		o.event, o.replies = "operator_on_call", []Reply{{Texts: []Text{T("op.oncall.on")}, To: ForStaff}}
 	}
-	o.event = "operator_off_call"
-	o.say(T("op.oncall.off"))
 }
+
+// opVerbs are the verbs of card buttons: take it; done (asks), close (the
+// confirmation), keep (not yet); could not reach her; give it back.
+var opVerbs = []string{"take", "done", "close", "keep", "fail", "back"}
 
 // ParseOperatorButton reads the data of a card button: "op:VERB:TICKET".
 // Data comes back from Telegram and may be old or forged.
@@ -114,19 +123,20 @@ func ParseOperatorButton(data string) (verb, ticket string, ok bool) {
 		return "", "", false
 	}
 	verb, ticket, _ = strings.Cut(rest, ":")
-	if !slices.Contains([]string{"take", "done", "fail", "back"}, verb) || !validTicket(ticket) {
+	if !slices.Contains(opVerbs, verb) || !validTicket(ticket) {
 		return "", "", false
 	}
 	return verb, ticket, true
 }
 
 // button runs a card button. Every button is idempotent: a duplicate
-// press, or a card delivered twice, changes nothing more.
+// press, or a card delivered twice, changes nothing more. The answer goes
+// to whoever pressed, as a pop-up, never to the whole group.
 func (o *opTurn) button(data string) {
 	verb, ticket, ok := ParseOperatorButton(data)
 	if !ok {
 		o.event = "operator_bad_button"
-		o.say(T("op.unknown"))
+		o.popup(T("op.unknown"))
 		return
 	}
 	for range 3 {
@@ -135,26 +145,30 @@ func (o *opTurn) button(data string) {
 			o.storeFailed("callback load failed", "callback", err)
 			return
 		}
-		if !found || !(visible(o.dir, o.op, cb) || cb.TakenBy == o.who) {
+		if !found || !o.may(cb) {
 			o.event = "operator_gone"
-			o.say(T("op.gone", "Ticket", ticket))
+			o.popup(T("op.gone", "Ticket", ticket))
 			return
 		}
 		var ch Change
-		var reply Text
 		switch verb {
 		case "take":
-			ch, reply = o.take(cb)
+			ch = o.take(cb)
 		case "done":
-			ch, reply = o.done(cb)
+			ch = o.done(cb)
+		case "close":
+			ch = o.close(cb)
+		case "keep":
+			ch = o.keep(cb)
 		case "fail":
-			ch, reply = o.fail(cb)
+			ch = o.fail(cb)
 		case "back":
-			ch, reply = o.back(cb)
+			ch = o.back(cb)
 		}
 		if !ch.empty() {
 			err := o.svc.cb.store.Apply(o.ctx, ch)
 			if errors.Is(err, ErrConflict) {
+				o.replies, o.answer = nil, nil
 				continue // another operator was faster: look again
 			}
 			if err != nil {
@@ -162,28 +176,61 @@ func (o *opTurn) button(data string) {
 				return
 			}
 		}
-		o.say(reply)
 		return
 	}
 	o.event = "operator_busy"
-	o.say(T("op.error"))
+	o.popup(T("op.error"))
 }
 
-// notify tells a request's operator chats what happened to it: the card
-// already sent to a chat is replaced by edited, and a chat whose card is
-// not known (not delivered yet) gets the line note instead, unless it is
-// the chat where the button was pressed, which gets the answer anyway.
-func (o *opTurn) notify(ch *Change, cb Callback, edited Reply, note Text) {
-	ch.Send = append(ch.Send, editCards(o.svc.cards(o.ctx, cb.Ticket), edited)...)
+// may says whether the chat where a button was pressed may act on a
+// request: a chat that receives it, or the private chat of the operator
+// who took it, while the chat she took it in still receives it.
+func (o *opTurn) may(cb Callback) bool {
+	if visible(o.dir, o.op, cb) {
+		return true
+	}
+	return cb.TakenBy == o.who && o.in.Chat == o.who && holds(o.ops, o.dir, cb)
+}
+
+// holds says whether the operator who took a request may still act on it:
+// the chat she took it in still receives it. A chat removed, a centre
+// deleted or a role revoked ends that.
+func holds(ops []Operator, dir *Directory, cb Callback) bool {
+	return slices.ContainsFunc(ops, func(op Operator) bool {
+		return (op.Chat == cb.TakenIn || cb.TakenIn == 0) && visible(dir, op, cb)
+	})
+}
+
+// toOperators addresses a message to an operator chat: it is heard.
+func toOperators(chat int64, r Reply) Outgoing {
+	r.To = ForOperators
+	return Outgoing{Chat: chat, Lang: DefaultLang, Reply: r}
+}
+
+// private sends r to the private chat of whoever pressed: as the answer
+// when she pressed there, through ch when she pressed in a group.
+func (o *opTurn) private(ch *Change, r Reply) {
+	if o.in.Chat == o.who {
+		r.To = ForStaff
+		o.replies = append(o.replies, r)
+		return
+	}
+	ch.Send = append(ch.Send, toOperators(o.who, r))
+}
+
+// notify tells the chats that receive a request, whose card is not known
+// (not delivered yet), what happened to it in a line; the chat where the
+// button was pressed knows.
+func (o *opTurn) notify(ch *Change, cb Callback, note Text) {
 	for _, chat := range targets(o.ops, o.dir, cb) {
 		if chat != o.in.Chat && !slices.ContainsFunc(ch.Send, func(m Outgoing) bool { return m.Chat == chat && m.Edit != 0 }) {
-			ch.Send = append(ch.Send, Outgoing{Chat: chat, Lang: DefaultLang, Reply: Reply{Texts: []Text{note}}})
+			ch.Send = append(ch.Send, toOperators(chat, Reply{Texts: []Text{note}}))
 		}
 	}
 }
 
-// cards returns where a request's cards were sent; on a store error none,
-// and the chats get a line instead.
+// cards returns where a request's cards and numbers were sent; on a store
+// error none, and the chats get a line instead.
 func (s *Service) cards(ctx context.Context, ticket string) []CardRef {
 	refs, err := s.cb.store.Cards(ctx, ticket)
 	if err != nil {
@@ -192,11 +239,22 @@ func (s *Service) cards(ctx context.Context, ticket string) []CardRef {
 	return refs
 }
 
-// editCards replaces the sent cards with r.
-func editCards(refs []CardRef, r Reply) []Outgoing {
+// editCards replaces what was sent about a request: its cards with card,
+// and the messages with her number with number, or leaves those as they
+// are when number is nil.
+func editCards(refs []CardRef, card Reply, number *Reply) []Outgoing {
 	out := make([]Outgoing, 0, len(refs))
 	for _, ref := range refs {
-		out = append(out, Outgoing{Chat: ref.Chat, Lang: DefaultLang, Edit: ref.Message, Reply: r})
+		r := card
+		if ref.Number {
+			if number == nil {
+				continue
+			}
+			r = *number
+		}
+		e := toOperators(ref.Chat, r)
+		e.Edit = ref.Message
+		out = append(out, e)
 	}
 	return out
 }
@@ -207,7 +265,9 @@ func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoi
 	card := opCard(dir, cb, title)
 	out := make([]Outgoing, 0, len(chats))
 	for _, chat := range chats {
-		out = append(out, Outgoing{Chat: chat, Lang: DefaultLang, Reply: card, Card: cb.Ticket})
+		o := toOperators(chat, card)
+		o.Card = cb.Ticket
+		out = append(out, o)
 	}
 	return out
 }
@@ -216,72 +276,201 @@ func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoi
 // and a line, none of her details.
 func closedCard(id, ticket string) Reply { return Reply{Texts: []Text{T(id, "Ticket", ticket)}} }
 
-func (o *opTurn) take(cb Callback) (Change, Text) {
+// numberTo is the message with her number to the operator who took it.
+func numberTo(chat int64, dir *Directory, cb Callback) Outgoing {
+	o := toOperators(chat, opNumber(dir, cb))
+	o.Card, o.Number = cb.Ticket, true
+	return o
+}
+
+func (o *opTurn) take(cb Callback) Change {
 	var ch Change
 	switch cb.TakenBy {
 	case o.who:
 		o.event = "callback_take_again"
-		ch.Send = append(ch.Send, Outgoing{Chat: o.who, Lang: DefaultLang, Reply: opNumber(o.dir, cb)})
-		return ch, T("op.take.yours", "Ticket", cb.Ticket)
+		ch.Send = append(ch.Send, numberTo(o.who, o.dir, cb))
+		o.popup(T("op.take.yours", "Ticket", cb.Ticket))
+		return ch
 	case 0:
 	default:
 		o.event = "callback_take_lost"
-		return ch, T("op.take.other", "Ticket", cb.Ticket)
+		o.popup(T("op.take.other", "Ticket", cb.Ticket))
+		return ch
 	}
 	o.event = "callback_taken"
-	cb.TakenBy = o.who
+	cb.TakenBy, cb.TakenIn, cb.TakenAt, cb.Reminded = o.who, o.in.Chat, o.now, false
 	ch.Put = []Callback{cb}
 	ch.Count = []Count{o.count(CountTaken, cb), takenCount(o.now, cb, o.centre(cb))}
-	ch.Send = append(ch.Send, Outgoing{Chat: o.who, Lang: DefaultLang, Reply: opNumber(o.dir, cb)})
-	o.notify(&ch, cb, opCard(o.dir, cb, "op.card.taken"), T("op.taken_note", "Ticket", cb.Ticket))
-	return ch, T("op.take.done", "Ticket", cb.Ticket)
+	ch.Send = append(ch.Send, numberTo(o.who, o.dir, cb))
+	ch.Send = append(ch.Send, editCards(o.svc.cards(o.ctx, cb.Ticket), takenCard(o.dir, cb, o.takerName()), nil)...)
+	o.notify(&ch, cb, T("op.taken_note", "Ticket", cb.Ticket))
+	o.popup(T("op.take.done", "Ticket", cb.Ticket))
+	return ch
+}
+
+// takerName is how the group card names who took a request: the name she
+// chose as staff, else the name she shows in Telegram.
+func (o *opTurn) takerName() string {
+	if o.svc.staff != nil {
+		if st, found, err := o.svc.staff.Staff(o.ctx, o.who); err == nil && found && st.Name != "" {
+			return st.Name
+		}
+	}
+	return o.in.FromName
 }
 
 // mine answers an operator who presses a button of a request she did not take.
-func (o *opTurn) mine(cb Callback) (Text, bool) {
+func (o *opTurn) mine(cb Callback) bool {
 	switch cb.TakenBy {
 	case o.who:
-		return Text{}, true
+		return true
 	case 0:
 		o.event = "callback_not_taken"
-		return T("op.take_first", "Ticket", cb.Ticket), false
+		o.popup(T("op.take_first", "Ticket", cb.Ticket))
+		return false
 	}
 	o.event = "callback_not_yours"
-	return T("op.take.other", "Ticket", cb.Ticket), false
+	o.popup(T("op.take.other", "Ticket", cb.Ticket))
+	return false
 }
 
-// done closes a request: it and everything about her are deleted at once.
-func (o *opTurn) done(cb Callback) (Change, Text) {
-	if t, ok := o.mine(cb); !ok {
-		return Change{}, t
+// done asks the operator to confirm, in her private chat: closing deletes
+// the request and everything about her, and cannot be undone.
+func (o *opTurn) done(cb Callback) Change {
+	var ch Change
+	if !o.mine(cb) {
+		return ch
+	}
+	o.event = "callback_done_ask"
+	o.private(&ch, Reply{Texts: []Text{T("op.close.ask", "Ticket", cb.Ticket)}, Buttons: [][]Button{{
+		{Label: T("op.button.close"), Data: "op:close:" + cb.Ticket},
+		{Label: T("op.button.keep"), Data: "op:keep:" + cb.Ticket},
+	}}})
+	if o.in.Chat != o.who {
+		o.popup(T("op.close.see_private", "Ticket", cb.Ticket))
+	}
+	return ch
+}
+
+// replacePressed replaces the message whose button was pressed (a
+// confirmation) with r, through ch.
+func (o *opTurn) replacePressed(ch *Change, r Reply) {
+	if o.in.Message == 0 || o.in.Chat != o.who {
+		return
+	}
+	e := toOperators(o.in.Chat, r)
+	e.Edit = o.in.Message
+	ch.Send = append(ch.Send, e)
+}
+
+// close deletes a request and everything about her at once: the cards and
+// her number in the operators' chats shrink to a line.
+func (o *opTurn) close(cb Callback) Change {
+	if !o.mine(cb) {
+		return Change{}
 	}
 	o.event = "callback_done"
 	ch := Change{Delete: []string{cb.Ticket}, Count: []Count{o.count(CountDone, cb)}}
-	o.notify(&ch, cb, closedCard("op.card.closed", cb.Ticket), T("op.closed_note", "Ticket", cb.Ticket))
-	return ch, T("op.done", "Ticket", cb.Ticket)
+	closed := closedCard("op.card.closed", cb.Ticket)
+	ch.Send = editCards(o.svc.cards(o.ctx, cb.Ticket), closed, &closed)
+	o.replacePressed(&ch, closed)
+	o.notify(&ch, cb, T("op.closed_note", "Ticket", cb.Ticket))
+	o.popup(T("op.done", "Ticket", cb.Ticket))
+	return ch
 }
 
-// fail records that she could not be reached and opens it again.
-func (o *opTurn) fail(cb Callback) (Change, Text) {
-	if t, ok := o.mine(cb); !ok {
-		return Change{}, t
+// keep answers "not yet": the request stays hers.
+func (o *opTurn) keep(cb Callback) Change {
+	var ch Change
+	if !o.mine(cb) {
+		return ch
+	}
+	o.event = "callback_kept"
+	o.replacePressed(&ch, closedCard("op.close.kept", cb.Ticket))
+	o.popup(T("op.close.kept", "Ticket", cb.Ticket))
+	return ch
+}
+
+// fail records that she could not be reached and passes the request on.
+func (o *opTurn) fail(cb Callback) Change {
+	if !o.mine(cb) {
+		return Change{}
 	}
 	o.event = "callback_unreached"
-	cb.TakenBy, cb.Attempts, cb.Announced = 0, cb.Attempts+1, o.now
-	ch := Change{Put: []Callback{cb}, Count: []Count{o.count(CountUnreached, cb)}}
-	ch.Send = announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.retry")
-	return ch, T("op.fail", "Ticket", cb.Ticket, "Attempts", strconv.Itoa(cb.Attempts))
+	cb.Attempts++
+	ch := o.svc.release(o.ctx, o.ops, o.dir, cb, o.now, "op.card.retry")
+	ch.Count = []Count{o.count(CountUnreached, cb)}
+	o.popup(T("op.fail", "Ticket", cb.Ticket, "Attempts", strconv.Itoa(cb.Attempts)))
+	return ch
 }
 
 // back gives a request back to the other operators.
-func (o *opTurn) back(cb Callback) (Change, Text) {
-	if t, ok := o.mine(cb); !ok {
-		return Change{}, t
+func (o *opTurn) back(cb Callback) Change {
+	if !o.mine(cb) {
+		return Change{}
 	}
 	o.event = "callback_given_back"
-	cb.TakenBy, cb.Announced = 0, o.now
-	ch := Change{Put: []Callback{cb}, Send: announce(targets(o.ops, o.dir, cb), o.dir, cb, "op.card.back")}
-	return ch, T("op.back", "Ticket", cb.Ticket)
+	o.popup(T("op.back", "Ticket", cb.Ticket))
+	return o.svc.release(o.ctx, o.ops, o.dir, cb, o.now, "op.card.back")
+}
+
+// release opens a taken request again for the others: her number leaves
+// the chat of the operator who held it, the old cards shrink to a line,
+// and a new card, titled title, goes to every chat that receives it.
+func (s *Service) release(ctx context.Context, ops []Operator, dir *Directory, cb Callback, now time.Time, title string) Change {
+	refs := s.cards(ctx, cb.Ticket)
+	cb.TakenBy, cb.TakenIn, cb.TakenAt, cb.Reminded, cb.Announced = 0, 0, time.Time{}, false, now
+	passed := closedCard("op.number.passed", cb.Ticket)
+	ch := Change{Put: []Callback{cb}, Send: editCards(refs, closedCard("op.card.passed", cb.Ticket), &passed)}
+	ch.Send = append(ch.Send, announce(targets(ops, dir, cb), dir, cb, title)...)
+	return ch
+}
+
+// Undelivered sends a request back to the others at once when her number
+// could not reach the operator who took it (she never started a private
+// chat with the bot, or blocked it), and tells the chats why, without the
+// number. A number that is no longer hers changes nothing.
+func (s *Service) Undelivered(ctx context.Context, o Outgoing) error {
+	if !o.Number || s.cb.store == nil {
+		return nil
+	}
+	for range 3 {
+		cb, found, err := s.cb.store.Callback(ctx, o.Card)
+		if err != nil {
+			return fmt.Errorf("undelivered number: %w", err)
+		}
+		if !found || cb.TakenBy != o.Chat {
+			return nil
+		}
+		ops, err := s.cb.store.Operators(ctx)
+		if err != nil {
+			return fmt.Errorf("undelivered number: %w", err)
+		}
+		dir := s.dir.Load()
+		bot := s.BotUsername()
+		if bot != "" {
+			bot = "@" + bot
+		}
+		why := Reply{Texts: []Text{T("op.number.undelivered", "Ticket", cb.Ticket, "Bot", bot)}}
+		var ch Change
+		for _, chat := range targets(ops, dir, cb) {
+			if chat != o.Chat {
+				ch.Send = append(ch.Send, toOperators(chat, why))
+			}
+		}
+		released := s.release(ctx, ops, dir, cb, s.now(), "op.card.back")
+		ch.Put, ch.Send = released.Put, append(ch.Send, released.Send...)
+		err = s.cb.store.Apply(ctx, ch)
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("undelivered number: %w", err)
+		}
+		s.log.LogAttrs(ctx, slog.LevelWarn, "number undelivered", logattr.Event("callback_number_undelivered"), logattr.Ticket(cb.Ticket))
+		return nil
+	}
+	return fmt.Errorf("undelivered number: %w", ErrConflict)
 }
 
 // visible says whether an operator chat may see a request: only requests
@@ -306,42 +495,36 @@ func targets(ops []Operator, dir *Directory, cb Callback) []int64 {
 	return out
 }
 
-// opButtons are the card's buttons.
-func opButtons(ticket string) [][]Button {
-	return [][]Button{
-		{{Label: T("op.button.take"), Data: "op:take:" + ticket}, {Label: T("op.button.done"), Data: "op:done:" + ticket}},
-		{{Label: T("op.button.fail"), Data: "op:fail:" + ticket}, {Label: T("op.button.back"), Data: "op:back:" + ticket}},
+// stamp writes a time for a card: day, month and clock, in Italy.
+func stamp(t time.Time) string {
+	t = t.In(Rome)
+	return fmt.Sprintf("%02d/%02d %s", t.Day(), t.Month(), clockOf(t))
+}
+
+// opTarget names the centre of a request, or its network.
+func opTarget(dir *Directory, cb Callback) string {
+	if c, ok := dir.Centre(cb.Centre); ok {
+		return c.Name
 	}
+	if n, ok := dir.Network(cb.Network); ok {
+		return n.Name
+	}
+	return cb.Network
 }
 
 // opDetails are the lines of a request an operator needs to call well.
 // Values are strings only: cards travel through the outbox.
 func opDetails(dir *Directory, cb Callback) []Text {
-	target := cb.Network
-	if c, ok := dir.Centre(cb.Centre); ok {
-		target = c.Name
-	} else if n, ok := dir.Network(cb.Network); ok {
-		target = n.Name
-	}
-	texts := []Text{T("op.card.centre", "Centre", target)}
+	texts := []Text{T("op.card.centre", "Centre", opTarget(dir, cb)), T("op.card.arrived", "At", stamp(cb.Created))}
 	for _, w := range cb.Windows {
 		s, e := w.Start.In(Rome), w.End.In(Rome)
 		if w.Key == "asap" {
-			texts = append(texts, T("op.card.window_asap", "Until", fmt.Sprintf("%02d/%02d %s", e.Day(), e.Month(), clockOf(e))))
+			texts = append(texts, T("op.card.window_asap", "Until", stamp(e)))
 			continue
 		}
-		texts = append(texts, T("op.card.window", "When", fmt.Sprintf("%02d/%02d %s–%s", s.Day(), s.Month(), clockOf(s), clockOf(e))))
+		texts = append(texts, T("op.card.window", "When", fmt.Sprintf("%s–%s", stamp(s), clockOf(e))))
 	}
-	msg := "none"
-	switch {
-	case cb.Voicemail && cb.SMS:
-		msg = "both"
-	case cb.Voicemail:
-		msg = "vm"
-	case cb.SMS:
-		msg = "sms"
-	}
-	texts = append(texts, T("op.card.lang", "Lang", LanguageName(cb.Lang)), T("op.card.msg."+msg))
+	texts = append(texts, T("op.card.lang", "Lang", LanguageName(cb.Lang)), T("op.card.msg."+cb.messages()))
 	if cb.Say == "own" {
 		texts = append(texts, T("op.card.say_own", "Words", cb.SayOwn))
 	} else {
@@ -353,14 +536,33 @@ func opDetails(dir *Directory, cb Callback) []Text {
 	return texts
 }
 
-// opCard is the card posted to operators: everything but her number.
+// opCard is the card posted to operators: everything but her number, and
+// one button, to take it.
 func opCard(dir *Directory, cb Callback, title string) Reply {
 	texts := append([]Text{T(title, "Ticket", cb.Ticket)}, opDetails(dir, cb)...)
-	return Reply{Texts: texts, Buttons: opButtons(cb.Ticket), Protect: true}
+	return Reply{Texts: texts, Buttons: [][]Button{{{Label: T("op.button.take"), Data: "op:take:" + cb.Ticket}}}, Protect: true}
+}
+
+// takenCard is what the cards become once a request is taken: who took it
+// and when, and when it arrived; her details stay with the taker only.
+func takenCard(dir *Directory, cb Callback, who string) Reply {
+	by := T("op.card.taken_by", "Ticket", cb.Ticket, "Who", who, "At", stamp(cb.TakenAt))
+	if who == "" {
+		by = T("op.card.taken", "Ticket", cb.Ticket, "At", stamp(cb.TakenAt))
+	}
+	return Reply{Texts: []Text{by, T("op.card.centre", "Centre", opTarget(dir, cb)), T("op.card.arrived", "At", stamp(cb.Created))}, Protect: true}
+}
+
+// workButtons are what the operator who took a request can do with it.
+func workButtons(ticket string) [][]Button {
+	return [][]Button{
+		{{Label: T("op.button.done"), Data: "op:done:" + ticket}},
+		{{Label: T("op.button.fail"), Data: "op:fail:" + ticket}, {Label: T("op.button.back"), Data: "op:back:" + ticket}},
+	}
 }
 
 // opNumber is the card with her number, for the operator who took it only.
 func opNumber(dir *Directory, cb Callback) Reply {
 	texts := append([]Text{T("op.number.title", "Ticket", cb.Ticket), T("op.number.phone", "Phone", cb.Phone)}, opDetails(dir, cb)...)
-	return Reply{Texts: texts, Buttons: opButtons(cb.Ticket), Protect: true}
+	return Reply{Texts: texts, Buttons: workButtons(cb.Ticket), Protect: true}
 }

@@ -44,6 +44,7 @@ func request(t testing.TB, svc *flows.Service, st *memstore.Store, centre, windo
 		{Kind: flows.KindButton, Data: "cb:w:" + window},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:" + msg},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:wrong"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -72,7 +73,7 @@ func drain(t testing.TB, st *memstore.Store) []flows.Outgoing {
 		t.Fatal(err)
 	}
 	for i, o := range out {
-		if err := st.Sent(ctx, o, 1000+i); err != nil {
+		if _, err := st.Sent(ctx, o, 1000+i); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,30 +95,72 @@ func press(t testing.TB, svc *flows.Service, chat, from int64, data string) flow
 	return handle(t, svc, flows.Input{Chat: chat, From: from, Group: chat < 0, Kind: flows.KindButton, Data: data})
 }
 
+// pressMessage is press on the message msg of the chat.
+func pressMessage(t testing.TB, svc *flows.Service, chat, from int64, msg int, data string) flows.Result {
+	t.Helper()
+	return handle(t, svc, flows.Input{Chat: chat, From: from, Group: chat < 0, Kind: flows.KindButton, Data: data, Message: msg})
+}
+
+// buttonsOf lists the data of a reply's buttons.
+func buttonsOf(r flows.Reply) []string {
+	var out []string
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			out = append(out, b.Data)
+		}
+	}
+	return out
+}
+
+// quiet fails when a press in a group was answered with a message to the
+// whole group instead of a pop-up to whoever pressed.
+func quiet(t testing.TB, res flows.Result) {
+	t.Helper()
+	if len(res.Replies) != 0 || res.Answer == nil {
+		t.Errorf("a press in a group was answered %+v, want only a pop-up", res)
+	}
+}
+
 func TestOperatorTakeAndDone(t *testing.T) {
 	clk := &clock{t: tuesdayMorning}
 	svc, st := cbService(t, clk)
 	cb := request(t, svc, st, "arca-cremona", "asap", "none")
 	cards := drain(t, st)
-	if len(cards) != 1 || cards[0].Chat != groupCremona || carriesNumber(cards[0]) {
-		t.Fatalf("cards = %+v, want one card to the Cremona group, without the number", cards)
+	if len(cards) != 1 || cards[0].Chat != groupCremona || carriesNumber(cards[0]) || cards[0].Reply.To != flows.ForOperators {
+		t.Fatalf("cards = %+v, want one audible card to the Cremona group, without the number", cards)
+	}
+	if got := buttonsOf(cards[0].Reply); !slices.Equal(got, []string{"op:take:" + cb.Ticket}) {
+		t.Errorf("a new card offers %v, want only “take it”", got)
 	}
 	if cb.Phone != "+393470000000" {
 		t.Errorf("phone = %q, want E.164", cb.Phone)
 	}
 	take := "op:take:" + cb.Ticket
-	if res := press(t, svc, groupCremona, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.take_first") {
+	res := press(t, svc, groupCremona, 7001, "op:done:"+cb.Ticket)
+	if !hasText(res, "op.take_first") {
 		t.Errorf("done before take: %+v", res)
 	}
-	if res := press(t, svc, groupCremona, 7001, take); !hasText(res, "op.take.done") {
+	quiet(t, res)
+	clk.Set(tuesdayMorning.Add(5 * time.Minute))
+	res = handle(t, svc, flows.Input{Chat: groupCremona, From: 7001, FromName: "Giulia", Group: true, Kind: flows.KindButton, Data: take})
+	if !hasText(res, "op.take.done") {
 		t.Fatalf("take: %+v", res)
 	}
+	quiet(t, res)
 	sent := drain(t, st)
-	if len(sent) != 2 || sent[0].Chat != 7001 || !carriesNumber(sent[0]) || carriesNumber(sent[1]) {
-		t.Fatalf("after take, sent %+v; want the number to the operator's private chat only", sent)
+	if len(sent) != 2 || sent[0].Chat != 7001 || !carriesNumber(sent[0]) || !sent[0].Number || sent[0].Card != cb.Ticket || carriesNumber(sent[1]) {
+		t.Fatalf("after take, sent %+v; want the number to the operator's private chat only, remembered", sent)
 	}
-	if e := sent[1]; e.Chat != groupCremona || e.Edit != 1000 || e.Reply.Texts[0].ID != "op.card.taken" {
-		t.Errorf("the group's card was not marked as taken: %+v", e)
+	if got := buttonsOf(sent[0].Reply); !slices.Equal(got, []string{"op:done:" + cb.Ticket, "op:fail:" + cb.Ticket, "op:back:" + cb.Ticket}) {
+		t.Errorf("the number offers %v, want done, could not reach, give back", got)
+	}
+	e := sent[1]
+	if e.Chat != groupCremona || e.Edit != 1000 || e.Reply.Texts[0].ID != "op.card.taken_by" || e.Reply.Texts[0].Data["Who"] != "Giulia" ||
+		e.Reply.Texts[0].Data["At"] != "16/03 10:35" || len(e.Reply.Buttons) != 0 {
+		t.Errorf("the group's card does not say who took it and when: %+v", e)
+	}
+	if !slices.ContainsFunc(e.Reply.Texts, func(x flows.Text) bool { return x.ID == "op.card.arrived" && x.Data["At"] == "16/03 10:30" }) {
+		t.Errorf("the group's card does not say when the request arrived: %+v", e.Reply.Texts)
 	}
 	if res := press(t, svc, groupCremona, 7002, take); !hasText(res, "op.take.other") {
 		t.Errorf("second operator's take: %+v", res)
@@ -128,25 +171,58 @@ func TestOperatorTakeAndDone(t *testing.T) {
 	if res := press(t, svc, groupCremona, 7001, take); !hasText(res, "op.take.yours") {
 		t.Errorf("take again by the same operator: %+v", res)
 	}
-	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != 7001 {
+	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != 7001 || !sent[0].Number {
 		t.Errorf("take again sent %+v, want the number again to her only", sent)
 	}
 	if res := press(t, svc, 7002, 7002, "op:done:"+cb.Ticket); !hasText(res, "op.gone") {
 		t.Errorf("another private chat got %+v", res)
 	}
-	// She closes it from the private chat where she got the number.
-	if res := press(t, svc, 7001, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.done") {
-		t.Fatalf("done: %+v", res)
+	// "Done" asks first, in her private chat.
+	res = press(t, svc, 7001, 7001, "op:done:"+cb.Ticket)
+	if !hasText(res, "op.close.ask") || len(res.Replies) != 1 || !slices.Equal(buttonsOf(res.Replies[0]), []string{"op:close:" + cb.Ticket, "op:keep:" + cb.Ticket}) {
+		t.Fatalf("done: %+v, want a confirmation", res)
 	}
-	// The group's card loses her details and its buttons.
+	if got, _, _ := st.Callback(context.Background(), cb.Ticket); got.TakenBy != 7001 {
+		t.Fatalf("done without confirmation changed the request: %+v", got)
+	}
+	if res := pressMessage(t, svc, 7001, 7001, 77, "op:keep:"+cb.Ticket); !hasText(res, "op.close.kept") {
+		t.Errorf("not yet: %+v", res)
+	}
+	if sent := drain(t, st); len(sent) != 1 || sent[0].Edit != 77 || sent[0].Reply.Texts[0].ID != "op.close.kept" {
+		t.Errorf("not yet sent %+v, want the confirmation replaced", sent)
+	}
+	// Done pressed on the group's old card: the confirmation goes to her
+	// private chat, a pop-up says so.
+	res = press(t, svc, groupCremona, 7001, "op:done:"+cb.Ticket)
+	quiet(t, res)
+	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != 7001 || sent[0].Reply.Texts[0].ID != "op.close.ask" {
+		t.Errorf("done in the group sent %+v, want the confirmation in her private chat", sent)
+	}
+	if res := pressMessage(t, svc, 7001, 7001, 78, "op:close:"+cb.Ticket); !hasText(res, "op.done") {
+		t.Fatalf("close: %+v", res)
+	}
+	// The group's card and both messages with her number lose her details
+	// and their buttons; so does the confirmation.
 	sent = drain(t, st)
-	if len(sent) != 1 || sent[0].Chat != groupCremona || sent[0].Edit != 1000 || len(sent[0].Reply.Texts) != 1 || len(sent[0].Reply.Buttons) != 0 {
-		t.Errorf("after done, sent %+v; want the group's card emptied", sent)
+	edited := map[[2]int64]bool{}
+	for _, o := range sent {
+		if o.Edit == 0 || carriesNumber(o) || len(o.Reply.Texts) != 1 || len(o.Reply.Buttons) != 0 {
+			t.Errorf("after done, sent %+v; want only emptied messages", o)
+		}
+		edited[[2]int64{o.Chat, int64(o.Edit)}] = true
+	}
+	for _, m := range [][2]int64{{groupCremona, 1000}, {7001, 1000}, {7001, 78}} {
+		if !edited[m] {
+			t.Errorf("message %d of chat %d was not emptied: %+v", m[1], m[0], sent)
+		}
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(sent), func(o flows.Outgoing) bool { return o.Chat != 7001 })); n != 3 {
+		t.Errorf("%d messages emptied in her private chat, want both numbers and the confirmation: %+v", n, sent)
 	}
 	if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
 		t.Errorf("after done, callbacks = %+v", cbs)
 	}
-	if res := press(t, svc, 7001, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.gone") {
+	if res := press(t, svc, 7001, 7001, "op:close:"+cb.Ticket); !hasText(res, "op.gone") {
 		t.Errorf("done twice: %+v", res)
 	}
 	// She can ask again.
@@ -161,15 +237,30 @@ func TestOperatorFailAndGiveBack(t *testing.T) {
 	drain(t, st)
 	press(t, svc, groupCremona, 7001, "op:take:"+cb.Ticket)
 	drain(t, st)
-	if res := press(t, svc, groupCremona, 7001, "op:fail:"+cb.Ticket); !hasText(res, "op.fail") {
+	res := press(t, svc, 7001, 7001, "op:fail:"+cb.Ticket)
+	if !hasText(res, "op.fail") {
 		t.Fatalf("fail: %+v", res)
 	}
 	got, _, _ := st.Callback(context.Background(), cb.Ticket)
 	if got.TakenBy != 0 || got.Attempts != 1 {
 		t.Errorf("after could-not-reach: %+v", got)
 	}
-	if sent := drain(t, st); len(sent) != 1 || sent[0].Reply.Texts[0].ID != "op.card.retry" || carriesNumber(sent[0]) {
-		t.Errorf("after could-not-reach, sent %+v", sent)
+	sent := drain(t, st)
+	var card, number, old bool
+	for _, o := range sent {
+		switch {
+		case carriesNumber(o):
+			t.Errorf("after could-not-reach, the number was sent again: %+v", o)
+		case o.Edit == 0 && o.Chat == groupCremona && o.Reply.Texts[0].ID == "op.card.retry":
+			card = true
+		case o.Edit != 0 && o.Chat == 7001 && o.Reply.Texts[0].ID == "op.number.passed":
+			number = true
+		case o.Edit != 0 && o.Chat == groupCremona && o.Reply.Texts[0].ID == "op.card.passed":
+			old = true
+		}
+	}
+	if !card || !number || !old {
+		t.Errorf("after could-not-reach, sent %+v; want a new card, her number emptied and the old card shrunk", sent)
 	}
 	press(t, svc, groupCremona, 7002, "op:take:"+cb.Ticket)
 	if res := press(t, svc, groupCremona, 7002, "op:back:"+cb.Ticket); !hasText(res, "op.back") {
@@ -177,6 +268,10 @@ func TestOperatorFailAndGiveBack(t *testing.T) {
 	}
 	if got, _, _ := st.Callback(context.Background(), cb.Ticket); got.TakenBy != 0 {
 		t.Errorf("after give back: %+v", got)
+	}
+	// The one who gave it back cannot act on it from her private chat.
+	if res := press(t, svc, 7002, 7002, "op:take:"+cb.Ticket); !hasText(res, "op.gone") {
+		t.Errorf("take from the private chat after giving back: %+v", res)
 	}
 }
 
@@ -243,11 +338,21 @@ func TestOperatorOnCall(t *testing.T) {
 	if !hasText(res, "op.oncall.on") {
 		t.Fatalf("on call: %+v", res)
 	}
-	ops, _ := st.Operators(context.Background())
-	for _, op := range ops {
-		if op.Chat == groupCinisello && !op.OnCall {
-			t.Errorf("not on call: %+v", op)
+	onCall := func() bool {
+		ops, _ := st.Operators(context.Background())
+		return slices.ContainsFunc(ops, func(op flows.Operator) bool { return op.Chat == groupCinisello && op.OnCall })
+	}
+	if !onCall() {
+		t.Errorf("not on call")
+	}
+	// Any other command typed in the group is for people, not for the bot.
+	for _, cmd := range []string{"start", "help", "menu", "oncal", "stop", "staff"} {
+		if res := handle(t, svc, flows.Input{Chat: groupCinisello, From: 9, Group: true, Kind: flows.KindCommand, Command: cmd}); len(res.Replies) != 0 || res.Answer != nil {
+			t.Errorf("/%s in the group was answered %+v", cmd, res)
 		}
+	}
+	if !onCall() {
+		t.Errorf("another command took the group off call")
 	}
 	res = handle(t, svc, flows.Input{Chat: groupCinisello, Group: true, Kind: flows.KindCommand, Command: "offcall"})
 	if !hasText(res, "op.oncall.off") {
@@ -312,10 +417,10 @@ func TestCallbackEscalation(t *testing.T) {
 	}
 }
 
-func TestCallbackNoFinalMessageUnlessAllowed(t *testing.T) {
+func TestCallbackClosedCentreGoesOnCall(t *testing.T) {
 	clk := &clock{t: sundayNight} // everything closed: straight to on-call
 	svc, st := cbService(t, clk)
-	request(t, svc, st, "arca-cremona", "tomorrow.morning", "none")
+	request(t, svc, st, "arca-cremona", "asap", "none")
 	drain(t, st)
 	clk.Set(sundayNight.Add(15 * time.Minute))
 	if err := svc.Tick(context.Background()); err != nil {
@@ -323,15 +428,6 @@ func TestCallbackNoFinalMessageUnlessAllowed(t *testing.T) {
 	}
 	if sent := drain(t, st); len(sent) != 2 || sent[1].Chat != onCallCrema {
 		t.Errorf("closed centre: sent %+v, want the centre and the on-call operator at once", sent)
-	}
-	clk.Set(sundayNight.Add(20 * time.Hour))
-	if err := svc.Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range drain(t, st) {
-		if o.Chat == her {
-			t.Errorf("she was written to without allowing messages: %+v", o)
-		}
 	}
 }
 
@@ -393,7 +489,7 @@ func TestCallbackNotConfirmedUnlessStored(t *testing.T) {
 	st := withOperators(t, clk.Now)
 	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: failingApply{st}})
 	var res flows.Result
-	for _, data := range []string{"cb:c:arca-cremona", "", "cb:w:asap", "cb:wok", "cb:m:none", "cb:s:hangup", "cb:l:it", "cb:ok"} {
+	for _, data := range []string{"cb:c:arca-cremona", "", "cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:hangup", "cb:l:it", "cb:ok"} {
 		in := flows.Input{Chat: her, Kind: flows.KindButton, Data: data}
 		if data == "" {
 			in = flows.Input{Chat: her, Kind: flows.KindText, Text: "347 000 0000"}
@@ -440,8 +536,8 @@ func FuzzOperatorButton(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasPrefix(data, "op:") && len(res.Replies) != 1 {
-			t.Fatalf("button %q answered %+v", data, res)
+		if strings.HasPrefix(data, "op:") && (len(res.Replies) != 0 || res.Answer == nil) {
+			t.Fatalf("button %q in a group answered %+v, want a pop-up only", data, res)
 		}
 		if cbs, _ := st.Callbacks(context.Background()); len(cbs) != 0 {
 			t.Fatalf("a button created a callback: %+v", cbs)
@@ -484,25 +580,91 @@ func FuzzCallbackDialogue(f *testing.F) {
 	})
 }
 
-// A network with nobody on call still re-announces to the centre, and the
-// log says so, with no personal data.
-func TestCallbackNoOnCallIsLogged(t *testing.T) {
+// A request for tomorrow morning made at night waits for the morning: it
+// is not pushed to the night's on-call operator, but escalates from the
+// start of her window.
+func TestTomorrowMorningNotPushedToTheNight(t *testing.T) {
 	clk := &clock{t: sundayNight}
-	dir := sampleDir(t)
-	st := withOperators(t, clk.Now)
-	var logs strings.Builder
-	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Log: slog.New(slog.NewTextHandler(&logs, nil))})
-	request(t, svc, st, "amaranta-cinisello", "tomorrow.morning", "none")
+	svc, st := cbService(t, clk)
+	request(t, svc, st, "arca-cremona", "tomorrow.morning", "none")
 	drain(t, st)
-	clk.Set(sundayNight.Add(15 * time.Minute))
+	for _, at := range []time.Time{sundayNight.Add(15 * time.Minute), sundayNight.Add(3 * time.Hour), rome(2027, time.March, 15, 9, 10)} {
+		clk.Set(at)
+		if err := svc.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if sent := drain(t, st); len(sent) != 0 {
+			t.Fatalf("at %v, before her window and its escalation time: sent %+v", at, sent)
+		}
+	}
+	clk.Set(rome(2027, time.March, 15, 9, 15)) // Cremona is open: announced again
 	if err := svc.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != groupCinisello {
-		t.Errorf("sent %+v, want the card again to the centre", sent)
+	if sent := drain(t, st); len(sent) != 1 || sent[0].Chat != groupCremona || sent[0].Reply.Texts[0].ID != "op.card.again" {
+		t.Errorf("at 9:15: sent %+v, want the card again to the centre", sent)
 	}
-	if !strings.Contains(logs.String(), "event=callback_no_on_call") || strings.Contains(logs.String(), "3470000000") {
+	clk.Set(rome(2027, time.March, 15, 9, 30))
+	if err := svc.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sent := drain(t, st); len(sent) != 2 || sent[1].Chat != onCallCrema {
+		t.Errorf("at 9:30: sent %+v, want the on-call operators", sent)
+	}
+}
+
+// A network with nobody on call still re-announces to the centre; its
+// coordinators (the admins, when it has none) hear of it, and the log says
+// so once (a metric counts the log's events), with no personal data.
+func TestCallbackNoOnCall(t *testing.T) {
+	clk := &clock{t: sundayNight}
+	dir := sampleDir(t)
+	st := withOperators(t, clk.Now)
+	ctx := context.Background()
+	for user, g := range map[int64]flows.Grant{
+		8001: {Role: flows.RoleCoordinator, Network: "amaranta"},
+		8002: {Role: flows.RoleCoordinator, Network: "arca"},
+		8003: {Role: flows.RoleVolunteer, Network: "amaranta"},
+	} {
+		if err := st.SaveStaff(ctx, user, flows.Staff{Pseudonym: "P", Grants: []flows.Grant{g}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs strings.Builder
+	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Staff: st, Admins: []int64{9000},
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	request(t, svc, st, "amaranta-cinisello", "asap", "none")
+	drain(t, st)
+	clk.Set(sundayNight.Add(15 * time.Minute))
+	if err := svc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := drain(t, st)
+	if len(sent) != 2 || sent[0].Chat != groupCinisello || sent[1].Chat != 8001 {
+		t.Fatalf("sent %+v, want the card again to the centre and the alert to amaranta's coordinator only", sent)
+	}
+	if a := sent[1]; a.Reply.To != flows.ForOperators || a.Reply.Texts[0].ID != "op.nobody_on_call" || carriesNumber(a) {
+		t.Errorf("the coordinator's alert: %+v, want it audible, without her number", a)
+	}
+	// The log's event is what the metric counts.
+	if strings.Count(logs.String(), "event=callback_no_on_call") != 1 || strings.Contains(logs.String(), "3470000000") {
 		t.Errorf("log:\n%s", logs.String())
+	}
+	// A network without coordinators: the admins hear of it.
+	if err := st.SaveStaff(ctx, 8001, flows.Staff{}); err != nil {
+		t.Fatal(err)
+	}
+	handle(t, svc, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:del"})
+	drain(t, st)
+	clk.Set(sundayNight)
+	request(t, svc, st, "amaranta-cinisello", "asap", "none")
+	drain(t, st)
+	clk.Set(sundayNight.Add(15 * time.Minute))
+	if err := svc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := drain(t, st); len(sent) != 2 || sent[1].Chat != 9000 {
+		t.Errorf("sent %+v, want the alert to the admin", sent)
 	}
 }
 
@@ -518,6 +680,7 @@ func TestCallbackWindowPassesBeforeConfirm(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:today.morning"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:hangup"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 	} {
@@ -558,6 +721,7 @@ func TestConfirmationSentAgainIfLost(t *testing.T) {
 		{Kind: flows.KindButton, Data: "cb:w:asap"},
 		{Kind: flows.KindButton, Data: "cb:wok"},
 		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
 		{Kind: flows.KindButton, Data: "cb:s:wrong"},
 		{Kind: flows.KindButton, Data: "cb:l:it"},
 		{Kind: flows.KindButton, Data: "cb:ok"},
@@ -589,5 +753,104 @@ func TestConfirmationSentAgainIfLost(t *testing.T) {
 	handle(t, svc, next)
 	if res := handle(t, svc, confirm); !res.Duplicate {
 		t.Errorf("after her next update the confirmation was still kept: %+v", res)
+	}
+}
+
+// A chat removed from the receiving chats (by the command line or a
+// coordinator) gives back the requests taken in it at the next tick, her
+// number emptied; its operator can no longer act on them.
+func TestRemovedChatGivesBack(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	svc, st := cbService(t, clk)
+	ctx := context.Background()
+	if err := st.SaveOperator(ctx, flows.Operator{Chat: 7001, Centre: "arca-cremona"}); err != nil {
+		t.Fatal(err)
+	}
+	cb := request(t, svc, st, "arca-cremona", "asap", "none")
+	drain(t, st)
+	press(t, svc, 7001, 7001, "op:take:"+cb.Ticket)
+	drain(t, st)
+	if _, err := st.DeleteOperator(ctx, 7001); err != nil {
+		t.Fatal(err)
+	}
+	if res := press(t, svc, 7001, 7001, "op:done:"+cb.Ticket); !hasText(res, "op.gone") {
+		t.Errorf("a removed chat acted on its request: %+v", res)
+	}
+	if err := svc.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := drain(t, st)
+	if got, _, _ := st.Callback(ctx, cb.Ticket); got.TakenBy != 0 {
+		t.Errorf("still taken: %+v", got)
+	}
+	if !slices.ContainsFunc(sent, func(o flows.Outgoing) bool {
+		return o.Chat == 7001 && o.Edit != 0 && o.Reply.Texts[0].ID == "op.number.passed"
+	}) ||
+		!slices.ContainsFunc(sent, func(o flows.Outgoing) bool { return o.Chat == groupCremona && o.Edit == 0 && !carriesNumber(o) }) {
+		t.Errorf("after the tick: %+v; want her number emptied and a new card to the group", sent)
+	}
+}
+
+// Link codes and invites are different things: neither works as the
+// other, a code works once, and only a coordinator of the centre's
+// network (or an admin) can make one.
+func TestLinkCodes(t *testing.T) {
+	clk := &clock{t: tuesdayMorning}
+	st := withOperators(t, clk.Now)
+	ctx := context.Background()
+	for user, g := range map[int64]flows.Grant{
+		8001: {Role: flows.RoleCoordinator, Network: "arca"},
+		8002: {Role: flows.RoleVolunteer, Network: "arca"},
+		8003: {Role: flows.RoleCoordinator, Network: "amaranta"},
+	} {
+		if err := st.SaveStaff(ctx, user, flows.Staff{Pseudonym: "P", Grants: []flows.Grant{g}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := flows.NewService(st, sampleDir(t), flows.Options{Langs: []string{"it"}, Now: clk.Now, Callbacks: st, Staff: st, Directory: st,
+		Log: slog.New(slog.DiscardHandler)})
+	for _, who := range []int64{8002, 8003} {
+		if res := handle(t, svc, flows.Input{Chat: who, Kind: flows.KindButton, Data: "st.link:arca-cremona"}); hasText(res, "staff.link_code") {
+			t.Errorf("%d made a link code for ARCA Cremona", who)
+		}
+		if res := handle(t, svc, flows.Input{Chat: who, Kind: flows.KindButton, Data: "st.chats:arca-cremona"}); hasText(res, "staff.chats_title") {
+			t.Errorf("%d saw ARCA Cremona's receiving chats", who)
+		}
+	}
+	res := handle(t, svc, flows.Input{Chat: 8001, Kind: flows.KindButton, Data: "st.link:arca-cremona"})
+	if !hasText(res, "staff.link_code") {
+		t.Fatalf("the coordinator's link code: %+v", res)
+	}
+	code := ""
+	for _, x := range res.Replies[0].Texts {
+		if x.ID == "staff.link_command" {
+			code = x.Data["Code"].(string)
+		}
+	}
+	// Opened as an invite, the code grants nothing.
+	for _, args := range []string{"inv_" + code, "inv_link:" + code} {
+		if res := handle(t, svc, flows.Input{Chat: 9001, Kind: flows.KindCommand, Command: "start", Args: args}); !hasText(res, "staff.invite_invalid") {
+			t.Errorf("a link code worked as an invite (/start %s): %+v", args, res)
+		}
+	}
+	group := flows.Input{Chat: -5005, From: 9001, Group: true, ChatTitle: "Operatrici", Kind: flows.KindCommand, Command: "link", Args: " " + strings.ToUpper(code) + " "}
+	if res := handle(t, svc, group); !hasText(res, "op.link.done") || res.Replies[0].To != flows.ForStaff {
+		t.Fatalf("the code in the group: %+v", res)
+	}
+	if res := handle(t, svc, group); !hasText(res, "op.link.invalid") {
+		t.Errorf("a code worked twice: %+v", res)
+	}
+	ops, _ := st.Operators(ctx)
+	if !slices.Contains(ops, flows.Operator{Chat: -5005, Centre: "arca-cremona", Name: "Operatrici"}) {
+		t.Errorf("the group is not a receiving chat: %+v", ops)
+	}
+	// An invite typed as a link code links nothing.
+	handle(t, svc, flows.Input{Chat: 8001, Kind: flows.KindButton, Data: "st.invite:operator/arca-cremona"})
+	for _, bad := range []string{"", "x", "abcdefg", "abcdefgh1", "../../..", "link:abcdefgh"} {
+		in := group
+		in.Chat, in.Args = -6006, bad
+		if res := handle(t, svc, in); !hasText(res, "op.link.invalid") {
+			t.Errorf("/link %q: %+v", bad, res)
+		}
 	}
 }

@@ -69,6 +69,11 @@ type Options struct {
 	// CallbackRetention is how long any request is kept at most; default
 	// DefaultCallbackRetention.
 	CallbackRetention time.Duration
+	// CallbackCloseWithin is how long after her last window a taken request
+	// may stay open before its operator is reminded, and after that one
+	// more CallbackEscalate before it goes back to the others; default
+	// DefaultCallbackCloseWithin.
+	CallbackCloseWithin time.Duration
 	// Staff keeps roles, invites and the audit trail, and Directory saves
 	// volunteers' edits; without them there are no staff commands.
 	Staff     StaffStore

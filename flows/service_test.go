@@ -66,6 +66,9 @@ func handle(t testing.TB, svc *flows.Service, in flows.Input) flows.Result {
 
 // hasText tells whether any reply carries the message id.
 func hasText(res flows.Result, id string) bool {
+	if res.Answer != nil && res.Answer.ID == id {
+		return true
+	}
 	for _, r := range res.Replies {
 		for _, t := range r.Texts {
 			if t.ID == id {

@@ -36,16 +36,30 @@ type Grant struct {
 }
 
 // Staff is what the bot knows of a member of staff: a pseudonym for the
-// audit trail and her grants. Her Telegram id is only the (hashed) key.
+// audit trail, the name she chose to be called by, and her grants. Her
+// Telegram id is only the (hashed) key.
 type Staff struct {
-	Pseudonym string  `json:"p"`
-	Grants    []Grant `json:"g,omitempty"`
+	Pseudonym string `json:"p"`
+	// Name is the display name she chose for herself: colleagues see it
+	// on the cards she takes and in the lists of receiving chats.
+	Name   string  `json:"nm,omitempty"`
+	Grants []Grant `json:"g,omitempty"`
+}
+
+// Called is how colleagues see her: her chosen name, or her pseudonym.
+func (s Staff) Called() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Pseudonym
 }
 
 // StaffEntry is one member of staff in a listing. Ref is an opaque handle
-// (not her Telegram id) that revoking uses.
+// (not her Telegram id) that buttons carry; Chat is her private chat (her
+// user id), for messages to her and her receiving chat, never shown.
 type StaffEntry struct {
 	Ref   string
+	Chat  int64
 	Staff Staff
 }
 
@@ -99,6 +113,10 @@ const InviteTTL = 24 * time.Hour
 
 // invitePrefix marks an invite code in a /start payload.
 const invitePrefix = "inv_"
+
+// inviteCodeBytes is the size of an invite's code: sixteen letters and
+// digits in a link.
+const inviteCodeBytes = 10
 
 // newCode returns a random code of n bytes, readable and safe in a deep link.
 func (s *Service) newCode(n int) string {

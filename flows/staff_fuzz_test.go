@@ -4,9 +4,13 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"frontdoor/flows"
+	"frontdoor/store/memstore"
 )
 
 // FuzzParseLatLon: what a volunteer types as a location is a point on the
@@ -65,6 +69,39 @@ func FuzzStaffDialogue(f *testing.F) {
 		}
 		if got := svc.Directory().Centres("amaranta"); !reflect.DeepEqual(got, other) {
 			t.Fatalf("a volunteer of arca changed amaranta's centres")
+		}
+	})
+}
+
+// FuzzStaffName: whatever a member of staff types as her name, and
+// whatever is typed after /link in a group, the dialogue answers; a name
+// saved is short, printable and has a letter; nothing is linked without a
+// code.
+func FuzzStaffName(f *testing.F) {
+	for _, s := range []string{"Giulia C.", "  Anna   ", "", "\x00\x01", "1234", "<b>x</b>", "ﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺﷺ", "abcdefgh", "LINK:abcdefgh"} {
+		f.Add(s)
+	}
+	st := memstore.New()
+	svc := flows.NewService(st, sampleDir(f), flows.Options{Langs: []string{"it"}, Staff: st, Directory: st, Callbacks: st, Admins: []int64{1}})
+	f.Fuzz(func(t *testing.T, s string) {
+		ctx := context.Background()
+		for _, in := range []flows.Input{
+			{Chat: 1, Kind: flows.KindButton, Data: "st.name"},
+			{Chat: 1, Kind: flows.KindText, Text: s},
+			{Chat: -1, From: 2, Group: true, Kind: flows.KindCommand, Command: "link", Args: s},
+		} {
+			res, err := svc.Handle(ctx, in)
+			if err != nil || len(res.Replies) == 0 {
+				t.Fatalf("%+v answered %+v, %v", in, res, err)
+			}
+		}
+		me, _, _ := st.Staff(ctx, 1)
+		n := utf8.RuneCountInString(me.Name)
+		if me.Name != "" && (n > 32 || !strings.ContainsFunc(me.Name, unicode.IsLetter) || strings.ContainsFunc(me.Name, func(r rune) bool { return !unicode.IsPrint(r) })) {
+			t.Fatalf("saved the name %q", me.Name)
+		}
+		if ops, _ := st.Operators(ctx); len(ops) != 0 {
+			t.Fatalf("a group was linked without a code: %+v", ops)
 		}
 	})
 }

@@ -61,6 +61,8 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 		return d.staffAction("upload", "")
 	case (in.Kind == KindText || in.Kind == KindLocation) && d.sess.State == stStaffField:
 		return d.staffAction("fieldin", "")
+	case in.Kind == KindText && d.sess.State == stStaffName:
+		return d.staffAction("namein", in.Text)
 	}
 	return "", nil, false
 }
@@ -78,6 +80,7 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		d.menuChange = MenuPublic
 		return "menu", d.unknown, true
 	}
+	d.audience = ForStaff
 	s := staffDialogue{d: d, me: st}
 	switch verb {
 	case "menu":
@@ -138,6 +141,20 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 		return "staff", s.statsCSV, true
 	case "statschart":
 		return "staff", s.statsChart, true
+	case "chats":
+		return "staff", func() { s.chats(arg) }, true
+	case "oncall":
+		return "staff", func() { s.toggleOnCall(arg) }, true
+	case "unlink":
+		return "staff", func() { s.unlink(arg, false) }, true
+	case "unlinkok":
+		return "staff", func() { s.unlink(arg, true) }, true
+	case "link":
+		return "staff", func() { s.link(arg) }, true
+	case "name":
+		return "staff_name", s.askName, true
+	case "namein":
+		return "staff_name", func() { s.saveName(arg) }, true
 	}
 	return "staff", s.menu, true
 }
@@ -177,13 +194,20 @@ func (s staffDialogue) menu() {
 			rows = append(rows, []Button{staffButton(T("staff.button_export"), "export", "")})
 		}
 	}
-	if s.me.isAdmin() || slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }) {
+	if s.coordinates() {
 		rows = append(rows, []Button{staffButton(T("staff.button_invite"), "invite", ""), staffButton(T("staff.button_roles"), "roles", "")})
+		if s.d.svc.cb.store != nil {
+			rows = append(rows, []Button{staffButton(T("staff.button_chats"), "chats", "")})
+		}
 	}
 	if b := s.statsButton(); b != nil {
 		rows = append(rows, b)
 	}
+	rows = append(rows, []Button{staffButton(T("staff.button_name"), "name", "")})
 	texts := []Text{T("staff.menu_title"), T("staff.you_are", "Pseudonym", s.me.Pseudonym, "Roles", s.grantTexts(s.me.Grants))}
+	if s.me.Name != "" {
+		texts = append(texts, T("staff.your_name", "Name", s.me.Name))
+	}
 	s.d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})
 }
 
@@ -405,12 +429,9 @@ func (s staffDialogue) failed(err error) {
 	s.reply([]Text{T("staff.save_failed")})
 }
 
-// audited records a change; a failure to record is logged, the change stays.
+// audited records a change of a centre.
 func (s staffDialogue) audited(c *Centre, field, before, after string) {
-	e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after}
-	if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-		s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-	}
+	s.d.svc.audit(s.d.ctx, AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after})
 }
 
 // weekString writes a week compactly for the audit trail.
@@ -467,7 +488,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: s.d.svc.newCode(10), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -515,7 +536,14 @@ func (d *dialogue) redeem(code string) {
 		d.welcome("")
 		return
 	}
-	inv, found, err := d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	// Only a code of an invite's shape is looked up: a group's link code
+	// ("link:…", typed by hand after /start) must not grant a role.
+	found := false
+	var inv Invite
+	var err error
+	if validCode(code, inviteCodeBytes) {
+		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	}
 	if err != nil || !found {
 		d.event = "invite_invalid"
 		d.welcome("")
@@ -532,20 +560,45 @@ func (d *dialogue) redeem(code string) {
 		}
 		err = d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st)
 	}
+	receives := false
+	if err == nil && inv.Grant.Role == RoleOperator {
+		receives, err = d.receive(inv.Grant.Centre)
+	}
 	if err != nil {
 		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "invite redeem failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
 		d.say(d.svc.sorry(d.in).Replies[0])
 		return
 	}
+	d.audience = ForStaff
 	s := staffDialogue{d: d, me: st}
-	e := AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre}
-	if err := d.svc.staff.AppendAudit(d.ctx, e); err != nil {
-		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-	}
+	d.svc.audit(d.ctx, AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre})
 	s.menu()
 	d.event = "invite_redeemed"
 	d.menuChange = MenuStaff
-	d.replies[0].Texts = append([]Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}, d.replies[0].Texts...)
+	welcome := []Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}
+	if receives {
+		welcome = append(welcome, T("staff.operator_ready"), T("staff.name_hint"))
+	}
+	d.replies[0].Texts = append(welcome, d.replies[0].Texts...)
+}
+
+// receive makes her private chat a receiving chat of a centre, as an
+// operator's invite promises; it keeps the chat's on-call choice. It
+// reports false when there are no callbacks to receive.
+func (d *dialogue) receive(centre string) (bool, error) {
+	st := d.svc.cb.store
+	if st == nil {
+		return false, nil
+	}
+	ops, err := st.Operators(d.ctx)
+	if err != nil {
+		return false, err
+	}
+	op := Operator{Chat: d.in.Chat, Centre: centre}
+	if i := slices.IndexFunc(ops, func(o Operator) bool { return o.Chat == d.in.Chat && o.Centre == centre }); i >= 0 {
+		op.OnCall = ops[i].OnCall
+	}
+	return true, st.SaveOperator(d.ctx, op)
 }
 
 // visible tells whether she may see and revoke a member: admins see all,
@@ -610,11 +663,12 @@ func (s staffDialogue) revoke(ref string, confirmed bool) {
 		s.failed(err)
 		return
 	}
+	if err := s.d.svc.stopReceiving(s.d.ctx, entries[i].Chat); err != nil {
+		s.failed(err)
+		return
+	}
 	for _, g := range who.Grants {
-		e := AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre}
-		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-			s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-		}
+		s.d.svc.audit(s.d.ctx, AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre})
 	}
 	s.d.event = "staff_revoked"
 	s.roles()

@@ -395,10 +395,18 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 		s.centres()
 		return
 	}
+	next := s.d.dir.Data()
+	next.Centres = slices.DeleteFunc(next.Centres, func(o Centre) bool { return o.ID == id })
+	if s.refuseOrphans(next, []Button{staffButton(T("staff.button_cancel"), "edit", id)}) {
+		return
+	}
 	if !confirmed {
 		s.d.event = "staff_delete_ask"
-		s.reply([]Text{T("staff.delete_ask", "Name", c.Name)},
-			[]Button{staffButton(T("staff.button_delete_yes"), "deleteok", id), staffButton(T("staff.button_cancel"), "edit", id)})
+		texts := []Text{T("staff.delete_ask", "Name", c.Name)}
+		if n := s.openRequests(id); n > 0 {
+			texts = append(texts, T("staff.delete_moves", "Count", n))
+		}
+		s.reply(texts, []Button{staffButton(T("staff.button_delete_yes"), "deleteok", id), staffButton(T("staff.button_cancel"), "edit", id)})
 		return
 	}
 	err := s.updateDirectory(func(dd *DirectoryData) error {
@@ -409,6 +417,8 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 		s.failed(err)
 		return
 	}
+	// Its open requests go to the network now, not at the next tick.
+	s.d.svc.settle(s.d.ctx)
 	s.audited(c, "centre", "deleted "+c.Name, "")
 	s.d.event = "staff_deleted"
 	s.centres()

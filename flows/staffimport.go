@@ -2,17 +2,13 @@ package flows
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
-
-	"frontdoor/flows/logattr"
 )
 
 // DirectoryCodec reads and writes the human-editable directory file. It is
@@ -83,10 +79,13 @@ func (s staffDialogue) uploaded() {
 		s.reply([]Text{T("staff.import_too_large", "Max", maxImport>>10)})
 		return
 	}
-	_, changes, err := s.merge(in.Document)
+	next, changes, err := s.merge(in.Document)
 	if err != nil {
 		s.d.event = "staff_import_invalid"
 		s.reply([]Text{T("staff.import_invalid"), T("staff.import_errors", "Errors", clip(err.Error(), 3000))})
+		return
+	}
+	if s.refuseOrphans(next, nil) {
 		return
 	}
 	s.d.event = "staff_import_preview"
@@ -110,6 +109,9 @@ func (s staffDialogue) importConfirmed() {
 		s.menu()
 		return
 	}
+	if next, _, err := s.merge([]byte(file)); err == nil && s.refuseOrphans(next, nil) {
+		return
+	}
 	var changes []DirectoryChange
 	err := s.updateDirectory(func(cur *DirectoryData) error {
 		next, ch, err := s.mergeInto(*cur, []byte(file))
@@ -124,11 +126,10 @@ func (s staffDialogue) importConfirmed() {
 		return
 	}
 	for _, c := range changes {
-		e := ImportAudit(c, s.d.now, s.me.Pseudonym)
-		if err := s.d.svc.staff.AppendAudit(s.d.ctx, e); err != nil {
-			s.d.svc.log.LogAttrs(context.Background(), slog.LevelError, "audit append failed", logattr.Event("store_error"), logattr.Op("audit"), logattr.Err(err))
-		}
+		s.d.svc.audit(s.d.ctx, ImportAudit(c, s.d.now, s.me.Pseudonym))
 	}
+	// Requests of a centre the file removed go to its network now.
+	s.d.svc.settle(s.d.ctx)
 	s.d.event = "staff_imported"
 	done := T("staff.imported", "Count", len(changes))
 	done.Count = len(changes)

@@ -61,6 +61,14 @@ var scripts = []struct {
 // lock screens and the chat list show it to whoever holds the phone.
 var alarming = []string{"violen", "abus", "maltratt", "stalk", "emergen", "aiuto", "help", "rape", "stupr", "denunc", "polizia", "police", "112", "1522"}
 
+// twoLines says whether an event's screens are checked on their first two
+// lines, as lock screens and chat lists show them, and not only the first:
+// every screen of the callback request but "unavailable", whose second
+// line is the 1522 line (issue 19 changes it).
+func twoLines(event string) bool {
+	return strings.HasPrefix(event, "callback") && event != "callback_unavailable"
+}
+
 // checked wraps the service and checks every screen it produces.
 type checked struct {
 	t   *testing.T
@@ -88,10 +96,15 @@ func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, erro
 				c.t.Errorf("event %s: a reply stored and read back reads differently (%v):\n%s\n---\n%s", res.Event, err, m.Text, again.Text)
 			}
 		}
-		first, _, _ := strings.Cut(bot.PlainText(m.Text), "\n")
-		for _, w := range alarming {
-			if strings.Contains(strings.ToLower(first), w) {
-				c.t.Errorf("event %s: first line %q contains %q", res.Event, first, w)
+		lines := strings.SplitN(bot.PlainText(m.Text), "\n", 3)
+		if !twoLines(res.Event) {
+			lines = lines[:1]
+		}
+		for i, line := range lines[:min(len(lines), 2)] {
+			for _, w := range alarming {
+				if strings.Contains(strings.ToLower(line), w) {
+					c.t.Errorf("event %s: line %d %q contains %q", res.Event, i+1, line, w)
+				}
 			}
 		}
 		sos = sos || strings.Contains(m.Text, "<b>112</b>")

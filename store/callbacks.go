@@ -385,6 +385,13 @@ func (db *DB) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 				return errors.New("outbox key is not 8 bytes")
 			}
 			o.ID = strconv.FormatUint(binary.BigEndian.Uint64(k), 10)
+			if o.Number {
+				live, err := db.numberLive(tx, o)
+				if err != nil {
+					return err
+				}
+				o.Stale = !live
+			}
 			out = append(out, o)
 		}
 		return nil
@@ -396,37 +403,64 @@ func (db *DB) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 }
 
 // Sent removes a delivered message; removing it twice is not an error. For
-// a card of a callback that still exists it remembers the message sent.
-func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
+// a card or a number of a callback that still exists it remembers the
+// message sent; a number whose request ended meanwhile is reported stale.
+func (db *DB) Sent(ctx context.Context, o flows.Outgoing, messageID int) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("outbox sent: %w", err)
+		return false, fmt.Errorf("outbox sent: %w", err)
 	}
 	seq, err := strconv.ParseUint(o.ID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("outbox sent: bad id %q", o.ID)
+		return false, fmt.Errorf("outbox sent: bad id %q", o.ID)
 	}
 	key := binary.BigEndian.AppendUint64(nil, seq)
 	var ckey, cval []byte
-	if o.Card != "" && o.Edit == 0 {
+	if o.Card != "" && o.Edit == 0 && messageID != 0 {
 		ckey = binary.BigEndian.AppendUint64(append(cardPrefix(o.Card), db.seal.chatKey(o.Chat)...), uint64(messageID))
 		var err error
-		if cval, err = db.sealJSON(bucketCards, ckey, flows.CardRef{Chat: o.Chat, Message: messageID}); err != nil {
-			return fmt.Errorf("outbox sent: %w", err)
+		if cval, err = db.sealJSON(bucketCards, ckey, flows.CardRef{Chat: o.Chat, Message: messageID, Number: o.Number}); err != nil {
+			return false, fmt.Errorf("outbox sent: %w", err)
 		}
 	}
+	stale := false
 	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
+		stale = false
 		if err := tx.Bucket([]byte(bucketOutbox)).Delete(key); err != nil {
 			return err
 		}
-		if ckey == nil || tx.Bucket([]byte(bucketCallbacks)).Get([]byte(o.Card)) == nil {
+		if ckey == nil {
+			return nil
+		}
+		if o.Number {
+			live, err := db.numberLive(tx, o)
+			if err != nil {
+				return err
+			}
+			if stale = !live; stale {
+				return nil
+			}
+		} else if tx.Bucket([]byte(bucketCallbacks)).Get([]byte(o.Card)) == nil {
 			return nil
 		}
 		return tx.Bucket([]byte(bucketCards)).Put(ckey, cval)
 	})
 	if err != nil {
-		return fmt.Errorf("outbox sent: %w", err)
+		return false, fmt.Errorf("outbox sent: %w", err)
 	}
-	return nil
+	return stale, nil
+}
+
+// numberLive says whether a message with her number may stand in its chat.
+func (db *DB) numberLive(tx *bolt.Tx, o flows.Outgoing) (bool, error) {
+	v := tx.Bucket([]byte(bucketCallbacks)).Get([]byte(o.Card))
+	if v == nil {
+		return flows.NumberLive(o, flows.Callback{}, false), nil
+	}
+	cb, err := db.openCallback([]byte(o.Card), v)
+	if err != nil {
+		return false, err
+	}
+	return flows.NumberLive(o, cb, true), nil
 }
 
 // Cards returns where the cards of a callback were sent.

@@ -27,7 +27,7 @@ func TestOutboxBacklog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Sent(ctx, pending[0], 1); err != nil {
+	if _, err := db.Sent(ctx, pending[0], 1); err != nil {
 		t.Fatal(err)
 	}
 	n, next, err := db.OutboxBacklog(ctx)

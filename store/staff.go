@@ -57,16 +57,17 @@ func (db *DB) SaveStaff(ctx context.Context, user int64, s flows.Staff) error {
 }
 
 // ListStaff returns every member with an opaque Ref (a prefix of her record
-// key, never her id).
+// key, never her id) and her chat (0 for a member saved before the user id
+// was kept with her grants).
 func (db *DB) ListStaff(ctx context.Context) ([]flows.StaffEntry, error) {
 	var out []flows.StaffEntry
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketStaff)).ForEach(func(k, v []byte) error {
-			var s flows.Staff
-			if err := db.openJSON(bucketStaff, k, v, &s); err != nil {
+			var r staffRecord
+			if err := db.openJSON(bucketStaff, k, v, &r); err != nil {
 				return err
 			}
-			out = append(out, flows.StaffEntry{Ref: hex.EncodeToString(k)[:refLen], Staff: s})
+			out = append(out, flows.StaffEntry{Ref: hex.EncodeToString(k)[:refLen], Chat: r.User, Staff: r.Staff})
 			return nil
 		})
 	})

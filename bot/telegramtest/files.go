@@ -55,6 +55,9 @@ func (s *Server) sendDocument(r *http.Request, p map[string]string) (any, *apiEr
 	if err != nil {
 		return nil, badRequest("chat not found")
 	}
+	if aerr := s.forbidden(chatID); aerr != nil {
+		return nil, aerr
+	}
 	if r.MultipartForm == nil || len(r.MultipartForm.File["document"]) != 1 {
 		return nil, badRequest("there is no document in the request")
 	}

@@ -4,7 +4,8 @@
 // what the bot sent.
 //
 // It speaks only what frontdoor uses: getMe, getUpdates (offset, limit,
-// long-poll timeout), sendMessage, answerCallbackQuery, deleteMessage,
+// long-poll timeout), sendMessage (403 to users made Unreachable),
+// answerCallbackQuery, deleteMessage,
 // deleteMessages, setMyCommands, and the webhook methods setWebhook,
 // deleteWebhook and getWebhookInfo. Any other method is recorded and answers
 // true. Bodies may be form-encoded, multipart or JSON. sendMessage is checked
@@ -112,6 +113,9 @@ type Server struct {
 	keyboard map[int64]bool
 	// usernames are the @usernames of users, for tests that plant them.
 	usernames map[int64]string
+	// unreachable are the users who never started a private chat with the
+	// bot (or blocked it): sending to them answers 403.
+	unreachable map[int64]bool
 
 	// The webhook, when one is set (see webhook.go).
 	hookURL    string
@@ -162,6 +166,7 @@ func New(t testing.TB, token string) *Server {
 		chatMsgs:    map[int64][]int{},
 		deleted:     map[int64]map[int]bool{},
 		usernames:   map[int64]string{},
+		unreachable: map[int64]bool{},
 		keyboard:    map[int64]bool{},
 		hookDone:    make(chan struct{}),
 	}
@@ -224,6 +229,25 @@ func (s *Server) message(chatID int64, lang string) *tgbotapi.Message {
 	}
 }
 
+// Unreachable makes the private chat of user answer every sendMessage and
+// sendDocument with 403, as Telegram does for a user who never started a
+// chat with the bot or blocked it; reachable again undoes it.
+func (s *Server) Unreachable(user int64, unreachable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unreachable[user] = unreachable
+}
+
+// forbidden is Telegram's answer to a message for an unreachable user.
+func (s *Server) forbidden(chatID int64) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unreachable[chatID] {
+		return &apiError{code: http.StatusForbidden, desc: "Forbidden: bot can't initiate conversation with a user"}
+	}
+	return nil
+}
+
 // SetUsername gives the user chatID a @username in the updates built from
 // now on, so that a test can check it never leaks.
 func (s *Server) SetUsername(chatID int64, username string) {
@@ -281,6 +305,27 @@ func (s *Server) Press(chatID int64, lang, data string) int {
 	}
 	s.mu.Unlock()
 	return s.AddUpdate(tgbotapi.Update{CallbackQuery: cb})
+}
+
+// GroupCommand queues "/command args" typed by user in the group titled
+// title, and returns its update id.
+func (s *Server) GroupCommand(group, user int64, title, command, args string) int {
+	s.mu.Lock()
+	id := s.nextMsg
+	s.nextMsg++
+	s.mu.Unlock()
+	m := &tgbotapi.Message{
+		MessageID: id,
+		From:      &tgbotapi.User{ID: user, FirstName: "Test", LanguageCode: "it"},
+		Chat:      &tgbotapi.Chat{ID: group, Type: "supergroup", Title: title},
+		Date:      int(time.Now().Unix()),
+		Text:      "/" + command,
+	}
+	m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(m.Text)))}}
+	if args != "" {
+		m.Text += " " + args
+	}
+	return s.incoming(m)
 }
 
 // PressInGroup queues a callback query as if user pressed an inline button
@@ -599,6 +644,9 @@ func (s *Server) sendMessage(p map[string]string) (any, *apiError) {
 	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil {
 		return nil, badRequest("chat not found")
+	}
+	if aerr := s.forbidden(chatID); aerr != nil {
+		return nil, aerr
 	}
 	m := Sent{
 		ChatID:              chatID,

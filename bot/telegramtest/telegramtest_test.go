@@ -202,3 +202,31 @@ func TestDeleteMessages(t *testing.T) {
 		t.Errorf("deleting in chat 1 touched chat 2: %v", v)
 	}
 }
+
+// A user made unreachable gets nothing: 403, as from Telegram for a user
+// who never started the bot; a command typed in a group comes from its
+// user, in the group, with the group's title.
+func TestUnreachableAndGroupCommand(t *testing.T) {
+	s := telegramtest.New(t, token)
+	api := newAPI(t, s)
+	s.Unreachable(7, true)
+	_, err := api.Send(tgbotapi.NewMessage(7, "number"))
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != 403 || s.SentCount(7) != 0 {
+		t.Fatalf("send to an unreachable user: %v", err)
+	}
+	s.Unreachable(7, false)
+	if _, err := api.Send(tgbotapi.NewMessage(7, "number")); err != nil {
+		t.Fatalf("send once reachable again: %v", err)
+	}
+	id := s.GroupCommand(-100, 5, "Operatrici", "collega", "abcd efgh")
+	ups, err := api.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(ups) != 1 || ups[0].UpdateID != id {
+		t.Fatalf("updates = %+v, %v", ups, err)
+	}
+	m := ups[0].Message
+	if m.Chat.ID != -100 || m.Chat.Type != "supergroup" || m.Chat.Title != "Operatrici" || m.From.ID != 5 ||
+		m.Command() != "collega" || m.CommandArguments() != "abcd efgh" {
+		t.Errorf("group command = %+v", m)
+	}
+}

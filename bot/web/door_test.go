@@ -311,7 +311,13 @@ func TestCallbackFromTheWeb(t *testing.T) {
 		t.Errorf("the number prompt:\n%s", page)
 	}
 	b.say("347 000 0000")
-	for _, data := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it"} {
+	for _, data := range []string{"cb:w:asap", "cb:wok", "cb:m:vm"} {
+		b.press(data)
+	}
+	if !strings.Contains(b.page, "se torni su questa pagina") {
+		t.Errorf("the message she may get is not said to wait for her here:\n%s", b.page)
+	}
+	for _, data := range []string{"cb:h:yes", "cb:s:wrong"} {
 		b.press(data)
 	}
 	if page := b.press("cb:ok"); !strings.Contains(page, "✅") {

@@ -92,7 +92,6 @@ func TestBadInput(t *testing.T) {
 			m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: 40}}
 			api.AddUpdate(tgbotapi.Update{Message: m})
 		}, "Non ho capito"},
-		{"forged operator button", "it", func(c int64) { api.Press(c, "it", "op:take:ZZZZ") }, "Questo pulsante non è valido"},
 		{"forged centre", "it", func(c int64) { api.Press(c, "it", "c:../../etc/passwd") }, "Scrivi il nome del tuo comune"},
 		{"forged callback centre", "en", func(c int64) { api.Press(c, "en", "cb:c:nowhere") }, ""},
 		{"forged callback step", "it", func(c int64) { api.Press(c, "it", "cb:ok") }, ""},
@@ -123,6 +122,22 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A forged operator button in her chat: a pop-up says so, and nothing
+	// stays in the chat.
+	t.Run("forged operator button", func(t *testing.T) {
+		const chat = 5999
+		api.Text(chat, "it", "ciao")
+		waitChat(t, api, chat, 1)
+		api.Press(chat, "it", "op:take:ZZZZ")
+		waitQuiet(t, api)
+		if n := api.SentCount(chat); n != 1 {
+			t.Errorf("%d messages, want only the welcome: %+v", n, api.SentTo(chat))
+		}
+		answers := api.Requests("answerCallbackQuery")
+		if len(answers) == 0 || !strings.Contains(answers[len(answers)-1]["text"], "Questo pulsante non è valido") {
+			t.Errorf("the press was answered %+v, want a pop-up", answers)
+		}
+	})
 	waitQuiet(t, api)
 	code, logs := stop()
 	if code != 0 {

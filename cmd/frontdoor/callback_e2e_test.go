@@ -68,43 +68,26 @@ func fileHolds(t *testing.T, dataDir, s string) bool {
 }
 
 // TestCallbackEndToEnd: she asks for a callback; the card reaches every
-// operator chat without her number; two operators press "take" at the same
-// moment and exactly one wins and alone gets the number; "done" deletes it.
+// operator chat with sound, without her number and with one button; two
+// operators press "take" at the same moment and exactly one wins, alone
+// gets the number, and each hears the answer in a pop-up; the group's
+// card says it is taken; "done" asks first, then empties the card and her
+// number. Everything she got was silent and protected.
 func TestCallbackEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
 	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	stop := startBot(t, api, dataDir)
 
-	api.Command(woman, "it", "start", "")
-	sent := waitChat(t, api, woman, 1)
-	if !strings.Contains(strings.Join(buttonData(sent[0]), " "), "cb") {
-		t.Fatalf("the menu offers no callback: %v", buttonData(sent[0]))
-	}
-	n := 1
-	step := func(do func(), replies int) []telegramtest.Sent {
-		do()
-		n += replies
-		return waitChat(t, api, woman, n)
-	}
-	step(func() { api.Press(woman, "it", "cb:c:arca-cremona") }, 2)
-	sent = step(func() { api.Contact(woman, "+39 347 000 0000") }, 1)
-	if !strings.Contains(sent[len(sent)-1].Text, "sicuro chiamarti") {
-		t.Fatalf("after the contact: %+v", sent[len(sent)-1])
-	}
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it"} {
-		step(func() { api.Press(woman, "it", d) }, 1)
-	}
-	sent = step(func() { api.Press(woman, "it", "cb:ok") }, 1)
-	if !strings.HasPrefix(sent[len(sent)-1].Text, "✅") {
-		t.Fatalf("not confirmed: %+v", sent[len(sent)-1])
-	}
-
+	requestCallback(t, api, woman)
 	var card telegramtest.Sent
 	for _, chat := range []int64{opsGroup, opA, opB} {
 		card = waitChat(t, api, chat, 1)[0]
-		if strings.Contains(card.Text, "3470000000") || !card.ProtectContent {
-			t.Errorf("card to %d: %+v", chat, card)
+		if strings.Contains(card.Text, "3470000000") || !card.ProtectContent || card.DisableNotification {
+			t.Errorf("card to %d: %+v, want it protected, ringing, without her number", chat, card)
+		}
+		if d := buttonData(card); len(d) != 1 || !strings.HasPrefix(d[0], "op:take:") {
+			t.Errorf("card to %d offers %v, want only “take it”", chat, d)
 		}
 	}
 	ticket := ticketOf(t, card)
@@ -118,51 +101,55 @@ func TestCallbackEndToEnd(t *testing.T) {
 		wg.Go(func() { api.Press(op, "it", "op:take:"+ticket) })
 	}
 	wg.Wait()
-	a, b := waitChat(t, api, opA, 2), waitChat(t, api, opB, 2)
+	waitAnswer(t, api, "è tua")
+	waitAnswer(t, api, "già stata presa")
 	winner, loser := opA, opB
-	if strings.Contains(a[1].Text, "già stata presa") {
+	for end := time.Now().Add(10 * time.Second); api.SentCount(opA) < 2 && api.SentCount(opB) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("nobody got the number")
+		}
+	}
+	if api.SentCount(opB) >= 2 {
 		winner, loser = opB, opA
-		b = a
 	}
-	if !strings.Contains(b[1].Text, "già stata presa") {
-		t.Fatalf("the second take was not refused: %q", b[1].Text)
-	}
-	// The winner's answer and the number (through the outbox) may come in
-	// either order.
-	got := waitChat(t, api, winner, 3)
-	answer, number := got[1], got[2]
-	if strings.Contains(answer.Text, "+393470000000") {
-		answer, number = number, answer
-	}
-	if !strings.Contains(answer.Text, "è tua") {
-		t.Errorf("the winner's answer: %q", answer.Text)
-	}
-	if !strings.Contains(number.Text, "+393470000000") || !number.ProtectContent {
-		t.Errorf("the winner got %+v, want the number", number)
+	number := waitChat(t, api, winner, 2)[1]
+	if !strings.Contains(number.Text, "+393470000000") || !number.ProtectContent || number.DisableNotification {
+		t.Errorf("the winner got %+v, want the number, protected and ringing", number)
 	}
 	groupCard := api.SentTo(opsGroup)[0]
-	waitEdit(t, api, groupCard, "Presa da un'operatrice")
+	waitEdit(t, api, groupCard, "presa")
 	time.Sleep(1500 * time.Millisecond) // an outbox round: nothing more must come
 	for _, s := range api.Sent() {
 		if strings.Contains(s.Text, "3470000000") && s.ChatID != winner && s.ChatID != woman {
 			t.Errorf("the number reached chat %d: %q", s.ChatID, s.Text)
 		}
 	}
-	if c := api.SentCount(loser); c != 2 {
-		t.Errorf("the other operator got %d messages, want the card and the refusal", c)
+	if c := api.SentCount(loser); c != 1 {
+		t.Errorf("the other operator got %d messages, want her card only (the refusal is a pop-up)", c)
 	}
 	if c := api.SentCount(opsGroup); c != 1 {
 		t.Errorf("the group got %d messages, want its card only (edited)", c)
 	}
 
+	// "Done" asks first; the confirmation closes it.
 	api.Press(winner, "it", "op:done:"+ticket)
-	if got := waitChat(t, api, winner, 4); !strings.Contains(got[3].Text, "chiusa") {
-		t.Errorf("done: %q", got[3].Text)
+	if ask := waitChat(t, api, winner, 3)[2]; !strings.Contains(ask.Text, "Chiudere la richiesta") {
+		t.Fatalf("done: %q, want a confirmation", ask.Text)
 	}
-	// Her details leave the operators' chats: the cards are emptied.
-	closed := waitEdit(t, api, groupCard, "è chiusa")
-	if closed.ReplyMarkup == nil || len(closed.ReplyMarkup.InlineKeyboard) != 0 || strings.Contains(closed.Text, "Quando") {
-		t.Errorf("closed card: %+v", closed)
+	api.Press(winner, "it", "op:close:"+ticket)
+	waitAnswer(t, api, "chiusa")
+	// Her details leave the operators' chats: the card and her number are
+	// emptied.
+	for _, m := range []telegramtest.Sent{groupCard, number} {
+		closed := waitEdit(t, api, m, "è chiusa")
+		if closed.ReplyMarkup == nil || len(closed.ReplyMarkup.InlineKeyboard) != 0 || strings.Contains(closed.Text, "Quando") || strings.Contains(closed.Text, "347") {
+			t.Errorf("closed message in chat %d: %+v", m.ChatID, closed)
+		}
+	}
+	for _, m := range api.SentTo(woman) {
+		if !m.DisableNotification || !m.ProtectContent {
+			t.Errorf("a message to her rang or was not protected: %q", m.Text)
+		}
 	}
 	if code, logs := stop(); code != 0 || strings.Contains(logs, "3470000000") || strings.Contains(logs, "347 000") || strings.Contains(logs, strconv.FormatInt(woman, 10)) {
 		t.Fatalf("exit %d, or personal data in the log:\n%s", code, logs)
@@ -173,6 +160,22 @@ func TestCallbackEndToEnd(t *testing.T) {
 	db := openTestStore(t, dataDir)
 	if cbs, err := db.Callbacks(context.Background()); err != nil || len(cbs) != 0 {
 		t.Errorf("after done: %+v, %v", cbs, err)
+	}
+}
+
+// waitAnswer waits until a pressed button was answered with a pop-up
+// containing want.
+func waitAnswer(t *testing.T, api *telegramtest.Server, want string) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for _, p := range api.Requests("answerCallbackQuery") {
+			if strings.Contains(p["text"], want) {
+				return
+			}
+		}
+		if time.Now().After(end) {
+			t.Fatalf("no pop-up said %q: %+v", want, api.Requests("answerCallbackQuery"))
+		}
 	}
 }
 
@@ -199,6 +202,52 @@ func openDataStore(t *testing.T, dataDir string) *store.DB {
 	return db
 }
 
+// offlineRequest confirms her request to ARCA Cremona through the
+// dialogues alone, on the store of dataDir, which it leaves open.
+func offlineRequest(t *testing.T, dataDir string) (*store.DB, *flows.Service) {
+	t.Helper()
+	db := openDataStore(t, dataDir)
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
+	for _, in := range []flows.Input{
+		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
+		{Kind: flows.KindText, Text: "347 000 0000"},
+		{Kind: flows.KindButton, Data: "cb:w:asap"},
+		{Kind: flows.KindButton, Data: "cb:wok"},
+		{Kind: flows.KindButton, Data: "cb:m:none"},
+		{Kind: flows.KindButton, Data: "cb:h:yes"},
+		{Kind: flows.KindButton, Data: "cb:s:hangup"},
+		{Kind: flows.KindButton, Data: "cb:l:it"},
+		{Kind: flows.KindButton, Data: "cb:ok"},
+	} {
+		in.Chat = woman
+		if _, err := svc.Handle(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, svc
+}
+
+// crashCopy copies the store and key of dataDir while the store is open,
+// as a kill leaves them, to a new data directory.
+func crashCopy(t *testing.T, dataDir string) string {
+	t.Helper()
+	restarted := t.TempDir()
+	for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
+		b, err := os.ReadFile(filepath.Join(dataDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return restarted
+}
+
 // newDataDir is a data directory with a key and an empty store, as the bot
 // leaves it at its first start: commands that work on a store never create
 // one.
@@ -218,41 +267,10 @@ func newDataDir(t *testing.T) string {
 func TestCallbackSurvivesCrash(t *testing.T) {
 	crashed := newDataDir(t)
 	addOperators(t, crashed)
-	db := openDataStore(t, crashed)
-	dir, err := flows.NewDirectory(dirfile.Sample())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := flows.NewService(db, dir, flows.Options{Callbacks: db})
-	ctx := context.Background()
-	for _, in := range []flows.Input{
-		{Kind: flows.KindButton, Data: "cb:c:arca-cremona"},
-		{Kind: flows.KindText, Text: "347 000 0000"},
-		{Kind: flows.KindButton, Data: "cb:w:asap"},
-		{Kind: flows.KindButton, Data: "cb:wok"},
-		{Kind: flows.KindButton, Data: "cb:m:none"},
-		{Kind: flows.KindButton, Data: "cb:s:hangup"},
-		{Kind: flows.KindButton, Data: "cb:l:it"},
-		{Kind: flows.KindButton, Data: "cb:ok"},
-	} {
-		in.Chat = woman
-		if _, err := svc.Handle(ctx, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The crash: copy the files while the store is open, never close it
-	// before the copy.
-	restarted := t.TempDir()
-	for _, f := range []string{"frontdoor.db", "frontdoor.key"} {
-		b, err := os.ReadFile(filepath.Join(crashed, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(restarted, f), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db, _ := offlineRequest(t, crashed)
+	restarted := crashCopy(t, crashed)
 	db.Close()
+	ctx := context.Background()
 
 	api := telegramtest.New(t, testToken)
 	stop := startBot(t, api, restarted)
@@ -334,7 +352,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	addOperators(t, dataDir)
 	script := func(api *telegramtest.Server) []int {
 		ids := []int{api.Command(woman, "it", "start", ""), api.Press(woman, "it", "cb:c:arca-cremona"), api.Contact(woman, "+39 347 000 0000")}
-		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 			ids = append(ids, api.Press(woman, "it", d))
 		}
 		return ids
@@ -342,7 +360,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	first := telegramtest.New(t, testToken)
 	stop := startBot(t, first, dataDir)
 	ids := script(first)
-	sent := waitChat(t, first, woman, 10)
+	sent := waitChat(t, first, woman, 11)
 	confirmed := sent[len(sent)-1]
 	if !strings.HasPrefix(confirmed.Text, "✅") {
 		t.Fatalf("not confirmed: %+v", confirmed)

@@ -33,7 +33,7 @@ var callbackScript = []crashStep{
 	{func(api *telegramtest.Server, chat int64, _ string) int { return api.Command(chat, "it", "start", "") }, 1},
 	{press("cb:c:arca-cremona").do, 2},
 	{func(api *telegramtest.Server, chat int64, phone string) int { return api.Contact(chat, phone) }, 1},
-	press("cb:w:asap"), press("cb:wok"), press("cb:m:none"), press("cb:s:wrong"), press("cb:l:it"), press("cb:ok"),
+	press("cb:w:asap"), press("cb:wok"), press("cb:m:none"), press("cb:h:yes"), press("cb:s:wrong"), press("cb:l:it"), press("cb:ok"),
 }
 
 // crashWoman is what one woman of the crash test sent and saw: the number

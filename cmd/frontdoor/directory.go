@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
+	"frontdoor/store"
 )
 
 var directoryExport = storeCommand{
@@ -76,6 +79,9 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool) 
 		return err
 	}
 	changes := flows.DiffDirectories(cur.Data(), data)
+	if err := checkOrphans(ctx, env.db, data); err != nil {
+		return err
+	}
 	if save {
 		dir, err := flows.NewDirectory(data)
 		if err != nil {
@@ -134,4 +140,32 @@ var auditCommand = storeCommand{
 			}, nil
 		}
 	},
+}
+
+// checkOrphans refuses a directory that would leave receiving chats
+// without their centre or open requests without their network, naming
+// them. (The requests of a removed centre go to its network.)
+func checkOrphans(ctx context.Context, db *store.DB, next flows.DirectoryData) error {
+	ops, err := db.Operators(ctx)
+	if err != nil {
+		return err
+	}
+	cbs, err := db.Callbacks(ctx)
+	if err != nil {
+		return err
+	}
+	o := flows.FindOrphans(next, ops, cbs)
+	if o.Empty() {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("the file removes centres or networks that are still in use:\n")
+	for _, op := range o.Chats {
+		fmt.Fprintf(&b, "  chat %d receives the requests of centre %q\n", op.Chat, op.Centre)
+	}
+	for _, cb := range o.Requests {
+		fmt.Fprintf(&b, "  request %s of network %q is open\n", cb.Ticket, cb.Network)
+	}
+	b.WriteString("Remove those chats first (in the bot: /staff, receiving chats; or frontdoor operators remove --chat ID), let the requests close, or keep the ids.")
+	return errors.New(b.String())
 }

@@ -105,6 +105,8 @@ Environment:
   FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
                                 re-announced, then passed to the on-call operators; default 15m
   FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
+  FRONTDOOR_CALLBACK_CLOSE_WITHIN  how long after her last time a taken request may stay open
+                                before its operator is reminded, then it goes back; default 2h
   FRONTDOOR_NEW_KEY          for rekey when FRONTDOOR_KEY is set: the new key (or FRONTDOOR_NEW_KEY_FILE)
 
 Key rotation (frontdoor rekey):

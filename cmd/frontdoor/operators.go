@@ -4,13 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 
 	"frontdoor/flows"
 )
 
 // The operators commands add, list and remove the chats that receive
 // callback requests, for scripts and for when the bot is not at hand; the
-// bot's staff menu does the same.
+// bot's staff menu (receiving chats) does the same. A chat removed here
+// that held a request gives it back to the others at the bot's next tick.
 
 var operatorsAdd = storeCommand{
 	name: "operators add",
@@ -34,7 +36,16 @@ Centre ids are those of frontdoor directory export.`},
 				if _, ok := dir.Centre(*centre); !ok {
 					return fmt.Errorf("no centre with id %q in the directory", *centre)
 				}
-				if err := env.db.SaveOperator(ctx, flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}); err != nil {
+				// A chat added again keeps the name it was linked under.
+				op := flows.Operator{Chat: *chat, Centre: *centre, OnCall: *onCall}
+				ops, err := env.db.Operators(ctx)
+				if err != nil {
+					return err
+				}
+				if i := slices.IndexFunc(ops, func(o flows.Operator) bool { return o.Chat == *chat }); i >= 0 {
+					op.Name = ops[i].Name
+				}
+				if err := env.db.SaveOperator(ctx, op); err != nil {
 					return err
 				}
 				fmt.Fprintf(env.io.Stdout, "Chat %d now receives the callback requests of %s.\n", *chat, *centre)
@@ -46,7 +57,7 @@ Centre ids are those of frontdoor directory export.`},
 
 var operatorsList = storeCommand{
 	name: "operators list",
-	spec: cmdSpec{usage: "frontdoor operators list", help: "Lists the chats that receive callback requests: chat id, centre, and whether on call."},
+	spec: cmdSpec{usage: "frontdoor operators list", help: "Lists the chats that receive callback requests: chat id, centre, whether on call, and a linked group's title."},
 	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
 		return func([]string) (storeWork, error) {
 			return func(ctx context.Context, env storeEnv) error {
@@ -61,6 +72,9 @@ var operatorsList = storeCommand{
 					line := fmt.Sprintf("%d\t%s", op.Chat, op.Centre)
 					if op.OnCall {
 						line += "\ton call"
+					}
+					if op.Name != "" {
+						line += "\t" + op.Name
 					}
 					fmt.Fprintln(env.io.Stdout, line)
 				}

@@ -295,7 +295,7 @@ func TestOutboxAge(t *testing.T) {
 		t.Errorf("same head: %d, %v then %v; want the same time", n, first, again)
 	}
 	pending, _ := db.Pending(ctx, 1)
-	if err := db.Sent(ctx, pending[0], 1); err != nil {
+	if _, err := db.Sent(ctx, pending[0], 1); err != nil {
 		t.Fatal(err)
 	}
 	if n, next, _ := o.Backlog(ctx); n != 1 || !next.After(first) {

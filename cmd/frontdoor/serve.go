@@ -65,6 +65,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	telegram := cmd != "web" && cfg.Token != ""
 	if telegram {
 		opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+		opts.CallbackCloseWithin = cfg.CallbackCloseWithin
 	}
 	svc := flows.NewService(db, dir, opts)
 	door, webLn, err := startWebDoor(cmd, cfg, db, svc, renderer, cat, log)
@@ -78,7 +79,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if telegram {
 		// Telegram's own idle wipe leaves the web door's chats to it.
 		tg, err = bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-			Trail: bot.OwnedTrail{Trail: db, Owns: bot.IsTelegramChat}, Wiper: svc, Observer: metrics})
+			Trail: bot.OwnedTrail{Trail: db, Owns: bot.IsTelegramChat}, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 	act(t, api, her, func() { api.Command(her, "it", "start", "") })
 	act(t, api, her, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	act(t, api, her, func() { api.Contact(her, "+39 347 000 0000") })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		act(t, api, her, func() { api.Press(her, "it", d) })
 	}
 	return ticketOf(t, waitChat(t, api, opA, cards+1)[cards])
@@ -78,6 +78,8 @@ func TestStatsEndToEnd(t *testing.T) {
 	for _, verb := range []string{"take", "fail", "take", "done"} {
 		act(t, api, opA, func() { api.Press(opA, "it", "op:"+verb+":"+ticket) })
 	}
+	api.Press(opA, "it", "op:close:"+ticket) // "done" asked first; a pop-up answers
+	confirmed(t, api)
 	// w4 asks and withdraws.
 	requestCallback(t, api, w4)
 	act(t, api, w4, func() { api.Press(w4, "it", "cb:del") })

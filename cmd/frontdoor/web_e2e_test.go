@@ -260,9 +260,9 @@ func TestWebInBrowser(t *testing.T) {
 		tb.say("347 000 0000", "Quando")
 		tb.press("cb:w:asap", "Quando")
 		tb.press("cb:wok", "messaggio")
-		tb.press("cb:m:none", "risponde")
-		tb.press("cb:s:wrong", "lingua")
-		tb.press("cb:l:it", "Controlla")
+		tb.press("cb:m:vm", "se torni su questa pagina")
+		tb.press("cb:h:yes", "risponde")
+		tb.press("cb:s:wrong", "Controlla")
 		tb.press("cb:ok", "✅")
 		card := waitChat(t, site.api, opsGroup, 1)[0]
 		if !strings.Contains(card.Text, "Nuova richiesta") || strings.Contains(card.Text, "3470000000") {

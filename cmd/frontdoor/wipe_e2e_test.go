@@ -254,7 +254,7 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	say(t, api, func() { api.Command(her, "it", "start", "") })
 	say(t, api, func() { api.Press(her, "it", "cb:c:arca-cremona") })
 	say(t, api, func() { api.Contact(her, plantedPhone) })
-	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:s:wrong", "cb:l:it", "cb:ok"} {
+	for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
 		say(t, api, func() { api.Press(her, "it", d) })
 	}
 	if got := api.SentTo(her); !strings.HasPrefix(got[len(got)-1].Text, "✅") {

@@ -206,30 +206,66 @@ func (s *Store) Pending(ctx context.Context, n int) ([]flows.Outgoing, error) {
 			return nil, fmt.Errorf("load outbox: %w", err)
 		}
 		o.ID = strconv.FormatUint(m.id, 10)
+		if o.Number {
+			live, err := s.numberLive(o)
+			if err != nil {
+				return nil, fmt.Errorf("load outbox: %w", err)
+			}
+			o.Stale = !live
+		}
 		out = append(out, o)
 	}
 	return out, nil
 }
 
-// Sent removes a delivered message and remembers where a card went.
-func (s *Store) Sent(ctx context.Context, o flows.Outgoing, messageID int) error {
+// numberLive says whether a message with her number may stand in its chat.
+func (s *Store) numberLive(o flows.Outgoing) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.numberLiveLocked(o)
+}
+
+// numberLiveLocked is numberLive with s.mu held.
+func (s *Store) numberLiveLocked(o flows.Outgoing) (bool, error) {
+	b, ok := s.callbacks[o.Card]
+	var cb flows.Callback
+	if ok {
+		if err := json.Unmarshal(b, &cb); err != nil {
+			return false, err
+		}
+	}
+	return flows.NumberLive(o, cb, ok), nil
+}
+
+// Sent removes a delivered message and remembers where a card or a number
+// went; a number whose request ended meanwhile is reported stale.
+func (s *Store) Sent(ctx context.Context, o flows.Outgoing, messageID int) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("outbox sent: %w", err)
+		return false, fmt.Errorf("outbox sent: %w", err)
 	}
 	seq, err := strconv.ParseUint(o.ID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("outbox sent: bad id %q", o.ID)
+		return false, fmt.Errorf("outbox sent: bad id %q", o.ID)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.outbox = slices.DeleteFunc(s.outbox, func(q queued) bool { return q.id == seq })
-	if _, ok := s.callbacks[o.Card]; ok && o.Card != "" && o.Edit == 0 {
+	if o.Card == "" || o.Edit != 0 || messageID == 0 {
+		return false, nil
+	}
+	live := true
+	if o.Number {
+		if live, err = s.numberLiveLocked(o); err != nil {
+			return false, fmt.Errorf("outbox sent: %w", err)
+		}
+	}
+	if _, ok := s.callbacks[o.Card]; ok && live {
 		if s.cards == nil {
 			s.cards = map[string][]flows.CardRef{}
 		}
-		s.cards[o.Card] = append(s.cards[o.Card], flows.CardRef{Chat: o.Chat, Message: messageID})
+		s.cards[o.Card] = append(s.cards[o.Card], flows.CardRef{Chat: o.Chat, Message: messageID, Number: o.Number})
 	}
-	return nil
+	return !live, nil
 }
 
 // Cards returns where the cards of a callback were sent.

@@ -64,7 +64,7 @@ func (s *Store) ListStaff(ctx context.Context) ([]flows.StaffEntry, error) {
 		if err := json.Unmarshal(b, &st); err != nil {
 			return nil, fmt.Errorf("list staff: %w", err)
 		}
-		out = append(out, flows.StaffEntry{Ref: ref(user), Staff: st})
+		out = append(out, flows.StaffEntry{Ref: ref(user), Chat: user, Staff: st})
 	}
 	slices.SortFunc(out, func(a, b flows.StaffEntry) int { return strings.Compare(a.Ref, b.Ref) })
 	return out, nil

@@ -29,6 +29,7 @@ func RunCallbacks(t *testing.T, open func(t *testing.T) CallbackStore) {
 		{"Operators", testOperators},
 		{"CardsRememberedAndDeleted", testCards},
 		{"CallbackOfHerChat", testCallbackOf},
+		{"NumberOnlyWhileTaken", testNumberOnlyWhileTaken},
 	})
 }
 
@@ -199,7 +200,7 @@ func testOutbox(t *testing.T, s CallbackStore) {
 		t.Fatalf("first two pending = %+v, %v", p, err)
 	}
 	for range 2 { // twice: a duplicate Sent is harmless
-		if err := s.Sent(ctx, p[0], 0); err != nil {
+		if _, err := s.Sent(ctx, p[0], 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -207,7 +208,7 @@ func testOutbox(t *testing.T, s CallbackStore) {
 	if len(p) != 2 || p[0].Reply.Texts[0].Data["Ticket"] != "B" {
 		t.Errorf("after sending A: %+v", p)
 	}
-	if err := s.Sent(ctx, flows.Outgoing{ID: "not a number"}, 0); err == nil {
+	if _, err := s.Sent(ctx, flows.Outgoing{ID: "not a number"}, 0); err == nil {
 		t.Error("a malformed id was accepted")
 	}
 }
@@ -262,8 +263,8 @@ func testCards(t *testing.T, s CallbackStore) {
 		t.Fatalf("pending = %+v, %v", p, err)
 	}
 	for i, o := range p {
-		if err := s.Sent(ctx, o, 100+i); err != nil {
-			t.Fatal(err)
+		if stale, err := s.Sent(ctx, o, 100+i); err != nil || stale {
+			t.Fatal(stale, err)
 		}
 	}
 	refs, err := s.Cards(ctx, cb.Ticket)
@@ -285,5 +286,54 @@ func testCards(t *testing.T, s CallbackStore) {
 	}
 	if refs, _ := s.Cards(ctx, cb.Ticket); len(refs) != 0 {
 		t.Errorf("cards outlive their callback: %+v", refs)
+	}
+}
+
+// testNumberOnlyWhileTaken: a message with her number is remembered like a
+// card while its operator holds the request; one that waited while the
+// request passed to someone else comes Stale, and one sent while it ended
+// is reported stale so that the transport deletes it.
+func testNumberOnlyWhileTaken(t *testing.T, s CallbackStore) {
+	ctx := context.Background()
+	cb := sampleCallback()
+	cb.TakenBy = 5
+	number := func(chat int64) flows.Outgoing {
+		o := card(chat, cb.Ticket)
+		o.Card, o.Number = cb.Ticket, true
+		return o
+	}
+	if err := s.Apply(ctx, flows.Change{Put: []flows.Callback{cb}, Send: []flows.Outgoing{number(5), number(6)}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Pending(ctx, 10)
+	if err != nil || len(p) != 2 || p[0].Stale || !p[1].Stale {
+		t.Fatalf("pending = %+v, %v; want chat 5's number live and chat 6's stale", p, err)
+	}
+	if stale, err := s.Sent(ctx, p[0], 100); err != nil || stale {
+		t.Fatalf("sent = %v, %v", stale, err)
+	}
+	if stale, err := s.Sent(ctx, p[1], 0); err != nil || stale {
+		t.Fatalf("a stale number dropped unsent = %v, %v", stale, err)
+	}
+	refs, err := s.Cards(ctx, cb.Ticket)
+	if err != nil || len(refs) != 1 || !refs[0].Number || refs[0].Chat != 5 || refs[0].Message != 100 {
+		t.Fatalf("cards = %+v, %v; want chat 5's number remembered", refs, err)
+	}
+	// Sent again while the request is deleted in between.
+	if err := s.Apply(ctx, flows.Change{Send: []flows.Outgoing{number(5)}}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.Pending(ctx, 10)
+	if len(p) != 1 || p[0].Stale {
+		t.Fatalf("pending = %+v", p)
+	}
+	if err := s.Apply(ctx, flows.Change{Delete: []string{cb.Ticket}}); err != nil {
+		t.Fatal(err)
+	}
+	if stale, err := s.Sent(ctx, p[0], 101); err != nil || !stale {
+		t.Errorf("a number sent after its request ended: stale = %v, %v; want true", stale, err)
+	}
+	if refs, _ := s.Cards(ctx, cb.Ticket); len(refs) != 0 {
+		t.Errorf("cards of a deleted request: %+v", refs)
 	}
 }
