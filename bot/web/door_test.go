@@ -298,6 +298,17 @@ func TestFindCentre(t *testing.T) {
 	}
 }
 
+// TestPosterLink: a poster's link opens the door with its network chosen.
+func TestPosterLink(t *testing.T) {
+	d := newDoor(t)
+	b := d.visitor(t, "en")
+	b.get("/?n=amaranta")
+	page := b.press("open")
+	if !strings.Contains(page, "Amaranta") || strings.Contains(page, "ARCA") {
+		t.Errorf("open now after a poster of Amaranta:\n%s", page)
+	}
+}
+
 // TestCallbackFromTheWeb: she asks for a callback on the page (her number
 // typed: a page has no account to share); the request is stored and its
 // card queued for the Cremona operators, exactly as from Telegram.
