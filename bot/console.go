@@ -146,7 +146,7 @@ func ParseConsoleLine(line string, buttons []MessageButton) flows.Input {
 	}
 	for _, b := range buttons {
 		// Labels in right-to-left languages carry isolates around values.
-		if strings.EqualFold(line, strings.Trim(b.Label, "\u2068\u2069")) {
+		if strings.EqualFold(line, strings.Trim(b.Label, lri+fsi+pdi)) {
 			return flows.Input{Kind: flows.KindButton, Data: b.Data}
 		}
 	}

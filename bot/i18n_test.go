@@ -21,14 +21,16 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const (
+	lri = "\u2066"
 	fsi = "\u2068"
 	pdi = "\u2069"
 )
 
-// visible shows the isolates of a rendered text as ⟦ ⟧, so that golden
-// files can be read and reviewed.
+// visible shows the isolates of a rendered text as ⟦ ⟧ (an inserted value)
+// and ⟪ ⟧ (a left-to-right run of the translation), so that golden files
+// can be read and reviewed.
 func visible(s string) string {
-	return strings.NewReplacer(fsi, "⟦", pdi, "⟧").Replace(s)
+	return strings.NewReplacer(fsi, "⟦", lri, "⟪", pdi, "⟧").Replace(s)
 }
 
 func golden(t *testing.T, path string, got []byte) {

@@ -40,28 +40,23 @@ func numberPrinter(lang string) *message.Printer {
 	return message.NewPrinter(language.Make(lang + "-u-nu-latn"))
 }
 
-// First strong isolate and pop directional isolate (Unicode 6.3). Between
-// them a value takes its own direction from its first strong letter and
-// leaves the text around it alone: in Arabic or Farsi a phone number, a
-// time, a range of hours or a Latin name keeps its order.
-const (
-	fsi = "\u2068"
-	pdi = "\u2069"
-)
-
-// isolate wraps a value inserted into a right-to-left language's text.
-// Values only: the translation's own words and HTML tags stay outside.
+// isolate wraps a value inserted into a right-to-left language's text in
+// FSI … PDI: the value takes its own direction from its first strong letter
+// and leaves the text around it alone, so that in Arabic or Farsi a phone
+// number, a time, a range of hours or a Latin name keeps its order.
 func (r *CatalogRenderer) isolate(lang, s string) string {
 	if s == "" || !r.rtl[lang] {
 		return s
 	}
-	return fsi + s + pdi
+	return fsi + bidiControls.Replace(s) + pdi
 }
 
 // Render turns a reply into a message in lang: lines joined by newlines,
 // values escaped for Telegram's HTML, buttons as plain labels. In a
 // right-to-left language every inserted value, in text and labels alike, is
-// isolated (FSI … PDI) so that numbers and Latin names are not reordered.
+// isolated (FSI … PDI) so that numbers and Latin names are not reordered,
+// and so is every left-to-right run the translation itself contains
+// (LRI … PDI): URLs, /commands, numbers with punctuation.
 func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
 	lines := make([]string, len(rep.Texts))
 	for i, t := range rep.Texts {
@@ -104,6 +99,9 @@ func (r *CatalogRenderer) text(lang string, t flows.Text, escape bool) string {
 	s, ok := r.cat.Text(lang, t.ID, data, t.Count)
 	if !ok && r.Missing != nil {
 		r.Missing(lang, t.ID)
+	}
+	if r.rtl[lang] {
+		s = isolateLatin(s, escape)
 	}
 	return s
 }

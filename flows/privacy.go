@@ -206,10 +206,19 @@ func (d *dialogue) forgetAll() {
 	d.replies = leaveReplies(d.sess)
 }
 
-// durationText is a delay in her language: "5 min", "1 h".
+// durationText is a delay in her language: "5 min", "1 h", "7 giorni"
+// (whole days from two on: "168 h" says nothing at a glance). The count
+// picks the plural form where the unit is a word ("5 دقائق", "15 دقيقة").
 func durationText(w time.Duration) Text {
-	if w >= time.Hour && w%time.Hour == 0 {
-		return T("duration.hours", "N", int(w/time.Hour))
+	const day = 24 * time.Hour
+	if w >= 2*day && w%day == 0 {
+		n := int(w / day)
+		return TN("duration.days", n, "N", n)
 	}
-	return T("duration.minutes", "N", int(w/time.Minute))
+	if w >= time.Hour && w%time.Hour == 0 {
+		n := int(w / time.Hour)
+		return TN("duration.hours", n, "N", n)
+	}
+	n := int(w / time.Minute)
+	return TN("duration.minutes", n, "N", n)
 }

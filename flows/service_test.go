@@ -409,8 +409,8 @@ func TestPrivacyTellsOfBackups(t *testing.T) {
 			t.Error("the privacy screen speaks of backups that are not made")
 		case backups > 0 && said == nil:
 			t.Errorf("with backups kept %v, the privacy screen does not say so", backups)
-		case backups > 0 && said.Data["Duration"].(flows.Text).Data["N"] != 168:
-			t.Errorf("privacy.backups says %+v, want 168 hours", said.Data)
+		case backups > 0 && (said.Data["Duration"].(flows.Text).ID != "duration.days" || said.Data["Duration"].(flows.Text).Data["N"] != 7):
+			t.Errorf("privacy.backups says %+v, want 7 days", said.Data)
 		}
 	}
 }

@@ -8,50 +8,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/BurntSushi/toml"
-
 	"frontdoor/locales"
 )
 
 var todo = flag.Bool("todo", false, "TestComplete prints, for every file, the messages it lacks as TOML ready to translate")
 
-// message is one entry of a message file: its text, or its plural forms.
-type message struct {
-	forms  map[string]string // a plain text is the single form "other"
-	plural bool
-}
-
 // load parses a language's file into its messages.
-func load(t *testing.T, lang string) map[string]message {
+func load(t *testing.T, lang string) map[string]locales.Message {
 	t.Helper()
-	raw, err := locales.File(lang)
+	msgs, err := locales.Messages(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := toml.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s.toml: %v", lang, err)
-	}
-	out := make(map[string]message, len(m))
-	for id, v := range m {
-		switch v := v.(type) {
-		case string:
-			out[id] = message{forms: map[string]string{"other": v}}
-		case map[string]any:
-			msg := message{forms: map[string]string{}, plural: true}
-			for form, text := range v {
-				s, ok := text.(string)
-				if !ok {
-					t.Errorf("%s.toml: %s.%s is not a text", lang, id, form)
-				}
-				msg.forms[form] = s
-			}
-			out[id] = msg
-		default:
-			t.Errorf("%s.toml: %s is neither a text nor a table of plural forms", lang, id)
-		}
-	}
-	return out
+	return index(msgs)
 }
 
 // TestComplete fails the build when a message file lacks a message of the
@@ -61,6 +30,10 @@ func load(t *testing.T, lang string) map[string]message {
 //
 //	go test ./locales -run TestComplete -v           lists what each file lacks
 //	go test ./locales -run TestComplete -v -todo     prints it as TOML to fill in
+//	go test ./locales -run TestComplete -stamp       once translated, stamps them
+//
+// It also fails for a translation whose Italian changed since it was made,
+// and prints those with -todo (see checkStamps).
 func TestComplete(t *testing.T) {
 	c, err := locales.New()
 	if err != nil {
@@ -106,26 +79,27 @@ func TestComplete(t *testing.T) {
 			}
 		}
 	}
+	checkStamps(t, c.Langs())
 }
 
 // stubs writes missing messages as TOML, each with the Italian and English
 // texts as comments and every plural form the language needs.
-func stubs(lang string, ids []string, src, en map[string]message) string {
+func stubs(lang string, ids []string, src, en map[string]locales.Message) string {
 	var b strings.Builder
 	for _, id := range ids {
 		for _, ref := range []struct {
 			lang string
-			msgs map[string]message
+			msgs map[string]locales.Message
 		}{{locales.Source, src}, {"en", en}} {
 			if m, ok := ref.msgs[id]; ok {
 				fmt.Fprintf(&b, "# %s: %s\n", ref.lang, describe(m))
 			}
 		}
-		if !src[id].plural {
+		if !src[id].Plural {
 			fmt.Fprintf(&b, "%q = \"\"\n", id)
 			continue
 		}
-		forms, _ := pluralForms(lang)
+		forms, _ := locales.PluralExamples(lang)
 		parts := make([]string, len(forms))
 		for i, f := range forms {
 			parts[i] = f + ` = ""`
@@ -171,13 +145,13 @@ func TestFallback(t *testing.T) {
 }
 
 // describe shows a message's text, or its forms in CLDR order.
-func describe(m message) string {
-	if !m.plural {
-		return m.forms["other"]
+func describe(m locales.Message) string {
+	if !m.Plural {
+		return m.Forms["other"]
 	}
 	var parts []string
-	for _, f := range allForms {
-		if text, ok := m.forms[f]; ok {
+	for _, f := range locales.PluralForms {
+		if text, ok := m.Forms[f]; ok {
 			parts = append(parts, f+": "+text)
 		}
 	}

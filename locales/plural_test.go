@@ -7,51 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
-
 	"frontdoor/locales"
 )
-
-// allForms are the CLDR plural categories, in their usual order.
-var allForms = []string{"zero", "one", "two", "few", "many", "other"}
-
-// pluralForms returns the plural forms go-i18n uses for lang, and a count
-// that selects each. The rules are go-i18n's own (CLDR, generated into
-// go-i18n's internal/plural, which cannot be imported): they are found by
-// asking go-i18n to pick among six forms of a probe message, for every
-// integer to 1100, a million (French, Italian, Spanish and Portuguese have
-// "many" for it) and some decimals (Russian and Ukrainian need "other" only
-// for them). golang.org/x/text/feature/plural is not used: its CLDR version
-// differs from go-i18n's, and go-i18n is what picks the form in front of her.
-func pluralForms(lang string) ([]string, map[string]any) {
-	tag := language.Make(lang)
-	b := i18n.NewBundle(tag)
-	b.MustAddMessages(tag, &i18n.Message{ID: "probe", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"})
-	l := i18n.NewLocalizer(b, lang)
-	counts := make([]any, 0, 1110)
-	for n := range 1101 {
-		counts = append(counts, n)
-	}
-	counts = append(counts, 1000000, "0.5", "1.5", "2.5", "1.25", "10.1")
-	example := map[string]any{}
-	for _, n := range counts {
-		form, err := l.Localize(&i18n.LocalizeConfig{MessageID: "probe", PluralCount: n})
-		if err != nil {
-			continue
-		}
-		if _, ok := example[form]; !ok {
-			example[form] = n
-		}
-	}
-	var forms []string
-	for _, f := range allForms {
-		if _, ok := example[f]; ok {
-			forms = append(forms, f)
-		}
-	}
-	return forms, example
-}
 
 // TestPluralRules checks the probe against what the languages are known to
 // need, so that a change of go-i18n's rules or of the probe shows here.
@@ -62,7 +19,7 @@ func TestPluralRules(t *testing.T) {
 		"sq": "one other", "ru": "one few many other", "uk": "one few many other",
 		"pl": "one few many other", "ro": "one few other", "zh": "other",
 	} {
-		if got, _ := pluralForms(lang); strings.Join(got, " ") != want {
+		if got, _ := locales.PluralExamples(lang); strings.Join(got, " ") != want {
 			t.Errorf("%s: go-i18n uses forms %v, want %s", lang, got, want)
 		}
 	}
@@ -80,23 +37,23 @@ func TestPluralForms(t *testing.T) {
 	src := load(t, locales.Source)
 	plural := 0
 	for _, lang := range c.Langs() {
-		need, _ := pluralForms(lang)
+		need, _ := locales.PluralExamples(lang)
 		for id, m := range load(t, lang) {
 			s, ok := src[id]
 			if !ok {
 				continue // TestComplete reports it
 			}
-			if !s.plural {
-				if m.plural {
+			if !s.Plural {
+				if m.Plural {
 					t.Errorf("%s.toml: %s has plural forms, but the program gives it no count", lang, id)
 				}
 				continue
 			}
 			plural++
-			got := slices.Sorted(maps.Keys(m.forms))
+			got := slices.Sorted(maps.Keys(m.Forms))
 			var missing, extra []string
 			for _, f := range need {
-				if _, ok := m.forms[f]; !ok {
+				if _, ok := m.Forms[f]; !ok {
 					missing = append(missing, f)
 				}
 			}
@@ -125,9 +82,9 @@ func TestPluralPick(t *testing.T) {
 	}
 	for _, lang := range c.Langs() {
 		msgs := load(t, lang)
-		_, example := pluralForms(lang)
+		_, example := locales.PluralExamples(lang)
 		for form, n := range example {
-			want := strings.ReplaceAll(msgs["open.count"].forms[form], "{{.Count}}", fmt.Sprint(n))
+			want := strings.ReplaceAll(msgs["open.count"].Forms[form], "{{.Count}}", fmt.Sprint(n))
 			if got, _ := c.Text(lang, "open.count", map[string]any{"Count": n}, n); got != want {
 				t.Errorf("%s, count %v (%s): got %q, want %q", lang, n, form, got, want)
 			}

@@ -9,10 +9,8 @@ import (
 	"frontdoor/locales"
 )
 
-var (
-	placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
-	htmlTag     = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-)
+// htmlTag is an HTML tag of a message.
+var htmlTag = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
 // sampleData is realistic template data in lang, by key: what flows puts
 // there, with the nested texts (weekday, month, date, moment, status,
@@ -66,23 +64,23 @@ func TestTemplates(t *testing.T) {
 	src := load(t, locales.Source)
 	for _, lang := range c.Langs() {
 		data := sampleData(c, lang)
-		_, example := pluralForms(lang)
+		_, example := locales.PluralExamples(lang)
 		for id, m := range load(t, lang) {
 			s, ok := src[id]
 			if !ok {
 				continue // TestComplete reports it
 			}
-			if got, want := keys(m), keys(s); !slices.Equal(got, want) {
+			if got, want := m.Values(), s.Values(); !slices.Equal(got, want) {
 				t.Errorf("%s.toml: %s uses the values %v, the source %v", lang, id, got, want)
 			}
-			wantTags := strings.Join(htmlTag.FindAllString(s.forms["other"], -1), "")
-			for form, tmpl := range m.forms {
+			wantTags := strings.Join(htmlTag.FindAllString(s.Forms["other"], -1), "")
+			for form, tmpl := range m.Forms {
 				if tags := strings.Join(htmlTag.FindAllString(tmpl, -1), ""); tags != wantTags {
 					t.Errorf("%s.toml: %s (%s) has the tags %q, the source %q", lang, id, form, tags, wantTags)
 				}
 				d := data
 				var count any
-				if m.plural {
+				if m.Plural {
 					count = example[form]
 					d = map[string]any{}
 					for k, v := range data {
@@ -90,9 +88,9 @@ func TestTemplates(t *testing.T) {
 					}
 					d["Count"] = count
 				}
-				for _, k := range placeholder.FindAllStringSubmatch(tmpl, -1) {
-					if _, known := d[k[1]]; !known {
-						d[k[1]] = "Xyz"
+				for _, k := range m.Values() {
+					if _, known := d[k]; !known {
+						d[k] = "Xyz"
 					}
 				}
 				got, ok := c.Text(lang, id, d, count)
@@ -107,18 +105,4 @@ func TestTemplates(t *testing.T) {
 			}
 		}
 	}
-}
-
-// keys returns the template values a message uses, over all its forms.
-func keys(m message) []string {
-	var out []string
-	for _, text := range m.forms {
-		for _, k := range placeholder.FindAllStringSubmatch(text, -1) {
-			if !slices.Contains(out, k[1]) {
-				out = append(out, k[1])
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
 }

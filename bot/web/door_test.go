@@ -578,7 +578,7 @@ func TestNothingAboutHerInTheLog(t *testing.T) {
 	if !strings.Contains(log, `"event":"search_town"`) {
 		t.Fatalf("the steps are not logged:\n%s", log)
 	}
-	for _, secret := range []string{"192.0.2.7", "Casalmaggiore", "4567", b.cookie} {
+	for _, secret := range []string{"192.0.2.7", "Casalmaggiore", "3471234567", "123 4567", b.cookie} {
 		if strings.Contains(log, secret) {
 			t.Errorf("the log holds %q:\n%s", secret, log)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"frontdoor/bot"
 	"frontdoor/config"
@@ -63,6 +64,9 @@ Usage:
                                       anonymous monthly counters (default: the last 6 months);
                                       counts of 1 to 4 are shown as "<5"; --png also draws the
                                       callbacks requested and done per centre into FILE
+  frontdoor translations review LANG  write LANG-review.html and LANG-review.txt: every text of LANG beside the
+                                      Italian and English, for a native speaker to read, print or fill in
+  frontdoor translations import FILE  read a filled-in LANG-review.txt back into locales/ (in a clone of frontdoor)
   frontdoor loadtest [flags]          measure replies/s and latency under load, against a fake Bot API on
                                       127.0.0.1, next to an echo bot (-women, -sessions, -duration;
                                       -single-commit also measures one commit per write)
@@ -175,6 +179,7 @@ func commands() map[string]func(*cli, []string) int {
 		"rekey":             rekeyCmd,
 		"healthcheck":       healthcheckCmd,
 		"loadtest":          func(c *cli, args []string) int { return loadtestCmd(c.ctx, args, c.stdout, c.stderr) },
+		"translations":      func(c *cli, args []string) int { return translationsCmd(c.ctx, args, time.Now(), c.stdout, c.stderr) },
 		"loadtest-echo-bot": echoBotCmd,
 	}
 }
