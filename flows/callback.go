@@ -325,7 +325,7 @@ func (d *dialogue) cbStart(target string) {
 	if net, isNet := strings.CutPrefix(target, "*"); isNet {
 		_, found := d.dir.Network(net)
 		ok = found && reachable(ops, d.dir, "", net)
-	} else if c, found := d.dir.Centre(target); found {
+	} else if c, found := d.dir.Published(target); found {
 		ok = reachable(ops, d.dir, c.ID, c.Network)
 	}
 	if !ok {

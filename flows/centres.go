@@ -141,7 +141,7 @@ func (d *dialogue) status(c *Centre) Text {
 
 // card shows one centre.
 func (d *dialogue) card(id string) {
-	c, ok := d.dir.Centre(id)
+	c, ok := d.dir.Published(id)
 	if !ok {
 		d.event = "stale_button"
 		d.find()
@@ -165,12 +165,15 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 		texts = append(texts, T("card.address", "Address", c.Address))
 	}
 	if len(c.Phones) > 0 {
-		texts = append(texts, T("card.phones", "Phones", strings.Join(c.Phones, " · ")))
+		texts = append(texts, T("card.phones", "Phones", phonesText(c.Phones)))
 	}
 	texts = append(texts, d.status(c))
 	if cl, ok := closureOn(c, today); ok {
 		texts = append(texts, T("card.closure", "Reason", cl.Reason, "Until", dateText(cl.To)))
+	} else if cl, ok := closureSoon(c, today); ok {
+		texts = append(texts, closureSoonText(cl))
 	}
+	texts = append(texts, d.lines24(c.Network)...)
 	if slots := c.SlotsOn(today); len(slots) > 0 {
 		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
 	} else if IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
@@ -247,6 +250,7 @@ func (d *dialogue) open(arg string) {
 	d.event = "open_none"
 	texts := append(title, T("open.none"), T("open.always"))
 	texts = append(texts, T("emergency.1522"), T("emergency.112"))
+	texts = append(texts, d.lines24(network)...)
 	var rows [][]Button
 	if c, at, ok := d.dir.NextOpening(network, d.now); ok {
 		texts = append(texts, T("open.next", "Name", c.Name, "Town", c.Town, "When", d.when(at)))
@@ -299,6 +303,49 @@ func distanceText(m int) Text {
 		return T("distance.m", "Metres", (m+25)/50*50)
 	}
 	return T("distance.km", "Km", float64((m+50)/100)/10)
+}
+
+// closureNotice is how many days before a closure women see it on the card.
+const closureNotice = 14
+
+// closureSoon is the first closure of c that starts within closureNotice
+// days after day.
+func closureSoon(c *Centre, day Date) (Closure, bool) {
+	var soon Closure
+	found := false
+	for _, cl := range c.Closures {
+		if day.Before(cl.From) && !day.AddDays(closureNotice).Before(cl.From) && (!found || cl.From.Before(soon.From)) {
+			soon, found = cl, true
+		}
+	}
+	return soon, found
+}
+
+// closureSoonText announces a coming closure: "closed from 24 to 26
+// December", "closed on 25 December".
+func closureSoonText(cl Closure) Text {
+	if cl.From == cl.To {
+		return T("card.closure_soon_day", "Date", dateText(cl.From), "Reason", cl.Reason)
+	}
+	from := dateText(cl.From)
+	if cl.From.Year == cl.To.Year && cl.From.Month == cl.To.Month {
+		from = T("date.day", "Day", cl.From.Day)
+	}
+	return T("card.closure_soon", "From", from, "To", dateText(cl.To), "Reason", cl.Reason)
+}
+
+// lines24 are the lines that always answer of network ("" for every
+// network), shown when none of its centres is open: ARCA's reperibilità
+// beside 1522 and 112.
+func (d *dialogue) lines24(network string) []Text {
+	var out []Text
+	for _, n := range d.dir.Networks() {
+		if n.Phone24h == "" || network != "" && n.ID != network || len(d.dir.OpenAt(n.ID, d.now)) > 0 {
+			continue
+		}
+		out = append(out, T("card.line24", "Network", n.Name, "Phone", PhoneText(n.Phone24h)))
+	}
+	return out
 }
 
 func closureOn(c *Centre, day Date) (Closure, bool) {

@@ -38,6 +38,9 @@ type Network struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Province string `json:"province,omitempty"`
+	// Phone24h is the network's line that always answers (ARCA's
+	// reperibilità), shown to women when every centre of it is closed.
+	Phone24h string `json:"phone_24h,omitempty"`
 }
 
 // Centre is one anti-violence centre or desk as women see it.
@@ -64,6 +67,9 @@ type Centre struct {
 	Closures []Closure `json:"closures,omitempty"`
 	// OpenOnHolidays keeps the weekly hours on Italian public holidays.
 	OpenOnHolidays bool `json:"open_on_holidays,omitempty"`
+	// Draft is a centre staff are still writing: women do not see it until
+	// it is published, with its hours and a phone.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // DirectoryData is the directory as it is stored and exchanged: plain data,

@@ -2,30 +2,12 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 )
-
-// InputError is a mistake in something a volunteer typed. It names the
-// wrong part and a message id (with data) that says what is wrong, so the
-// dialogue can explain it in her language.
-type InputError struct {
-	// Part is the piece of the input that is wrong, as she typed it.
-	Part string
-	// ID is the message id of the explanation; Data its template data.
-	ID   string
-	Data map[string]any
-}
-
-func (e *InputError) Error() string { return fmt.Sprintf("%s: %q", e.ID, e.Part) }
-
-func inputErr(part, id string, kv ...any) *InputError {
-	t := T(id, kv...)
-	return &InputError{Part: part, ID: t.ID, Data: t.Data}
-}
 
 // dayNames maps the ways people write weekdays, in Italian and English, to
 // time.Weekday. Names are looked up after NormalizeTown (no accents, no dots).
@@ -47,81 +29,230 @@ var dayNames = func() map[string]time.Weekday {
 	return m
 }()
 
-// maxTypedLen bounds what a volunteer may type for hours or closures.
-const maxTypedLen = 500
-
 // ParseWeek reads opening hours as people write them, in Italian or
-// English: "lun-ven 9-13, mar gio 15-18", "mon-fri 9:00-13:00 14:00-18:00",
-// "sab 9.30-12". Groups are separated by commas or semicolons; each group
-// is days (single, lists, ranges like lun-ven, ven-lun) then one or more
-// slots. Slots of one day are merged in time order.
+// English: "lun-ven 9-13, mar gio 15-18", "lun, mer, ven 9-12", "dal lunedì
+// al venerdì dalle 9 alle 13", "tutti i giorni 9-18", "feriali 9-12",
+// "weekend 10-12", "mon-fri 9am-5pm", "sab chiuso". Each group is days
+// (single, lists, ranges like lun-ven or ven-lun, or a word for several)
+// then one or more slots, or "chiuso"; the next day after a slot starts a
+// new group. Slots of one day are kept in time order; a later group's slot
+// replaces the earlier ones it overlaps, and a later "chiuso" empties the
+// days it names.
 func ParseWeek(s string) (Week, error) {
 	var w Week
 	if len([]rune(s)) > maxTypedLen {
 		return w, inputErr(clip(s, 20), "parse.too_long", "Max", maxTypedLen)
 	}
-	groups := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
-	if len(groups) == 0 {
+	toks := hoursTokens(s)
+	if len(toks) == 0 {
 		return w, inputErr(s, "parse.hours_empty")
 	}
-	for _, g := range groups {
-		days, slots, err := parseGroup(g)
-		if err != nil {
-			return Week{}, err
-		}
-		for _, d := range days {
-			w[d] = append(w[d], slots...)
-		}
+	groups, err := hoursGroups(toks)
+	if err != nil {
+		return Week{}, err
 	}
-	for d := range w {
-		slices.SortFunc(w[d], func(a, b Slot) int { return int(a.Open - b.Open) })
-		for i := 1; i < len(w[d]); i++ {
-			if w[d][i].Open < w[d][i-1].End() {
-				return Week{}, inputErr(w[d][i-1].String()+" "+w[d][i].String(), "parse.hours_overlap", "Day", weekdayText(time.Weekday(d)))
+	for _, g := range groups {
+		slices.SortFunc(g.slots, func(a, b Slot) int { return int(a.Open - b.Open) })
+		for i := 1; i < len(g.slots); i++ {
+			if g.slots[i].Open < g.slots[i-1].End() {
+				return Week{}, inputErr(g.slots[i-1].String()+" "+g.slots[i].String(), "parse.hours_overlap", "Day", weekdayText(g.days[0]))
+			}
+		}
+		for _, d := range g.days {
+			switch {
+			case slices.Contains(g.except, d):
+			case g.closed:
+				w[d] = nil
+			default:
+				// A later group says it better: "tutti i giorni 9-18, sab
+				// 9-12" keeps Saturday's 9-12 only.
+				w[d] = slices.DeleteFunc(w[d], func(old Slot) bool {
+					return slices.ContainsFunc(g.slots, func(s Slot) bool { return s.Open < old.End() && old.Open < s.End() })
+				})
+				w[d] = append(w[d], g.slots...)
+				slices.SortFunc(w[d], func(a, b Slot) int { return int(a.Open - b.Open) })
 			}
 		}
 	}
 	return w, nil
 }
 
-// parseGroup reads "lun-ven 9-13 15-18" into its days and slots.
-func parseGroup(g string) ([]time.Weekday, []Slot, error) {
-	fields := strings.FieldsFunc(strings.ToLower(g), func(r rune) bool {
-		return unicode.IsSpace(r) || r == '/' || r == '+' || r == '&'
-	})
-	var days []time.Weekday
-	var slots []Slot
-	for _, f := range fields {
-		switch {
-		case f == "e" || f == "and" || f == "ore" || f == "dalle" || f == "h":
-			continue
-		case len(f) > 0 && f[0] >= '0' && f[0] <= '9':
-			if len(days) == 0 {
-				return nil, nil, inputErr(strings.TrimSpace(g), "parse.hours_no_day")
-			}
-			sl, err := parseSlot(f)
-			if err != nil {
-				return nil, nil, err
-			}
-			slots = append(slots, sl)
-		default:
-			if len(slots) > 0 {
-				return nil, nil, inputErr(f, "parse.hours_day_after_time")
-			}
-			ds, err := parseDays(f)
-			if err != nil {
-				return nil, nil, err
-			}
-			days = append(days, ds...)
+// dashSpaces are the spaces around a dash, which "lun - ven 9 - 13" puts.
+var dashSpaces = regexp.MustCompile(`\s*[-–—]\s*`)
+
+// hoursTokens splits typed hours into words, days and slots, lower case.
+func hoursTokens(s string) []string {
+	s = dashSpaces.ReplaceAllString(strings.ToLower(s), "-")
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;/+&()", r)
+	}) {
+		if f = strings.TrimRight(f, ":."); f != "" {
+			out = append(out, f)
 		}
 	}
-	if len(days) == 0 {
-		return nil, nil, inputErr(strings.TrimSpace(g), "parse.hours_no_day")
+	return out
+}
+
+// Words of typed hours: ignored ones, those that join two days or two
+// times ("al", "to"), those that close days and those that leave days out.
+var (
+	hoursSkip = wordSet("e", "ed", "and", "ore", "h", "dal", "dall", "da", "dalle", "from", "il", "i", "la", "le", "lo", "the", "on", "at",
+		"orario", "orari", "aperto", "aperta", "aperti", "open", "apertura", "hours", "continuato",
+		"mattina", "mattino", "pomeriggio", "sera", "morning", "afternoon", "evening", "in")
+	hoursTo     = wordSet("al", "all", "alle", "a", "fino", "to", "till", "until", "through", "thru")
+	hoursClosed = wordSet("chiuso", "chiusa", "chiusi", "closed")
+	hoursExcept = wordSet("tranne", "escluso", "esclusi", "eccetto", "except", "but")
+)
+
+// severalDays are the words for several days at once, longest first.
+var severalDays = []struct {
+	words []string
+	days  []time.Weekday
+}{
+	{[]string{"tutti", "i", "giorni", "feriali"}, weekdays(1, 6)},
+	{[]string{"tutti", "i", "feriali"}, weekdays(1, 6)},
+	{[]string{"giorni", "feriali"}, weekdays(1, 6)},
+	{[]string{"tutti", "i", "giorni"}, weekdays(0, 6)},
+	{[]string{"tutta", "la", "settimana"}, weekdays(0, 6)},
+	{[]string{"tutti", "giorni"}, weekdays(0, 6)},
+	{[]string{"ogni", "giorno"}, weekdays(0, 6)},
+	{[]string{"fine", "settimana"}, []time.Weekday{time.Saturday, time.Sunday}},
+	{[]string{"every", "day"}, weekdays(0, 6)},
+	{[]string{"all", "week"}, weekdays(0, 6)},
+	{[]string{"everyday"}, weekdays(0, 6)},
+	{[]string{"daily"}, weekdays(0, 6)},
+	{[]string{"feriali"}, weekdays(1, 6)},
+	{[]string{"weekdays"}, weekdays(1, 5)},
+	{[]string{"weekend"}, []time.Weekday{time.Saturday, time.Sunday}},
+	{[]string{"weekends"}, []time.Weekday{time.Saturday, time.Sunday}},
+}
+
+func weekdays(from, to time.Weekday) []time.Weekday {
+	var out []time.Weekday
+	for d := from; d <= to; d++ {
+		out = append(out, d)
 	}
-	if len(slots) == 0 {
-		return nil, nil, inputErr(strings.TrimSpace(g), "parse.hours_no_time")
+	return out
+}
+
+// hoursGroup is days with their slots, or closed.
+type hoursGroup struct {
+	days, except []time.Weekday
+	slots        []Slot
+	closed       bool
+	// typed is the group as she wrote it, for errors.
+	typed []string
+}
+
+// hoursGroups reads the tokens into groups of days and slots.
+func hoursGroups(toks []string) ([]hoursGroup, error) {
+	var groups []hoursGroup
+	g := &hoursGroup{}
+	except := false
+	// end checks the group in progress and starts the next.
+	end := func() error {
+		switch {
+		case len(g.typed) == 0:
+			return nil
+		case len(g.days) == 0:
+			return inputErr(strings.Join(g.typed, " "), "parse.hours_no_day")
+		case len(g.slots) == 0 && !g.closed:
+			return inputErr(strings.Join(g.typed, " "), "parse.hours_no_time")
+		}
+		groups = append(groups, *g)
+		g, except = &hoursGroup{}, false
+		return nil
 	}
-	return days, slots, nil
+	// addDays puts days in the group, or in its exceptions.
+	addDays := func(days []time.Weekday, typed ...string) error {
+		if !except && (len(g.slots) > 0 || g.closed) {
+			if err := end(); err != nil {
+				return err
+			}
+		}
+		if except {
+			g.except = append(g.except, days...)
+		} else {
+			g.days = append(g.days, days...)
+		}
+		g.typed = append(g.typed, typed...)
+		return nil
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if n, days := matchSeveralDays(toks[i:]); n > 0 {
+			if err := addDays(days, toks[i:i+n]...); err != nil {
+				return nil, err
+			}
+			i += n - 1
+			continue
+		}
+		switch {
+		case hoursSkip[NormalizeTown(t)]:
+			continue
+		case hoursClosed[NormalizeTown(t)]:
+			g.closed, except = true, false
+			g.typed = append(g.typed, t)
+		case hoursExcept[NormalizeTown(t)]:
+			except = true
+		case t[0] >= '0' && t[0] <= '9' || t == "h24":
+			if len(g.days) == 0 {
+				return nil, inputErr(t, "parse.hours_no_day")
+			}
+			text := t
+			// "9 alle 13", "9am to 5pm"
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[NormalizeTown(toks[i+1])] && toks[i+2][0] >= '0' && toks[i+2][0] <= '9' {
+				text = t + "-" + toks[i+2]
+				i += 2
+			}
+			sl, err := ParseSlot(text)
+			if err != nil {
+				return nil, err
+			}
+			g.slots, except = append(g.slots, sl), false
+			g.typed = append(g.typed, text)
+		default:
+			days, err := parseDays(t)
+			if err != nil {
+				return nil, err
+			}
+			// "dal lunedì al venerdì", "monday to friday"
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[NormalizeTown(toks[i+1])] {
+				if _, isDay := dayNames[NormalizeTown(toks[i+2])]; isDay {
+					if days, err = parseDays(t + "-" + toks[i+2]); err != nil {
+						return nil, err
+					}
+					i += 2
+				}
+			}
+			if err := addDays(days, t); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := end(); err != nil {
+		return nil, err
+	}
+	return groups, nil
+}
+
+// matchSeveralDays reads words for several days at the start of toks: how
+// many tokens they take and the days.
+func matchSeveralDays(toks []string) (int, []time.Weekday) {
+	for _, dw := range severalDays {
+		if len(toks) < len(dw.words) {
+			continue
+		}
+		ok := true
+		for k, w := range dw.words {
+			ok = ok && NormalizeTown(toks[k]) == w
+		}
+		if ok {
+			return len(dw.words), dw.days
+		}
+	}
+	return 0, nil
 }
 
 // parseDays reads "lun", "lunedì" or a range "lun-ven" (wrapping ranges
@@ -148,24 +279,56 @@ func parseDays(f string) ([]time.Weekday, error) {
 	}
 }
 
-// parseSlot reads "9-13", "9:00-13:30", "20-2" (across midnight).
-func parseSlot(f string) (Slot, error) {
+// ParseSlot reads one opening slot as people write it: "9-13",
+// "9:00-13:30", "20-2" (across midnight), "9am-1pm", "h24". The bot and
+// the directory file read slots with it.
+func ParseSlot(f string) (Slot, error) {
+	if f == "h24" || f == "24h" {
+		return Slot{Open: 0, Close: 1440}, nil
+	}
 	from, to, ok := strings.Cut(strings.ReplaceAll(f, "–", "-"), "-")
 	if !ok {
 		return Slot{}, inputErr(f, "parse.slot_no_dash")
 	}
-	open, err := ParseClock(from)
+	open, openHalf, err := parseClock12(from)
 	if err != nil {
 		return Slot{}, inputErr(f, "parse.bad_time", "Time", from)
 	}
-	closeAt, err := ParseClock(to)
+	closeAt, closeHalf, err := parseClock12(to)
 	if err != nil {
 		return Slot{}, inputErr(f, "parse.bad_time", "Time", to)
+	}
+	switch {
+	case openHalf == "" && closeHalf == "pm" && open+12*60 < closeAt:
+		open += 12 * 60 // "1-5pm" is 13:00-17:00, "9-1pm" stays 9:00-13:00
+	case openHalf == "" && closeHalf == "" && open < 12*60 && closeAt > 0 && closeAt < open:
+		closeAt += 12 * 60 // "9-1" is 9:00-13:00; "20-2" runs past midnight
 	}
 	if open == closeAt || open == 1440 {
 		return Slot{}, inputErr(f, "parse.slot_empty")
 	}
 	return Slot{Open: open, Close: closeAt}, nil
+}
+
+// parseClock12 reads a time that may end in am or pm ("9am", "5:30pm");
+// half is "am", "pm" or "".
+func parseClock12(s string) (c Clock, half string, err error) {
+	t := strings.ReplaceAll(s, ".m", "m")
+	for _, h := range []string{"am", "pm"} {
+		if rest, ok := strings.CutSuffix(t, h); ok {
+			c, err := ParseClock(rest)
+			if err != nil || c < 60 || c >= 13*60 {
+				return 0, "", fmt.Errorf("clock %q: want 1 to 12 before %s", s, h)
+			}
+			c %= 12 * 60
+			if h == "pm" {
+				c += 12 * 60
+			}
+			return c, h, nil
+		}
+	}
+	c, err = ParseClock(s)
+	return c, "", err
 }
 
 // End is the close of a slot in minutes from the start of its day: past
@@ -179,81 +342,3 @@ func (s Slot) End() Clock {
 
 // String writes a slot as it is typed: "9:00-13:00".
 func (s Slot) String() string { return s.Open.String() + "-" + s.Close.String() }
-
-// ParseClosure reads a closure as people write it: "chiuso 24/12/2026-06/01/2027
-// per le feste", "closed 15/08/2027", "dal 24/12/2026 al 6/1/2027 ferie".
-// Leading words are optional; what follows the dates is the reason shown to
-// women.
-func ParseClosure(s string) (Closure, error) {
-	if len([]rune(s)) > maxTypedLen {
-		return Closure{}, inputErr(clip(s, 20), "parse.too_long", "Max", maxTypedLen)
-	}
-	words := strings.Fields(s)
-	for len(words) > 0 && closureLead[strings.ToLower(words[0])] {
-		words = words[1:]
-	}
-	if len(words) == 0 {
-		return Closure{}, inputErr(s, "parse.closure_no_date")
-	}
-	fromText, toText, isRange := strings.Cut(words[0], "-")
-	words = words[1:]
-	if isRange && toText == "" && len(words) > 0 {
-		toText, words = words[0], words[1:] // "24/12/2026- 6/1/2027"
-	} else if !isRange {
-		j := 0
-		for j < len(words) && closureTo[strings.ToLower(words[j])] {
-			j++
-		}
-		switch {
-		case j > 0 && j < len(words): // "24/12/2026 fino al 6/1/2027", "… - …"
-			toText, isRange, words = words[j], true, words[j+1:]
-		case len(words) > 0 && len(words[0]) > 1 && words[0][0] == '-': // "24/12/2026 -6/1/2027"
-			toText, isRange, words = words[0][1:], true, words[1:]
-		}
-	}
-	from, err := parseDate(fromText)
-	if err != nil {
-		return Closure{}, err
-	}
-	to := from
-	if isRange {
-		if to, err = parseDate(toText); err != nil {
-			return Closure{}, err
-		}
-	}
-	if to.Before(from) {
-		return Closure{}, inputErr(fromText+"-"+toText, "parse.closure_backwards")
-	}
-	return Closure{From: from, To: to, Reason: strings.Join(words, " ")}, nil
-}
-
-// closureLead are the words that may open a typed closure; closureTo the
-// words between its two dates.
-var (
-	closureLead = map[string]bool{"chiuso": true, "chiusa": true, "chiusura": true, "dal": true, "closed": true, "closure": true, "from": true}
-	closureTo   = map[string]bool{"al": true, "a": true, "fino": true, "to": true, "until": true, "-": true}
-)
-
-// parseDate reads "24/12/2026", "24.12.2026" or "6/1/27".
-func parseDate(s string) (Date, error) {
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' })
-	if len(parts) != 3 {
-		return Date{}, inputErr(s, "parse.bad_date")
-	}
-	var n [3]int
-	for i, p := range parts {
-		v, err := strconv.Atoi(p)
-		if err != nil || v < 0 || len(p) > 4 {
-			return Date{}, inputErr(s, "parse.bad_date")
-		}
-		n[i] = v
-	}
-	if n[2] < 100 {
-		n[2] += 2000
-	}
-	d := Date{Year: n[2], Month: time.Month(n[1]), Day: n[0]}
-	if d.Month < 1 || d.Month > 12 || d.Year > 2100 || time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Day() != d.Day {
-		return Date{}, inputErr(s, "parse.bad_date")
-	}
-	return d, nil
-}

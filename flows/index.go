@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Directory is a validated, indexed DirectoryData. It never changes after
@@ -16,9 +17,9 @@ import (
 type Directory struct {
 	data      DirectoryData
 	networks  map[string]int       // network id -> index in data.Networks
-	centres   map[string]*Centre   // centre id -> centre in data.Centres
-	byNetwork map[string][]*Centre // network id -> centres, file order
-	all       []*Centre            // every centre, file order
+	centres   map[string]*Centre   // centre id -> centre in data.Centres, drafts too
+	byNetwork map[string][]*Centre // network id -> published centres, file order
+	all       []*Centre            // every published centre, file order
 	towns     []coveredTown        // covered towns, first-seen order
 	townIndex map[string]int       // normalized town -> index in towns
 }
@@ -52,7 +53,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 		networks:  make(map[string]int, len(data.Networks)),
 		centres:   make(map[string]*Centre, len(data.Centres)),
 		byNetwork: make(map[string][]*Centre, len(data.Networks)),
-		all:       make([]*Centre, len(data.Centres)),
+		all:       make([]*Centre, 0, len(data.Centres)),
 		townIndex: make(map[string]int),
 	}
 	for i, n := range data.Networks {
@@ -60,8 +61,11 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 	}
 	for i := range data.Centres {
 		c := &data.Centres[i]
-		dir.all[i] = c
 		dir.centres[c.ID] = c
+		if c.Draft {
+			continue // staff find it by id; women never do
+		}
+		dir.all = append(dir.all, c)
 		dir.byNetwork[c.Network] = append(dir.byNetwork[c.Network], c)
 		for _, name := range append([]string{c.Town}, c.Towns...) {
 			key := NormalizeTown(name)
@@ -94,14 +98,18 @@ func boolRank(located bool) int {
 	return 1
 }
 
-// validateDirectory returns every problem of d, or nil.
+// validateDirectory returns every problem of d, or nil: Problems joined
+// with errors.Join, in the order of d.
 func validateDirectory(d *DirectoryData) error {
 	var errs []error
 	seenNet := make(map[string]int)
 	for i, n := range d.Networks {
 		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
 		if strings.TrimSpace(n.Name) == "" {
-			bad("name: empty")
+			bad("name", "", T("dir.empty"))
+		}
+		if n.Phone24h != "" && !phonePattern.MatchString(n.Phone24h) {
+			bad("phone_24h", n.Phone24h, T("parse.bad_phone"))
 		}
 	}
 	seenCentre := make(map[string]int)
@@ -109,97 +117,96 @@ func validateDirectory(d *DirectoryData) error {
 		c := &d.Centres[i]
 		bad := entryChecks(&errs, "centre", i, c.ID, seenCentre)
 		if _, ok := seenNet[c.Network]; !ok {
-			bad("network %q: no such network", c.Network)
+			bad("network", c.Network, T("dir.no_network"))
 		}
 		if strings.TrimSpace(c.Name) == "" {
-			bad("name: empty")
+			bad("name", "", T("dir.empty"))
 		}
 		if NormalizeTown(c.Town) == "" {
-			bad("town: empty")
+			bad("town", "", T("dir.empty"))
 		}
 		for j, t := range c.Towns {
 			if NormalizeTown(t) == "" {
-				bad("towns[%d] %q: empty", j, t)
+				bad(fmt.Sprintf("towns[%d]", j+1), t, T("dir.empty"))
 			}
 		}
 		if math.IsNaN(c.Lat) || c.Lat < -90 || c.Lat > 90 {
-			bad("lat %v: not within -90..90", c.Lat)
+			bad("lat", fmt.Sprint(c.Lat), T("dir.out_of_range", "Min", -90, "Max", 90))
 		}
 		if math.IsNaN(c.Lon) || c.Lon < -180 || c.Lon > 180 {
-			bad("lon %v: not within -180..180", c.Lon)
+			bad("lon", fmt.Sprint(c.Lon), T("dir.out_of_range", "Min", -180, "Max", 180))
 		}
 		if c.Lat == 0 && c.Lon == 0 {
-			bad("lat, lon: missing (both 0)")
+			bad("lat", "", T("dir.no_location"))
 		}
 		for _, p := range c.Phones {
 			if !phonePattern.MatchString(p) {
-				bad("phone %q: not in international form +<digits>", p)
+				bad("phones", p, T("parse.bad_phone"))
 			}
 		}
 		for wd, slots := range c.Hours {
-			for j, s := range slots {
+			for _, s := range slots {
 				switch {
 				case s.Open < 0 || s.Open > 1440 || s.Close < 0 || s.Close > 1440:
-					bad("hours %s slot %d (open %d, close %d): not within 0:00..24:00", weekdayName(wd), j+1, s.Open, s.Close)
+					bad(hoursKey(wd), fmt.Sprintf("%d-%d", s.Open, s.Close), T("dir.slot_range"))
 				case s.Open == s.Close:
-					bad("hours %s slot %d (%s): opens and closes at the same time", weekdayName(wd), j+1, slotText(s))
+					bad(hoursKey(wd), slotText(s), T("parse.slot_empty"))
 				}
 			}
 		}
 		for j, cl := range c.Closures {
+			field := fmt.Sprintf("closure %d", j+1)
 			switch {
 			case !cl.From.valid():
-				bad("closures[%d] from %s: not a calendar date", j, cl.From)
+				bad(field+": from", cl.From.String(), T("parse.bad_date"))
 			case !cl.To.valid():
-				bad("closures[%d] to %s: not a calendar date", j, cl.To)
+				bad(field+": to", cl.To.String(), T("parse.bad_date"))
 			case cl.To.Before(cl.From):
-				bad("closures[%d] %s..%s: ends before it starts", j, cl.From, cl.To)
+				bad(field, cl.From.String()+".."+cl.To.String(), T("parse.closure_backwards"))
 			}
 		}
 		for _, s := range c.Services {
 			if !slices.Contains(ServiceKeys, s) {
-				bad("service %q: unknown (want one of %s)", s, strings.Join(ServiceKeys, ", "))
+				bad("services", s, T("dir.unknown_service", "Known", strings.Join(ServiceKeys, " ")))
 			}
 		}
 		for _, l := range c.Languages {
 			if !langPattern.MatchString(l) {
-				bad("language %q: not an ISO 639-1 code (two lowercase letters)", l)
+				bad("languages", l, T("parse.unknown_language"))
 			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// hoursKey is the key of a weekday's hours in the directory file:
+// "hours.mon".
+func hoursKey(wd int) string {
+	if wd < 0 || wd > 6 {
+		return "hours"
+	}
+	return "hours." + strings.ToLower(time.Weekday(wd).String()[:3])
+}
+
 // entryChecks checks the id of entry i of kind ("network", "centre"):
 // present, well formed and not already in seen, where it records it.
 // It returns the reporter that adds the entry's further problems to errs.
-func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]int) func(string, ...any) {
-	where := fmt.Sprintf("%s %q", kind, id)
-	if id == "" {
-		where = fmt.Sprintf("%s #%d", kind, i+1)
-	}
-	bad := func(format string, args ...any) {
-		*errs = append(*errs, fmt.Errorf(where+": "+format, args...))
+func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]int) func(field, value string, why Text) {
+	bad := func(field, value string, why Text) {
+		*errs = append(*errs, &Problem{Kind: kind, Index: i, Entry: id, Field: field, Value: value, Text: why})
 	}
 	switch {
 	case id == "":
-		bad("id: empty")
+		bad("id", "", T("dir.empty"))
 	case !idPattern.MatchString(id):
-		bad("id: only lowercase letters, digits and '-' between them")
+		bad("id", "", T("dir.id_form"))
 	}
 	if j, dup := seen[id]; dup && id != "" {
-		bad("id: duplicate of %s #%d", kind, j+1)
+		bad("id", "", T("dir.id_duplicate", "N", j+1))
 	} else {
 		seen[id] = i
 	}
 	return bad
-}
-
-func weekdayName(wd int) string {
-	if wd < 0 || wd > 6 {
-		return fmt.Sprintf("day %d", wd)
-	}
-	return [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}[wd]
 }
 
 // copyDirectoryData is a deep copy: no slice of the result is shared with d.
@@ -243,14 +250,37 @@ func (d *Directory) Network(id string) (Network, bool) {
 	return d.data.Networks[i], true
 }
 
-// Centre looks up a centre by id. The centre is shared: do not modify it.
+// Centre looks up a centre by id, drafts too. The centre is shared: do not
+// modify it.
 func (d *Directory) Centre(id string) (*Centre, bool) {
 	c, ok := d.centres[id]
 	return c, ok
 }
 
-// Centres is the centres of a network in file order, or of all networks when
-// network is "". The slice is the caller's; the centres are shared.
+// Published looks up a centre women may see: not a draft.
+func (d *Directory) Published(id string) (*Centre, bool) {
+	c, ok := d.centres[id]
+	if !ok || c.Draft {
+		return nil, false
+	}
+	return c, true
+}
+
+// StaffCentres is the centres of a network in file order, drafts too: the
+// ones staff keep.
+func (d *Directory) StaffCentres(network string) []*Centre {
+	var out []*Centre
+	for i := range d.data.Centres {
+		if c := &d.data.Centres[i]; c.Network == network {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Centres is the published centres of a network in file order, or of all
+// networks when network is "". The slice is the caller's; the centres are
+// shared.
 func (d *Directory) Centres(network string) []*Centre {
 	if network == "" {
 		return slices.Clone(d.all)

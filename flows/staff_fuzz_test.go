@@ -33,7 +33,9 @@ func FuzzParseLatLon(f *testing.F) {
 // staffFields are the field prompts a volunteer opens before typing.
 var staffFields = []string{"", "st.field:arca-crema/location", "st.field:arca-crema/name", "st.field:arca-crema/town",
 	"st.field:arca-crema/address", "st.field:arca-crema/phones", "st.field:arca-crema/towns", "st.field:arca-crema/services",
-	"st.field:arca-crema/languages", "st.closure:arca-crema", "st.hours:arca-crema", "st.add:arca", "st.field:amaranta-bresso/name"}
+	"st.field:arca-crema/languages", "st.closure:arca-crema", "st.hours:arca-crema", "st.add:arca", "st.field:amaranta-bresso/name",
+	"st.cledit:arca-cremona/20261224-20270106", "st.clrm:arca-cremona/20261224-20270106", "st.line:arca", "st.line:amaranta",
+	"st.publish:arca-crema", "st.field:/name", "st.closures:amaranta-bresso"}
 
 // FuzzStaffDialogue: a volunteer of one network opens a field and types
 // anything, or presses a forged staff button, then confirms: the dialogue
@@ -49,7 +51,8 @@ func FuzzStaffDialogue(f *testing.F) {
 	f.Add(uint8(12), "Preso")
 	f.Fuzz(func(t *testing.T, field uint8, text string) {
 		svc, _ := staffService(t)
-		other := svc.Directory().Centres("amaranta")
+		other := svc.Directory().StaffCentres("amaranta")
+		otherNet, _ := svc.Directory().Network("amaranta")
 		ctx := context.Background()
 		for _, in := range []flows.Input{
 			{Kind: flows.KindButton, Data: staffFields[int(field)%len(staffFields)]},
@@ -67,8 +70,11 @@ func FuzzStaffDialogue(f *testing.F) {
 				t.Fatalf("no reply to %+v", in)
 			}
 		}
-		if got := svc.Directory().Centres("amaranta"); !reflect.DeepEqual(got, other) {
+		if got := svc.Directory().StaffCentres("amaranta"); !reflect.DeepEqual(got, other) {
 			t.Fatalf("a volunteer of arca changed amaranta's centres")
+		}
+		if got, _ := svc.Directory().Network("amaranta"); got != otherNet {
+			t.Fatalf("a volunteer of arca changed the network amaranta")
 		}
 	})
 }

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -257,9 +258,12 @@ func TestImportByAdmin(t *testing.T) {
 	if res := upload(string(file)); !hasText(res, "staff.import_same") {
 		t.Errorf("the same file: %v", ids(res))
 	}
-	res := upload(strings.Replace(string(file), `"+390000000111"`, `"0373 12"`, 1))
-	if !hasText(res, "staff.import_invalid") || !strings.Contains(res.Replies[0].Texts[1].Data["Errors"].(string), "arca-crema") {
-		t.Errorf("a bad file: %+v", res.Replies[0].Texts)
+	bad := strings.Replace(string(file), `"+390000000111"`, `"telefono"`, 1)
+	res := upload(bad)
+	line := strings.Count(bad[:strings.Index(bad, `"telefono"`)], "\n") + 1
+	want := fmt.Sprintf("riga %d · centro «arca-crema» · phones «telefono»: non è un numero di telefono", line)
+	if !hasText(res, "staff.import_invalid") || !strings.Contains(rendered(t, res, "it"), want) {
+		t.Errorf("a bad file, want %q in:\n%s", want, rendered(t, res, "it"))
 	}
 	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.import"}); hasText(res, "staff.imported") {
 		t.Errorf("a refused file could still be imported")
@@ -323,14 +327,30 @@ func TestVolunteerAddsCentre(t *testing.T) {
 		t.Fatalf("not added: %v", ids(res))
 	}
 	c, ok := svc.Directory().Centre("amaranta-cusano-milanino")
-	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.5497 {
+	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.5497 || !c.Draft {
 		t.Fatalf("stored centre: %+v", c)
+	}
+	if _, centres := svc.Directory().FindTown("Cusano Milanino"); slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
+		t.Fatalf("a woman finds the draft")
+	}
+	// Without hours it cannot be published.
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.publish:amaranta-cusano-milanino"}); !hasText(res, "staff.publish_missing") {
+		t.Fatalf("a draft without hours was offered for publishing: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.hours:amaranta-cusano-milanino"})
+	text("lun, mer, ven 9-12")
+	say(flows.Input{Kind: flows.KindButton, Data: "st.ok"})
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.publish:amaranta-cusano-milanino"}); !hasText(res, "staff.publish_ask") {
+		t.Fatalf("no confirmation asked: %v", ids(res))
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.publishok:amaranta-cusano-milanino"}); !hasText(res, "staff.published") {
+		t.Fatalf("not published: %v", ids(res))
 	}
 	town, centres := svc.Directory().FindTown("cormano")
 	if town != "Cormano" || !slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
 		t.Errorf("a woman does not find it: %q %v", town, centres)
 	}
-	if e, _ := st.Audit(context.Background(), "amaranta", 5); len(e) != 1 || e[0].Field != "centre" {
+	if e, _ := st.Audit(context.Background(), "amaranta", 5); len(e) != 3 || e[2].Field != "centre" || e[1].Field != "hours" || e[0].Field != "publish" {
 		t.Errorf("audit: %+v", e)
 	}
 }
@@ -355,13 +375,13 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 		t.Errorf("a huge value was accepted")
 	}
 	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/services"})
-	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:groups"})
-	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"}) // on, then off below
-	say(flows.Input{Kind: flows.KindButton, Data: "st.svc:legal"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.tog:groups"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.tog:legal"}) // on, then off below
+	say(flows.Input{Kind: flows.KindButton, Data: "st.tog:legal"})
 	if c, _ := svc.Directory().Centre("arca-crema"); slices.Contains(c.Services, "groups") {
 		t.Errorf("a toggle changed the centre before saving")
 	}
-	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.svcdone"}); !hasText(res, "staff.preview_card") {
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.togdone"}); !hasText(res, "staff.preview_card") {
 		t.Fatalf("no preview of the services: %v", ids(res))
 	}
 	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
@@ -371,13 +391,13 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	say(flows.Input{Kind: flows.KindButton, Data: "st.closure:arca-crema"})
 	say(flows.Input{Kind: flows.KindText, Text: "chiuso 1/8/2027-20/8/2027"})
 	say(flows.Input{Kind: flows.KindButton, Data: "st.ok"})
-	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.clear:arca-crema"}); !hasText(res, "staff.confirm") {
-		t.Fatalf("closures removed without a preview: %v", ids(res))
+	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.clrm:arca-crema/20270801-20270820"}); !hasText(res, "staff.closure_remove_ask") {
+		t.Fatalf("a closure removed without asking: %v", ids(res))
 	}
 	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 1 {
 		t.Fatalf("closures before confirming: %v", c.Closures)
 	}
-	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.clrmok:arca-crema/20270801-20270820"})
 	if c, _ := svc.Directory().Centre("arca-crema"); len(c.Closures) != 0 {
 		t.Errorf("closures after confirming: %v", c.Closures)
 	}
@@ -392,6 +412,31 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 		t.Errorf("not deleted")
 	}
 	if e, _ := st.Audit(context.Background(), "arca", 10); len(e) != 5 {
-		t.Errorf("audit: %d entries, want phones, services, closure, closures, delete", len(e))
+		t.Errorf("audit: %d entries, want phones, services, closure added, closure removed, delete", len(e))
+	}
+}
+
+// TestAuditReadsAsPeopleSpeak: the audit names the centre, the field and
+// the weekdays in her language, and the member of staff by the name she
+// chose, with her pseudonym.
+func TestAuditReadsAsPeopleSpeak(t *testing.T) {
+	svc, st := staffService(t)
+	ctx := context.Background()
+	me, _, _ := st.Staff(ctx, volArca)
+	me.Name = "Giulia C."
+	if err := st.SaveStaff(ctx, volArca, me); err != nil {
+		t.Fatal(err)
+	}
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.hours:arca-crema"})
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindText, Text: "lun-ven 9-13"})
+	handle(t, svc, flows.Input{Chat: volArca, Kind: flows.KindButton, Data: "st.ok"})
+	res := handle(t, svc, flows.Input{Chat: coordArca, Kind: flows.KindCommand, Command: "audit"})
+	for lang, want := range map[string]string{
+		"it": "16 marzo 10:30 · Giulia C. (P-C) · Centro antiviolenza ARCA – Crema · Orari: lunedì: 9:00–13:00; martedì: 14:00–18:00;",
+		"en": "16 March 10:30 · Giulia C. (P-C) · Centro antiviolenza ARCA – Crema · Hours: Monday: 9:00–13:00; Tuesday: 14:00–18:00;",
+	} {
+		if got := rendered(t, res, lang); !strings.Contains(got, want) {
+			t.Errorf("%s: want %q in\n%s", lang, want, got)
+		}
 	}
 }

@@ -5,12 +5,13 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"frontdoor/flows/logattr"
 )
 
-// The staff's states: she was asked to type hours or a closure.
+// The staff's states: in the staff tools, or asked to type hours, a
+// closure, or a field. A state stays while she corrects what she typed, so
+// that a new value is read for the same thing and never as a town.
 const (
 	stStaff        = "staff"
 	stStaffHours   = "staff_hours"
@@ -21,14 +22,12 @@ const (
 const (
 	dataCentre  = "centre"
 	dataHours   = "hours"
-	dataClosure = "closure"
+	dataClosure = "closure" // JSON of the previewed Closure
+	dataReplace = "replace" // closureKey of the closure being changed
 )
 
 // staffPrefix starts the data of every staff button.
 const staffPrefix = "st."
-
-// auditShown is how many audit entries /audit shows.
-const auditShown = 10
 
 // staffCommands maps the staff's commands, with their Italian aliases, to
 // the verbs of staffAction.
@@ -55,14 +54,18 @@ func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 	case in.Kind == KindButton && strings.HasPrefix(in.Data, staffPrefix):
 		verb, arg, _ := strings.Cut(strings.TrimPrefix(in.Data, staffPrefix), ":")
 		return d.staffAction(verb, arg)
-	case in.Kind == KindText && (d.sess.State == stStaffHours || d.sess.State == stStaffClosure):
-		return d.staffAction("typed", in.Text)
 	case in.Kind == KindDocument:
 		return d.staffAction("upload", "")
+	case in.Kind == KindText && d.sess.State == stStaffHours:
+		return d.staffAction("hourstyped", in.Text)
+	case in.Kind == KindText && d.sess.State == stStaffClosure:
+		return d.staffAction("closuretyped", in.Text)
 	case (in.Kind == KindText || in.Kind == KindLocation) && d.sess.State == stStaffField:
 		return d.staffAction("fieldin", "")
 	case in.Kind == KindText && d.sess.State == stStaffName:
 		return d.staffAction("namein", in.Text)
+	case in.Kind == KindText && d.sess.State == stStaff:
+		return d.staffAction("text", "")
 	}
 	return "", nil, false
 }
@@ -82,24 +85,35 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	}
 	d.audience = ForStaff
 	s := staffDialogue{d: d, me: st}
+	id, sub, _ := strings.Cut(arg, "/")
 	switch verb {
 	case "menu":
 		d.menuChange = MenuStaff
 		return "staff", s.menu, true
+	case "text":
+		return "staff", s.typedElsewhere, true
 	case "centres":
 		return "staff", s.centres, true
 	case "edit":
 		return "staff", func() { s.edit(arg) }, true
 	case "hours":
-		return "staff_hours", func() { s.ask(arg, dataHours) }, true
-	case "closure":
-		return "staff_closure", func() { s.ask(arg, dataClosure) }, true
-	case "clear":
-		return "staff", func() { s.askClearClosures(arg) }, true
-	case "typed":
-		return d.sess.State, func() { s.typed(arg) }, true
+		return "staff_hours", func() { s.askHours(arg) }, true
+	case "hourstyped":
+		return "staff_hours", func() { s.typedHours(arg) }, true
 	case "ok":
 		return "staff", s.save, true
+	case "closures":
+		return "staff", func() { s.closures(arg) }, true
+	case "closure":
+		return "staff_closure", func() { s.askClosure(arg, "") }, true
+	case "cledit":
+		return "staff_closure", func() { s.askClosure(id, sub) }, true
+	case "closuretyped":
+		return "staff_closure", func() { s.typedClosure(arg) }, true
+	case "clrm":
+		return "staff", func() { s.removeClosure(id, sub, false) }, true
+	case "clrmok":
+		return "staff", func() { s.removeClosure(id, sub, true) }, true
 	case "invite":
 		return "staff", func() { s.invite(arg) }, true
 	case "roles":
@@ -113,20 +127,29 @@ func (d *dialogue) staffAction(verb, arg string) (string, func(), bool) {
 	case "export":
 		return "staff", s.export, true
 	case "field":
-		id, field, _ := strings.Cut(arg, "/")
-		return "staff_field", func() { s.askField(id, field) }, true
+		return "staff_field", func() { s.askField(id, sub) }, true
 	case "fieldin":
 		return "staff_field", s.fieldInput, true
 	case "fieldok":
 		return "staff", s.saveField, true
-	case "svc":
-		return "staff", func() { s.toggleService(arg) }, true
-	case "svcdone":
-		return "staff", s.servicesDone, true
+	case "tog":
+		return "staff_field", func() { s.toggle(arg) }, true
+	case "togdone":
+		return "staff_field", s.toggleDone, true
+	case "line":
+		return "staff_field", func() { s.askLine(arg) }, true
 	case "add":
 		return "staff_field", func() { s.startAdd(arg) }, true
 	case "addok":
 		return "staff", s.saveAdd, true
+	case "publish":
+		return "staff", func() { s.publish(arg, false) }, true
+	case "publishok":
+		return "staff", func() { s.publish(arg, true) }, true
+	case "real":
+		return "staff", func() { s.markReal(false) }, true
+	case "realok":
+		return "staff", func() { s.markReal(true) }, true
 	case "delete":
 		return "staff", func() { s.deleteCentre(arg, false) }, true
 	case "deleteok":
@@ -208,7 +231,19 @@ func (s staffDialogue) menu() {
 	if s.me.Name != "" {
 		texts = append(texts, T("staff.your_name", "Name", s.me.Name))
 	}
+	if s.d.dir.Sample() && s.me.isAdmin() {
+		texts = append(texts, T("staff.sample_notice"))
+		rows = append(rows, []Button{staffButton(T("staff.button_real"), "real", "")})
+	}
 	s.d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})
+}
+
+// typedElsewhere answers text typed where the staff tools expect a tap: it
+// says so and keeps whatever waits in her session, so that the buttons
+// above still work. Text in the staff tools never becomes a town search.
+func (s staffDialogue) typedElsewhere() {
+	s.d.event = "staff_text"
+	s.reply([]Text{T("staff.use_buttons")})
 }
 
 // grantTexts names grants in her language.
@@ -235,10 +270,15 @@ func (s staffDialogue) centres() {
 	s.d.event = "staff_centres"
 	var rows [][]Button
 	for _, n := range s.me.networks(s.d.dir) {
-		for _, c := range s.d.dir.Centres(n.ID) {
-			rows = append(rows, []Button{staffButton(Raw(c.Name), "edit", c.ID)})
+		for _, c := range s.d.dir.StaffCentres(n.ID) {
+			label := Raw(c.Name)
+			if c.Draft {
+				label = T("staff.draft_label", "Name", c.Name)
+			}
+			rows = append(rows, []Button{staffButton(label, "edit", c.ID)})
 		}
 		rows = append(rows, []Button{staffButton(T("staff.button_add", "Network", n.Name), "add", n.ID)})
+		rows = append(rows, []Button{staffButton(T("staff.button_line", "Network", n.Name), "line", n.ID)})
 	}
 	s.reply([]Text{T("staff.centres_title")}, rows...)
 }
@@ -252,6 +292,8 @@ func (s staffDialogue) editable(id string) (*Centre, bool) {
 	return c, true
 }
 
+// edit shows a centre's card and what she can change; a draft says what
+// it lacks before it can be published.
 func (s staffDialogue) edit(id string) {
 	c, ok := s.editable(id)
 	if !ok {
@@ -261,64 +303,19 @@ func (s staffDialogue) edit(id string) {
 	s.d.event = "staff_edit"
 	s.d.sess.Data = nil
 	s.d.say(s.d.cardReply(c, true))
-	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closure"), "closure", c.ID)}}
+	rows := [][]Button{{staffButton(T("staff.button_hours"), "hours", c.ID), staffButton(T("staff.button_closures", "N", len(c.Closures)), "closures", c.ID)}}
 	var btns []Button
 	for _, f := range editFields {
 		btns = append(btns, staffButton(T("field."+f), "field", c.ID+"/"+f))
 	}
 	rows = append(rows, grid(btns, 3)...)
-	rows = append(rows, []Button{staffButton(T("staff.button_clear"), "clear", c.ID), staffButton(T("staff.button_delete"), "delete", c.ID)})
-	s.reply([]Text{T("staff.edit_title", "Name", c.Name)}, rows...)
-}
-
-// ask starts typing hours or a closure for a centre.
-func (s staffDialogue) ask(id, what string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.d.sess.State = stStaff
-		s.centres()
-		return
+	texts := []Text{T("staff.edit_title", "Name", c.Name)}
+	if c.Draft {
+		texts = append(texts, s.draftState(c)...)
+		rows = append(rows, []Button{staffButton(T("staff.button_publish"), "publish", c.ID)})
 	}
-	s.d.event = "staff_ask_" + what
-	s.d.sess.Data = map[string]string{dataCentre: c.ID}
-	s.reply([]Text{T("staff.prompt_"+what, "Name", c.Name)})
-}
-
-// typed reads what she typed for the edit in progress and previews it.
-func (s staffDialogue) typed(text string) {
-	c, ok := s.editable(s.d.sess.Data[dataCentre])
-	if !ok {
-		s.d.sess.State, s.d.sess.Data = stStaff, nil
-		s.centres()
-		return
-	}
-	changed := *c
-	var summary []Text
-	if s.d.sess.State == stStaffHours {
-		w, err := ParseWeek(text)
-		if err != nil {
-			s.inputError(err, T("staff.prompt_again_hours"))
-			return
-		}
-		changed.Hours = w
-		s.d.sess.Data[dataHours] = text
-		summary = append(summary, T("staff.preview_hours", "Name", c.Name))
-		summary = append(summary, weekLines(w)...)
-	} else {
-		cl, err := ParseClosure(text)
-		if err != nil {
-			s.inputError(err, T("staff.prompt_again_closure"))
-			return
-		}
-		changed.Closures = append(slices.Clone(c.Closures), cl)
-		s.d.sess.Data[dataClosure] = text
-		summary = append(summary, T("staff.preview_closure", "Name", c.Name, "From", dateText(cl.From), "To", dateText(cl.To), "Reason", cl.Reason))
-	}
-	s.d.event = "staff_preview"
-	s.d.sess.State = stStaff
-	s.d.say(Reply{Texts: summary})
-	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
-	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "ok", ""), staffButton(T("staff.button_cancel"), "edit", c.ID)})
+	rows = append(rows, []Button{staffButton(T("staff.button_delete"), "delete", c.ID)})
+	s.reply(texts, rows...)
 }
 
 // inputError explains what could not be read and asks again with again.
@@ -332,57 +329,19 @@ func (s staffDialogue) inputError(err error, again Text) {
 	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), again})
 }
 
-// weekLines shows a week as a table, one weekday a line, Monday first.
-func weekLines(w Week) []Text {
-	lines := make([]Text, 0, 7)
-	for i := 1; i <= 7; i++ {
-		day := time.Weekday(i % 7)
-		if len(w[day]) == 0 {
-			lines = append(lines, T("staff.day_closed", "Day", weekdayText(day)))
-			continue
-		}
-		lines = append(lines, T("staff.day_hours", "Day", weekdayText(day), "Hours", slotsText(w[day])))
-	}
-	return lines
+// confirm asks to save what was previewed: save is the verb of the save
+// button, cancel where the cancel button goes back to.
+func (s staffDialogue) confirm(question Text, save string, cancel Button) {
+	s.reply([]Text{question, T("staff.or_type_again")}, []Button{staffButton(T("staff.button_save"), save, ""), cancel})
 }
 
-// save applies the previewed edit in one transaction, records it in the
-// audit trail and puts the new directory in use at once.
+// save applies the previewed hours or closure.
 func (s staffDialogue) save() {
-	data := s.d.sess.Data
-	c, ok := s.editable(data[dataCentre])
-	if !ok || (data[dataHours] == "" && data[dataClosure] == "") {
-		s.centres()
+	if s.d.sess.Data[dataHours] != "" {
+		s.saveHours()
 		return
 	}
-	var field, before, after string
-	err := s.change(c.ID, func(cc *Centre) error {
-		if text := data[dataHours]; text != "" {
-			w, err := ParseWeek(text)
-			if err != nil {
-				return err
-			}
-			field, before, after = "hours", weekString(cc.Hours), weekString(w)
-			cc.Hours = w
-			return nil
-		}
-		cl, err := ParseClosure(data[dataClosure])
-		if err != nil {
-			return err
-		}
-		field, before, after = "closure", "", closureString(cl)
-		cc.Closures = append(cc.Closures, cl)
-		return nil
-	})
-	s.d.sess.Data = nil
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	s.audited(c, field, before, after)
-	s.d.event = "staff_saved"
-	s.edit(c.ID)
-	s.prefix(T("staff.saved"))
+	s.saveClosure()
 }
 
 // change edits one centre of the stored directory in one transaction and
@@ -427,295 +386,4 @@ func (s staffDialogue) failed(err error) {
 	s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "directory update failed", logattr.Event("staff_save_failed"), logattr.Err(err))
 	s.d.event = "staff_save_failed"
 	s.reply([]Text{T("staff.save_failed")})
-}
-
-// audited records a change of a centre.
-func (s staffDialogue) audited(c *Centre, field, before, after string) {
-	s.d.svc.audit(s.d.ctx, AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after})
-}
-
-// weekString writes a week compactly for the audit trail.
-func weekString(w Week) string {
-	var parts []string
-	for i := 1; i <= 7; i++ {
-		day := time.Weekday(i % 7)
-		if len(w[day]) > 0 {
-			parts = append(parts, day.String()[:3]+" "+slotsText(w[day]))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-func closureString(c Closure) string {
-	s := c.From.String() + ".." + c.To.String()
-	if c.Reason != "" {
-		s += " " + c.Reason
-	}
-	return s
-}
-
-// invite creates a one-time invite. arg is empty (pick a role), "role"
-// (pick where), or "role/where" (create it).
-func (s staffDialogue) invite(arg string) {
-	if len(s.invitable()) == 0 {
-		s.menu()
-		return
-	}
-	role, where, _ := strings.Cut(arg, "/")
-	r := Role(role)
-	if !slices.Contains(s.invitable(), r) {
-		s.d.event = "staff_invite"
-		var rows [][]Button
-		for _, r := range s.invitable() {
-			rows = append(rows, []Button{staffButton(T("role.name_"+string(r)), "invite", string(r))})
-		}
-		s.reply([]Text{T("staff.invite_role")}, rows...)
-		return
-	}
-	g, ok := s.grantFor(r, where)
-	if !ok {
-		s.d.event = "staff_invite_where"
-		var rows [][]Button
-		for _, n := range s.me.networks(s.d.dir) {
-			if r != RoleOperator {
-				rows = append(rows, []Button{staffButton(Raw(n.Name), "invite", string(r)+"/"+n.ID)})
-				continue
-			}
-			for _, c := range s.d.dir.Centres(n.ID) {
-				rows = append(rows, []Button{staffButton(Raw(c.Name), "invite", string(r)+"/"+c.ID)})
-			}
-		}
-		s.reply([]Text{T("staff.invite_where")}, rows...)
-		return
-	}
-	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
-	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
-		s.failed(err)
-		return
-	}
-	s.d.event = "staff_invited"
-	link := "/start " + invitePrefix + inv.Code
-	if bot := s.d.svc.BotUsername(); bot != "" {
-		link = "https://t.me/" + bot + "?start=" + invitePrefix + inv.Code
-	}
-	s.reply([]Text{T("staff.invite_created", "Role", s.grantTexts([]Grant{g})[0], "Link", link)})
-}
-
-// invitable are the roles she may give.
-func (s staffDialogue) invitable() []Role {
-	if s.me.isAdmin() {
-		return Roles
-	}
-	if slices.ContainsFunc(s.me.Grants, func(g Grant) bool { return g.Role == RoleCoordinator }) {
-		return []Role{RoleCoordinator, RoleVolunteer, RoleOperator}
-	}
-	return nil
-}
-
-// grantFor builds the grant of an invite if she may give it there.
-func (s staffDialogue) grantFor(r Role, where string) (Grant, bool) {
-	switch r {
-	case RoleAdmin:
-		return Grant{Role: RoleAdmin}, s.me.isAdmin()
-	case RoleOperator:
-		c, ok := s.d.dir.Centre(where)
-		if !ok || !s.me.has(RoleCoordinator, c.Network) {
-			return Grant{}, false
-		}
-		return Grant{Role: r, Network: c.Network, Centre: c.ID}, true
-	}
-	if _, ok := s.d.dir.Network(where); !ok || !s.me.has(RoleCoordinator, where) {
-		return Grant{}, false
-	}
-	return Grant{Role: r, Network: where}, true
-}
-
-// redeem opens an invite: one use, within its time, then gone.
-func (d *dialogue) redeem(code string) {
-	if d.svc.staff == nil {
-		d.welcome("")
-		return
-	}
-	// Only a code of an invite's shape is looked up: a group's link code
-	// ("link:…", typed by hand after /start) must not grant a role.
-	found := false
-	var inv Invite
-	var err error
-	if validCode(code, inviteCodeBytes) {
-		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
-	}
-	if err != nil || !found {
-		d.event = "invite_invalid"
-		d.welcome("")
-		d.replies[0].Texts = append([]Text{T("staff.invite_invalid")}, d.replies[0].Texts...)
-		return
-	}
-	st, _, err := d.svc.staff.Staff(d.ctx, d.in.Chat)
-	if err == nil {
-		if st.Pseudonym == "" {
-			st.Pseudonym = strings.ToUpper(string(inv.Grant.Role[0:1])) + "-" + strings.ToUpper(d.svc.newCode(2))
-		}
-		if !slices.Contains(st.Grants, inv.Grant) {
-			st.Grants = append(st.Grants, inv.Grant)
-		}
-		err = d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st)
-	}
-	receives := false
-	if err == nil && inv.Grant.Role == RoleOperator {
-		receives, err = d.receive(inv.Grant.Centre)
-	}
-	if err != nil {
-		d.svc.log.LogAttrs(d.ctx, slog.LevelError, "invite redeem failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
-		d.say(d.svc.sorry(d.in).Replies[0])
-		return
-	}
-	d.audience = ForStaff
-	s := staffDialogue{d: d, me: st}
-	d.svc.audit(d.ctx, AuditEntry{At: d.now, Who: inv.By, Network: inv.Grant.Network, Subject: st.Pseudonym, Field: "role", After: string(inv.Grant.Role) + " " + inv.Grant.Network + " " + inv.Grant.Centre})
-	s.menu()
-	d.event = "invite_redeemed"
-	d.menuChange = MenuStaff
-	welcome := []Text{T("staff.invite_welcome", "Role", s.grantTexts([]Grant{inv.Grant})[0])}
-	if receives {
-		welcome = append(welcome, T("staff.operator_ready"), T("staff.name_hint"))
-	}
-	d.replies[0].Texts = append(welcome, d.replies[0].Texts...)
-}
-
-// receive makes her private chat a receiving chat of a centre, as an
-// operator's invite promises; it keeps the chat's on-call choice. It
-// reports false when there are no callbacks to receive.
-func (d *dialogue) receive(centre string) (bool, error) {
-	st := d.svc.cb.store
-	if st == nil {
-		return false, nil
-	}
-	ops, err := st.Operators(d.ctx)
-	if err != nil {
-		return false, err
-	}
-	op := Operator{Chat: d.in.Chat, Centre: centre}
-	if i := slices.IndexFunc(ops, func(o Operator) bool { return o.Chat == d.in.Chat && o.Centre == centre }); i >= 0 {
-		op.OnCall = ops[i].OnCall
-	}
-	return true, st.SaveOperator(d.ctx, op)
-}
-
-// visible tells whether she may see and revoke a member: admins see all,
-// coordinators the members whose every grant is in their networks.
-func (s staffDialogue) visible(o Staff) bool {
-	if s.me.isAdmin() {
-		return true
-	}
-	for _, g := range o.Grants {
-		if g.Role == RoleAdmin || !s.me.has(RoleCoordinator, g.Network) {
-			return false
-		}
-	}
-	return len(o.Grants) > 0
-}
-
-func (s staffDialogue) roles() {
-	if len(s.invitable()) == 0 {
-		s.menu()
-		return
-	}
-	entries, err := s.d.svc.staff.ListStaff(s.d.ctx)
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	s.d.event = "staff_roles"
-	texts := []Text{T("staff.roles_title")}
-	var rows [][]Button
-	for _, e := range entries {
-		if !s.visible(e.Staff) {
-			continue
-		}
-		texts = append(texts, T("staff.roles_item", "Pseudonym", e.Staff.Pseudonym, "Roles", s.grantTexts(e.Staff.Grants)))
-		if e.Staff.Pseudonym != s.me.Pseudonym {
-			rows = append(rows, []Button{staffButton(T("staff.button_revoke", "Pseudonym", e.Staff.Pseudonym), "revoke", e.Ref)})
-		}
-	}
-	s.reply(texts, rows...)
-}
-
-// revoke asks, then removes a member's grants.
-func (s staffDialogue) revoke(ref string, confirmed bool) {
-	entries, err := s.d.svc.staff.ListStaff(s.d.ctx)
-	if err != nil {
-		s.failed(err)
-		return
-	}
-	i := slices.IndexFunc(entries, func(e StaffEntry) bool { return e.Ref == ref })
-	if i < 0 || !s.visible(entries[i].Staff) || len(s.invitable()) == 0 {
-		s.roles()
-		return
-	}
-	who := entries[i].Staff
-	if !confirmed {
-		s.d.event = "staff_revoke_ask"
-		s.reply([]Text{T("staff.revoke_ask", "Pseudonym", who.Pseudonym)},
-			[]Button{staffButton(T("staff.button_revoke_yes"), "revokeok", ref), staffButton(T("staff.button_cancel"), "roles", "")})
-		return
-	}
-	if err := s.d.svc.staff.RevokeStaff(s.d.ctx, ref); err != nil {
-		s.failed(err)
-		return
-	}
-	if err := s.d.svc.stopReceiving(s.d.ctx, entries[i].Chat); err != nil {
-		s.failed(err)
-		return
-	}
-	for _, g := range who.Grants {
-		s.d.svc.audit(s.d.ctx, AuditEntry{At: s.d.now, Who: s.me.Pseudonym, Network: g.Network, Subject: who.Pseudonym, Field: "role", Before: string(g.Role) + " " + g.Network + " " + g.Centre})
-	}
-	s.d.event = "staff_revoked"
-	s.roles()
-	s.d.replies[0].Texts = append([]Text{T("staff.revoked", "Pseudonym", who.Pseudonym)}, s.d.replies[0].Texts...)
-}
-
-func (s staffDialogue) audit() {
-	nets := s.me.networks(s.d.dir)
-	if len(nets) == 0 {
-		s.menu()
-		return
-	}
-	var entries []AuditEntry
-	for _, n := range nets {
-		e, err := s.d.svc.staff.Audit(s.d.ctx, n.ID, auditShown)
-		if err != nil {
-			s.failed(err)
-			return
-		}
-		entries = append(entries, e...)
-	}
-	if s.me.isAdmin() {
-		all, err := s.d.svc.staff.Audit(s.d.ctx, "", auditShown)
-		if err != nil {
-			s.failed(err)
-			return
-		}
-		entries = all
-	}
-	slices.SortFunc(entries, func(a, b AuditEntry) int { return b.At.Compare(a.At) })
-	entries = entries[:min(len(entries), auditShown)]
-	s.d.event = "staff_audit"
-	texts := []Text{T("staff.audit_title")}
-	if len(entries) == 0 {
-		texts = append(texts, T("staff.audit_empty"))
-	}
-	for _, e := range entries {
-		day := DateOf(e.At)
-		texts = append(texts, T("staff.audit_item", "Date", dateText(day), "Time", clockOf(e.At), "Who", e.Who,
-			"Subject", e.Subject, "Field", e.Field, "Before", orDash(e.Before), "After", orDash(e.After)))
-	}
-	s.reply(texts)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }

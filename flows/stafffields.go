@@ -6,18 +6,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
-// stStaffField: she was asked to type (or share) one field of a centre, or
-// the next field of a new centre.
+// stStaffField: she was asked to type (or share, or tap) one field of a
+// centre, the next field of a new centre, or a network's 24/7 line.
 const stStaffField = "staff_field"
 
 // Session.Data keys of a field edit and of a new centre in progress.
 const (
-	dataField = "field"
-	dataValue = "value"
-	dataDraft = "draft" // JSON of the new Centre
+	dataField   = "field"
+	dataValue   = "value"
+	dataDraft   = "draft"   // JSON of the new Centre
+	dataNetwork = "network" // the network whose 24/7 line she is typing
 )
 
 // editFields are the fields staff can change one by one, in menu order;
@@ -30,12 +30,13 @@ var (
 // askField asks for one field of an existing centre (id) or of the new
 // centre in her session (id == "").
 func (s staffDialogue) askField(id, field string) {
-	if !slices.Contains(editFields, field) {
+	name := ""
+	switch {
+	case !slices.Contains(editFields, field):
+		s.d.sess.State = stStaff
 		s.menu()
 		return
-	}
-	name := ""
-	if id != "" {
+	case id != "":
 		c, ok := s.editable(id)
 		if !ok {
 			s.d.sess.State = stStaff
@@ -44,32 +45,51 @@ func (s staffDialogue) askField(id, field string) {
 		}
 		name = c.Name
 		s.d.sess.Data = map[string]string{dataCentre: id, dataField: field}
-	} else {
+	case s.d.sess.Data[dataDraft] == "":
+		s.d.sess.State = stStaff
+		s.centres()
+		return
+	default:
 		s.d.sess.Data[dataField] = field
+		delete(s.d.sess.Data, dataValue)
 	}
 	s.d.event = "staff_ask_field"
-	if field == "services" {
-		s.d.sess.State = stStaff
-		s.services(id)
+	if toggled[field] != nil {
+		s.toggles()
 		return
 	}
-	s.d.sess.State = stStaffField
 	prompt := T("staff.field_prompt", "Field", T("field."+field), "Name", name)
 	if id == "" {
 		prompt = T("staff.field_prompt_new", "Field", T("field."+field))
 	}
 	texts := []Text{prompt, T("staff.field_example_" + field)}
-	s.d.say(Reply{Texts: texts, AskLocation: field == "location"})
-	if field != "location" {
-		s.d.replies[len(s.d.replies)-1].Buttons = [][]Button{{staffButton(T("staff.button_cancel"), "menu", "")}, navRow(true)}
-	} else {
-		s.reply([]Text{T("staff.field_location_or_type")}, []Button{staffButton(T("staff.button_cancel"), "menu", "")})
+	cancel := staffButton(T("staff.button_cancel"), "menu", "")
+	if field == "location" {
+		s.d.say(Reply{Texts: texts, AskLocation: true})
+		s.reply([]Text{T("staff.field_location_or_type")}, []Button{cancel})
+		return
 	}
+	s.d.say(Reply{Texts: texts, Buttons: [][]Button{{cancel}, navRow(true)}})
 }
 
 // fieldInput reads what she typed (or the location she shared) for the
-// field asked, applies it to a copy of the centre and previews the card.
+// field asked.
 func (s staffDialogue) fieldInput() {
+	text := strings.TrimSpace(s.d.in.Text)
+	if s.d.in.Kind == KindLocation {
+		text = strconv.FormatFloat(s.d.in.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(s.d.in.Lon, 'f', 5, 64)
+	}
+	if s.d.sess.Data[dataNetwork] != "" {
+		s.lineInput(text)
+		return
+	}
+	s.fieldValue(text)
+}
+
+// fieldValue applies a value of the field asked to a copy of the centre and
+// previews the card, or takes a new centre to its next step. She stays on
+// the same question: typing again corrects the value.
+func (s staffDialogue) fieldValue(text string) {
 	data := s.d.sess.Data
 	field := data[dataField]
 	c, draft := s.target()
@@ -78,34 +98,27 @@ func (s staffDialogue) fieldInput() {
 		s.centres()
 		return
 	}
-	text := strings.TrimSpace(s.d.in.Text)
-	if s.d.in.Kind == KindLocation {
-		text = strconv.FormatFloat(s.d.in.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(s.d.in.Lon, 'f', 5, 64)
-	}
 	changed := *c
 	if err := applyField(&changed, field, text); err != nil {
 		s.inputError(err, T("staff.field_example_"+field))
 		return
 	}
+	if t := toggled[field]; t != nil {
+		text = pendingValue(t.get(&changed))
+	}
+	data[dataValue] = text
 	if draft {
 		s.draftNext(changed)
 		return
 	}
 	if err := checkCentre(s.d.dir.Data(), changed); err != nil {
-		s.inputError(&InputError{Part: text, ID: "parse.rejected", Data: map[string]any{"Reason": err.Error()}}, T("staff.field_example_"+field))
+		why := Problems(err)[0].Text
+		s.inputError(&InputError{Part: text, ID: why.ID, Data: why.Data}, T("staff.field_example_"+field))
 		return
 	}
-	data[dataValue] = text
-	s.previewField(c.ID, changed)
-}
-
-// previewField shows the card as it will be and asks to confirm the field
-// edit waiting in her session.
-func (s staffDialogue) previewField(id string, changed Centre) {
-	s.d.sess.State = stStaff
 	s.d.event = "staff_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
-	s.reply([]Text{T("staff.confirm")}, []Button{staffButton(T("staff.button_save"), "fieldok", ""), staffButton(T("staff.button_cancel"), "edit", id)})
+	s.confirm(T("staff.confirm"), "fieldok", staffButton(T("staff.button_cancel"), "edit", c.ID))
 }
 
 // target is the centre being edited, or the draft of a new one.
@@ -157,29 +170,15 @@ func applyField(c *Centre, field, text string) error {
 	case "towns":
 		c.Towns = splitList(text)
 	case "services":
-		var keys []string
-		for _, k := range splitList(text) {
-			if k == "-" {
-				continue
-			}
-			if !slices.Contains(ServiceKeys, k) {
-				return inputErr(k, "parse.bad_input")
-			}
-			keys = append(keys, k)
+		keys, err := ParseServices(text)
+		if err != nil {
+			return err
 		}
 		c.Services = keys
-	case "closures":
-		if text != "-" {
-			return inputErr(text, "parse.bad_input")
-		}
-		c.Closures = nil
 	case "languages":
-		var langs []string
-		for _, l := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
-			if _, ok := Languages[l]; !ok {
-				return inputErr(l, "parse.unknown_language")
-			}
-			langs = append(langs, l)
+		langs, err := ParseLanguages(text)
+		if err != nil {
+			return err
 		}
 		c.Languages = langs
 	default:
@@ -201,9 +200,13 @@ func checkCentre(d DirectoryData, c Centre) error {
 	return err
 }
 
-// saveField stores the previewed field edit.
+// saveField stores the previewed field edit, or the network's line.
 func (s staffDialogue) saveField() {
 	data := s.d.sess.Data
+	if data[dataNetwork] != "" {
+		s.saveLine()
+		return
+	}
 	field, value := data[dataField], data[dataValue]
 	c, ok := s.editable(data[dataCentre])
 	if !ok || value == "" || field == "" {
@@ -222,8 +225,8 @@ func (s staffDialogue) saveField() {
 	}
 	now, _ := s.d.dir.Centre(c.ID)
 	s.audited(c, field, before, fieldString(*now, field))
-	s.d.event = "staff_saved"
 	s.edit(c.ID)
+	s.d.event = "staff_saved"
 	s.prefix(T("staff.saved"))
 }
 
@@ -247,86 +250,10 @@ func fieldString(c Centre, field string) string {
 		return strings.Join(c.Languages, ", ")
 	case "services":
 		return strings.Join(c.Services, ", ")
-	case "closures":
-		parts := make([]string, len(c.Closures))
-		for i, cl := range c.Closures {
-			parts[i] = closureString(cl)
-		}
-		return strings.Join(parts, "; ")
 	case "location":
 		return fmt.Sprintf("%.5f,%.5f", c.Lat, c.Lon)
 	}
 	return ""
-}
-
-// services shows the services of a centre as toggles over the pending
-// set in her session; nothing changes until she saves.
-func (s staffDialogue) services(id string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.centres()
-		return
-	}
-	if data := s.d.sess.Data; data[dataField] != "services" || data[dataCentre] != id || data[dataValue] == "" {
-		s.d.sess.Data = map[string]string{dataCentre: id, dataField: "services", dataValue: strings.Join(append([]string{"-"}, c.Services...), ",")}
-	}
-	pending := splitList(s.d.sess.Data[dataValue])
-	s.d.event = "staff_services"
-	var rows [][]Button
-	for _, key := range ServiceKeys {
-		mark := "▫️ "
-		if slices.Contains(pending, key) {
-			mark = "✅ "
-		}
-		rows = append(rows, []Button{staffButton(T("staff.toggle", "Mark", mark, "Service", T("service."+key)), "svc", key)})
-	}
-	rows = append(rows, []Button{staffButton(T("staff.button_done"), "svcdone", ""), staffButton(T("staff.button_cancel"), "edit", id)})
-	s.reply([]Text{T("staff.services_title", "Name", c.Name)}, rows...)
-}
-
-// toggleService adds or removes one service of the pending set.
-func (s staffDialogue) toggleService(key string) {
-	id := s.d.sess.Data[dataCentre]
-	if s.d.sess.Data[dataField] != "services" || !slices.Contains(ServiceKeys, key) {
-		s.centres()
-		return
-	}
-	pending := splitList(s.d.sess.Data[dataValue])
-	if i := slices.Index(pending, key); i >= 0 {
-		pending = slices.Delete(pending, i, i+1)
-	} else {
-		pending = append(pending, key)
-	}
-	s.d.sess.Data[dataValue] = strings.Join(pending, ",")
-	s.services(id)
-}
-
-// servicesDone previews the pending services.
-func (s staffDialogue) servicesDone() {
-	c, ok := s.editable(s.d.sess.Data[dataCentre])
-	if !ok || s.d.sess.Data[dataField] != "services" {
-		s.centres()
-		return
-	}
-	changed := *c
-	if err := applyField(&changed, "services", s.d.sess.Data[dataValue]); err != nil {
-		s.centres()
-		return
-	}
-	s.previewField(c.ID, changed)
-}
-
-// askClearClosures previews the card without closures.
-func (s staffDialogue) askClearClosures(id string) {
-	c, ok := s.editable(id)
-	if !ok {
-		s.centres()
-		return
-	}
-	s.d.sess.Data = map[string]string{dataCentre: id, dataField: "closures", dataValue: "-"}
-	changed := *c
-	changed.Closures = nil
-	s.previewField(id, changed)
 }
 
 // startAdd begins a new centre in a network she may edit.
@@ -354,16 +281,17 @@ func (s staffDialogue) draftNext(c Centre) {
 	}
 	if err := checkCentre(s.d.dir.Data(), c); err != nil {
 		s.d.sess.State = stStaff
-		s.reply([]Text{T("staff.add_invalid", "Reason", err.Error())})
+		s.reply([]Text{T("staff.add_invalid", "Reason", Problems(err)[0].Message())})
 		return
 	}
-	s.d.sess.State = stStaff
+	// She stays on the last question: typing corrects it.
 	s.d.event = "staff_add_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&c, true).Texts...)})
-	s.reply([]Text{T("staff.add_confirm")}, []Button{staffButton(T("staff.button_save"), "addok", ""), staffButton(T("staff.button_cancel"), "centres", "")})
+	s.confirm(T("staff.add_confirm"), "addok", staffButton(T("staff.button_cancel"), "centres", ""))
 }
 
-// saveAdd stores the new centre; its hours are then set like any edit.
+// saveAdd stores the new centre as a draft: women see it once it has its
+// hours and is published.
 func (s staffDialogue) saveAdd() {
 	c, draft := s.target()
 	s.d.sess.Data = nil
@@ -371,6 +299,7 @@ func (s staffDialogue) saveAdd() {
 		s.centres()
 		return
 	}
+	c.Draft = true
 	err := s.updateDirectory(func(dd *DirectoryData) error {
 		if slices.ContainsFunc(dd.Centres, func(o Centre) bool { return o.ID == c.ID }) {
 			return fmt.Errorf("centre %q exists", c.ID)
@@ -383,8 +312,8 @@ func (s staffDialogue) saveAdd() {
 		return
 	}
 	s.audited(c, "centre", "", "added "+c.Name)
-	s.d.event = "staff_added"
 	s.edit(c.ID)
+	s.d.event = "staff_added"
 	s.prefix(T("staff.added"))
 }
 
@@ -446,10 +375,11 @@ func (s staffDialogue) newCentreID(network, town string) string {
 	}
 }
 
-// splitList reads "a, b; c" into its items.
+// splitList reads "a, b; c" into its items; the commas of Chinese and
+// Arabic count too.
 func splitList(s string) []string {
 	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",;\n，、،؛", r) }) {
 		if f = strings.TrimSpace(f); f != "" {
 			out = append(out, f)
 		}
@@ -457,33 +387,22 @@ func splitList(s string) []string {
 	return out
 }
 
-// ParsePhones reads phone numbers as volunteers type them ("0372 123456,
-// +39 333 1234567") into international form. Italian numbers may be typed
-// without +39.
-func ParsePhones(s string) ([]string, error) {
-	var out []string
-	for _, f := range splitList(s) {
-		n := strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) || r == '.' || r == '-' || r == '/' || r == '(' || r == ')' {
-				return -1
-			}
-			return r
-		}, f)
-		if strings.HasPrefix(n, "00") {
-			n = "+" + n[2:]
+// ParseServices reads service keys ("listening, legal"); "-" alone is
+// none.
+func ParseServices(s string) ([]string, error) {
+	var keys []string
+	for _, k := range splitList(strings.ToLower(s)) {
+		if k == "-" {
+			continue
 		}
-		if !strings.HasPrefix(n, "+") && (strings.HasPrefix(n, "0") || strings.HasPrefix(n, "3")) {
-			n = "+39" + n
+		if !slices.Contains(ServiceKeys, k) {
+			return nil, inputErr(k, "parse.unknown_service")
 		}
-		if !phonePattern.MatchString(n) { // the form validateDirectory wants
-			return nil, inputErr(f, "parse.bad_phone")
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
-		out = append(out, n)
 	}
-	if len(out) == 0 {
-		return nil, inputErr(s, "parse.bad_phone")
-	}
-	return out, nil
+	return keys, nil
 }
 
 // ParseLatLon reads "45.1332, 10.0227".

@@ -16,12 +16,17 @@ import (
 // one.
 type DirectoryCodec interface {
 	Decode(r io.Reader) (DirectoryData, error)
-	Encode(w io.Writer, d DirectoryData) error
+	// Encode writes the file with its comments in lang.
+	Encode(w io.Writer, d DirectoryData, lang string) error
 }
 
 // maxImport bounds a directory file sent through the bot; the pending file
 // waits in her (sealed) session until she confirms.
 const maxImport = 256 << 10
+
+// maxProblemsShown is how many problems of a refused file the bot lists,
+// to keep them in one message; she fixes them and sends the file again.
+const maxProblemsShown = 20
 
 // dataImport is the Session.Data key of a file waiting for confirmation.
 const dataImport = "import"
@@ -38,7 +43,7 @@ func (s staffDialogue) export() {
 		return
 	}
 	var buf bytes.Buffer
-	if err := codec.Encode(&buf, s.scope(s.d.dir.Data())); err != nil {
+	if err := codec.Encode(&buf, s.scope(s.d.dir.Data()), s.d.lang); err != nil {
 		s.failed(err)
 		return
 	}
@@ -82,7 +87,16 @@ func (s staffDialogue) uploaded() {
 	next, changes, err := s.merge(in.Document)
 	if err != nil {
 		s.d.event = "staff_import_invalid"
-		s.reply([]Text{T("staff.import_invalid"), T("staff.import_errors", "Errors", clip(err.Error(), 3000))})
+		texts := []Text{T("staff.import_invalid")}
+		problems := Problems(err)
+		for i, p := range problems {
+			if i == maxProblemsShown {
+				texts = append(texts, T("staff.import_more", "N", len(problems)-i))
+				break
+			}
+			texts = append(texts, p.Message())
+		}
+		s.reply(texts)
 		return
 	}
 	if s.refuseOrphans(next, nil) {
@@ -152,14 +166,14 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData,
 	next := in
 	if !s.me.isAdmin() {
 		var errs []error
-		for _, n := range in.Networks {
+		for i, n := range in.Networks {
 			if !s.me.has(RoleVolunteer, n.ID) {
-				errs = append(errs, fmt.Errorf("network %q: not one you can edit", n.ID))
+				errs = append(errs, &Problem{Kind: "network", Index: i, Entry: n.ID, Field: "id", Text: T("dir.not_yours")})
 			}
 		}
-		for _, c := range in.Centres {
+		for i, c := range in.Centres {
 			if !s.me.has(RoleVolunteer, c.Network) {
-				errs = append(errs, fmt.Errorf("centre %q: network %q is not one you can edit", c.ID, c.Network))
+				errs = append(errs, &Problem{Kind: "centre", Index: i, Entry: c.ID, Field: "network", Value: c.Network, Text: T("dir.not_yours")})
 			}
 		}
 		if err := errors.Join(errs...); err != nil {
@@ -195,8 +209,12 @@ type DirectoryChange struct {
 	Fields  []string // for "changed": which fields
 }
 
+// text says a change in her language, fields named.
 func (c DirectoryChange) text() Text {
-	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", strings.Join(c.Fields, ", "))
+	if c.Subject == "sample" {
+		return T("staff.import_sample_" + c.Fields[0])
+	}
+	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", keyTexts(c.Fields, "field.", auditFields))
 }
 
 // String writes a change on one line, for the command line.
@@ -220,7 +238,7 @@ var centreFields = []struct {
 	{"network", func(c Centre) any { return c.Network }},
 	{"town", func(c Centre) any { return c.Town }},
 	{"address", func(c Centre) any { return [2]any{c.Address, c.AddressConfidential} }},
-	{"coordinates", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
+	{"location", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
 	{"phones", func(c Centre) any { return c.Phones }},
 	{"towns", func(c Centre) any { return c.Towns }},
 	{"languages", func(c Centre) any { return c.Languages }},
@@ -228,6 +246,18 @@ var centreFields = []struct {
 	{"hours", func(c Centre) any { return weekString(c.Hours) }},
 	{"closures", func(c Centre) any { return c.Closures }},
 	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
+	{"draft", func(c Centre) any { return c.Draft }},
+}
+
+// networkFields are the fields compared to tell what an import changes in
+// a network.
+var networkFields = []struct {
+	name string
+	get  func(Network) string
+}{
+	{"name", func(n Network) string { return n.Name }},
+	{"province", func(n Network) string { return n.Province }},
+	{"phone_24h", func(n Network) string { return n.Phone24h }},
 }
 
 // DiffDirectories lists what changes from a to b, networks first.
@@ -239,7 +269,16 @@ func DiffDirectories(a, b DirectoryData) []DirectoryChange {
 		case i < 0:
 			out = append(out, DirectoryChange{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
 		case a.Networks[i] != n:
-			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: []string{"network"}})
+			var fields []string
+			for _, f := range networkFields {
+				if f.get(a.Networks[i]) != f.get(n) {
+					fields = append(fields, f.name)
+				}
+			}
+			if len(fields) == 0 {
+				fields = []string{"network"}
+			}
+			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: fields})
 		}
 	}
 	for _, n := range a.Networks {

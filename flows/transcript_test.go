@@ -55,6 +55,10 @@ var scripts = []struct {
 	// The console's user is a bootstrap admin in these tests.
 	{"staff_hours", tuesdayMorning, []string{"/staff", "1", "2", "4", "lun-vex 9-13", "lun-ven 9-13, mar gio 15-18", "1", "/audit"}},
 	{"staff_invite", tuesdayMorning, []string{"/staff", "3", "2", "1"}},
+	// A closure added (with a typo, then a correction typed on the
+	// confirmation screen), listed and removed.
+	{"staff_closure", tuesdayMorning, []string{"/staff", "1", "2", "5", "1", "chiuso 24 dicembr", "chiuso dal 24 al 26 dicembre per le feste",
+		"chiuso dal 23 al 26 dicembre per le feste", "1", "2", "1", "/audit"}},
 }
 
 // alarming are words that must never stand on a message's first line:

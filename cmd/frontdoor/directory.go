@@ -7,30 +7,40 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"frontdoor/bot"
 	"frontdoor/flows"
 	"frontdoor/flows/dirfile"
+	"frontdoor/locales"
 	"frontdoor/store"
 )
 
 var directoryExport = storeCommand{
 	name: "directory export",
-	spec: cmdSpec{usage: "frontdoor directory export FILE", args: exactly(1),
+	spec: cmdSpec{usage: "frontdoor directory export [--lang LANG] FILE", args: exactly(1),
 		help: `Writes the directory of centres to FILE ("-" for standard output), in the format that
-directory import reads: the file to edit.`},
-	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+directory import reads: the file to edit, with a short comment on every field in LANG.`},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		lang := langFlag(fs)
 		return func(pos []string) (storeWork, error) {
 			file := pos[0]
+			cat, err := directoryCatalog(*lang)
+			if err != nil {
+				return nil, err
+			}
 			return func(ctx context.Context, env storeEnv) error {
 				dir, err := loadDirectory(ctx, env.db)
 				if err != nil {
 					return err
 				}
 				// Confidential addresses are in it: readable by its owner only.
-				return env.io.WriteFile(file, 0o600, func(w io.Writer) error { return dirfile.Encode(w, dir.Data()) })
+				return env.io.WriteFile(file, 0o600, func(w io.Writer) error {
+					return dirfile.EncodeCommented(w, dir.Data(), fileComments(cat)(*lang))
+				})
 			}, nil
 		}
 	},
@@ -38,37 +48,96 @@ directory import reads: the file to edit.`},
 
 var directoryCheck = storeCommand{
 	name: "directory check",
-	spec: cmdSpec{usage: "frontdoor directory check FILE", args: exactly(1),
-		help: "Checks FILE and says what importing it would change, changing nothing."},
-	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+	spec: cmdSpec{usage: "frontdoor directory check [--lang LANG] FILE", args: exactly(1),
+		help: "Checks FILE and says what importing it would change, changing nothing; its problems in LANG."},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		lang := langFlag(fs)
 		return func(pos []string) (storeWork, error) {
-			return func(ctx context.Context, env storeEnv) error { return importDirectory(ctx, env, pos[0], false) }, nil
+			cat, err := directoryCatalog(*lang)
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context, env storeEnv) error {
+				return importDirectory(ctx, env, pos[0], false, problemsIn(cat, *lang))
+			}, nil
 		}
 	},
 }
 
 var directoryImport = storeCommand{
 	name: "directory import",
-	spec: cmdSpec{usage: "frontdoor directory import FILE", args: exactly(1),
+	spec: cmdSpec{usage: "frontdoor directory import [--lang LANG] FILE", args: exactly(1),
 		help: `Replaces the directory with FILE after checking all of it: nothing changes unless all of it
-is valid, and every change goes into the audit trail. A running bot uses it at once.`},
-	setup: func(*flag.FlagSet) func([]string) (storeWork, error) {
+is valid, and every change goes into the audit trail. A running bot uses it at once. The problems
+of a file are said in LANG, each with its line.`},
+	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
+		lang := langFlag(fs)
 		return func(pos []string) (storeWork, error) {
-			return func(ctx context.Context, env storeEnv) error { return importDirectory(ctx, env, pos[0], true) }, nil
+			cat, err := directoryCatalog(*lang)
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context, env storeEnv) error {
+				return importDirectory(ctx, env, pos[0], true, problemsIn(cat, *lang))
+			}, nil
 		}
 	},
 }
 
+// langFlag is the --lang of the directory commands: the language of the
+// file's comments and of its problems, Italian by default as for
+// volunteers.
+func langFlag(fs *flag.FlagSet) *string {
+	return fs.String("lang", flows.DefaultLang, "language of the file's comments and of its problems")
+}
+
+// directoryCatalog loads the message catalogue and checks that it speaks
+// lang.
+func directoryCatalog(lang string) (*locales.Catalog, error) {
+	cat, err := locales.New()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(cat.Langs(), lang) {
+		return nil, fmt.Errorf("--lang %q: not one of %s", lang, strings.Join(cat.Langs(), " "))
+	}
+	return cat, nil
+}
+
+// fileComments gives the comments of the directory file in a language,
+// from the message catalogue ("file.<key>").
+func fileComments(cat *locales.Catalog) func(lang string) dirfile.Commenter {
+	return func(lang string) dirfile.Commenter {
+		return func(key string) string {
+			text, _ := cat.Text(lang, "file."+key, nil, nil)
+			return text
+		}
+	}
+}
+
+// problemsIn says the problems of a directory in lang, one a line.
+func problemsIn(cat *locales.Catalog, lang string) func(error) string {
+	r := bot.NewRenderer(cat)
+	return func(err error) string {
+		var lines []string
+		for _, p := range flows.Problems(err) {
+			lines = append(lines, bot.PlainText(r.Render(lang, flows.Reply{Texts: []flows.Text{p.Message()}}).Text))
+		}
+		return strings.Join(lines, "\n")
+	}
+}
+
 // importDirectory checks a directory file against the current directory
-// and, with save, replaces it and records each change in the audit trail.
-func importDirectory(ctx context.Context, env storeEnv, file string, save bool) error {
+// and, with save, replaces it and records each change in the audit trail;
+// say writes the problems of a file that is not valid.
+func importDirectory(ctx context.Context, env storeEnv, file string, save bool, say func(error) string) error {
 	raw, err := env.io.ReadFile(file)
 	if err != nil {
 		return err
 	}
 	data, err := dirfile.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return fmt.Errorf("%s is not a valid directory:\n%w", file, err)
+		return fmt.Errorf("%s is not a valid directory:\n%s", file, say(err))
 	}
 	summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
 	if data.Sample {
@@ -85,7 +154,7 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool) 
 	if save {
 		dir, err := flows.NewDirectory(data)
 		if err != nil {
-			return fmt.Errorf("%s is not a valid directory:\n%w", file, err)
+			return fmt.Errorf("%s is not a valid directory:\n%s", file, say(err))
 		}
 		if err := env.db.SaveDirectory(ctx, data); err != nil {
 			return err

@@ -49,6 +49,12 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 	if bytes.Contains(file.Document, []byte("arca-cremona")) {
 		t.Errorf("a volunteer of Amaranta received the centres of ARCA")
 	}
+	// Every field explains itself in her language.
+	for _, want := range []string{"# Il nome che le donne vedono.\nname = ", "# Telefoni, come si scrivono", "# Orari per giorno"} {
+		if !bytes.Contains(file.Document, []byte(want)) {
+			t.Errorf("the exported file lacks the comment %q", want)
+		}
+	}
 
 	edited := append(append([]byte(nil), file.Document...), newCentre...)
 	api.Document(volunteer, "it", "directory.toml", edited)
@@ -74,7 +80,8 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 
 	foreign := append(append([]byte(nil), edited...), strings.ReplaceAll(strings.ReplaceAll(newCentre, "amaranta-cusano", "arca-x"), `network = "amaranta"`, `network = "arca"`)...)
 	api.Document(volunteer, "it", "directory.toml", foreign)
-	if got := waitChat(t, api, volunteer, 6)[5].Text; !strings.Contains(got, "non è valido") || !strings.Contains(got, "arca") {
+	if got := waitChat(t, api, volunteer, 6)[5].Text; !strings.Contains(got, "non è valido") ||
+		!strings.Contains(got, "· centro «arca-x» · network «arca»: ") || !strings.Contains(got, "riga ") {
 		t.Errorf("a file touching another network: %q", got)
 	}
 	api.Document(her, "it", "directory.toml", edited)

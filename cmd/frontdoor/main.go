@@ -48,6 +48,8 @@ Usage:
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
+                                      (--lang LANG before FILE: the file's comments and its problems
+                                      in LANG, default it)
   frontdoor config check              print the effective configuration, secrets masked
   frontdoor backup FILE               write a consistent copy of the store to FILE, also while the bot runs
   frontdoor restore FILE              replace the store with the backup FILE (stop the bot first)

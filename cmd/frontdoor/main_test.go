@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,7 +120,7 @@ func TestDirectoryExportImport(t *testing.T) {
 		t.Fatalf("export: %d %s", code, stderr)
 	}
 	raw, err := os.ReadFile(file)
-	if err != nil || !bytes.Contains(raw, []byte("arca-cremona")) {
+	if err != nil || !bytes.Contains(raw, []byte("arca-cremona")) || !bytes.Contains(raw, []byte("# Il nome che le donne vedono.\nname = ")) {
 		t.Fatalf("export wrote %q, %v", raw, err)
 	}
 	edited := bytes.Replace(raw, []byte(`name = "Donne Insieme – Bresso"`), []byte(`name = "Donne Insieme – Bresso (nuova sede)"`), 1)
@@ -142,14 +143,30 @@ func TestDirectoryExportImport(t *testing.T) {
 	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
 		t.Errorf("the console does not show the imported directory:\n%s", stdout)
 	}
+	// Export, import, export: the same file, comments included.
+	if code, stdout, stderr := runMain(t, env, "", "directory", "export", "-"); code != 0 || stdout != string(edited) {
+		t.Errorf("export after import: %d %s, differs from the file imported", code, stderr)
+	}
+	if _, stdout, _ := runMain(t, env, "", "directory", "export", "--lang", "en", "-"); !strings.Contains(stdout, "# The name women see.\nname = ") {
+		t.Errorf("export --lang en has no English comments:\n%s", stdout)
+	}
 
 	bad := filepath.Join(t.TempDir(), "bad.toml")
-	if err := os.WriteFile(bad, bytes.Replace(edited, []byte(`"+390000000211"`), []byte(`"0372 123"`), 1), 0o600); err != nil {
+	badFile := bytes.Replace(edited, []byte(`"+390000000211"`), []byte(`"telefono"`), 1)
+	if err := os.WriteFile(bad, badFile, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	line := bytes.Count(badFile[:bytes.Index(badFile, []byte(`"telefono"`))], []byte("\n")) + 1
 	code, _, stderr := runMain(t, env, "", "directory", "import", bad)
-	if code != 1 || !strings.Contains(stderr, `"amaranta-bresso": phone`) || !strings.Contains(stderr, "line ") {
-		t.Errorf("bad import: %d %q, want the wrong phone named", code, stderr)
+	if want := fmt.Sprintf("riga %d · centro «amaranta-bresso» · phones «telefono»: non è un numero di telefono", line); code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("bad import: %d %q, want %q", code, stderr, want)
+	}
+	code, _, stderr = runMain(t, env, "", "directory", "check", "--lang", "en", bad)
+	if want := fmt.Sprintf("line %d · centre “amaranta-bresso” · phones «telefono»: it is not a phone number", line); code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("bad check in English: %d %q, want %q", code, stderr, want)
+	}
+	if code, _, _ := runMain(t, env, "", "directory", "check", "--lang", "xx", bad); code != 2 {
+		t.Errorf("an unknown language must be a usage error")
 	}
 	if _, stdout, _ := runMain(t, env, "Bresso\n", "console"); !strings.Contains(stdout, "(nuova sede)") {
 		t.Errorf("a rejected import changed the directory")
@@ -162,8 +179,8 @@ func TestAuditCommand(t *testing.T) {
 		t.Fatalf("empty audit: %d %q", code, stdout)
 	}
 	// The console's user (chat 1) is an admin here: she edits Bresso's hours
-	// (staff menu → centres → Bresso, the 6th button → hours).
-	edit := strings.Join([]string{"/staff", "1", "6", "4", "lun 9-12", "1"}, "\n") + "\n"
+	// (staff menu → centres → Bresso, the 7th button → hours).
+	edit := strings.Join([]string{"/staff", "1", "7", "4", "lun 9-12", "1"}, "\n") + "\n"
 	if code, stdout, _ := runMain(t, env, edit, "console"); code != 0 || !strings.Contains(stdout, "Salvato") {
 		t.Fatalf("edit in the console: %d\n%s", code, stdout)
 	}

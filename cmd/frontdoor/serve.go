@@ -45,7 +45,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	opts := flows.Options{
 		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
-		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{}, Stats: db, Chart: chart.Callbacks{},
+		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{Comments: fileComments(cat)}, Stats: db, Chart: chart.Callbacks{},
 	}
 	if cfg.BackupDir != "" {
 		opts.Backups = cfg.BackupEvery * time.Duration(cfg.BackupKeep)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +31,7 @@ type rawNetwork struct {
 	ID       any `toml:"id"`
 	Name     any `toml:"name"`
 	Province any `toml:"province"`
+	Phone24h any `toml:"phone_24h"`
 }
 
 type rawCentre struct {
@@ -48,6 +48,7 @@ type rawCentre struct {
 	Languages           any          `toml:"languages"`
 	Services            any          `toml:"services"`
 	OpenOnHolidays      any          `toml:"open_on_holidays"`
+	Draft               any          `toml:"draft"`
 	Hours               *rawHours    `toml:"hours"`
 	Closure             []rawClosure `toml:"closure"`
 }
@@ -71,9 +72,9 @@ type rawClosure struct {
 // Known keys at each level, for unknown-key messages and suggestions.
 var (
 	topKeys     = []string{"sample", "network", "centre"}
-	networkKeys = []string{"id", "name", "province"}
+	networkKeys = []string{"id", "name", "province", "phone_24h"}
 	centreKeys  = []string{"id", "network", "name", "town", "address", "address_confidential",
-		"lat", "lon", "phones", "towns", "languages", "services", "open_on_holidays", "hours", "closure"}
+		"lat", "lon", "phones", "towns", "languages", "services", "open_on_holidays", "draft", "hours", "closure"}
 	dayKeys     = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	closureKeys = []string{"from", "to", "reason"}
 )
@@ -86,16 +87,20 @@ var aliases = map[string]string{
 	"nome": "name", "comune": "town", "rete": "network", "centro": "centre", "center": "centre",
 	"networks": "network", "centres": "centre", "centers": "centre", "provincia": "province",
 	"dal": "from", "al": "to", "motivo": "reason", "lng": "lon", "long": "lon", "latitude": "lat",
-	"longitude": "lon",
+	"longitude": "lon", "bozza": "draft", "reperibilita": "phone_24h",
 }
 
 // Decode reads a directory file. It is strict, because a typo in a file that
 // volunteers edit by hand must not silently drop a centre's hours: unknown
-// keys and values of the wrong type or form are errors. All problems are
-// reported at once, in the order of the file, joined with errors.Join, each
-// naming its line, its network or centre and its field; the checks of
-// flows.NewDirectory run on every file and their problems get a line too. A file with a TOML syntax
-// error reports only that error, since nothing after it can be read.
+// keys and values of the wrong type or form are errors. Values are read in
+// the forms the bot reads them: phones as people write them ("0373
+// 123456"), languages by code or name, slots and days as in the bot. All
+// problems are reported at once, in the order of the file, each a
+// *flows.Problem joined with errors.Join that names its line, its network
+// or centre and its field, with a message id for the volunteer's language;
+// the checks of flows.NewDirectory run on every file and their problems
+// get a line too. A file with a TOML syntax error reports only that
+// error, since nothing after it can be read.
 //
 // Empty lists decode as nil slices.
 func Decode(r io.Reader) (flows.DirectoryData, error) {
@@ -104,42 +109,35 @@ func Decode(r io.Reader) (flows.DirectoryData, error) {
 		return flows.DirectoryData{}, fmt.Errorf("reading the directory file: %w", err)
 	}
 	if len(src) > MaxSize {
-		return flows.DirectoryData{}, fmt.Errorf("the directory file is larger than %d MiB: is it the right file?", MaxSize>>20)
+		return flows.DirectoryData{}, &flows.Problem{Text: flows.T("dir.too_large", "Max", MaxSize>>20)}
 	}
 	var raw rawFile
 	md, err := toml.Decode(string(src), &raw)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) && pe.Position.Line > 0 {
-			return flows.DirectoryData{}, fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
+			return flows.DirectoryData{}, &flows.Problem{Line: pe.Position.Line, Text: flows.T("dir.syntax", "Detail", pe.Message)}
 		}
 		// A table where a list of tables belongs and the like: the library
 		// names the line in its message.
-		return flows.DirectoryData{}, fmt.Errorf("the directory file has the wrong shape: %s",
-			strings.TrimPrefix(err.Error(), "toml: "))
+		return flows.DirectoryData{}, &flows.Problem{Text: flows.T("dir.shape", "Detail", strings.TrimPrefix(err.Error(), "toml: "))}
 	}
 	d := &decoder{idx: indexLines(string(src)), failed: map[string]bool{}}
 	data := d.convert(&raw)
 	d.unknownKeys(md.Undecoded())
 	if _, err := flows.NewDirectory(data); err != nil {
-		d.annotate(&data, err)
+		d.annotate(err)
 	}
 	if len(d.errs) > 0 {
 		// In the order of the file, as a volunteer fixes them.
-		slices.SortStableFunc(d.errs, func(a, b lineError) int { return cmpLine(a.line, b.line) })
+		slices.SortStableFunc(d.errs, func(a, b *flows.Problem) int { return cmpLine(a.Line, b.Line) })
 		errs := make([]error, len(d.errs))
 		for i, e := range d.errs {
-			errs[i] = e.err
+			errs[i] = e
 		}
 		return flows.DirectoryData{}, errors.Join(errs...)
 	}
 	return data, nil
-}
-
-// lineError is a problem and the line it is on (0 when unknown).
-type lineError struct {
-	line int
-	err  error
 }
 
 // cmpLine orders lines, unknown ones last.
@@ -158,44 +156,34 @@ func cmpLine(a, b int) int {
 // decoder collects the problems of one file.
 type decoder struct {
 	idx  *lineIndex
-	errs []lineError
-	// Scopes name the networks and centres in messages: `centre "arca-crema"`,
-	// or `centre #3` when the id is missing.
-	netScopes, centreScopes []string
-	// failed holds scope|key of values that could not be read, so that the
-	// zero value put in their place is not reported again by NewDirectory.
+	errs []*flows.Problem
+	// failed holds the values that could not be read (entry|field), so
+	// that the zero value put in their place is not reported again by
+	// NewDirectory.
 	failed map[string]bool
+	// The ids of the networks and centres, in file order, to name them.
+	netIDs, centreIDs []string
 }
 
-// where is a place of the file: a line, a scope and the key of the value
-// (for example "hours.mon" or "closure.0"), which says what failed.
+// where is a place of the file: a line, the network or centre (kind,
+// index, id; kind "" for the top of the file) and the key of the value
+// ("hours.mon", "closure 2: from"), which says what failed.
 type where struct {
 	line  int
-	scope string
+	kind  string
+	index int
+	id    string
 	key   string
 }
 
-func (w where) prefix() string {
-	var b strings.Builder
-	if w.line > 0 {
-		fmt.Fprintf(&b, "line %d: ", w.line)
-	}
-	if w.scope != "" {
-		b.WriteString(w.scope)
-		b.WriteString(": ")
-	}
-	return b.String()
-}
+// entry names the network or centre of w in the failed set.
+func (w where) entry() string { return fmt.Sprintf("%s#%d", w.kind, w.index) }
 
-// errorf reports a problem of the value at w; field is how the message names
-// it ("hours.mon \"9-25\"").
-func (d *decoder) errorf(w where, field string, format string, args ...any) {
-	d.failed[w.scope+"|"+w.key] = true
-	msg := fmt.Sprintf(format, args...)
-	if field != "" {
-		msg = field + ": " + msg
-	}
-	d.errs = append(d.errs, lineError{w.line, errors.New(w.prefix() + msg)})
+// problem reports what is wrong with the value at w (field is how the
+// message names it, value the value as written).
+func (d *decoder) problem(w where, field, value string, why flows.Text) {
+	d.failed[w.entry()+"|"+w.key] = true
+	d.errs = append(d.errs, &flows.Problem{Line: w.line, Kind: w.kind, Index: w.index, Entry: w.id, Field: field, Value: value, Text: why})
 }
 
 func (d *decoder) centreBlock(i int) *block {
@@ -205,152 +193,56 @@ func (d *decoder) centreBlock(i int) *block {
 	return nil
 }
 
-func scopeName(kind string, i int, id string) string {
-	if id == "" {
-		return fmt.Sprintf("%s #%d", kind, i+1)
-	}
-	return fmt.Sprintf("%s %q", kind, id)
-}
-
 // annotate adds the problems NewDirectory found, each with the line of the
 // value it names (or of its table), skipping values already reported.
-func (d *decoder) annotate(data *flows.DirectoryData, err error) {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	// NewDirectory reports networks, then centres, in file order: the
-	// cursors tell two tables with the same id apart.
-	nextNet, nextCentre := 0, 0
-	for _, e := range errs {
-		msg := e.Error()
-		w, ok := d.place(data, msg, &nextNet, &nextCentre)
-		if !ok {
-			d.errs = append(d.errs, lineError{0, e})
+func (d *decoder) annotate(err error) {
+	for _, p := range flows.Problems(err) {
+		w := where{kind: p.Kind, index: p.Index, key: fieldKey(p.Field)}
+		if d.failed[w.entry()+"|"+w.key] || d.failedUnder(w) {
 			continue
 		}
-		if d.failed[w.scope+"|"+w.key] {
-			continue
-		}
-		if w.line > 0 {
-			msg = fmt.Sprintf("line %d: %s", w.line, msg)
-		}
-		d.errs = append(d.errs, lineError{w.line, errors.New(msg)})
+		p.Line = d.lineOf(p)
+		d.errs = append(d.errs, p)
 	}
 }
 
-// place finds the table and key a message of NewDirectory is about, from its
-// `centre "id": field ...` form.
-func (d *decoder) place(data *flows.DirectoryData, msg string, nextNet, nextCentre *int) (where, bool) {
-	kind, tail, ok := strings.Cut(msg, " ")
-	if !ok || (kind != "network" && kind != "centre") {
-		return where{}, false
-	}
-	ids := make([]string, len(data.Networks))
-	for i, n := range data.Networks {
-		ids[i] = n.ID
-	}
-	next := nextNet
-	if kind == "centre" {
-		ids = make([]string, len(data.Centres))
-		for i, c := range data.Centres {
-			ids[i] = c.ID
-		}
-		next = nextCentre
-	}
-	idx := -1
-	var rest string
-	if strings.HasPrefix(tail, "#") {
-		num, r, _ := strings.Cut(tail[1:], ":")
-		n, err := strconv.Atoi(num)
-		if err != nil || n < 1 || n > len(ids) {
-			return where{}, false
-		}
-		idx, rest = n-1, r
-	} else {
-		q, err := strconv.QuotedPrefix(tail)
-		if err != nil {
-			return where{}, false
-		}
-		id, _ := strconv.Unquote(q)
-		rest = tail[len(q):]
-		start := *next
-		// "id: duplicate of centre #1" is about a later table with that id.
-		var first int
-		if _, err := fmt.Sscanf(rest, ": id: duplicate of "+kind+" #%d", &first); err == nil {
-			start = max(start, first)
-			if *next >= first && *next < len(ids) && ids[*next] == id {
-				start = *next + 1
-			}
-		}
-		for i := max(start, 0); i < len(ids) && idx < 0; i++ {
-			if ids[i] == id {
-				idx = i
-			}
-		}
-		for i := 0; i < len(ids) && idx < 0; i++ {
-			if ids[i] == id {
-				idx = i
-			}
-		}
-		if idx < 0 {
-			return where{}, false
+// failedUnder tells whether a value inside w (a closure's date) was
+// reported already.
+func (d *decoder) failedUnder(w where) bool {
+	prefix := w.entry() + "|" + w.key + ":"
+	for k := range d.failed {
+		if strings.HasPrefix(k, prefix) {
+			return true
 		}
 	}
-	*next = idx
-	rest = strings.TrimPrefix(rest, ":")
-	rest = strings.TrimPrefix(rest, " ")
-	key := fieldKey(rest)
-	w := where{scope: scopeName(kind, idx, ids[idx]), key: key}
-	if kind == "network" {
-		w.line = d.idx.network(idx).lookup(key)
-		return w, true
-	}
-	if n, ok := strings.CutPrefix(key, "closure."); ok {
-		j, _ := strconv.Atoi(n)
-		if b := d.idx.closure(idx, j); b != nil {
-			w.line = b.line
-			return w, true
-		}
-		w.line = d.centreBlock(idx).lookup("closure")
-		return w, true
-	}
-	w.line = d.centreBlock(idx).lookup(key)
-	return w, true
+	return false
 }
 
-// fieldKey maps the field a message of NewDirectory names ("phone", "hours
-// Monday slot 1", "closures[0] ...") to the key of the file.
-func fieldKey(rest string) string {
-	word := rest
-	if i := strings.IndexAny(rest, " :[,"); i >= 0 {
-		word = rest[:i]
-	}
-	switch word {
-	case "phone":
-		return "phones"
-	case "service":
-		return "services"
-	case "language":
-		return "languages"
-	case "hours":
-		day, _, _ := strings.Cut(strings.TrimPrefix(rest, "hours "), " ")
-		for wd := time.Sunday; wd <= time.Saturday; wd++ {
-			if strings.EqualFold(day, wd.String()) {
-				return "hours." + dayKeys[(int(wd)+6)%7]
+// lineOf finds the line of the value a problem of NewDirectory names.
+func (d *decoder) lineOf(p *flows.Problem) int {
+	key := fieldKey(p.Field)
+	switch p.Kind {
+	case "network":
+		return d.idx.network(p.Index).lookup(key)
+	case "centre":
+		var j int
+		if n, err := fmt.Sscanf(key, "closure %d", &j); n == 1 && err == nil {
+			_, sub, _ := strings.Cut(key, ": ")
+			if b := d.idx.closure(p.Index, j-1); b != nil {
+				return b.lookup(sub)
 			}
+			return d.centreBlock(p.Index).lookup("closure")
 		}
-		return "hours"
-	case "closures":
-		n, _, _ := strings.Cut(strings.TrimPrefix(rest, "closures["), "]")
-		if j, err := strconv.Atoi(n); err == nil {
-			return "closure." + strconv.Itoa(j)
-		}
-		return "closure"
+		return d.centreBlock(p.Index).lookup(key)
 	}
-	return word
+	return 0
+}
+
+// fieldKey is the key of the file a field of a problem names: "towns[3]"
+// is in "towns".
+func fieldKey(field string) string {
+	key, _, _ := strings.Cut(field, "[")
+	return key
 }
 
 // unknownKeys reports the keys of the file that decoded into nothing.
@@ -395,7 +287,7 @@ func (d *decoder) unknownKey(k toml.Key) {
 	centres := func(key string) {
 		for i := range d.idx.centres {
 			if l, ok := d.idx.centres[i].keys[key]; ok {
-				places = append(places, where{line: l, scope: d.centreScope(i)})
+				places = append(places, d.centreAt(i, l))
 			}
 		}
 	}
@@ -407,7 +299,7 @@ func (d *decoder) unknownKey(k toml.Key) {
 		known = networkKeys
 		for i := range d.idx.networks {
 			if l, ok := d.idx.networks[i].keys[name]; ok {
-				places = append(places, where{line: l, scope: d.netScope(i)})
+				places = append(places, d.networkAt(i, l))
 			}
 		}
 	case len(k) == 2 && k[0] == "centre":
@@ -422,7 +314,9 @@ func (d *decoder) unknownKey(k toml.Key) {
 		for i := range d.idx.centres {
 			for j := range d.idx.centres[i].closures {
 				if l, ok := d.idx.centres[i].closures[j].keys[name]; ok {
-					places = append(places, where{line: l, scope: fmt.Sprintf("%s: closure %d", d.centreScope(i), j+1)})
+					w := d.centreAt(i, l)
+					w.key = fmt.Sprintf("closure %d: %s", j+1, name)
+					places = append(places, w)
 				}
 			}
 		}
@@ -433,27 +327,33 @@ func (d *decoder) unknownKey(k toml.Key) {
 		places = []where{{}}
 		name = k.String()
 	}
-	hint := ""
+	why := flows.T("dir.unknown_key")
 	if s := suggest(k[len(k)-1], known); s != "" {
-		hint = fmt.Sprintf(" (did you mean %q?)", s)
+		why = flows.T("dir.unknown_key_hint", "Hint", s)
 	}
 	for _, w := range places {
-		d.errorf(w, "", "unknown key %q%s", name, hint)
+		if w.key == "" {
+			w.key = name
+		}
+		d.problem(w, w.key, "", why)
 	}
 }
 
-func (d *decoder) netScope(i int) string {
-	if i < len(d.netScopes) {
-		return d.netScopes[i]
+// networkAt and centreAt are places in the i-th network or centre.
+func (d *decoder) networkAt(i, line int) where {
+	w := where{line: line, kind: "network", index: i}
+	if i < len(d.netIDs) {
+		w.id = d.netIDs[i]
 	}
-	return scopeName("network", i, "")
+	return w
 }
 
-func (d *decoder) centreScope(i int) string {
-	if i < len(d.centreScopes) {
-		return d.centreScopes[i]
+func (d *decoder) centreAt(i, line int) where {
+	w := where{line: line, kind: "centre", index: i}
+	if i < len(d.centreIDs) {
+		w.id = d.centreIDs[i]
 	}
-	return scopeName("centre", i, "")
+	return w
 }
 
 // suggest returns the known key closest to an unknown one, if any is close.
@@ -507,15 +407,14 @@ func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
 	data.Sample = d.boolean(where{line: d.idx.top.lookup("sample"), key: "sample"}, "sample", raw.Sample)
 	for i, rn := range raw.Network {
 		b := d.idx.network(i)
-		scope := scopeName("network", i, "")
-		at := func(key string) where { return where{b.lookup(key), scope, key} }
+		at := func(key string) where { w := d.networkAt(i, b.lookup(key)); w.key = key; return w }
 		id := d.str(at("id"), "id", rn.ID)
-		scope = scopeName("network", i, id)
-		d.netScopes = append(d.netScopes, scope)
+		d.netIDs = append(d.netIDs, id)
 		data.Networks = append(data.Networks, flows.Network{
 			ID:       id,
 			Name:     d.str(at("name"), "name", rn.Name),
 			Province: d.str(at("province"), "province", rn.Province),
+			Phone24h: d.phone(at("phone_24h"), "phone_24h", rn.Phone24h),
 		})
 	}
 	for i := range raw.Centre {
@@ -526,11 +425,9 @@ func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
 
 func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 	b := d.centreBlock(i)
-	scope := scopeName("centre", i, "")
-	at := func(key string) where { return where{b.lookup(key), scope, key} }
+	at := func(key string) where { w := d.centreAt(i, b.lookup(key)); w.key = key; return w }
 	id := d.str(at("id"), "id", rc.ID)
-	scope = scopeName("centre", i, id)
-	d.centreScopes = append(d.centreScopes, scope)
+	d.centreIDs = append(d.centreIDs, id)
 	c := flows.Centre{
 		ID:                  id,
 		Network:             d.str(at("network"), "network", rc.Network),
@@ -540,19 +437,12 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 		AddressConfidential: d.boolean(at("address_confidential"), "address_confidential", rc.AddressConfidential),
 		Lat:                 d.coord(at("lat"), "lat", rc.Lat),
 		Lon:                 d.coord(at("lon"), "lon", rc.Lon),
-		Phones:              d.strs(at("phones"), "phones", rc.Phones),
+		Phones:              d.phones(at("phones"), "phones", rc.Phones),
 		Towns:               d.strs(at("towns"), "towns", rc.Towns),
-		Languages:           d.strs(at("languages"), "languages", rc.Languages),
+		Languages:           d.languages(at("languages"), "languages", rc.Languages),
 		Services:            d.strs(at("services"), "services", rc.Services),
 		OpenOnHolidays:      d.boolean(at("open_on_holidays"), "open_on_holidays", rc.OpenOnHolidays),
-	}
-	// Phones may be written with spaces ("+39 0372 000101"); languages in
-	// any case. Both are stored in the one form the bot shows.
-	for k, p := range c.Phones {
-		c.Phones[k] = strings.Join(strings.Fields(p), "")
-	}
-	for k, l := range c.Languages {
-		c.Languages[k] = strings.ToLower(l)
+		Draft:               d.boolean(at("draft"), "draft", rc.Draft),
 	}
 	if h := rc.Hours; h != nil {
 		days := [7]any{h.Sun, h.Mon, h.Tue, h.Wed, h.Thu, h.Fri, h.Sat}
@@ -563,12 +453,11 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 	}
 	for j, rcl := range rc.Closure {
 		cb := d.idx.closure(i, j)
-		key := "closure." + strconv.Itoa(j)
-		at := func(field string) where { return where{cb.lookup(field), scope, key} }
-		if cb == nil { // placed by the index only if written as [[centre.closure]]
-			at = func(string) where { return where{b.lookup("closure"), scope, key} }
-		}
 		field := func(f string) string { return fmt.Sprintf("closure %d: %s", j+1, f) }
+		at := func(f string) where { w := d.centreAt(i, cb.lookup(f)); w.key = field(f); return w }
+		if cb == nil { // placed by the index only if written as [[centre.closure]]
+			at = func(f string) where { w := d.centreAt(i, b.lookup("closure")); w.key = field(f); return w }
+		}
 		c.Closures = append(c.Closures, flows.Closure{
 			From:   d.date(at("from"), field("from"), rcl.From),
 			To:     d.date(at("to"), field("to"), rcl.To),
@@ -579,24 +468,27 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 }
 
 // typeName says what a TOML value is, in words a volunteer knows.
-func typeName(v any) string {
+func typeName(v any) flows.Text {
+	kind := fmt.Sprintf("%T", v)
 	switch v.(type) {
 	case string:
-		return "text"
+		kind = "text"
 	case int64:
-		return "a whole number"
+		kind = "integer"
 	case float64:
-		return "a number"
+		kind = "number"
 	case bool:
-		return "true/false"
+		kind = "bool"
 	case time.Time:
-		return "a date or time"
+		kind = "datetime"
 	case []any:
-		return "a list"
+		kind = "list"
 	case map[string]any, []map[string]any:
-		return "a table"
+		kind = "table"
+	default:
+		return flows.Raw(kind)
 	}
-	return fmt.Sprintf("%T", v)
+	return flows.T("dir.type_" + kind)
 }
 
 func (d *decoder) str(w where, field string, v any) string {
@@ -606,7 +498,7 @@ func (d *decoder) str(w where, field string, v any) string {
 	case string:
 		return strings.TrimSpace(v)
 	}
-	d.errorf(w, field, "want text in quotes, got %s", typeName(v))
+	d.problem(w, field, "", flows.T("dir.want_text", "Got", typeName(v)))
 	return ""
 }
 
@@ -617,7 +509,7 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 	case bool:
 		return v
 	}
-	d.errorf(w, field, "want true or false (without quotes), got %s", typeName(v))
+	d.problem(w, field, "", flows.T("dir.want_bool", "Got", typeName(v)))
 	return false
 }
 
@@ -626,14 +518,14 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 func (d *decoder) coord(w where, field string, v any) float64 {
 	switch v := v.(type) {
 	case nil:
-		d.errorf(w, field, "missing: the bot needs it to find the nearest centre")
+		d.problem(w, field, "", flows.T("dir.no_coordinate"))
 		return 0
 	case float64:
 		return v
 	case int64:
 		return float64(v)
 	}
-	d.errorf(w, field, "want a number such as 45.1333 (without quotes), got %s", typeName(v))
+	d.problem(w, field, "", flows.T("dir.want_number", "Got", typeName(v)))
 	return 0
 }
 
@@ -643,14 +535,14 @@ func (d *decoder) strs(w where, field string, v any) []string {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		d.errorf(w, field, `want a list such as ["a", "b"], got %s`, typeName(v))
+		d.problem(w, field, "", flows.T("dir.want_list", "Got", typeName(v)))
 		return nil
 	}
 	var out []string
 	for k, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			d.errorf(w, fmt.Sprintf("%s[%d]", field, k+1), "want text in quotes, got %s", typeName(e))
+			d.problem(w, fmt.Sprintf("%s[%d]", field, k+1), "", flows.T("dir.want_text", "Got", typeName(e)))
 			continue
 		}
 		out = append(out, strings.TrimSpace(s))
@@ -658,12 +550,70 @@ func (d *decoder) strs(w where, field string, v any) []string {
 	return out
 }
 
+// inputProblem reports a value the bot's parsers refused, with their
+// explanation.
+func (d *decoder) inputProblem(w where, field, value string, err error) {
+	why := flows.T("parse.bad_input")
+	var ie *flows.InputError
+	if errors.As(err, &ie) {
+		why = flows.Text{ID: ie.ID, Data: ie.Data}
+	}
+	d.problem(w, field, value, why)
+}
+
+// phones reads numbers as the bot does: "0373 123456", "+39 333 1234567".
+func (d *decoder) phones(w where, field string, v any) []string {
+	var out []string
+	for _, s := range d.strs(w, field, v) {
+		p, err := flows.ParsePhones(s)
+		if err != nil || len(p) != 1 {
+			d.inputProblem(w, field, s, err)
+			continue
+		}
+		out = append(out, p[0])
+	}
+	return out
+}
+
+// phone reads one number, or none.
+func (d *decoder) phone(w where, field string, v any) string {
+	s := d.str(w, field, v)
+	if s == "" {
+		return ""
+	}
+	p, err := flows.ParsePhones(s)
+	if err != nil || len(p) != 1 {
+		d.inputProblem(w, field, s, err)
+		return ""
+	}
+	return p[0]
+}
+
+// languages reads codes or names, as the bot does: "it", "inglese".
+func (d *decoder) languages(w where, field string, v any) []string {
+	var out []string
+	for _, s := range d.strs(w, field, v) {
+		codes, err := flows.ParseLanguages(s)
+		if err != nil {
+			d.inputProblem(w, field, s, err)
+			continue
+		}
+		out = append(out, codes...)
+	}
+	return out
+}
+
+// slots reads the slots of a day, as the bot reads them ("9-13", "9:00 –
+// 13:00", "2pm-6pm"); a day may also be one text ("9-13, 15-18").
 func (d *decoder) slots(w where, field string, v any) []flows.Slot {
+	if s, ok := v.(string); ok {
+		v = splitSlots(s)
+	}
 	var out []flows.Slot
 	for _, s := range d.strs(w, field, v) {
-		slot, err := parseSlot(s)
+		slot, err := flows.ParseSlot(strings.ToLower(s))
 		if err != nil {
-			d.errorf(w, fmt.Sprintf("%s %q", field, s), "%v", err)
+			d.inputProblem(w, field, s, err)
 			continue
 		}
 		out = append(out, slot)
@@ -671,53 +621,35 @@ func (d *decoder) slots(w where, field string, v any) []flows.Slot {
 	return out
 }
 
-// parseSlot reads "9:00-13:00". An en dash, as word processors write it,
-// is taken for the hyphen.
-func parseSlot(s string) (flows.Slot, error) {
-	t := strings.ReplaceAll(s, "–", "-")
-	open, close, ok := strings.Cut(t, "-")
-	if !ok || strings.Contains(close, "-") {
-		return flows.Slot{}, errors.New(`want opening and closing time such as "9:00-13:00"`)
+// splitSlots reads "9-13, 15-18" as a list.
+func splitSlots(s string) []any {
+	var out []any
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
 	}
-	o, err := flows.ParseClock(strings.TrimSpace(open))
-	if err != nil {
-		return flows.Slot{}, fmt.Errorf("opening time: %w", err)
-	}
-	c, err := flows.ParseClock(strings.TrimSpace(close))
-	if err != nil {
-		return flows.Slot{}, fmt.Errorf("closing time: %w", err)
-	}
-	return flows.Slot{Open: o, Close: c}, nil
+	return out
 }
 
 func (d *decoder) date(w where, field string, v any) flows.Date {
 	switch v := v.(type) {
 	case nil:
-		d.errorf(w, field, `missing: write the day as "2026-12-24" (year-month-day)`)
+		d.problem(w, field, "", flows.T("dir.no_date"))
 		return flows.Date{}
 	case string:
-		t, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+		day, err := flows.ParseDate(strings.TrimSpace(v))
 		if err != nil {
-			d.errorf(w, fmt.Sprintf("%s %q", field, v), `not a day: write it as "2026-12-24" (year-month-day)`)
+			d.inputProblem(w, field, v, err)
 			return flows.Date{}
 		}
-		return flows.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+		return day
 	case time.Time:
 		// A bare TOML date (from = 2026-12-24) is fine too.
 		if h, m, s := v.Clock(); h == 0 && m == 0 && s == 0 && v.Nanosecond() == 0 {
 			return flows.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}
 		}
 	}
-	d.errorf(w, field, `want a day such as "2026-12-24", got %s`, typeName(v))
+	d.problem(w, field, "", flows.T("dir.want_date", "Got", typeName(v)))
 	return flows.Date{}
 }
-
-// Codec is Decode and Encode as a value, for the dialogues that exchange
-// the directory file with staff (flows.DirectoryCodec).
-type Codec struct{}
-
-// Decode reads a directory file; see the package function.
-func (Codec) Decode(r io.Reader) (flows.DirectoryData, error) { return Decode(r) }
-
-// Encode writes a directory file; see the package function.
-func (Codec) Encode(w io.Writer, d flows.DirectoryData) error { return Encode(w, d) }

@@ -117,61 +117,61 @@ lon = 9.68
 		want string // one problem, containing this
 	}{
 		{"unknown key", edit(t, base, "town =", "town = \"Cremona\"\ncolour = \"red\""),
-			`line 13: centre "c1": unknown key "colour"`},
+			`line 13: centre "c1": colour: dir.unknown_key`},
 		{"unknown key with a hint", edit(t, base, "mon =", `lun = ["9:00-13:00"]`),
-			`line 21: centre "c1": unknown key "hours.lun" (did you mean "mon"?)`},
+			`line 21: centre "c1": hours.lun: dir.unknown_key_hint map[Hint:mon]`},
 		{"unknown key in a closure", edit(t, base, "reason =", `motivo = "ferie"`),
-			`line 27: centre "c1": closure 1: unknown key "closure.motivo" (did you mean "reason"?)`},
+			`line 27: centre "c1": closure 1: motivo: dir.unknown_key_hint map[Hint:reason]`},
 		{"unknown top-level key", edit(t, base, "sample =", "sample = false\nversion = 2"),
-			`line 2: unknown key "version"`},
+			`line 2: version: dir.unknown_key`},
 		{"unknown table", base + "\n[centre.extra]\nx = 1\n",
-			`line 29: centre "c1": unknown key "extra"`},
+			`line 29: centre "c1": extra: dir.unknown_key`},
 		{"bad slot", edit(t, base, "mon =", `mon = ["9-25"]`),
-			`line 21: centre "c1": hours.mon "9-25": closing time: clock "25": hour after 24`},
+			`line 21: centre "c1": hours.mon "9-25": parse.bad_time map[Time:25]`},
 		{"slot without a dash", edit(t, base, "mon =", `mon = ["9:00 13:00"]`),
-			`line 21: centre "c1": hours.mon "9:00 13:00": want opening and closing time`},
+			`line 21: centre "c1": hours.mon "9:00 13:00": parse.slot_no_dash`},
 		{"slot that is not text", edit(t, base, "mon =", `mon = [9]`),
-			`line 21: centre "c1": hours.mon[1]: want text in quotes, got a whole number`},
+			`line 21: centre "c1": hours.mon[1]: dir.want_text map[Got:{dir.type_integer map[] <nil>}]`},
 		{"empty slot", edit(t, base, "mon =", `mon = ["9:00-9:00"]`),
-			`line 21: centre "c1": hours Monday slot 1 (9:00-9:00): opens and closes at the same time`},
+			`line 21: centre "c1": hours.mon "9:00-9:00": parse.slot_empty`},
 		{"closure from after to", edit(t, base, "from =", `from = "2027-01-07"`),
-			`line 24: centre "c1": closures[0] 2027-01-07..2027-01-06: ends before it starts`},
+			`line 24: centre "c1": closure 1 "2027-01-07..2027-01-06": parse.closure_backwards`},
 		{"closure date not a day", edit(t, base, "to =", `to = "2027-02-30"`),
-			`line 26: centre "c1": closure 1: to "2027-02-30": not a day`},
+			`line 26: centre "c1": closure 1: to "2027-02-30": parse.bad_date`},
 		{"closure without to", edit(t, base, "to =", ""),
-			`line 24: centre "c1": closure 1: to: missing`},
+			`line 24: centre "c1": closure 1: to: dir.no_date`},
 		{"duplicate centre id", second,
-			`line 30: centre "c1": id: duplicate of centre #1`},
+			`line 30: centre "c1": id: dir.id_duplicate map[N:1]`},
 		{"duplicate network id", edit(t, base, "province =", "province = \"CR\"\n\n[[network]]\nid = \"n1\"\nname = \"Rete due\""),
-			`line 9: network "n1": id: duplicate of network #1`},
+			`line 9: network "n1": id: dir.id_duplicate map[N:1]`},
 		{"missing network", edit(t, base, "network =", ""),
-			`line 8: centre "c1": network "": no such network`},
+			`line 8: centre "c1": network: dir.no_network`},
 		{"unknown network", edit(t, base, "network =", `network = "n2"`),
-			`line 10: centre "c1": network "n2": no such network`},
-		{"wrong phone form", edit(t, base, "phones =", `phones = ["0372 123456"]`),
-			`line 15: centre "c1": phone "0372123456": not in international form`},
+			`line 10: centre "c1": network "n2": dir.no_network`},
+		{"not a phone", edit(t, base, "phones =", `phones = ["0372 123456", "telefono"]`),
+			`line 15: centre "c1": phones "telefono": parse.bad_phone`},
 		{"bad id", edit(t, base, `id = "c1"`, `id = "Centro 1"`),
-			`line 9: centre "Centro 1": id: only lowercase letters`},
+			`line 9: centre "Centro 1": id: dir.id_form`},
 		{"unknown service", edit(t, base, "services =", `services = ["legal", "lawyer"]`),
-			`line 18: centre "c1": service "lawyer": unknown`},
+			`line 18: centre "c1": services "lawyer": dir.unknown_service map[Known:listening psychological legal shelter work children groups]`},
 		{"bad language", edit(t, base, "languages =", `languages = ["ita"]`),
-			`line 17: centre "c1": language "ita": not an ISO 639-1 code`},
+			`line 17: centre "c1": languages "ita": parse.unknown_language`},
 		{"lat as text", edit(t, base, "lat =", `lat = "45.1"`),
-			`line 13: centre "c1": lat: want a number`},
+			`line 13: centre "c1": lat: dir.want_number map[Got:{dir.type_text map[] <nil>}]`},
 		{"lat missing", edit(t, base, "lat =", ""),
-			`line 8: centre "c1": lat: missing`},
+			`line 8: centre "c1": lat: dir.no_coordinate`},
 		{"bool as text", edit(t, base, "sample =", `sample = "no"`),
-			`line 1: sample: want true or false`},
+			`line 1: sample: dir.want_bool map[Got:{dir.type_text map[] <nil>}]`},
 		{"list as text", edit(t, base, "towns =", `towns = "Cremona"`),
-			`line 16: centre "c1": towns: want a list`},
+			`line 16: centre "c1": towns: dir.want_list map[Got:{dir.type_text map[] <nil>}]`},
 		{"name missing", edit(t, base, `name = "Centro uno"`, ""),
-			`line 8: centre "c1": name: empty`},
+			`line 8: centre "c1": name: dir.empty`},
 		{"centre without id", edit(t, base, `id = "c1"`, ""),
-			`line 8: centre #1: id: empty`},
+			`line 8: centre #1: id: dir.empty`},
 		{"syntax error", edit(t, base, "town =", `town = "Cremona`),
 			`line 12: `},
 		{"network as a table", strings.Replace(base, "[[network]]", "[network]", 1),
-			`wrong shape`},
+			`dir.shape`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,17 +187,17 @@ lon = 9.68
 func TestDecodeReportsEveryProblem(t *testing.T) {
 	src := base
 	src = edit(t, src, "mon =", `mon = ["9:00-13:00", "14-26"]`)       // line 21
-	src = edit(t, src, "phones =", `phones = ["0372-123456"]`)         // line 15
+	src = edit(t, src, "phones =", `phones = ["0372-12345x"]`)         // line 15
 	src = edit(t, src, "from =", `from = "2027-12-24"`)                // line 24
 	src = edit(t, src, "lon =", "lon = 10.0242\ncolor = \"red\"")      // line 15, shifting the rest
-	src = edit(t, src, "languages =", `languages = ["it", "english"]`) // line 18
+	src = edit(t, src, "languages =", `languages = ["it", "klingon"]`) // line 18
 	got := problems(mustFail(t, src))
 	want := []string{
-		`line 15: centre "c1": unknown key "color"`,
-		`line 22: centre "c1": hours.mon "14-26": closing time`,
-		`line 16: centre "c1": phone "0372-123456"`,
-		`line 18: centre "c1": language "english"`,
-		`line 25: centre "c1": closures[0] 2027-12-24..2027-01-06: ends before it starts`,
+		`line 15: centre "c1": color: dir.unknown_key`,
+		`line 22: centre "c1": hours.mon "14-26": parse.bad_time`,
+		`line 16: centre "c1": phones "0372-12345x": parse.bad_phone`,
+		`line 18: centre "c1": languages "klingon": parse.unknown_language`,
+		`line 25: centre "c1": closure 1 "2027-12-24..2027-01-06": parse.closure_backwards`,
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d problems, want %d:\n  %s", len(got), len(want), strings.Join(got, "\n  "))
@@ -226,8 +226,8 @@ func TestDecodeThreeCopies(t *testing.T) {
 	dup := "\n[[centre]]\nid = \"c1\"\nnetwork = \"n1\"\nname = \"Copia\"\ntown = \"Crema\"\nlat = 45.36\nlon = 9.68\n"
 	got := problems(mustFail(t, base+dup+dup))
 	want := []string{
-		`line 30: centre "c1": id: duplicate of centre #1`,
-		`line 38: centre "c1": id: duplicate of centre #1`,
+		`line 30: centre "c1": id: dir.id_duplicate map[N:1]`,
+		`line 38: centre "c1": id: dir.id_duplicate map[N:1]`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -238,26 +238,45 @@ func TestDecodeThreeCopies(t *testing.T) {
 // NewDirectory would see in its place.
 func TestDecodeNoEchoOfBadValues(t *testing.T) {
 	src := edit(t, base, `name = "Centro uno"`, `name = 12`)
-	src = edit(t, src, "from =", `from = "24/12/2026"`)
+	src = edit(t, src, "from =", `from = "24/13/2026"`)
 	got := problems(mustFail(t, src))
 	if len(got) != 2 {
 		t.Errorf("want 2 problems, got:\n  %s", strings.Join(got, "\n  "))
 	}
 }
 
+// TestDecodeAcceptsFriendlyForms: the file reads values in the forms the
+// bot reads them.
 func TestDecodeAcceptsFriendlyForms(t *testing.T) {
-	src := edit(t, base, "mon =", `mon = [" 9.00 – 13 "]`)
+	src := edit(t, base, "mon =", `mon = [" 9.00 – 13 ", "2PM-6pm"]`)
+	src = edit(t, src, "fri =", `fri = "9-12, 15-18"`)
 	src = edit(t, src, "from =", `from = 2026-12-24`)
+	src = edit(t, src, "to =", `to = "6/1/2027"`)
+	src = edit(t, src, "phones =", `phones = ["0373 123456", "+39 333 123 4567"]`)
+	src = edit(t, src, "languages =", `languages = ["italiano", "English", "ar"]`)
+	src = edit(t, src, "province =", "province = \"CR\"\nphone_24h = \"335 123 4567\"")
 	d, err := decodeString(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := d.Centres[0]
-	if want := []flows.Slot{{Open: 540, Close: 780}}; !reflect.DeepEqual(c.Hours[1], want) {
+	if want := []flows.Slot{{Open: 540, Close: 780}, {Open: 840, Close: 1080}}; !reflect.DeepEqual(c.Hours[1], want) {
 		t.Errorf("mon = %v, want %v", c.Hours[1], want)
 	}
-	if want := (flows.Date{Year: 2026, Month: 12, Day: 24}); c.Closures[0].From != want {
-		t.Errorf("from = %v, want %v", c.Closures[0].From, want)
+	if want := []flows.Slot{{Open: 540, Close: 720}, {Open: 900, Close: 1080}}; !reflect.DeepEqual(c.Hours[5], want) {
+		t.Errorf("fri = %v, want %v", c.Hours[5], want)
+	}
+	if want := (flows.Closure{From: flows.Date{Year: 2026, Month: 12, Day: 24}, To: flows.Date{Year: 2027, Month: 1, Day: 6}, Reason: "chiusura per le feste"}); c.Closures[0] != want {
+		t.Errorf("closure = %v, want %v", c.Closures[0], want)
+	}
+	if want := []string{"+390373123456", "+393331234567"}; !reflect.DeepEqual(c.Phones, want) {
+		t.Errorf("phones = %v, want %v", c.Phones, want)
+	}
+	if want := []string{"it", "en", "ar"}; !reflect.DeepEqual(c.Languages, want) {
+		t.Errorf("languages = %v, want %v", c.Languages, want)
+	}
+	if d.Networks[0].Phone24h != "+393351234567" {
+		t.Errorf("phone_24h = %q", d.Networks[0].Phone24h)
 	}
 }
 
@@ -273,7 +292,7 @@ func TestDecodeEmpty(t *testing.T) {
 
 func TestDecodeTooLarge(t *testing.T) {
 	big := strings.NewReader(base + "\n#" + strings.Repeat("x", MaxSize))
-	if _, err := Decode(big); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Decode(big); err == nil || !strings.Contains(err.Error(), "dir.too_large") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -13,6 +13,7 @@
 //	id = "arca"
 //	name = "ARCA – Rete antiviolenza del Comune di Cremona"
 //	province = "CR"
+//	phone_24h = "335 123 4567"      # always answers; "" for none
 //
 //	[[centre]]                      # one block for each centre or desk
 //	id = "arca-crema"
@@ -23,11 +24,12 @@
 //	address_confidential = false    # true: the address is never shown
 //	lat = 45.3628                   # decimal degrees, required
 //	lon = 9.6852
-//	phones = ["+39 000 000 0111"]   # international form, spaces allowed
+//	phones = ["0373 000111"]        # as people write them
 //	towns = ["Crema", "Offanengo"]  # covered towns, its own too
-//	languages = ["it", "en"]        # ISO 639-1 codes
+//	languages = ["it", "inglese"]   # ISO 639-1 codes or names
 //	services = ["listening", "legal"] # keys of flows.ServiceKeys
 //	open_on_holidays = false        # false: closed on public holidays
+//	draft = false                   # true: women do not see it yet
 //
 //	[centre.hours]                  # mon tue wed thu fri sat sun
 //	mon = ["9:00-13:00", "14:00-18:00"]
@@ -35,20 +37,27 @@
 //	sat = []                        # closed (a missing day is closed too)
 //
 //	[[centre.closure]]              # any number, after the centre's hours
-//	from = "2026-12-24"             # year-month-day, both ends included
+//	from = "2026-12-24"             # or "24/12/2026"; both ends included
 //	to = "2027-01-06"
 //	reason = "chiusura per le feste"
 //
-// Times are read by flows.ParseClock ("9", "9:00", "9.00", "24:00"); a slot
-// may use an en dash ("9:00–13:00"). Text is trimmed of surrounding spaces,
-// spaces inside phone numbers are dropped and language codes are lower-cased.
+// Values are read as the bot reads what volunteers type: phones by
+// flows.ParsePhones (stored as +39…), languages by flows.ParseLanguages,
+// slots by flows.ParseSlot ("9-13", "9.00 – 13", "2pm-6pm"; a day may be
+// one text, "9-13, 15-18"), days by flows.ParseDate (with the year). Text
+// is trimmed of surrounding spaces.
+//
+// EncodeCommented writes a short comment above every value, in the
+// reader's language (Commenter); Decode skips comments, so export, import,
+// export gives the same file.
 //
 // Decode is strict: an unknown key, a value of the wrong type or form, a
 // duplicate id or a centre of a network that does not exist is an error, and
-// every problem of the file is reported at once, naming its line, its
-// centre and its field:
+// every problem of the file is reported at once as a *flows.Problem, naming
+// its line, its network or centre, its field and a message id that the bot
+// and the command line show in the volunteer's language:
 //
-//	line 42: centre "arca-crema": hours.mon "9-13:00x": closing time: ...
+//	riga 42 · centro «arca-crema» · hours.mon «9-13:00x»: «13:00x» non è un orario …
 //
 // The checks of flows.NewDirectory run on every file too, and their problems
 // get a line in the same way, so Decode never returns data the bot would

@@ -21,21 +21,38 @@ const header = `# frontdoor directory: networks, centres, opening hours, closure
 # and in the documentation of the package frontdoor/flows/dirfile.
 `
 
+// Commenter gives the comment written above a key of the file, in the
+// reader's language; "" writes none. The keys are "header", "sample",
+// "network", "centre", "hours" and "closure" (above each table) and
+// "network.<key>", "centre.<key>", "closure.<key>" (above each value).
+// Decode skips comments, so a file keeps its data whatever its comments
+// say, and Encode writes the same comments again.
+type Commenter func(key string) string
+
 // Encode writes d in the directory file format, one key per line and every
 // weekday spelled out, so that a volunteer can edit it by hand and a diff
-// shows what changed. Decode(Encode(d)) gives d back, except that empty
-// lists come back as nil. Text that is not valid UTF-8 cannot be written in
-// TOML and is an error.
-func Encode(w io.Writer, d flows.DirectoryData) error {
-	e := &encoder{w: bufio.NewWriter(w)}
-	e.raw(header)
+// shows what changed, with a short header and no other comment.
+// Decode(Encode(d)) gives d back, except that empty lists come back as
+// nil. Text that is not valid UTF-8 cannot be written in TOML and is an
+// error.
+func Encode(w io.Writer, d flows.DirectoryData) error { return EncodeCommented(w, d, nil) }
+
+// EncodeCommented is Encode with a short comment above every value, from
+// c: the file a volunteer downloads explains itself in her language.
+func EncodeCommented(w io.Writer, d flows.DirectoryData, c Commenter) error {
+	e := &encoder{w: bufio.NewWriter(w), c: c}
+	if !e.comment("header") {
+		e.raw(header)
+	}
 	e.raw("\n")
+	e.comment("sample")
 	e.kv("sample", strconv.FormatBool(d.Sample))
 	for _, n := range d.Networks {
-		e.raw("\n[[network]]\n")
-		e.kv("id", e.quote(n.ID))
-		e.kv("name", e.quote(n.Name))
-		e.kv("province", e.quote(n.Province))
+		e.table("network", "[[network]]")
+		e.field("network", "id", e.quote(n.ID))
+		e.field("network", "name", e.quote(n.Name))
+		e.field("network", "province", e.quote(n.Province))
+		e.field("network", "phone_24h", e.quote(n.Phone24h))
 	}
 	for i := range d.Centres {
 		e.centre(&d.Centres[i])
@@ -49,6 +66,7 @@ func Encode(w io.Writer, d flows.DirectoryData) error {
 // encoder writes TOML and keeps the first error.
 type encoder struct {
 	w   *bufio.Writer
+	c   Commenter
 	err error
 }
 
@@ -59,6 +77,35 @@ func (e *encoder) raw(s string) {
 }
 
 func (e *encoder) kv(key, value string) { e.raw(key + " = " + value + "\n") }
+
+// comment writes the comment of key, every line behind a "#", and tells
+// whether there was one.
+func (e *encoder) comment(key string) bool {
+	if e.c == nil {
+		return false
+	}
+	text := strings.TrimSpace(strings.ReplaceAll(e.c(key), "\r", ""))
+	if text == "" {
+		return false
+	}
+	for _, line := range strings.Split(text, "\n") {
+		e.raw(strings.TrimRight("# "+line, " ") + "\n")
+	}
+	return true
+}
+
+// table starts a table after an empty line, with the comment of key.
+func (e *encoder) table(key, header string) {
+	e.raw("\n")
+	e.comment(key)
+	e.raw(header + "\n")
+}
+
+// field writes a value with the comment of its key in scope.
+func (e *encoder) field(scope, key, value string) {
+	e.comment(scope + "." + key)
+	e.kv(key, value)
+}
 
 // maxLine is the longest list Encode keeps on one line.
 const maxLine = 100
@@ -79,21 +126,26 @@ func (e *encoder) kvList(key string, items []string) {
 }
 
 func (e *encoder) centre(c *flows.Centre) {
-	e.raw("\n[[centre]]\n")
-	e.kv("id", e.quote(c.ID))
-	e.kv("network", e.quote(c.Network))
-	e.kv("name", e.quote(c.Name))
-	e.kv("town", e.quote(c.Town))
-	e.kv("address", e.quote(c.Address))
-	e.kv("address_confidential", strconv.FormatBool(c.AddressConfidential))
-	e.kv("lat", formatFloat(c.Lat))
-	e.kv("lon", formatFloat(c.Lon))
+	e.table("centre", "[[centre]]")
+	e.field("centre", "id", e.quote(c.ID))
+	e.field("centre", "network", e.quote(c.Network))
+	e.field("centre", "name", e.quote(c.Name))
+	e.field("centre", "town", e.quote(c.Town))
+	e.field("centre", "address", e.quote(c.Address))
+	e.field("centre", "address_confidential", strconv.FormatBool(c.AddressConfidential))
+	e.field("centre", "lat", formatFloat(c.Lat))
+	e.field("centre", "lon", formatFloat(c.Lon))
+	e.comment("centre.phones")
 	e.kvList("phones", c.Phones)
+	e.comment("centre.towns")
 	e.kvList("towns", c.Towns)
+	e.comment("centre.languages")
 	e.kvList("languages", c.Languages)
+	e.comment("centre.services")
 	e.kvList("services", c.Services)
-	e.kv("open_on_holidays", strconv.FormatBool(c.OpenOnHolidays))
-	e.raw("\n[centre.hours]\n")
+	e.field("centre", "open_on_holidays", strconv.FormatBool(c.OpenOnHolidays))
+	e.field("centre", "draft", strconv.FormatBool(c.Draft))
+	e.table("hours", "[centre.hours]")
 	for i, day := range dayKeys {
 		slots := c.Hours[(i+1)%7] // dayKeys start on Monday, Week on Sunday
 		parts := make([]string, len(slots))
@@ -103,10 +155,10 @@ func (e *encoder) centre(c *flows.Centre) {
 		e.kvList(day, parts)
 	}
 	for _, cl := range c.Closures {
-		e.raw("\n[[centre.closure]]\n")
-		e.kv("from", e.quote(cl.From.String()))
-		e.kv("to", e.quote(cl.To.String()))
-		e.kv("reason", e.quote(cl.Reason))
+		e.table("closure", "[[centre.closure]]")
+		e.field("closure", "from", e.quote(cl.From.String()))
+		e.field("closure", "to", e.quote(cl.To.String()))
+		e.field("closure", "reason", e.quote(cl.Reason))
 	}
 }
 
@@ -158,4 +210,25 @@ func formatFloat(f float64) string {
 		s += ".0"
 	}
 	return s
+}
+
+// Codec is Decode and Encode as a value, for the dialogues that exchange
+// the directory file with staff (flows.DirectoryCodec).
+type Codec struct {
+	// Comments gives the comments of the file in a language; nil writes
+	// the file without them.
+	Comments func(lang string) Commenter
+}
+
+// Decode reads a directory file; see the package function.
+func (Codec) Decode(r io.Reader) (flows.DirectoryData, error) { return Decode(r) }
+
+// Encode writes a directory file with comments in lang; see
+// EncodeCommented.
+func (c Codec) Encode(w io.Writer, d flows.DirectoryData, lang string) error {
+	var cm Commenter
+	if c.Comments != nil {
+		cm = c.Comments(lang)
+	}
+	return EncodeCommented(w, d, cm)
 }

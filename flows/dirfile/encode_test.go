@@ -22,7 +22,7 @@ func full() flows.DirectoryData {
 	return flows.DirectoryData{
 		Sample: true,
 		Networks: []flows.Network{
-			{ID: "n1", Name: `Rete "uno" \ Cremona`, Province: "CR"},
+			{ID: "n1", Name: `Rete "uno" \ Cremona`, Province: "CR", Phone24h: "+393351234567"},
 			{ID: "n2", Name: "Rete due – città", Province: "MI"},
 		},
 		Centres: []flows.Centre{{
@@ -47,6 +47,7 @@ func full() flows.DirectoryData {
 				{From: flows.Date{Year: 2027, Month: 8, Day: 10}, To: flows.Date{Year: 2027, Month: 8, Day: 10}},
 			},
 			OpenOnHolidays: true,
+			Draft:          true,
 		}, {
 			ID: "c2", Network: "n2", Name: "Centro due", Town: "Bresso", Lat: 45.5378, Lon: 9.1886,
 		}},
@@ -67,6 +68,39 @@ func roundTrip(t *testing.T, d flows.DirectoryData) []byte {
 		t.Errorf("round trip changed the directory\n got %+v\nwant %+v\nfile:\n%s", got, d, b.Bytes())
 	}
 	return b.Bytes()
+}
+
+// trickyComments comments every key with text that would break a file if
+// it were not kept behind "#": quotes, brackets, "=", several lines.
+func trickyComments(key string) string {
+	return "about " + key + ": \"x\" = [1, 2]\n[[centre]]\r\n  # and more\n"
+}
+
+// TestRoundTripCommented: a file with comments reads back as the same
+// directory, and writing it again gives the same bytes.
+func TestRoundTripCommented(t *testing.T) {
+	for _, d := range []flows.DirectoryData{full(), Sample(), {}} {
+		var first, second bytes.Buffer
+		if err := EncodeCommented(&first, d, trickyComments); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Decode(bytes.NewReader(first.Bytes()))
+		if err != nil {
+			t.Fatalf("decoding a commented file: %v\n%s", err, first.Bytes())
+		}
+		if !reflect.DeepEqual(got, d) {
+			t.Errorf("round trip changed the directory\n got %+v\nwant %+v", got, d)
+		}
+		if err := EncodeCommented(&second, got, trickyComments); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first.Bytes(), second.Bytes()) {
+			t.Errorf("export, import, export differs:\n%s\n---\n%s", first.Bytes(), second.Bytes())
+		}
+		if len(d.Centres) > 0 && !strings.Contains(first.String(), "# about centre.phones: \"x\" = [1, 2]\n# [[centre]]\n#   # and more\nphones = ") {
+			t.Errorf("comments are not where they belong:\n%s", first.Bytes())
+		}
+	}
 }
 
 func TestRoundTripFull(t *testing.T) {

@@ -27,6 +27,11 @@ func TestSample(t *testing.T) {
 	if !dir.Sample() {
 		t.Error("the directory built from the sample does not say it is a sample")
 	}
+	for _, n := range d.Networks {
+		if n.Phone24h != "" && !strings.HasPrefix(n.Phone24h, "+39000") {
+			t.Errorf("network %s: phone_24h %s is not in the fictitious +39 000 range", n.ID, n.Phone24h)
+		}
+	}
 	perNetwork := map[string]int{}
 	confidential, closures := 0, 0
 	for _, c := range d.Centres {

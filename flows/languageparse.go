@@ -1,0 +1,79 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// languageChoices are the languages offered as buttons for a centre, the
+// most spoken at the centres first; others can be typed.
+var languageChoices = []string{"it", "en", "fr", "es", "ar", "ro", "uk", "ru", "sq", "pl", "pt", "zh", "fa", "de"}
+
+// languageNames maps the names volunteers write for the languages of
+// Languages — in any of those languages, without accents and in lower case
+// ("inglese", "anglais", "английский") — to their codes.
+var languageNames = func() map[string]string {
+	m := map[string]string{"farsi": "fa", "mandarino": "zh", "mandarin": "zh"}
+	for code := range Languages {
+		tag := language.Make(code)
+		m[NormalizeTown(LanguageName(code))] = code
+		for in := range Languages {
+			if n := NormalizeTown(display.Languages(language.Make(in)).Name(tag)); n != "" {
+				m[n] = code
+			}
+		}
+	}
+	return m
+}()
+
+// ParseLanguages reads the languages of a centre as volunteers write them:
+// ISO 639-1 codes ("it, en") or names in Italian, English or the language
+// itself ("italiano, inglese, العربية"), separated by commas, semicolons
+// or spaces; "-" alone is none. The same forms are read from the
+// directory file.
+func ParseLanguages(s string) ([]string, error) {
+	var out []string
+	add := func(code string) {
+		for _, c := range out {
+			if c == code {
+				return
+			}
+		}
+		out = append(out, code)
+	}
+	for _, item := range splitList(s) {
+		if item == "-" {
+			continue
+		}
+		if code, ok := languageCode(item); ok {
+			add(code)
+			continue
+		}
+		// "it en fr", "italiano inglese"
+		for _, w := range strings.FieldsFunc(item, func(r rune) bool { return unicode.IsSpace(r) || r == '/' }) {
+			code, ok := languageCode(w)
+			if !ok {
+				return nil, inputErr(w, "parse.unknown_language")
+			}
+			add(code)
+		}
+	}
+	return out, nil
+}
+
+// languageCode reads one code or name.
+func languageCode(s string) (string, bool) {
+	n := NormalizeTown(s)
+	if code, ok := languageNames[n]; ok {
+		return code, true
+	}
+	if langPattern.MatchString(n) {
+		if b, err := language.ParseBase(n); err == nil && b.String() == n {
+			return n, true
+		}
+	}
+	return "", false
+}
