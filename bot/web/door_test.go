@@ -610,3 +610,18 @@ func FuzzStep(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkStep is one step of hers through the door, as a browser without
+// the script makes it: the form posted, then the page it leads to.
+func BenchmarkStep(b *testing.B) {
+	d := newDoor(b, func(c *web.Config) { c.Rate, c.Burst = 1e9, 1e9 })
+	v := d.visitor(b, "en")
+	v.get("/")
+	b.ReportAllocs()
+	next := map[string]string{"sos": "menu", "menu": "sos"}
+	press := "sos"
+	for b.Loop() {
+		v.press(press)
+		press = next[press]
+	}
+}

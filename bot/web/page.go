@@ -60,10 +60,11 @@ type pageData struct {
 
 // message is one reply as the page shows it.
 type message struct {
-	// Token goes into its forms.
-	Token string
-	Lines template.HTML
-	Rows  [][]bot.MessageButton
+	// Token goes into its forms; Lang is its language when it is not the
+	// page's (a message kept for her, in the language of her request).
+	Token, Lang string
+	Lines       template.HTML
+	Rows        [][]bot.MessageButton
 	// Location offers her location (shown by the script where the browser
 	// can give it).
 	Location string
@@ -77,7 +78,11 @@ func (d *Door) page(w http.ResponseWriter, r *http.Request, id []byte, sc screen
 	p := d.pageFor(sc.lang, id)
 	p.Idle = int(sc.idle / time.Second)
 	for _, n := range notices {
-		p.Notices = append(p.Notices, d.message(n.lang, n.reply, p.Token))
+		m := d.message(n.lang, n.reply, p.Token)
+		if n.lang != sc.lang {
+			m.Lang = n.lang
+		}
+		p.Notices = append(p.Notices, m)
 	}
 	for _, rep := range sc.replies {
 		if rep.Transient {
@@ -251,7 +256,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 {{- end}}
 <main>
 {{- range .Notices}}
-<section class="msg notice">{{template "message" .}}</section>
+<section class="msg notice"{{with .Lang}} lang="{{.}}"{{end}}>{{template "message" .}}</section>
 {{- end}}
 {{- range .Screen}}
 <section class="msg">{{template "message" .}}</section>
