@@ -98,3 +98,66 @@ func TestWebFinalMessage(t *testing.T) {
 		t.Error("the message is shown twice")
 	}
 }
+
+// TestWebWhileTheBotRuns: frontdoor web on the data directory of a running
+// bot cannot open the store, and says to serve the web door from the bot.
+func TestWebWhileTheBotRuns(t *testing.T) {
+	dataDir := newDataDir(t)
+	api := telegramtest.New(t, testToken)
+	startBot(t, api, dataDir)
+	api.Command(woman, "it", "start", "")
+	waitChat(t, api, woman, 1) // the bot holds the store
+	env := map[string]string{"FRONTDOOR_DATA": dataDir, "FRONTDOOR_HTTP": "off", "FRONTDOOR_WEB": "127.0.0.1:0"}
+	var stdout, stderr strings.Builder
+	code := run(context.Background(), []string{"web"}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "FRONTDOOR_WEB=ADDR in its configuration") {
+		t.Errorf("frontdoor web beside a running bot: %d\n%s", code, stderr.String())
+	}
+}
+
+// TestWebWithoutToken: FRONTDOOR_WEB without a Telegram token serves the
+// web door alone, without callbacks (nobody would deliver them), and stops
+// cleanly at the signal.
+func TestWebWithoutToken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dataDir := newDataDir(t)
+	addOperators(t, dataDir)
+	env := map[string]string{"FRONTDOOR_DATA": dataDir, "FRONTDOOR_HTTP": "off", "FRONTDOOR_WEB": addr}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var stderr syncBuffer
+	go func() {
+		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	var page string
+	for end := time.Now().Add(10 * time.Second); !strings.Contains(page, "Ciao"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("no page: %s", stderr.String())
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Header.Set("Accept-Language", "it")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			page = string(b)
+		}
+	}
+	if strings.Contains(page, `value="cb"`) {
+		t.Error("callbacks are offered without Telegram to deliver them")
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("it did not stop")
+	}
+}
