@@ -324,6 +324,7 @@ func (d *Door) show(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		screen = d.visitors.set(chat, res, d.now())
+		d.track(r.Context(), chat, res.IdleWipe)
 	}
 	d.page(w, r, id, screen, d.visitors.takeNotices(chat, d.now()))
 }

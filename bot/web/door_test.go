@@ -452,6 +452,9 @@ func TestIdleWipe(t *testing.T) {
 	d := newDoor(t)
 	b := d.visitor(t, "en")
 	b.get("/")
+	// A visit without a step is wiped too.
+	onlyLooked := d.visitor(t, "en")
+	onlyLooked.get("/")
 	page := b.press("find")
 	if !strings.Contains(page, `data-idle="1800"`) || !strings.Contains(page, `<meta http-equiv="refresh" content="1800;url=`+away+`">`) {
 		t.Errorf("the page does not leave at the idle wipe:\n%.900s", page)
@@ -460,8 +463,10 @@ func TestIdleWipe(t *testing.T) {
 	d.now = d.now.Add(31 * time.Minute)
 	w := bot.IdleWiper{Trail: d.trails, Wiper: d.svc, Door: d.Door, Locks: &bot.ChatLocks{}, Now: func() time.Time { return d.now }}
 	w.WipeDue(context.Background())
-	if _, found, _ := d.store.Session(context.Background(), chat); found {
-		t.Error("her state survived the idle wipe")
+	for _, c := range []int64{chat, webChat(t, onlyLooked.cookie)} {
+		if _, found, _ := d.store.Session(context.Background(), c); found {
+			t.Error("a state survived the idle wipe")
+		}
 	}
 	if b.get("/"); strings.Contains(b.page, "Type the name of your town") || !strings.Contains(b.page, "Hello") {
 		t.Errorf("after the idle wipe:\n%s", b.page)
