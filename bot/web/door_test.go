@@ -193,6 +193,9 @@ func TestFirstPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
+	if !strings.Contains(b.page, `<span aria-hidden="true">🔎</span> Find a centre`) {
+		t.Error("screen readers would read the symbols of the buttons")
+	}
 	if strings.Index(b.page, `id="exit"`) > strings.Index(b.page, "<main>") {
 		t.Error("Exit is not the first control of the page")
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/language"
 
@@ -232,10 +233,23 @@ func callable(s string) string {
 	return b.String()
 }
 
+// label is a button's label with its leading symbol apart ("🔎 Find a
+// centre"): a screen reader says the words and not the symbol's name. A
+// tick says a choice is made, and stays.
+type label struct{ Icon, Text string }
+
+func splitLabel(s string) label {
+	icon, text, ok := strings.Cut(s, " ")
+	if !ok || text == "" || icon == "✓" || strings.IndexFunc(icon, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+		return label{Text: s}
+	}
+	return label{Icon: icon, Text: text}
+}
+
 // pageTemplate is the page. Exit comes first (first in the tab order, fixed
 // at the top); each form carries the anti-forgery token; the text field
 // takes words, a town or a /command.
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{"label": splitLabel}).Parse(`<!doctype html>
 <html lang="{{.Lang}}" dir="{{.Dir}}">
 <head>
 <meta charset="utf-8">
@@ -250,9 +264,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 </head>
 <body data-away="{{.Away}}" data-t="{{.Token}}" data-idle="{{.Idle}}">
 {{- if .Token}}
-<form id="exit" class="bar" method="post" action="/"><input type="hidden" name="t" value="{{.Token}}"><input type="hidden" name="b" value="exit"><button class="exit" type="submit">{{.ExitLabel}}</button></form>
+<form id="exit" class="bar" method="post" action="/"><input type="hidden" name="t" value="{{.Token}}"><input type="hidden" name="b" value="exit"><button class="exit" type="submit">{{template "label" label .ExitLabel}}</button></form>
 {{- else}}
-<div class="bar"><a class="exit" href="{{.Away}}" rel="noreferrer">{{.ExitLabel}}</a></div>
+<div class="bar"><a class="exit" href="{{.Away}}" rel="noreferrer">{{template "label" label .ExitLabel}}</a></div>
 {{- end}}
 <main>
 {{- range .Notices}}
@@ -272,13 +286,14 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 </html>
 {{define "message"}}<p>{{.Lines}}</p>
 {{- if .Location}}
-<form id="loc" class="loc" method="post" action="/" hidden><input type="hidden" name="t" value="{{.Token}}"><input type="hidden" name="lat"><input type="hidden" name="lon"><button type="submit">{{.Location}}</button></form>
+<form id="loc" class="loc" method="post" action="/" hidden><input type="hidden" name="t" value="{{.Token}}"><input type="hidden" name="lat"><input type="hidden" name="lon"><button type="submit">{{template "label" label .Location}}</button></form>
 {{- end}}
 {{- if .Rows}}
 <form method="post" action="/"><input type="hidden" name="t" value="{{.Token}}">
 {{- range .Rows}}
-<div class="row">{{range .}}<button type="submit" name="b" value="{{.Data}}">{{.Label}}</button>{{end}}</div>
+<div class="row">{{range .}}<button type="submit" name="b" value="{{.Data}}">{{template "label" label .Label}}</button>{{end}}</div>
 {{- end}}
 </form>
 {{- end}}
-{{- end}}`))
+{{- end}}
+{{define "label"}}{{with .Icon}}<span aria-hidden="true">{{.}}</span> {{end}}{{.Text}}{{end}}`))
