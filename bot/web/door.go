@@ -119,7 +119,6 @@ type Door struct {
 	visitors *visitors
 	limit    *limiter
 	csp      string
-	awayHost string
 }
 
 // New checks the configuration and returns a door ready to serve.
@@ -170,8 +169,7 @@ func New(cfg Config) (*Door, error) {
 	}
 	d.visitors = newVisitors(cfg.MaxVisitors)
 	d.limit = newLimiter(cfg.Rate, cfg.Burst)
-	d.awayHost = away.Scheme + "://" + away.Host
-	d.csp = contentPolicy(d.awayHost)
+	d.csp = contentPolicy(away.Scheme + "://" + away.Host)
 	return d, nil
 }
 
