@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -53,12 +52,7 @@ func startWebSite(t *testing.T) webSite {
 		fmt.Fprint(w, "<!doctype html><title>Away</title><p>The weather today.")
 	}))
 	t.Cleanup(away.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	api := telegramtest.New(t, testToken)
 	dataDir := newDataDir(t)
 	addOperators(t, dataDir)

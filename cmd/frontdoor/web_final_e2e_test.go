@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,12 +52,7 @@ func TestWebFinalMessage(t *testing.T) {
 	}
 	db.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	api := telegramtest.New(t, testToken)
 	startBot(t, api, dataDir, "FRONTDOOR_WEB", addr)
 	cookie := &http.Cookie{Name: "s", Value: base64.RawURLEncoding.EncodeToString(id)}
@@ -119,12 +113,7 @@ func TestWebWhileTheBotRuns(t *testing.T) {
 // web door alone, without callbacks (nobody would deliver them), and stops
 // cleanly at the signal.
 func TestWebWithoutToken(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
 	env := map[string]string{"FRONTDOOR_DATA": dataDir, "FRONTDOOR_HTTP": "off", "FRONTDOOR_WEB": addr}
