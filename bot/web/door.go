@@ -340,13 +340,19 @@ func (d *Door) step(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := d.cookie(r)
-	if !ok {
+	exit := r.PostForm.Get("b") == "exit"
+	switch {
+	case !ok && exit:
+		d.leave(w, r) // Exit always leaves
+		return
+	case !ok:
 		d.noCookie(w, r)
 		return
-	}
-	if !hmac.Equal([]byte(r.PostForm.Get("t")), []byte(d.token(id))) {
+	case !exit && !hmac.Equal([]byte(r.PostForm.Get("t")), []byte(d.token(id))):
 		// A form of another session, or forged: nothing is done, and she
-		// sees where she is.
+		// sees where she is. Exit needs no token: it also works from an
+		// old tab of hers, and a post from another site carries neither
+		// her cookie (SameSite) nor passes sameOrigin.
 		d.next(w, r, "/")
 		return
 	}
@@ -360,9 +366,7 @@ func (d *Door) step(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		d.sorry(w, r)
 	case wiped:
-		d.clearCookie(w, r)
-		w.Header().Set("Clear-Site-Data", `"cache", "cookies"`)
-		d.next(w, r, "away")
+		d.leave(w, r)
 	default:
 		d.next(w, r, "/")
 	}
@@ -384,6 +388,13 @@ func (d *Door) apply(r *http.Request, chat int64, in flows.Input) (wiped bool, e
 	d.visitors.set(chat, res, d.now())
 	d.track(r.Context(), chat, res.IdleWipe)
 	return false, nil
+}
+
+// leave sends her to the neutral site, taking her cookie back.
+func (d *Door) leave(w http.ResponseWriter, r *http.Request) {
+	d.clearCookie(w, r)
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies"`)
+	d.next(w, r, "away")
 }
 
 // next sends her on after a step: to the page ("/") or away. The page's

@@ -438,6 +438,20 @@ func TestExit(t *testing.T) {
 	if strings.Contains(b.page, "Crema") || !strings.Contains(b.page, "Hello") {
 		t.Errorf("after Exit:\n%s", b.page)
 	}
+	// Exit from an old tab, whose token is of an earlier session, wipes
+	// the conversation of her cookie all the same; without a cookie it
+	// still leaves.
+	b.press("find")
+	chat = webChat(t, b.cookie)
+	if res := b.post(url.Values{"b": {"exit"}, "t": {"old"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != away || b.cookie != "" {
+		t.Errorf("Exit from an old tab: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, found, _ := d.store.Session(context.Background(), chat); found {
+		t.Error("Exit from an old tab left her state")
+	}
+	if res := d.visitor(t, "en").post(url.Values{"b": {"exit"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != away {
+		t.Errorf("Exit without a cookie: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
 }
 
 func webChat(t *testing.T, cookie string) int64 {
