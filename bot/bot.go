@@ -15,6 +15,14 @@ type Handler interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Result, error)
 }
 
+// FileGate is asked, before a file a chat sent is fetched, whether that
+// chat may send one at all, so that files from anyone else are never
+// downloaded. A Handler that does not implement it gets no files.
+// flows.Service implements it.
+type FileGate interface {
+	AcceptsFile(ctx context.Context, chat int64) bool
+}
+
 // Message is a reply rendered in one language, ready for a transport.
 type Message struct {
 	// Text is HTML as Telegram's parse_mode "HTML" accepts it: every value

@@ -15,6 +15,7 @@ const (
 	OutcomeIgnored   = "ignored"   // not for the dialogues (group chat, edit...)
 	OutcomeError     = "error"     // the dialogues failed (store down...)
 	OutcomePanic     = "panic"     // the handler panicked
+	OutcomeFlood     = "flood"     // its chat sent too many at once: dropped, with a notice
 	// OutcomeUndecodable is an update Telegram sent that does not decode:
 	// acknowledged and dropped.
 	OutcomeUndecodable = "undecodable"

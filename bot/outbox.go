@@ -71,8 +71,17 @@ func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
 			t.log.LogAttrs(ctx, slog.LevelInfo, "outbox_stale", t.chatAttr(o.Chat))
 			continue
 		}
+		m, ok := t.renderQueued(ctx, o)
+		if !ok {
+			// It would fail the same way at every try and hold up every
+			// message behind it: dropped, and told to whoever runs the bot.
+			if _, err := box.Sent(ctx, o, 0); err != nil {
+				return i, err
+			}
+			t.observeDropped(o)
+			continue
+		}
 		// The outbox loop retries, with the message safe in the store.
-		m := t.cfg.Renderer.Render(o.Lang, o.Reply)
 		var id, attempts int
 		var err error
 		if o.Edit != 0 {
@@ -137,4 +146,18 @@ func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Messag
 	}
 	_, err = t.call(ctx, "editMessageText", p)
 	return err
+}
+
+// renderQueued renders a message of the outbox; ok is false when rendering
+// panicked (a stored message the renderer cannot read). The panic is
+// logged without its value or arguments: Go's traceback would print the
+// chat id.
+func (t *Telegram) renderQueued(ctx context.Context, o flows.Outgoing) (m Message, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.log.LogAttrs(ctx, slog.LevelError, "outbox_unrenderable", t.chatAttr(o.Chat), logattr.Panic(p))
+			ok = false
+		}
+	}()
+	return t.cfg.Renderer.Render(o.Lang, o.Reply), true
 }

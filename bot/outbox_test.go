@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -234,5 +235,38 @@ func TestOutboxNumberUndelivered(t *testing.T) {
 	}
 	if n := srv.SentCount(8); n != 0 {
 		t.Errorf("%d messages reached the unreachable chat", n)
+	}
+}
+
+// panicRenderer fails on one text, as a stored message the renderer can
+// no longer read would.
+type panicRenderer struct{ tgRenderer }
+
+func (r panicRenderer) Render(lang string, rep flows.Reply) bot.Message {
+	if len(rep.Texts) > 0 && rep.Texts[0].Data["Text"] == "boom" {
+		panic(fmt.Sprintf("cannot render for chat %d", 424242))
+	}
+	return r.tgRenderer.Render(lang, rep)
+}
+
+// A message that cannot be rendered is dropped and logged without the
+// chat id; the messages behind it are delivered, and the process lives.
+func TestOutboxUnrenderable(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	st := memstore.New()
+	var logs syncLog
+	queue(t, st, 424242, "boom")
+	queue(t, st, 7, "after")
+	runOutbox(t, srv, st, bot.TelegramConfig{Renderer: panicRenderer{}, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	srv.WaitSent(t, 1, tgWait)
+	waitOutboxEmpty(t, st)
+	if sent := srv.Sent(); len(sent) != 1 || sent[0].Text != "it|after" {
+		t.Errorf("sent %+v, want only the message behind it", sent)
+	}
+	if !strings.Contains(logs.String(), "outbox_unrenderable") {
+		t.Errorf("the drop was not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "424242") {
+		t.Errorf("the chat id is in the log:\n%s", logs.String())
 	}
 }

@@ -15,7 +15,6 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,6 +121,8 @@ type Telegram struct {
 	// counts the writes still running.
 	trails   chatLocks
 	tracking sync.WaitGroup
+	// floods holds what floods left to do (see flood.go).
+	floods floods
 }
 
 // NewTelegram checks the token with getMe and returns a transport ready to
@@ -278,7 +279,8 @@ func (t *Telegram) Run(ctx context.Context) error {
 			t.handleUpdate(hctx, u)
 			return hctx.Err() == nil // cut short by shutdown: not handled
 		}
-		w.dispatch(updates, handle)
+		drop := func(u tgbotapi.Update, notify bool) { t.dropUpdate(hctx, u, notify) }
+		w.dispatch(updates, handle, drop)
 		if w.busy() {
 			// Telegram would give back at once every update still in
 			// flight: ask again when the lowest one finishes (the offset
@@ -287,144 +289,6 @@ func (t *Telegram) Run(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// inflightRepoll is how long the poll loop waits, while updates are in
-// flight and none came new, before asking Telegram for new ones again.
-const inflightRepoll = 20 * time.Millisecond
-
-// window is the poll loop's view of the updates in flight. The loop keeps
-// polling while updates are handled, so one slow chat does not hold up the
-// others; the offset it sends Telegram is the lowest update still in
-// flight, so an update is acknowledged only once it was handled (its
-// transaction committed, its replies sent). Updates of one chat run one
-// after another, in order; chats run in parallel, at most cap(sem) at once.
-type window struct {
-	sem      chan struct{}
-	finished chan struct{} // signalled when an update finishes
-	advanced chan struct{} // signalled when the lowest update in flight finishes
-	acked    int           // the offset Telegram last received
-
-	mu       sync.Mutex
-	inflight map[int]bool
-	next     int                     // one past the highest update dispatched
-	tails    map[int64]chan struct{} // per chat, closed when its last update finishes
-	wg       sync.WaitGroup
-}
-
-func newWindow(sem chan struct{}) *window {
-	return &window{sem: sem, finished: make(chan struct{}, 1), advanced: make(chan struct{}, 1), inflight: map[int]bool{}, tails: map[int64]chan struct{}{}}
-}
-
-// offset is the lowest update still in flight, or one past the highest
-// dispatched when none is.
-func (w *window) offset() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	off := w.next
-	for id := range w.inflight {
-		off = min(off, id)
-	}
-	return off
-}
-
-// fresh is the lowest update id not dispatched yet.
-func (w *window) fresh() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.next
-}
-
-// full tells whether the window holds as many updates as may run at once;
-// Telegram returns at most 100 from the offset, so more would hide new ones.
-func (w *window) full() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.inflight) >= cap(w.sem)
-}
-
-func (w *window) busy() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.inflight) > 0
-}
-
-// dispatch starts the updates not seen before. Telegram returns again
-// every update at or above the offset, those in flight and those handled
-// after the lowest one in flight: both are skipped. An update whose handle
-// reports false (cut short by shutdown) stays in the window, so it is
-// never acknowledged.
-func (w *window) dispatch(updates []tgbotapi.Update, handle func(tgbotapi.Update) bool) {
-	for _, u := range updates {
-		w.mu.Lock()
-		if u.UpdateID < w.next {
-			w.mu.Unlock()
-			continue
-		}
-		chat := chatOf(u)
-		prev := w.tails[chat]
-		done := make(chan struct{})
-		w.tails[chat], w.inflight[u.UpdateID], w.next = done, true, u.UpdateID+1
-		w.wg.Add(1)
-		w.mu.Unlock()
-		go func() {
-			defer w.wg.Done()
-			if prev != nil {
-				<-prev // the chat's previous update first
-			}
-			w.sem <- struct{}{}
-			handled := handle(u)
-			<-w.sem
-			w.mu.Lock()
-			lowest := false
-			if handled {
-				delete(w.inflight, u.UpdateID)
-				lowest = true
-				for id := range w.inflight {
-					lowest = lowest && id > u.UpdateID
-				}
-			}
-			if w.tails[chat] == done {
-				delete(w.tails, chat)
-			}
-			close(done)
-			w.mu.Unlock()
-			signal(w.finished)
-			if lowest {
-				signal(w.advanced)
-			}
-		}()
-	}
-}
-
-// signal wakes whoever waits on c, now or at its next wait.
-func signal(c chan struct{}) {
-	select {
-	case c <- struct{}{}:
-	default:
-	}
-}
-
-// wait waits until c is signalled, d passes or ctx ends.
-func (w *window) wait(ctx context.Context, c <-chan struct{}, d time.Duration) {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-c:
-	case <-tm.C:
-	case <-ctx.Done():
-	}
-}
-
-// drain waits for every update in flight, or until ctx ends (the shutdown
-// grace): what did not finish stays unacknowledged and is delivered again.
-func (w *window) drain(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { w.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
 }
 
 // ack confirms updates below offset to Telegram on the way out, so that a
@@ -535,8 +399,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	defer func() { t.observeUpdate(kind, outcome, time.Since(start)) }()
 	defer func() {
 		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind),
-				logattr.Panic(p, debug.Stack()))
+			t.log.LogAttrs(ctx, slog.LevelError, "handler_panic", logattr.Kind(kind), logattr.Panic(p))
 		}
 	}()
 	var answered sync.WaitGroup
@@ -566,10 +429,10 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		hers = []int{u.Message.MessageID}
 	}
 	defer t.chats.lock(in.Chat)()
-	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument {
+	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument && t.acceptsFile(ctx, in.Chat) {
 		// Staff send the directory file in a private chat; anything larger
-		// stays undownloaded and the dialogue says so. Files in groups are
-		// never fetched.
+		// stays undownloaded and the dialogue says so. Files in groups, and
+		// from chats that may not send one, are never fetched.
 		data, err := t.download(ctx, d.Document.FileID)
 		if err != nil {
 			t.log.LogAttrs(ctx, slog.LevelWarn, "download_failed", ref, logattr.Code(errorCode(err)), logattr.Err(err))
@@ -609,6 +472,12 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	t.log.LogAttrs(ctx, slog.LevelInfo, "update_handled", logattr.Kind(kind), ref,
 		logattr.Event(res.Event), logattr.Count("replies", len(res.Replies)), logattr.Count("sent", len(ids)),
 		logattr.Duration(time.Since(start)))
+}
+
+// acceptsFile asks the handler whether chat may send a file.
+func (t *Telegram) acceptsFile(ctx context.Context, chat int64) bool {
+	g, ok := t.cfg.Handler.(FileGate)
+	return ok && g.AcceptsFile(ctx, chat)
 }
 
 // toInput turns an update into an Input, or says why it is ignored.

@@ -631,3 +631,30 @@ func TestTelegramGetMeRetried(t *testing.T) {
 		t.Errorf("a refused token: %v, want ErrTokenRefused", err)
 	}
 }
+
+// TestTelegramPanicLogsNoID: a handler that panics is logged by the kind of
+// update only: the stack trace printed arguments, and so her Telegram id.
+func TestTelegramPanicLogsNoID(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	const her = 987654321
+	h := tgHandlerFunc(func(_ context.Context, in flows.Input) (flows.Result, error) {
+		if in.Text == "panic" {
+			panic(fmt.Sprintf("boom for %d", in.Chat))
+		}
+		return reply(in.Lang, in.Text), nil
+	})
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	startTelegram(t, srv, bot.TelegramConfig{Handler: h, Log: slog.New(slog.NewJSONHandler(logs, nil))})
+	srv.Text(her, "it", "panic")
+	srv.Text(her, "it", "after")
+	srv.WaitSent(t, 1, tgWait)
+	out := logs.String()
+	if !strings.Contains(out, "handler_panic") || !strings.Contains(out, "TestTelegramPanicLogsNoID") {
+		t.Fatalf("no handler_panic line saying where:\n%s", out)
+	}
+	for _, id := range []string{strconv.Itoa(her), strconv.FormatInt(her, 16)} {
+		if strings.Contains(strings.ToLower(out), id) {
+			t.Errorf("the log holds her id (%s):\n%s", id, out)
+		}
+	}
+}

@@ -39,10 +39,15 @@ type WebhookConfig struct {
 	Listen string
 	// Listener, when set, is used instead of listening on Listen.
 	Listener net.Listener
-	// Secret is the secret_token Telegram must send back; empty means a
-	// random one for this run (setWebhook is called at every start).
+	// Secret is the secret_token Telegram must send back, at least
+	// minSecret characters; empty means a random one for this run
+	// (setWebhook is called at every start).
 	Secret string
 }
+
+// minSecret is the shortest secret RunWebhook accepts: whoever guesses it
+// can post forged updates as anyone.
+const minSecret = 32
 
 // RunWebhook serves updates that Telegram posts to wc.URL until ctx is
 // cancelled, then stops taking requests, finishes those in flight and
@@ -64,6 +69,9 @@ func (t *Telegram) RunWebhook(ctx context.Context, wc WebhookConfig) error {
 		path = "/"
 	}
 	secret := wc.Secret
+	if secret != "" && len(secret) < minSecret {
+		return fmt.Errorf("webhook: the secret must be at least %d characters (it is %d)", minSecret, len(secret))
+	}
 	if secret == "" {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b) // never fails (crypto/rand)

@@ -62,8 +62,8 @@ func startWebhook(t testing.TB, srv *telegramtest.Server, h bot.Handler, secret 
 func TestWebhookSecret(t *testing.T) {
 	srv := telegramtest.New(t, tgToken)
 	h := &inputs{}
-	hook, _ := startWebhook(t, srv, h, "right-Secret_1")
-	if got := srv.WebhookSecret(); got != "right-Secret_1" {
+	hook, _ := startWebhook(t, srv, h, "right-Secret_1-0123456789abcdefghijkl")
+	if got := srv.WebhookSecret(); got != "right-Secret_1-0123456789abcdefghijkl" {
 		t.Fatalf("setWebhook secret_token = %q, want the configured one", got)
 	}
 	const update = `{"update_id":7,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"x","language_code":"it"},"text":"hi"}}`
@@ -75,11 +75,11 @@ func TestWebhookSecret(t *testing.T) {
 		want   int
 	}{
 		{"missing secret", http.MethodPost, "/tg/hook", "", http.StatusUnauthorized},
-		{"wrong secret", http.MethodPost, "/tg/hook", "wrong-Secret_1", http.StatusUnauthorized},
+		{"wrong secret", http.MethodPost, "/tg/hook", "wrong-Secret_1-0123456789abcdefghijkl", http.StatusUnauthorized},
 		{"prefix of the secret", http.MethodPost, "/tg/hook", "right", http.StatusUnauthorized},
-		{"other path", http.MethodPost, "/other", "right-Secret_1", http.StatusNotFound},
-		{"GET", http.MethodGet, "/tg/hook", "right-Secret_1", http.StatusMethodNotAllowed},
-		{"right secret", http.MethodPost, "/tg/hook", "right-Secret_1", http.StatusOK},
+		{"other path", http.MethodPost, "/other", "right-Secret_1-0123456789abcdefghijkl", http.StatusNotFound},
+		{"GET", http.MethodGet, "/tg/hook", "right-Secret_1-0123456789abcdefghijkl", http.StatusMethodNotAllowed},
+		{"right secret", http.MethodPost, "/tg/hook", "right-Secret_1-0123456789abcdefghijkl", http.StatusOK},
 	}
 	base := strings.TrimSuffix(hook, "/tg/hook")
 	for _, tc := range tests {
@@ -224,14 +224,15 @@ func TestWebhookOneChatAtATime(t *testing.T) {
 		mu.Unlock()
 		return flows.Result{}, nil
 	})
-	hook, _ := startWebhook(t, srv, h, "s")
+	secret := strings.Repeat("s", 32)
+	hook, _ := startWebhook(t, srv, h, secret)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
 			chat := 5 + i%2
 			body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"text":"x"}}`, i+1, i+1, chat)
 			req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
-			req.Header.Set(bot.SecretHeader, "s")
+			req.Header.Set(bot.SecretHeader, secret)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)
@@ -263,12 +264,13 @@ func FuzzWebhookBody(f *testing.F) {
 		f.Add(seed)
 	}
 	srv := telegramtest.New(f, tgToken)
+	secret := strings.Repeat("s", 32)
 	hook, _ := startWebhook(f, srv, tgHandlerFunc(func(ctx context.Context, in flows.Input) (flows.Result, error) {
 		return reply(in.Lang, "ok"), nil
-	}), "s")
+	}), secret)
 	f.Fuzz(func(t *testing.T, body string) {
 		req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(body))
-		req.Header.Set(bot.SecretHeader, "s")
+		req.Header.Set(bot.SecretHeader, secret)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -278,4 +280,22 @@ func FuzzWebhookBody(f *testing.F) {
 			t.Errorf("status %d for %q", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestWebhookShortSecret: a secret anyone could guess is refused before
+// anything is served or set.
+func TestWebhookShortSecret(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	tg := newTelegram(t, srv, bot.TelegramConfig{Handler: &inputs{}})
+	for _, secret := range []string{"x", strings.Repeat("a", 31)} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := tg.RunWebhook(ctx, bot.WebhookConfig{URL: "https://bot.example.org/hook", Listen: "127.0.0.1:0", Secret: secret})
+		if err == nil || !strings.Contains(err.Error(), "at least 32") {
+			t.Errorf("secret of %d characters: got %v, want a refusal", len(secret), err)
+		}
+		cancel()
+	}
+	if srv.Calls("setWebhook") != 0 {
+		t.Errorf("setWebhook was called with a short secret")
+	}
 }

@@ -107,6 +107,12 @@ func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (
 	}
 	unlock := t.trails.lock(chat) // after the writes begun before
 	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
+	if dueBy.IsZero() {
+		// A wipe she asked for takes her messages a flood left too.
+		for _, id := range t.takeDropped(chat) {
+			trail.Messages, found = append(trail.Messages, flows.Tracked{ID: id, At: t.now()}), true
+		}
+	}
 	unlock()
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", t.chatAttr(chat), logattr.Err(err))
@@ -206,6 +212,12 @@ func (t *Telegram) wipeDue(ctx context.Context) {
 // idleWipe wipes one chat whose trail was due at now, unless she wrote in
 // the meantime (the trail is then no longer due and is left alone).
 func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
+	defer func() {
+		// Go's traceback would print her chat id, an argument here.
+		if p := recover(); p != nil {
+			t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_panic", logattr.Panic(p))
+		}
+	}()
 	start := time.Now()
 	// A wipe begun runs on after shutdown starts, for a short grace only.
 	gctx, stop := graceful(ctx)

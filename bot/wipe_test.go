@@ -106,7 +106,8 @@ func TestWipeBothSides(t *testing.T) {
 	b := startWipeBot(t, c)
 	const her = 424242
 	b.api.Command(her, "it", "start", "")
-	for range 60 {
+	for i := range 60 { // as she does: each once the last is answered
+		b.api.WaitSent(t, i+1, tgWait)
 		b.api.Text(her, "it", "Crema")
 	}
 	b.api.WaitSent(t, 61, tgWait)
@@ -269,4 +270,47 @@ func TestExitWaitsForTrailWrites(t *testing.T) {
 	if got := deletedIDs(t, api, her); !slices.Equal(got, all) {
 		t.Errorf("deleted %v, want every message of the chat %v", got, all)
 	}
+}
+
+// panicWiper panics instead of forgetting her state.
+type panicWiper struct{}
+
+func (panicWiper) Wipe(_ context.Context, chat int64) (flows.Result, error) {
+	panic("wipe of " + jsonInt(chat))
+}
+
+// TestIdleWipePanicLogsNoID: a panic in an idle wipe is logged by its kind
+// and where it happened, never with her chat id, and the bot goes on.
+func TestIdleWipePanicLogsNoID(t *testing.T) {
+	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome))
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, logs := telegramtest.New(t, tgToken), &syncWriter{w: &bytes.Buffer{}}
+	svc := flows.NewService(memstore.NewWithClock(c.now), dir, flows.Options{Langs: []string{"it"}, Now: c.now})
+	trails := &memstore.Trails{}
+	startTelegram(t, api, bot.TelegramConfig{Handler: svc, Wiper: panicWiper{}, Trail: trails, Now: c.now,
+		WipeEvery: 5 * time.Millisecond, Log: slog.New(slog.NewJSONHandler(logs, nil))})
+	const her = 987654321
+	api.Command(her, "it", "start", "")
+	deadline := time.Now().Add(tgWait)
+	for tr, _ := trails.Peek(her); len(tr.Messages) < 2; tr, _ = trails.Peek(her) {
+		if time.Now().After(deadline) {
+			t.Fatal("her trail was never written")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.set(c.now().Add(time.Hour))
+	for !strings.Contains(logs.String(), "idle_wipe_panic") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no idle_wipe_panic logged:\n%s", logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if out := logs.String(); strings.Contains(out, jsonInt(her)) || strings.Contains(out, "3ade68b1") {
+		t.Errorf("the log holds her id:\n%s", out)
+	}
+	api.Command(her+1, "it", "start", "")
+	api.WaitSent(t, 2, tgWait)
 }

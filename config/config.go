@@ -154,7 +154,7 @@ func (c Config) validate() error {
 		errs = append(errs, keyError(EnvKey))
 	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
-		errs = append(errs, fmt.Errorf("%s must be 1 to 256 letters, digits, _ or - (for example the output of: head -c 32 /dev/urandom | base64 | tr -d '/+=')", EnvWebhookSecret))
+		errs = append(errs, fmt.Errorf("%s must be at least %d and at most 256 letters, digits, _ or - (for example the output of: head -c 32 /dev/urandom | base64 | tr -d '/+='), or unset for a random one at every start", EnvWebhookSecret, MinWebhookSecret))
 	}
 	if c.NewKey != "" && !validKey(c.NewKey) {
 		errs = append(errs, keyError(EnvNewKey))

@@ -77,6 +77,8 @@ func TestErrors(t *testing.T) {
 		{"token shape", map[string]string{"FRONTDOOR_TELEGRAM_TOKEN": "secret-token-value"}, "does not look like a token"},
 		{"both token and file", map[string]string{"FRONTDOOR_TELEGRAM_TOKEN": token, "FRONTDOOR_TELEGRAM_TOKEN_FILE": "/x"}, "not both"},
 		{"missing file", map[string]string{"FRONTDOOR_KEY_FILE": "/nonexistent/key"}, "cannot read /nonexistent/key"},
+		{"webhook secret of one character", map[string]string{"FRONTDOOR_WEBHOOK_SECRET": "x"}, "at least 32"},
+		{"webhook secret of 31 characters", map[string]string{"FRONTDOOR_WEBHOOK_SECRET": strings.Repeat("a", 31)}, "at least 32"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := config.FromEnv(env(tc.env))

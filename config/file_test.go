@@ -89,14 +89,14 @@ func TestOps(t *testing.T) {
 	c, err = config.FromEnv(env(map[string]string{
 		"FRONTDOOR_WEBHOOK_URL":    "https://bot.example.org/tg",
 		"FRONTDOOR_LISTEN":         "127.0.0.1:8080",
-		"FRONTDOOR_WEBHOOK_SECRET": "s3cret_-X",
+		"FRONTDOOR_WEBHOOK_SECRET": "s3cret_-X0123456789abcdefghijklmnop",
 		"FRONTDOOR_LOG_FORMAT":     "json",
 		"FRONTDOOR_BACKUP_EVERY":   "6h",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.WebhookURL != "https://bot.example.org/tg" || c.Listen != "127.0.0.1:8080" || c.WebhookSecret != "s3cret_-X" ||
+	if c.WebhookURL != "https://bot.example.org/tg" || c.Listen != "127.0.0.1:8080" || c.WebhookSecret != "s3cret_-X0123456789abcdefghijklmnop" ||
 		c.LogFormat != "json" || c.BackupEvery != 6*time.Hour {
 		t.Errorf("got %+v", c.Ops)
 	}
@@ -120,7 +120,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 	c, err := config.FromEnv(env(map[string]string{
 		"FRONTDOOR_TELEGRAM_TOKEN": token,
 		"FRONTDOOR_KEY":            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-		"FRONTDOOR_WEBHOOK_SECRET": "webhookSecretValue",
+		"FRONTDOOR_WEBHOOK_SECRET": "webhookSecretValue0123456789abcdefgh",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, secret := range []string{token, "AAFakeToken", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "webhookSecretValue"} {
+	for _, secret := range []string{token, "AAFakeToken", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "webhookSecretValue0123456789abcdefgh"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("config check shows %q:\n%s", secret, out)
 		}

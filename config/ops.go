@@ -117,8 +117,13 @@ func (o *Ops) read(get func(string) string) []error {
 	return errs
 }
 
-// validSecret checks the alphabet and length Telegram allows for a
-// webhook's secret_token.
+// MinWebhookSecret is the shortest webhook secret accepted: anyone who
+// guesses it can post forged updates, so it must be as hard to guess as a
+// key (32 characters of Telegram's alphabet carry about 190 bits).
+const MinWebhookSecret = 32
+
+// validSecret checks the alphabet Telegram allows for a webhook's
+// secret_token (at most 256 characters) and our minimum length.
 func validSecret(s string) bool {
-	return len(s) >= 1 && len(s) <= 256 && tokenChars(s)
+	return len(s) >= MinWebhookSecret && len(s) <= 256 && tokenChars(s)
 }

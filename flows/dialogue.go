@@ -124,6 +124,9 @@ func (d *dialogue) route() (string, func()) {
 	}
 	switch in.Kind {
 	case KindCommand:
+		if slices.Contains(exitCommands, in.Command) {
+			return "exit", d.exit
+		}
 		switch in.Command {
 		case "start":
 			return "menu", func() { d.welcome(strings.TrimSpace(in.Args)) }
@@ -140,8 +143,6 @@ func (d *dialogue) route() (string, func()) {
 				return "menu", func() { d.setLang(arg) }
 			}
 			return "lang", d.langPicker
-		case "exit", "esci", "stop", "fine":
-			return "exit", d.exit
 		case "privacy":
 			return "privacy", func() { d.privacy() }
 		case "forget", "dimentica", "cancella":

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Directory is a validated, indexed DirectoryData. It never changes after
@@ -31,6 +32,16 @@ type coveredTown struct {
 	name    string // display name, as first written in the file
 	centres []*Centre
 }
+
+// MaxIDLen is the longest id of a network or centre. Ids travel in button
+// data, which Telegram caps at 64 bytes ("st.invite:coordinator/" and an
+// id is the longest): a longer id would make every list holding it fail
+// to send.
+const MaxIDLen = 40
+
+// MaxNameLen is the longest name of a network or centre, in characters:
+// names are button labels and card titles, read on a phone.
+const MaxNameLen = 100
 
 var (
 	idPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -105,9 +116,7 @@ func validateDirectory(d *DirectoryData) error {
 	seenNet := make(map[string]int)
 	for i, n := range d.Networks {
 		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
-		if strings.TrimSpace(n.Name) == "" {
-			bad("name", "", T("dir.empty"))
-		}
+		checkName(bad, n.Name)
 		if n.Phone24h != "" && !phonePattern.MatchString(n.Phone24h) {
 			bad("phone_24h", n.Phone24h, T("parse.bad_phone"))
 		}
@@ -119,9 +128,7 @@ func validateDirectory(d *DirectoryData) error {
 		if _, ok := seenNet[c.Network]; !ok {
 			bad("network", c.Network, T("dir.no_network"))
 		}
-		if strings.TrimSpace(c.Name) == "" {
-			bad("name", "", T("dir.empty"))
-		}
+		checkName(bad, c.Name)
 		if NormalizeTown(c.Town) == "" {
 			bad("town", "", T("dir.empty"))
 		}
@@ -200,6 +207,8 @@ func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]i
 		bad("id", "", T("dir.empty"))
 	case !idPattern.MatchString(id):
 		bad("id", "", T("dir.id_form"))
+	case len(id) > MaxIDLen:
+		bad("id", "", T("dir.id_too_long", "Max", MaxIDLen))
 	}
 	if j, dup := seen[id]; dup && id != "" {
 		bad("id", "", T("dir.id_duplicate", "N", j+1))
@@ -207,6 +216,16 @@ func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]i
 		seen[id] = i
 	}
 	return bad
+}
+
+// checkName reports an empty or overlong name of a network or centre.
+func checkName(bad func(field, value string, why Text), name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		bad("name", "", T("dir.empty"))
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		bad("name", "", T("dir.name_too_long", "Max", MaxNameLen))
+	}
 }
 
 // copyDirectoryData is a deep copy: no slice of the result is shared with d.

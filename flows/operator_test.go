@@ -844,6 +844,29 @@ func TestLinkCodes(t *testing.T) {
 	if !slices.Contains(ops, flows.Operator{Chat: -5005, Centre: "arca-cremona", Name: "Operatrici"}) {
 		t.Errorf("the group is not a receiving chat: %+v", ops)
 	}
+	// A code of another network is refused in a group that receives
+	// ARCA's requests, which stays as it was, and still works elsewhere.
+	res = handle(t, svc, flows.Input{Chat: 8003, Kind: flows.KindButton, Data: "st.link:amaranta-bresso"})
+	other := ""
+	for _, x := range res.Replies[0].Texts {
+		if x.ID == "staff.link_command" {
+			other = x.Data["Code"].(string)
+		}
+	}
+	moved := group
+	moved.Args = other
+	if res := handle(t, svc, moved); !hasText(res, "op.link.other_network") {
+		t.Errorf("another network's code in ARCA's group: %+v", res)
+	}
+	moved.Chat = -5006
+	if res := handle(t, svc, moved); !hasText(res, "op.link.done") {
+		t.Errorf("the refused code did not work in another group: %+v", res)
+	}
+	ops, _ = st.Operators(ctx)
+	if !slices.Contains(ops, flows.Operator{Chat: -5005, Centre: "arca-cremona", Name: "Operatrici"}) ||
+		!slices.Contains(ops, flows.Operator{Chat: -5006, Centre: "amaranta-bresso", Name: "Operatrici"}) {
+		t.Errorf("receiving chats after a refused code: %+v", ops)
+	}
 	// An invite typed as a link code links nothing.
 	handle(t, svc, flows.Input{Chat: 8001, Kind: flows.KindButton, Data: "st.invite:operator/arca-cremona"})
 	for _, bad := range []string{"", "x", "abcdefg", "abcdefgh1", "../../..", "link:abcdefgh"} {

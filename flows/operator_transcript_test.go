@@ -206,7 +206,7 @@ func TestOperatorTranscripts(t *testing.T) {
 			ctx := context.Background()
 			code := "abcdefgh"
 			err := s.st.SaveInvite(ctx, flows.Invite{Code: "link:" + code, Grant: flows.Grant{Role: flows.RoleOperator, Network: "amaranta", Centre: "amaranta-bresso"},
-				By: "C-AA", Expires: tuesdayMorning.Add(flows.InviteTTL)})
+				By: "C-AA", ByUser: 8001, Expires: tuesdayMorning.Add(flows.InviteTTL)})
 			if err != nil {
 				t.Fatal(err)
 			}

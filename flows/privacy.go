@@ -123,7 +123,10 @@ func (d *dialogue) privacy(first ...Text) {
 		leave, toggle = T("privacy.leave_one"), Button{Label: T("button.leave_off"), Data: "leave:off"}
 	}
 	texts := append(first, T("privacy.title"), T(d.onDoor("privacy.kept"), "TTL", durationText(d.svc.ttl)),
-		T(d.onDoor("privacy.telegram")), T(d.onDoor("privacy.device")), T("privacy.forget"))
+		T(d.onDoor("privacy.telegram")), T(d.onDoor("privacy.device")), T("privacy.forget"),
+		// Deleted records stay readable with the key in the store's free
+		// pages until bbolt writes over them.
+		T("privacy.deleted"))
 	if d.svc.backups > 0 {
 		texts = append(texts, T("privacy.backups", "Duration", durationText(d.svc.backups)))
 	}

@@ -91,6 +91,7 @@ func (s *Service) alertCoordinators(ctx context.Context, dir *Directory, cb Call
 	var coords []int64
 	admins := slices.Clone(s.admins)
 	for _, e := range entries {
+		e.Staff, _ = s.withAdmins(e.Chat, e.Staff)
 		switch {
 		case e.Chat == 0:
 		case e.Staff.isAdmin():

@@ -159,12 +159,8 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "session load failed", logattr.Event("store_error"), logattr.Op("load"), logattr.Err(err))
 		sess, found = Session{}, false
 	}
-	if found && in.Update != 0 && in.Update <= sess.LastUpdate {
-		if in.Update == sess.LastUpdate && len(sess.Replay) > 0 {
-			// At worst she reads it twice; never a request made in silence.
-			return Result{Lang: sess.Lang, Replies: sess.Replay, Event: "replayed", IdleWipe: s.idleWipe(sess)}, nil
-		}
-		return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, nil
+	if res, dup := s.duplicate(in, sess, found); dup {
+		return res, nil
 	}
 	now := s.now()
 	d := &dialogue{ctx: ctx, svc: s, dir: s.dir.Load(), now: now, in: in, sess: sess, isNew: !found || sess.State == "" || sess.State == stIdle}
@@ -197,6 +193,19 @@ func (s *Service) Handle(ctx context.Context, in Input) (Result, error) {
 		return s.sorry(in), nil
 	}
 	return Result{Lang: d.lang, Replies: d.replies, Event: d.event, IdleWipe: s.idleWipe(d.sess), Menu: d.menuChange}, nil
+}
+
+// duplicate answers an input her session shows was handled before: the
+// replies kept for the update that made or withdrew a request (at worst
+// she reads them twice; never a request made in silence), else nothing.
+func (s *Service) duplicate(in Input, sess Session, found bool) (Result, bool) {
+	if !found || in.Update == 0 || in.Update > sess.LastUpdate {
+		return Result{}, false
+	}
+	if in.Update == sess.LastUpdate && len(sess.Replay) > 0 {
+		return Result{Lang: sess.Lang, Replies: sess.Replay, Event: "replayed", IdleWipe: s.idleWipe(sess)}, true
+	}
+	return Result{Lang: sess.Lang, Duplicate: true, Event: "duplicate"}, true
 }
 
 // wiped forgets her state after the dialogue decided to wipe. The messages

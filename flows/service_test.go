@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -386,6 +387,87 @@ func TestStatusAcrossMidnight(t *testing.T) {
 	}
 	if st := status("Lodi"); st.ID != "status.open_always" {
 		t.Errorf("round the clock: got %+v", st)
+	}
+}
+
+// TestPrivacySaysDeletedMayStay: the privacy screen says that what is
+// deleted stays readable with the key in the store's free space for a
+// while.
+func TestPrivacySaysDeletedMayStay(t *testing.T) {
+	svc := flows.NewService(memstore.New(), sampleDir(t), flows.Options{Now: func() time.Time { return tuesdayMorning }})
+	if res := handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "privacy"}); !hasText(res, "privacy.deleted") {
+		t.Errorf("privacy screen %+v lacks privacy.deleted", res.Replies)
+	}
+}
+
+// TestIsExit: every input IsExit names wipes the chat, and the dialogue's
+// other inputs are not taken for one.
+func TestIsExit(t *testing.T) {
+	svc := newService(t, memstore.New(), tuesdayMorning)
+	for _, in := range []flows.Input{
+		{Kind: flows.KindCommand, Command: "exit"}, {Kind: flows.KindCommand, Command: "esci"},
+		{Kind: flows.KindCommand, Command: "stop"}, {Kind: flows.KindCommand, Command: "fine"},
+		{Kind: flows.KindButton, Data: "exit"}, {Kind: flows.KindButton, Data: "forget:yes"},
+	} {
+		if !flows.IsExit(in) {
+			t.Errorf("IsExit(%+v) = false", in)
+		}
+		handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+		if res := handle(t, svc, in); !res.Wipe {
+			t.Errorf("%+v does not wipe", in)
+		}
+	}
+	for _, in := range []flows.Input{{Kind: flows.KindText, Text: "exit"}, {Kind: flows.KindButton, Data: "sos"}, {Kind: flows.KindCommand, Command: "forget"}} {
+		if flows.IsExit(in) {
+			t.Errorf("IsExit(%+v) = true", in)
+		}
+	}
+}
+
+// TestFlooded: the notice is in her language, neutral first, with the
+// numbers and the exit, and only when asked; it changes nothing; a group
+// gets none; an input handled before is a duplicate, and the one whose
+// replies were kept gets them again.
+func TestFlooded(t *testing.T) {
+	st := memstore.New()
+	svc := newService(t, st, tuesdayMorning)
+	handle(t, svc, flows.Input{Chat: 8, Update: 1, Kind: flows.KindCommand, Command: "start"})
+	handle(t, svc, flows.Input{Chat: 8, Update: 2, Kind: flows.KindButton, Data: "lang:en"})
+	before, _, _ := st.Session(context.Background(), 8)
+	flooded := func(in flows.Input, notice bool) flows.Result {
+		t.Helper()
+		res, err := svc.Flooded(context.Background(), in, notice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := flooded(flows.Input{Chat: 8, Update: 3, Lang: "it", Kind: flows.KindText, Text: "x"}, true)
+	if res.Lang != "en" || res.Duplicate || len(res.Replies) != 1 || res.Replies[0].Texts[0].ID != "flood.notice" || !hasText(res, "emergency.1522") {
+		t.Fatalf("Flooded = %+v", res)
+	}
+	if b := res.Replies[0].Buttons; len(b) == 0 || !slices.ContainsFunc(b[len(b)-1], func(x flows.Button) bool { return x.Data == "exit" }) {
+		t.Errorf("no exit on the notice: %+v", b)
+	}
+	if after, _, _ := st.Session(context.Background(), 8); !reflect.DeepEqual(before, after) {
+		t.Errorf("the notice changed her session")
+	}
+	if res := flooded(flows.Input{Chat: 8, Update: 3}, false); res.Duplicate || len(res.Replies) != 0 {
+		t.Errorf("no notice asked: %+v", res)
+	}
+	if res := flooded(flows.Input{Chat: 8, Update: 2}, true); !res.Duplicate || len(res.Replies) != 0 {
+		t.Errorf("an input handled before: %+v", res)
+	}
+	if res := flooded(flows.Input{Chat: -100, Group: true}, true); len(res.Replies) != 0 {
+		t.Errorf("a group got a notice: %+v", res.Replies)
+	}
+	kept := []flows.Reply{{Texts: []flows.Text{flows.T("callback.confirmed")}}}
+	before.LastUpdate, before.Replay = 9, kept
+	if err := st.SaveSession(context.Background(), 8, before, tuesdayMorning.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if res := flooded(flows.Input{Chat: 8, Update: 9}, true); !res.Duplicate || !reflect.DeepEqual(res.Replies, kept) {
+		t.Errorf("the update whose replies were kept: %+v", res)
 	}
 }
 

@@ -33,6 +33,9 @@ type Grant struct {
 	Role    Role   `json:"r"`
 	Network string `json:"n,omitempty"`
 	Centre  string `json:"c,omitempty"`
+	// Boot marks the admin grant of an id in FRONTDOOR_ADMINS: it lasts
+	// only as long as the id stays in the list. An invite never gives it.
+	Boot bool `json:"b,omitempty"`
 }
 
 // Staff is what the bot knows of a member of staff: a pseudonym for the
@@ -63,11 +66,13 @@ type StaffEntry struct {
 	Staff Staff
 }
 
-// Invite is a one-time code that grants a role when opened.
+// Invite is a one-time code that grants a role when opened, as long as
+// the one who made it may still give it.
 type Invite struct {
 	Code    string    `json:"code"`
 	Grant   Grant     `json:"grant"`
 	By      string    `json:"by"` // pseudonym of who invited
+	ByUser  int64     `json:"byu,omitempty"`
 	Expires time.Time `json:"exp"`
 }
 
@@ -156,26 +161,66 @@ func (s Staff) isAdmin() bool {
 	return slices.ContainsFunc(s.Grants, func(g Grant) bool { return g.Role == RoleAdmin })
 }
 
-// staffOf loads who she is on staff; bootstrap admins are admins whatever
-// the store says. The zero Staff means "not staff".
-func (d *dialogue) staffOf() (Staff, error) {
-	if d.svc.staff == nil {
-		return Staff{}, nil
+// mayGive tells whether s may give the grant g: an admin any, a
+// coordinator the roles of her networks but admin.
+func (s Staff) mayGive(g Grant) bool {
+	if g.Role == RoleAdmin {
+		return s.isAdmin()
 	}
-	st, _, err := d.svc.staff.Staff(d.ctx, d.in.Chat)
-	if err != nil {
+	return s.has(RoleCoordinator, g.Network)
+}
+
+// staffOf loads who she is on staff, and records what FRONTDOOR_ADMINS
+// changed (see effectiveStaff). The zero Staff means "not staff".
+func (d *dialogue) staffOf() (Staff, error) {
+	st, changed, err := d.svc.effectiveStaff(d.ctx, d.in.Chat)
+	if err != nil || !changed {
+		return st, err
+	}
+	if err := d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st); err != nil {
 		return Staff{}, err
 	}
-	if slices.Contains(d.svc.admins, d.in.Chat) && !st.isAdmin() {
-		// A bootstrap admin is recorded at her first staff action, so that
-		// her pseudonym in the audit trail stays the same.
-		st.Grants = append(st.Grants, Grant{Role: RoleAdmin})
-		if st.Pseudonym == "" {
-			st.Pseudonym = "A-" + strings.ToUpper(d.svc.newCode(2))
-		}
-		if err := d.svc.staff.SaveStaff(d.ctx, d.in.Chat, st); err != nil {
-			return Staff{}, err
-		}
-	}
 	return st, nil
+}
+
+// effectiveStaff is who user is on staff: her stored grants as
+// withAdmins leaves them; changed tells that the stored record differs.
+func (s *Service) effectiveStaff(ctx context.Context, user int64) (st Staff, changed bool, err error) {
+	if s.staff == nil {
+		return Staff{}, false, nil
+	}
+	st, _, err = s.staff.Staff(ctx, user)
+	if err != nil {
+		return Staff{}, false, err
+	}
+	st, changed = s.withAdmins(user, st)
+	return st, changed, nil
+}
+
+// withAdmins gives st, the stored grants of user, the admin grant of
+// FRONTDOOR_ADMINS while her id is in the list, and takes it away once it
+// is not; changed tells that st differs from what was stored. A bootstrap
+// admin is recorded at her first staff action, so that her pseudonym in
+// the audit trail stays the same. An admin grant recorded before grants
+// were marked is taken for the list's when her id is in it.
+func (s *Service) withAdmins(user int64, st Staff) (Staff, bool) {
+	listed := slices.Contains(s.admins, user)
+	boot := slices.IndexFunc(st.Grants, func(g Grant) bool { return g.Boot })
+	switch {
+	case listed && boot < 0:
+		st.Grants = slices.Clone(st.Grants)
+		if i := slices.Index(st.Grants, Grant{Role: RoleAdmin}); i >= 0 {
+			st.Grants[i].Boot = true
+		} else {
+			st.Grants = append(st.Grants, Grant{Role: RoleAdmin, Boot: true})
+		}
+		if st.Pseudonym == "" {
+			st.Pseudonym = "A-" + strings.ToUpper(s.newCode(2))
+		}
+		return st, true
+	case !listed && boot >= 0:
+		st.Grants = slices.Delete(slices.Clone(st.Grants), boot, boot+1)
+		return st, true
+	}
+	return st, false
 }

@@ -440,3 +440,154 @@ func TestAuditReadsAsPeopleSpeak(t *testing.T) {
 		}
 	}
 }
+
+// TestLongestIDsFitButtons: with a network and a centre whose ids have
+// the longest length allowed, every screen that lists them still has a
+// button for them, and no button's data passes Telegram's 64 bytes.
+func TestLongestIDsFitButtons(t *testing.T) {
+	netID, centreID := strings.Repeat("n", flows.MaxIDLen), strings.Repeat("c", flows.MaxIDLen)
+	data := flows.DirectoryData{
+		Networks: []flows.Network{{ID: netID, Name: "Rete"}},
+		Centres: []flows.Centre{{ID: centreID, Network: netID, Name: "Centro", Town: "Crema", Lat: 45.36, Lon: 9.68,
+			Phones: []string{"+390373000000"}, Hours: flows.Week{time.Tuesday: {{Open: 0, Close: 1440}}}}},
+	}
+	dir, err := flows.NewDirectory(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memstore.New()
+	svc := flows.NewService(st, dir, flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning },
+		Staff: st, Directory: st, Admins: []int64{bootAdmin}, Codec: dirfile.Codec{}})
+	seen := map[string]bool{}
+	for _, in := range []flows.Input{
+		{Kind: flows.KindCommand, Command: "start"},
+		{Kind: flows.KindButton, Data: "find"},
+		{Kind: flows.KindText, Text: "Crema"},
+		{Kind: flows.KindButton, Data: "c:" + centreID},
+		{Kind: flows.KindButton, Data: "open"},
+		{Kind: flows.KindCommand, Command: "staff"},
+		{Kind: flows.KindButton, Data: "st.centres"},
+		{Kind: flows.KindButton, Data: "st.edit:" + centreID},
+		{Kind: flows.KindButton, Data: "st.delete:" + centreID},
+		{Kind: flows.KindButton, Data: "st.invite:coordinator"},
+		{Kind: flows.KindButton, Data: "st.invite:operator"},
+	} {
+		in.Chat, in.From = bootAdmin, bootAdmin
+		for _, r := range handle(t, svc, in).Replies {
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					if len(b.Data) > 64 {
+						t.Errorf("after %+v: button data of %d bytes: %q", in, len(b.Data), b.Data)
+					}
+					seen[b.Data] = true
+				}
+			}
+		}
+	}
+	for _, want := range []string{"c:" + centreID, "st.edit:" + centreID, "st.field:" + centreID + "/languages",
+		"st.invite:coordinator/" + netID, "st.invite:operator/" + centreID, "st.add:" + netID, "st.deleteok:" + centreID} {
+		if !seen[want] {
+			t.Errorf("no button %q", want)
+		}
+	}
+}
+
+// inviteLink has staff member from create an invite with data and returns
+// the /start arguments that open it.
+func inviteLink(t *testing.T, svc *flows.Service, from int64, data string) string {
+	t.Helper()
+	res := handle(t, svc, flows.Input{Chat: from, Kind: flows.KindButton, Data: data})
+	for _, r := range res.Replies {
+		for _, tx := range r.Texts {
+			if tx.ID == "staff.invite_created" {
+				code, _ := strings.CutPrefix(tx.Data["Link"].(string), "/start ")
+				return code
+			}
+		}
+	}
+	t.Fatalf("no invite for %q: %v", data, ids(res))
+	return ""
+}
+
+// TestInviteOfRevokedStaff: an invite gives a role only while the one who
+// made it may still give it; revoking her also voids the links she left.
+func TestInviteOfRevokedStaff(t *testing.T) {
+	svc, st := staffService(t)
+	pending := inviteLink(t, svc, coordArca, "st.invite:volunteer/arca")
+	kept := inviteLink(t, svc, bootAdmin, "st.invite:volunteer/arca")
+	list, _ := st.ListStaff(context.Background())
+	for _, e := range list {
+		if e.Staff.Pseudonym == "P-D" { // coordArca
+			handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindButton, Data: "st.revokeok:" + e.Ref})
+		}
+	}
+	const newcomer, other = 610, 611
+	if res := handle(t, svc, flows.Input{Chat: newcomer, Kind: flows.KindCommand, Command: "start", Args: pending}); !hasText(res, "staff.invite_invalid") {
+		t.Errorf("the invite of a revoked coordinator worked: %v", ids(res))
+	}
+	if _, found, _ := st.Staff(context.Background(), newcomer); found {
+		t.Errorf("the newcomer became staff through a revoked coordinator's link")
+	}
+	if res := handle(t, svc, flows.Input{Chat: other, Kind: flows.KindCommand, Command: "start", Args: kept}); !hasText(res, "staff.invite_welcome") {
+		t.Errorf("the invite of an admin still in office did not work: %v", ids(res))
+	}
+}
+
+// TestAdminRemovedFromList: an admin who is one only because her id was
+// in FRONTDOOR_ADMINS stops being one when it is taken out; an admin she
+// invited stays one.
+func TestAdminRemovedFromList(t *testing.T) {
+	svc, st := staffService(t)
+	const invited = 620
+	code := inviteLink(t, svc, bootAdmin, "st.invite:admin")
+	if res := handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindCommand, Command: "start", Args: code}); !hasText(res, "staff.invite_welcome") {
+		t.Fatalf("admin invite: %v", ids(res))
+	}
+	later := flows.NewService(st, sampleDir(t), flows.Options{
+		Langs: []string{"it", "en"}, Now: func() time.Time { return tuesdayMorning },
+		Staff: st, Directory: st, Codec: dirfile.Codec{},
+	})
+	if res := handle(t, later, flows.Input{Chat: bootAdmin, Kind: flows.KindCommand, Command: "staff"}); hasText(res, "staff.menu_title") {
+		t.Errorf("taken out of FRONTDOOR_ADMINS, she still has the staff menu: %v", ids(res))
+	}
+	if res := handle(t, later, flows.Input{Chat: invited, Kind: flows.KindButton, Data: "st.invite"}); !hasText(res, "staff.invite_role") {
+		t.Errorf("the admin she invited lost her rights: %v", ids(res))
+	}
+}
+
+// TestRevokeListedAdmin: an admin of FRONTDOOR_ADMINS cannot be revoked
+// from the bot (her role would come back at her next action); she is told
+// so instead of "removed".
+func TestRevokeListedAdmin(t *testing.T) {
+	svc, st := staffService(t)
+	const invited = 620
+	code := inviteLink(t, svc, bootAdmin, "st.invite:admin")
+	handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindCommand, Command: "start", Args: code})
+	entries, err := st.ListStaff(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(entries, func(e flows.StaffEntry) bool { return e.Chat == bootAdmin })
+	if i < 0 {
+		t.Fatal("the listed admin is not on staff")
+	}
+	for _, data := range []string{"st.revoke:" + entries[i].Ref, "st.revokeok:" + entries[i].Ref} {
+		res := handle(t, svc, flows.Input{Chat: invited, Kind: flows.KindButton, Data: data})
+		if !hasText(res, "staff.revoke_listed") || hasText(res, "staff.revoked") {
+			t.Errorf("%s: %v", data, ids(res))
+		}
+	}
+	if res := handle(t, svc, flows.Input{Chat: bootAdmin, Kind: flows.KindCommand, Command: "staff"}); !hasText(res, "staff.menu_title") {
+		t.Errorf("the listed admin lost the staff menu: %v", ids(res))
+	}
+}
+
+// TestAcceptsFile: only staff who may edit a network may send the file.
+func TestAcceptsFile(t *testing.T) {
+	svc, _ := staffService(t)
+	for user, want := range map[int64]bool{public: false, operatorCrem: false, volArca: true, coordArca: true, volAmaranta: true, bootAdmin: true} {
+		if got := svc.AcceptsFile(context.Background(), user); got != want {
+			t.Errorf("AcceptsFile(%d) = %v, want %v", user, got, want)
+		}
+	}
+}

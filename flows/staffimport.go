@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +70,18 @@ func (s staffDialogue) scope(d DirectoryData) DirectoryData {
 		}
 	}
 	return out
+}
+
+// AcceptsFile tells whether a chat may send the directory file: a member
+// of staff who may edit a network. The transport asks before it fetches a
+// file, so that files sent by anyone else are never downloaded; a store
+// that fails says no.
+func (s *Service) AcceptsFile(ctx context.Context, chat int64) bool {
+	if s.codec == nil {
+		return false
+	}
+	st, _, err := s.effectiveStaff(ctx, chat)
+	return err == nil && len(st.networks(s.dir.Load())) > 0
 }
 
 // uploaded reads a directory file she sent and shows what importing it

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"log/slog"
 	"slices"
 	"strings"
@@ -42,7 +43,7 @@ func (s staffDialogue) invite(arg string) {
 		s.reply([]Text{T("staff.invite_where")}, rows...)
 		return
 	}
-	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: s.d.svc.newCode(inviteCodeBytes), Grant: g, By: s.me.Pseudonym, ByUser: s.d.in.Chat, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return
@@ -68,20 +69,35 @@ func (s staffDialogue) invitable() []Role {
 
 // grantFor builds the grant of an invite if she may give it there.
 func (s staffDialogue) grantFor(r Role, where string) (Grant, bool) {
+	var g Grant
 	switch r {
 	case RoleAdmin:
-		return Grant{Role: RoleAdmin}, s.me.isAdmin()
+		g = Grant{Role: RoleAdmin}
 	case RoleOperator:
 		c, ok := s.d.dir.Centre(where)
-		if !ok || !s.me.has(RoleCoordinator, c.Network) {
+		if !ok {
 			return Grant{}, false
 		}
-		return Grant{Role: r, Network: c.Network, Centre: c.ID}, true
+		g = Grant{Role: r, Network: c.Network, Centre: c.ID}
+	default:
+		if _, ok := s.d.dir.Network(where); !ok {
+			return Grant{}, false
+		}
+		g = Grant{Role: r, Network: where}
 	}
-	if _, ok := s.d.dir.Network(where); !ok || !s.me.has(RoleCoordinator, where) {
-		return Grant{}, false
+	return g, s.me.mayGive(g)
+}
+
+// makerMayGive tells whether whoever made inv (an invite or a group's
+// link code) may still give its grant: a link left behind by someone
+// revoked gives nothing. Codes made before their maker was recorded give
+// nothing either.
+func (s *Service) makerMayGive(ctx context.Context, inv Invite) (bool, error) {
+	if inv.ByUser == 0 {
+		return false, nil
 	}
-	return Grant{Role: r, Network: where}, true
+	by, _, err := s.effectiveStaff(ctx, inv.ByUser)
+	return err == nil && by.mayGive(inv.Grant), err
 }
 
 // redeem opens an invite: one use, within its time, then gone.
@@ -97,6 +113,9 @@ func (d *dialogue) redeem(code string) {
 	var err error
 	if validCode(code, inviteCodeBytes) {
 		inv, found, err = d.svc.staff.TakeInvite(d.ctx, code, d.now)
+	}
+	if err == nil && found {
+		found, err = d.svc.makerMayGive(d.ctx, inv)
 	}
 	if err != nil || !found {
 		d.event = "invite_invalid"
@@ -207,6 +226,14 @@ func (s staffDialogue) revoke(ref string, confirmed bool) {
 		return
 	}
 	who := entries[i].Staff
+	if slices.Contains(s.d.svc.admins, entries[i].Chat) {
+		// Her role comes back at her next action: saying "removed" would
+		// be untrue.
+		s.d.event = "staff_revoke_listed"
+		s.roles()
+		s.d.replies[0].Texts = append([]Text{T("staff.revoke_listed", "Pseudonym", who.Pseudonym)}, s.d.replies[0].Texts...)
+		return
+	}
 	if !confirmed {
 		s.d.event = "staff_revoke_ask"
 		s.reply([]Text{T("staff.revoke_ask", "Pseudonym", who.Pseudonym)},

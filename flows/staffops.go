@@ -66,18 +66,42 @@ func (s *Service) linkGroup(ctx context.Context, in Input) Result {
 		s.log.LogAttrs(ctx, slog.LevelError, "link code load failed", logattr.Event("store_error"), logattr.Op("take_invite"), logattr.Err(err))
 		return say("store_error", T("op.error"))
 	}
-	c, ok := s.dir.Load().Centre(inv.Grant.Centre)
+	if found {
+		// A code left behind by a coordinator since revoked links nothing.
+		found, err = s.makerMayGive(ctx, inv)
+		if err != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "link code maker load failed", logattr.Event("store_error"), logattr.Op("staff"), logattr.Err(err))
+			s.keepCode(ctx, inv)
+			return say("store_error", T("op.error"))
+		}
+	}
+	dir := s.dir.Load()
+	c, ok := dir.Centre(inv.Grant.Centre)
 	if !found || inv.Grant.Role != RoleOperator || !ok {
 		return say("link_invalid", T("op.link.invalid"))
 	}
 	op := Operator{Chat: in.Chat, Centre: c.ID, Name: clip(in.ChatTitle, maxNameLen)}
-	if ops, err := s.cb.store.Operators(ctx); err == nil {
-		if i := slices.IndexFunc(ops, func(o Operator) bool { return o.Chat == in.Chat && o.Centre == c.ID }); i >= 0 {
+	ops, err := s.cb.store.Operators(ctx)
+	if err != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "operators load failed", logattr.Event("store_error"), logattr.Op("operators"), logattr.Err(err))
+		s.keepCode(ctx, inv)
+		return say("store_error", T("op.error"))
+	}
+	if i := slices.IndexFunc(ops, func(o Operator) bool { return o.Chat == in.Chat }); i >= 0 {
+		if cur, ok := dir.Centre(ops[i].Centre); ok && cur.Network != c.Network {
+			// Only that network's coordinators may take its chats away: a
+			// code of another network, typed by anyone in the group, must
+			// not. The code still works in the group it was meant for.
+			s.keepCode(ctx, inv)
+			return say("link_other_network", T("op.link.other_network", "Centre", cur.Name))
+		}
+		if ops[i].Centre == c.ID {
 			op.OnCall = ops[i].OnCall
 		}
 	}
 	if err := s.cb.store.SaveOperator(ctx, op); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "operator save failed", logattr.Event("store_error"), logattr.Op("save_operator"), logattr.Err(err))
+		s.keepCode(ctx, inv)
 		return say("store_error", T("op.error"))
 	}
 	s.audit(ctx, AuditEntry{At: s.now(), Who: inv.By, Network: c.Network, Subject: c.ID, Field: "receiving chat", After: "group " + op.Name})
@@ -86,6 +110,14 @@ func (s *Service) linkGroup(ctx context.Context, in Input) Result {
 		bot = "@" + bot
 	}
 	return say("group_linked", T("op.link.done", "Centre", c.Name), T("op.link.private", "Bot", bot), T("op.link.oncall"))
+}
+
+// keepCode stores again a link code taken but not used, so that it works
+// where it was meant to; a failure is logged, and a new code can be made.
+func (s *Service) keepCode(ctx context.Context, inv Invite) {
+	if err := s.staff.SaveInvite(ctx, inv); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "link code save failed", logattr.Event("store_error"), logattr.Op("save_invite"), logattr.Err(err))
+	}
 }
 
 // audit records a change; a failure to record is logged, the change stays.
@@ -326,7 +358,7 @@ func (s staffDialogue) link(id string) {
 		return
 	}
 	code := s.d.svc.newCode(linkCodeBytes)
-	inv := Invite{Code: linkPrefix + code, Grant: Grant{Role: RoleOperator, Network: c.Network, Centre: c.ID}, By: s.me.Pseudonym, Expires: s.d.now.Add(InviteTTL)}
+	inv := Invite{Code: linkPrefix + code, Grant: Grant{Role: RoleOperator, Network: c.Network, Centre: c.ID}, By: s.me.Pseudonym, ByUser: s.d.in.Chat, Expires: s.d.now.Add(InviteTTL)}
 	if err := s.d.svc.staff.SaveInvite(s.d.ctx, inv); err != nil {
 		s.failed(err)
 		return

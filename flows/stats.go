@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"strconv"
 	"time"
 )
 
@@ -125,15 +124,6 @@ func (d *dialogue) eventCounts() []Count {
 		return nil
 	}
 	return []Count{count(d.now, name, d.sess.Network, "", d.sess.Lang)}
-}
-
-// SuppressSmall is how every report shows a count: 1 to 4 as "<5", so
-// that no figure can single out a woman in a small town; 0 stays 0.
-func SuppressSmall(n int64) string {
-	if n > 0 && n < 5 {
-		return "<5"
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // centre is the centre an operator's work counts for: the request's, or

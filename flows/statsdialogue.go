@@ -7,7 +7,8 @@ import (
 	"frontdoor/flows/logattr"
 )
 
-// statsMonths is how many months /stats shows, the current one included.
+// statsMonths is how many months /stats shows: those before the current
+// one, which is still counting.
 const statsMonths = 6
 
 // maxStatsTable keeps the table inside one Telegram message; a longer one
@@ -48,7 +49,7 @@ func (s staffDialogue) loadStats() (stats []Stat, months []string, ok bool) {
 		s.menu()
 		return nil, nil, false
 	}
-	months = LastMonths(s.d.now, statsMonths)
+	months = ClosedMonths(s.d.now, statsMonths)
 	stats, err := s.d.svc.stats.Stats(s.d.ctx, months[0], months[len(months)-1])
 	if err != nil {
 		s.d.svc.log.LogAttrs(s.d.ctx, slog.LevelError, "stats load failed", logattr.Event("store_error"), logattr.Op("stats"), logattr.Err(err))
@@ -68,11 +69,12 @@ func (s staffDialogue) stats() {
 	}
 	s.d.event = "staff_stats"
 	texts := []Text{T("stats.title", "From", months[0], "To", months[len(months)-1])}
-	if len(stats) == 0 {
+	table := StatsTable(stats, months)
+	if table == "" {
 		s.reply(append(texts, T("stats.none")))
 		return
 	}
-	texts = append(texts, T("stats.table", "Table", clip(StatsTable(stats, months), maxStatsTable)), T("stats.small"))
+	texts = append(texts, T("stats.table", "Table", clip(table, maxStatsTable)), T("stats.small"))
 	row := []Button{staffButton(T("stats.button_csv"), "statscsv", "")}
 	if s.d.svc.chart != nil {
 		row = append(row, staffButton(T("stats.button_chart"), "statschart", ""))

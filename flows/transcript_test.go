@@ -19,7 +19,7 @@ import (
 	"frontdoor/store/memstore"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/transcripts")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata (transcripts, the authorization matrix)")
 
 // rome builds a wall-clock time in Europe/Rome.
 func rome(y int, m time.Month, d, hh, mm int) time.Time {

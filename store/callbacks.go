@@ -51,10 +51,13 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("apply change: %w", err)
 	}
-	var skey, sval, sidx []byte
+	var (
+		skey, sval []byte
+		sexp       uint64
+	)
 	if c.Session != nil {
 		var err error
-		if skey, sval, sidx, err = db.sessionRecord(c.Chat, *c.Session, c.Expires); err != nil {
+		if skey, sval, sexp, err = db.sessionRecord(c.Chat, *c.Session, c.Expires); err != nil {
 			return fmt.Errorf("apply change: session: %w", err)
 		}
 	}
@@ -91,7 +94,7 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 		}
 		sends = append(sends, pt)
 	}
-	counts, err := countKeys(c.Count)
+	counts, err := db.countRefs(c.Count)
 	if err != nil {
 		return fmt.Errorf("apply change: %w", err)
 	}
@@ -102,16 +105,16 @@ func (db *DB) Apply(ctx context.Context, c flows.Change) error {
 	// The function may run twice (group commit): a rolled-back run leaves
 	// nothing behind, and sealing again only draws a new nonce.
 	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
-		if err := addCounts(tx, counts); err != nil {
+		if err := db.addCounts(tx, counts); err != nil {
 			return err
 		}
 		if skey != nil {
-			if err := putSession(tx, skey, sval, sidx); err != nil {
+			if err := db.putSession(tx, skey, sval, sexp); err != nil {
 				return err
 			}
 		}
 		if dropKey != nil {
-			if err := deleteSession(tx, dropKey); err != nil {
+			if err := db.deleteSession(tx, dropKey); err != nil {
 				return err
 			}
 		}

@@ -37,8 +37,9 @@ var errDrop = errors.New("record cannot be carried over")
 // is left sealed under a key that is going away.
 type sealedBucket struct {
 	name string
-	// index, when not empty, is the bucket's expiry index; its values
-	// then start with their 8-byte expiry.
+	// index, when not empty, is the bucket's expiry index: its records
+	// are timed (their due time sealed with them, see expiry.go), and
+	// the index is rebuilt from them.
 	index string
 	// key returns the record's key under ns: derived again from the chat
 	// id sealed in it, or the same key when it is not an HMAC. errDrop
@@ -78,6 +79,14 @@ func sealedBuckets() []sealedBucket {
 			}
 			return ns.chatKey(r.User), nil
 		}},
+		{bucketDirectory, "", sameKey}, // "current"
+		// month, then an HMAC of the rest of the counter's name
+		{bucketStats, "", func(ns *sealer, old, pt []byte) ([]byte, error) {
+			if len(old) < 7 || len(pt) < 8 {
+				return nil, errDrop
+			}
+			return ns.statKey(string(old[:7]), pt[8:]), nil
+		}},
 		{bucketInvites, "", sameKey},   // SHA-256 of the code
 		{bucketAudit, "", sameKey},     // time and random bytes
 		{bucketCallbacks, "", sameKey}, // the random ticket
@@ -106,9 +115,9 @@ func sealedBuckets() []sealedBucket {
 	}
 }
 
-// plainBuckets hold no personal data: the directory, the meta records,
-// the anonymous counters.
-var plainBuckets = []string{bucketDirectory, bucketMeta, bucketStats}
+// plainBuckets hold nothing a stolen file may tell: the schema version
+// and the key check.
+var plainBuckets = []string{bucketMeta}
 
 // allBuckets names every bucket of the store: Open creates them, and rekey
 // refuses a store holding any other.
@@ -208,16 +217,16 @@ func (db *DB) rekeyBucket(tx *bolt.Tx, b sealedBucket, ns *sealer) (resealed, dr
 	}
 	bucket := tx.Bucket([]byte(b.name))
 	for _, r := range recs {
-		var header, body []byte
-		if body = r.val; b.index != "" {
-			if len(r.val) < 8 {
-				dropped++
-				continue
-			}
-			header, body = r.val[:8], r.val[8:]
+		var (
+			pt, key, sealed []byte
+			due             uint64
+			err             error
+		)
+		if b.index != "" {
+			due, pt, err = db.seal.openTimed(b.name, r.key, r.val)
+		} else {
+			pt, err = db.seal.open(b.name, r.key, r.val)
 		}
-		pt, err := db.seal.open(b.name, r.key, body)
-		var key []byte
 		if err == nil {
 			key, err = b.key(ns, r.key, pt)
 		}
@@ -228,15 +237,19 @@ func (db *DB) rekeyBucket(tx *bolt.Tx, b sealedBucket, ns *sealer) (resealed, dr
 		if err != nil {
 			return 0, 0, err
 		}
-		sealed, err := ns.seal(b.name, key, pt)
+		if b.index != "" {
+			sealed, err = ns.sealTimed(b.name, key, due, pt)
+		} else {
+			sealed, err = ns.seal(b.name, key, pt)
+		}
 		if err != nil {
 			return 0, 0, err
 		}
-		if err := bucket.Put(key, append(slices.Clone(header), sealed...)); err != nil {
+		if err := bucket.Put(key, sealed); err != nil {
 			return 0, 0, err
 		}
 		if b.index != "" {
-			if err := tx.Bucket([]byte(b.index)).Put(append(slices.Clone(header), key...), nil); err != nil {
+			if err := ns.putDue(tx, b.index, key, due); err != nil {
 				return 0, 0, err
 			}
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -31,7 +32,8 @@ func TestRekey(t *testing.T) {
 	must(t, db.SaveStaff(ctx, 9, flows.Staff{Pseudonym: "s1", Grants: []flows.Grant{grant}}))
 	must(t, db.SaveInvite(ctx, flows.Invite{Code: "abc", Grant: grant, Expires: exp}))
 	must(t, db.AppendAudit(ctx, flows.AuditEntry{At: time.Now(), Who: "s1", Field: "hours"}))
-	must(t, db.Apply(ctx, flows.Change{Put: []flows.Callback{{Ticket: "T1", Chat: 5, Centre: "c1"}}}))
+	count := flows.Count{Month: "2027-01", Network: "n1", Centre: "c1", Lang: "it", Name: flows.CountRequested}
+	must(t, db.Apply(ctx, flows.Change{Put: []flows.Callback{{Ticket: "T1", Chat: 5, Centre: "c1"}}, Count: []flows.Count{count}}))
 	// A session written before chat ids were sealed with sessions.
 	legacy, _ := json.Marshal(flows.Session{State: "menu"})
 	must(t, db.bolt.Update(func(tx *bolt.Tx) error {
@@ -40,14 +42,14 @@ func TestRekey(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return tx.Bucket([]byte(bucketSessions)).Put(k, append(expiryKey(expirySeconds(exp), nil), sealed...))
+		return tx.Bucket([]byte(bucketSessions)).Put(k, append(binary.BigEndian.AppendUint64(nil, expirySeconds(exp)), sealed...))
 	}))
 	oldKey := db.seal.chatKey(1)
 	must(t, db.Close())
 
 	res, err := Rekey(path, testKey(1), testKey(2), Options{})
-	if err != nil || res.Resealed != 8 || res.Dropped != 1 {
-		t.Fatalf("Rekey = %+v, %v; want 8 resealed, the legacy session dropped", res, err)
+	if err != nil || res.Resealed != 10 || res.Dropped != 1 {
+		t.Fatalf("Rekey = %+v, %v; want 10 resealed, the legacy session dropped", res, err)
 	}
 	if _, err := Open(path, testKey(1), Options{}); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("the old key still opens the store: %v", err)
@@ -79,6 +81,9 @@ func TestRekey(t *testing.T) {
 	}
 	if cb, found, err := db.CallbackOf(ctx, 5); !found || err != nil || cb.Ticket != "T1" {
 		t.Errorf("her request after rekey: %+v %v %v", cb, found, err)
+	}
+	if stats, err := db.Stats(ctx, "2027-01", "2027-01"); err != nil || len(stats) != 1 || stats[0].Count != count || stats[0].N != 1 {
+		t.Errorf("counters after rekey: %+v %v", stats, err)
 	}
 	if string(db.seal.chatKey(1)) == string(oldKey) {
 		t.Error("record keys were not derived again")

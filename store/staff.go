@@ -178,30 +178,32 @@ func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, cha
 	if err := ctx.Err(); err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
 	}
+	// change may run more than once: each run starts from a copy.
 	baseJSON, err := json.Marshal(base)
 	if err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: encode: %w", err)
 	}
 	var out flows.DirectoryData
+	key := []byte(keyCurrent)
 	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketDirectory))
-		cur := b.Get([]byte(keyCurrent))
-		if cur == nil {
-			cur = baseJSON
-		}
 		var d flows.DirectoryData
-		if err := json.Unmarshal(cur, &d); err != nil {
+		if cur := b.Get(key); cur != nil {
+			if err := db.openJSON(bucketDirectory, key, cur, &d); err != nil {
+				return err
+			}
+		} else if err := json.Unmarshal(baseJSON, &d); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
 		if err := change(&d); err != nil {
 			return err
 		}
-		val, err := json.Marshal(d)
+		val, err := db.sealJSON(bucketDirectory, key, d)
 		if err != nil {
-			return fmt.Errorf("encode: %w", err)
+			return err
 		}
 		out = d
-		return b.Put([]byte(keyCurrent), val)
+		return b.Put(key, val)
 	})
 	if err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)

@@ -39,8 +39,9 @@ const (
 )
 
 // SchemaVersion is the layout version written to the meta bucket; a program
-// refuses a store written by a newer layout instead of misreading it.
-const SchemaVersion = 1
+// refuses a store written by a newer layout instead of misreading it, and
+// brings an older one to its own when it opens it.
+const SchemaVersion = schemaSealed
 
 // ErrLocked means another process holds the store file open; two bots on one
 // file would corrupt each other's view, so the second one must stop.
@@ -119,7 +120,8 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store directory %s cannot be created: %w", dir, err)
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
+	bopts := &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync}
+	b, err := bolt.Open(path, 0o600, bopts)
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
@@ -130,8 +132,12 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db := &DB{path: path, bolt: b, seal: s, now: opts.Now, onSweep: opts.OnSweep, gc: committer{single: opts.SingleCommit}}
-	if err := db.init(); err != nil {
-		_ = b.Close()
+	migrated, err := db.init()
+	if err == nil && migrated {
+		err = db.compact(bopts)
+	}
+	if err != nil {
+		_ = db.bolt.Close()
 		if errors.Is(err, ErrWrongKey) {
 			return nil, fmt.Errorf("store %s %w", path, ErrWrongKey)
 		}
@@ -146,9 +152,11 @@ func Open(path string, key []byte, opts Options) (*DB, error) {
 }
 
 // init creates the buckets, records the schema version and key check on a
-// new store, and checks them on an existing one.
-func (db *DB) init() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+// new store, and checks them on an existing one; a store of an older
+// schema is brought to this one (migrated tells).
+func (db *DB) init() (migrated bool, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		migrated = false
 		// A store from before the index gets it built once.
 		if tx.Bucket([]byte(bucketCallbackChats)) == nil && tx.Bucket([]byte(bucketCallbacks)) != nil {
 			if _, err := tx.CreateBucket([]byte(bucketCallbackChats)); err != nil {
@@ -165,28 +173,30 @@ func (db *DB) init() error {
 		}
 		meta := tx.Bucket([]byte(bucketMeta))
 		check := db.seal.keyCheck()
+		if v := meta.Get([]byte(keyKeyCheck)); v != nil && !equalConstTime(v, check) {
+			return ErrWrongKey
+		}
+		ver := uint64(SchemaVersion)
 		if v := meta.Get([]byte(keySchema)); v != nil {
 			if len(v) != 8 {
 				return fmt.Errorf("schema version is %d bytes, want 8", len(v))
 			}
-			if ver := binary.BigEndian.Uint64(v); ver > SchemaVersion {
+			if ver = binary.BigEndian.Uint64(v); ver > SchemaVersion {
 				return fmt.Errorf("schema version %d is newer than this program's (%d)", ver, SchemaVersion)
 			}
-		} else {
-			var v [8]byte
-			binary.BigEndian.PutUint64(v[:], SchemaVersion)
-			if err := meta.Put([]byte(keySchema), v[:]); err != nil {
+		}
+		if ver < schemaSealed {
+			if err := db.sealOlderForms(tx); err != nil {
 				return err
 			}
+			migrated = true
 		}
-		if v := meta.Get([]byte(keyKeyCheck)); v != nil {
-			if !equalConstTime(v, check) {
-				return ErrWrongKey
-			}
-			return nil
+		if err := meta.Put([]byte(keySchema), binary.BigEndian.AppendUint64(nil, SchemaVersion)); err != nil {
+			return err
 		}
 		return meta.Put([]byte(keyKeyCheck), check)
 	})
+	return migrated, err
 }
 
 // Close releases the file and its lock. Stop RunSweeper first.
@@ -243,15 +253,16 @@ func (db *DB) Session(ctx context.Context, chat int64) (flows.Session, bool, err
 	if val == nil {
 		return flows.Session{}, false, nil
 	}
-	if len(val) < 8 {
-		return flows.Session{}, false, fmt.Errorf("load session: record is %d bytes, too short", len(val))
+	exp, body, err := db.seal.openTimed(bucketSessions, key, val)
+	if err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
 	}
-	if binary.BigEndian.Uint64(val[:8]) <= nowSeconds(db.now()) {
+	if exp <= nowSeconds(db.now()) {
 		return flows.Session{}, false, nil
 	}
 	var s flows.Session
-	if err := db.openJSON(bucketSessions, key, val[8:], &s); err != nil {
-		return flows.Session{}, false, fmt.Errorf("load session: %w", err)
+	if err := json.Unmarshal(body, &s); err != nil {
+		return flows.Session{}, false, fmt.Errorf("load session: decode: %w", err)
 	}
 	return s, true, nil
 }
@@ -263,7 +274,7 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	key, val, idx, err := db.sessionRecord(chat, s, expires)
+	key, val, exp, err := db.sessionRecord(chat, s, expires)
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -271,43 +282,46 @@ func (db *DB) SaveSession(ctx context.Context, chat int64, s flows.Session, expi
 	// A group commit may run this more than once: it only reads the current
 	// state and writes values computed above, so running it again gives the
 	// same result.
-	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return putSession(tx, key, val, idx) })
+	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return db.putSession(tx, key, val, exp) })
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
 }
 
-// sessionRecord seals a session: its record key, value (expiry then sealed
-// JSON) and expiry index key.
-func (db *DB) sessionRecord(chat int64, s flows.Session, expires time.Time) (key, val, idx []byte, err error) {
+// sessionRecord seals a session: its record key, its value (the expiry
+// and the JSON, sealed together) and its expiry in unix seconds.
+func (db *DB) sessionRecord(chat int64, s flows.Session, expires time.Time) (key, val []byte, exp uint64, err error) {
 	// The chat id goes inside the sealed value, so that a rekey can derive
 	// the record key under the new key (see Rekey).
 	key = db.seal.chatKey(chat)
-	sealed, err := db.sealJSON(bucketSessions, key, sealedSession{Session: s, Chat: chat})
+	pt, err := json.Marshal(sealedSession{Session: s, Chat: chat})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, 0, fmt.Errorf("encode: %w", err)
 	}
-	exp := expirySeconds(expires)
-	val = make([]byte, 8, 8+len(sealed))
-	binary.BigEndian.PutUint64(val, exp)
-	val = append(val, sealed...)
-	return key, val, expiryKey(exp, key), nil
+	exp = expirySeconds(expires)
+	if val, err = db.seal.sealTimed(bucketSessions, key, exp, pt); err != nil {
+		return nil, nil, 0, err
+	}
+	return key, val, exp, nil
 }
 
-// putSession writes a sealed session record and moves its expiry index entry.
-func putSession(tx *bolt.Tx, key, val, idx []byte) error {
+// putSession writes a sealed session record and moves its expiry index
+// entry. A record before it that does not open leaves its entry behind,
+// which the sweeper drops.
+func (db *DB) putSession(tx *bolt.Tx, key, val []byte, exp uint64) error {
 	sessions := tx.Bucket([]byte(bucketSessions))
-	index := tx.Bucket([]byte(bucketSessionExpiry))
-	if old := sessions.Get(key); len(old) >= 8 {
-		if err := index.Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
-			return err
+	if old := sessions.Get(key); old != nil {
+		if oldExp, _, err := db.seal.openTimed(bucketSessions, key, old); err == nil {
+			if err := db.seal.deleteDue(tx, bucketSessionExpiry, key, oldExp); err != nil {
+				return err
+			}
 		}
 	}
 	if err := sessions.Put(key, val); err != nil {
 		return err
 	}
-	return index.Put(idx, nil)
+	return db.seal.putDue(tx, bucketSessionExpiry, key, exp)
 }
 
 // DeleteSession forgets the session of a chat at once, for the quick exit:
@@ -318,7 +332,7 @@ func (db *DB) DeleteSession(ctx context.Context, chat int64) error {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	key := db.seal.chatKey(chat)
-	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return deleteSession(tx, key) })
+	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error { return db.deleteSession(tx, key) })
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
@@ -326,67 +340,35 @@ func (db *DB) DeleteSession(ctx context.Context, chat int64) error {
 }
 
 // deleteSession deletes a session and its expiry index entry in tx.
-func deleteSession(tx *bolt.Tx, key []byte) error {
+func (db *DB) deleteSession(tx *bolt.Tx, key []byte) error {
 	sessions := tx.Bucket([]byte(bucketSessions))
 	old := sessions.Get(key)
 	if old == nil {
 		return nil
 	}
-	if len(old) >= 8 {
-		if err := tx.Bucket([]byte(bucketSessionExpiry)).Delete(expiryKey(binary.BigEndian.Uint64(old[:8]), key)); err != nil {
+	if exp, _, err := db.seal.openTimed(bucketSessions, key, old); err == nil {
+		if err := db.seal.deleteDue(tx, bucketSessionExpiry, key, exp); err != nil {
 			return err
 		}
 	}
 	return sessions.Delete(key)
 }
 
-// expiryKey is the index key: 8-byte big-endian expiry, then the record key,
-// so a cursor walks sessions in expiry order.
-func expiryKey(exp uint64, key []byte) []byte {
-	k := make([]byte, 8, 8+len(key))
-	binary.BigEndian.PutUint64(k, exp)
-	return append(k, key...)
-}
-
 // Directory returns the stored directory; found is false on a new store.
 func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
-	}
-	var val []byte
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte(bucketDirectory)).Get([]byte(keyCurrent)); v != nil {
-			val = append([]byte(nil), v...)
-		}
-		return nil
-	})
+	var d flows.DirectoryData
+	found, err := db.getSealed(ctx, bucketDirectory, []byte(keyCurrent), &d)
 	if err != nil {
 		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
 	}
-	if val == nil {
-		return flows.DirectoryData{}, false, nil
-	}
-	var d flows.DirectoryData
-	if err := json.Unmarshal(val, &d); err != nil {
-		return flows.DirectoryData{}, false, fmt.Errorf("load directory: decode: %w", err)
-	}
-	return d, true, nil
+	return d, found, nil
 }
 
-// SaveDirectory replaces the stored directory. It is plain JSON: the
-// directory holds no personal data, and volunteers may need to inspect it.
+// SaveDirectory replaces the stored directory. It is sealed like the rest:
+// it holds confidential addresses, and volunteers read it through
+// `frontdoor directory export`.
 func (db *DB) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("save directory: %w", err)
-	}
-	val, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("save directory: encode: %w", err)
-	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketDirectory)).Put([]byte(keyCurrent), val)
-	})
-	if err != nil {
+	if err := db.putSealed(ctx, bucketDirectory, []byte(keyCurrent), d); err != nil {
 		return fmt.Errorf("save directory: %w", err)
 	}
 	return nil

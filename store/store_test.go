@@ -536,17 +536,14 @@ func TestTrailForms(t *testing.T) {
 	ctx := context.Background()
 	db := freshDB(t)
 	key := db.seal.chatKey(42)
-	sealed, err := db.seal.seal(bucketTrail, key, []byte(`{"c":42,"m":[[7,1800000000],[8,1800000001]]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
 	exp := expirySeconds(time.Now().Add(time.Hour))
+	val, err := db.seal.sealTimed(bucketTrail, key, exp, []byte(`{"c":42,"m":[[7,1800000000],[8,1800000001]]}`))
+	must(t, err)
 	must(t, db.bolt.Update(func(tx *bolt.Tx) error {
-		val := binary.BigEndian.AppendUint64(nil, exp)
-		if err := tx.Bucket([]byte(bucketTrail)).Put(key, append(val, sealed...)); err != nil {
+		if err := tx.Bucket([]byte(bucketTrail)).Put(key, val); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte(bucketTrailDue)).Put(expiryKey(exp, key), nil)
+		return db.seal.putDue(tx, bucketTrailDue, key, exp)
 	}))
 	must(t, db.Track(ctx, 42, []int{9}, time.Unix(1_800_000_002, 0), time.Now().Add(time.Hour), true))
 	tr, found, err := db.TakeTrail(ctx, 42, time.Time{})

@@ -1,11 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,36 +29,42 @@ func (db *DB) Sweep(ctx context.Context, now time.Time) (int, error) {
 		}
 		n, more := 0, false
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			n, more = 0, false
+			n = 0
 			sessions := tx.Bucket([]byte(bucketSessions))
 			index := tx.Bucket([]byte(bucketSessionExpiry))
 			// Collect first, delete after: deleting under a bbolt cursor can
 			// skip entries.
-			var keys [][]byte
-			c := index.Cursor()
-			for k, _ := c.First(); k != nil; k, _ = c.Next() {
-				if len(k) < 8 || binary.BigEndian.Uint64(k[:8]) > limit {
-					break
+			var due [][2][]byte // key, value
+			more = false
+			eachDue(tx, bucketSessionExpiry, limit, func(k, v []byte) bool {
+				if more = len(due) == sweepBatch; more {
+					return false
 				}
-				if len(keys) == sweepBatch {
-					more = true
-					break
-				}
-				keys = append(keys, append([]byte(nil), k...))
-			}
-			for _, k := range keys {
-				if err := index.Delete(k); err != nil {
+				due = append(due, [2][]byte{slices.Clone(k), slices.Clone(v)})
+				return true
+			})
+			for _, e := range due {
+				if err := index.Delete(e[0]); err != nil {
 					return err
 				}
-				rec := k[8:]
-				// Delete the session only if this index entry is its current
-				// expiry; a stale entry alone is just dropped.
-				if v := sessions.Get(rec); len(v) >= 8 && bytes.Equal(v[:8], k[:8]) {
-					if err := sessions.Delete(rec); err != nil {
-						return err
-					}
-					n++
+				rec, err := db.seal.dueRecord(bucketSessionExpiry, e[0], e[1])
+				if err != nil {
+					continue // an entry that does not open points nowhere
 				}
+				// Delete the session only if this entry is its current
+				// expiry (or it no longer opens); a stale entry alone is
+				// just dropped.
+				v := sessions.Get(rec)
+				if v == nil {
+					continue
+				}
+				if exp, _, err := db.seal.openTimed(bucketSessions, rec, v); err == nil && exp != binary.BigEndian.Uint64(e[0][:8]) {
+					continue
+				}
+				if err := sessions.Delete(rec); err != nil {
+					return err
+				}
+				n++
 			}
 			return nil
 		})

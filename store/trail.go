@@ -14,8 +14,8 @@ import (
 	"frontdoor/flows"
 )
 
-// Buckets of the wipe trail: sealed records keyed by the chat's HMAC, and
-// an index by due time (8-byte big-endian seconds, then the record key).
+// Buckets of the wipe trail: sealed records keyed by the chat's HMAC, with
+// their due time sealed inside, and an index by due time (see expiry.go).
 const (
 	bucketTrail    = "trail"
 	bucketTrailDue = "trail_due"
@@ -48,14 +48,14 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 	// The function reads the current record: run again after a rolled-back
 	// group, it starts from the rolled-back state and gives the same result.
 	err := db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
-		trail, index := tx.Bucket([]byte(bucketTrail)), tx.Bucket([]byte(bucketTrailDue))
+		trail := tx.Bucket([]byte(bucketTrail))
 		rec := trailRecord{Chat: chat}
 		if old := trail.Get(key); old != nil {
 			r, oldExp, err := db.openTrail(key, old)
 			if err != nil {
 				return err
 			}
-			if err := index.Delete(expiryKey(oldExp, key)); err != nil {
+			if err := db.seal.deleteDue(tx, bucketTrailDue, key, oldExp); err != nil {
 				return err
 			}
 			for _, m := range r.Msgs {
@@ -71,15 +71,14 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 			rec.Msgs = rec.Msgs[n:]
 		}
 		rec.Idle = idle
-		sealed, err := db.seal.seal(bucketTrail, key, rec.encode())
+		val, err := db.seal.sealTimed(bucketTrail, key, exp, rec.encode())
 		if err != nil {
 			return err
 		}
-		val := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(sealed)), exp)
-		if err := trail.Put(key, append(val, sealed...)); err != nil {
+		if err := trail.Put(key, val); err != nil {
 			return err
 		}
-		return index.Put(expiryKey(exp, key), nil)
+		return db.seal.putDue(tx, bucketTrailDue, key, exp)
 	})
 	if err != nil {
 		return fmt.Errorf("track messages: %w", err)
@@ -87,13 +86,9 @@ func (db *DB) Track(ctx context.Context, chat int64, ids []int, at, due time.Tim
 	return nil
 }
 
-// openTrail opens a stored trail value (due seconds, then the sealed
-// record).
+// openTrail opens a stored trail value: the record and its due time.
 func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
-	if len(val) < 8 {
-		return trailRecord{}, 0, fmt.Errorf("trail record is %d bytes, too short", len(val))
-	}
-	pt, err := db.seal.open(bucketTrail, key, val[8:])
+	due, pt, err := db.seal.openTimed(bucketTrail, key, val)
 	if err != nil {
 		return trailRecord{}, 0, err
 	}
@@ -101,7 +96,7 @@ func (db *DB) openTrail(key, val []byte) (trailRecord, uint64, error) {
 	if err != nil {
 		return trailRecord{}, 0, err
 	}
-	return r, binary.BigEndian.Uint64(val[:8]), nil
+	return r, due, nil
 }
 
 // trailCompact starts a trail record in the compact form; records written
@@ -195,16 +190,15 @@ func (db *DB) TakeTrail(ctx context.Context, chat int64, dueBy time.Time) (flows
 		if old == nil {
 			return nil
 		}
-		if len(old) >= 8 {
-			exp = binary.BigEndian.Uint64(old[:8])
+		rec, exp, openErr = db.openTrail(key, old)
+		if openErr == nil {
 			if !dueBy.IsZero() && exp > limit {
 				return nil
 			}
-			if err := tx.Bucket([]byte(bucketTrailDue)).Delete(expiryKey(exp, key)); err != nil {
+			if err := db.seal.deleteDue(tx, bucketTrailDue, key, exp); err != nil {
 				return err
 			}
 		}
-		rec, _, openErr = db.openTrail(key, old)
 		found = openErr == nil
 		return trail.Delete(key)
 	})
@@ -231,24 +225,22 @@ func (db *DB) DueTrails(ctx context.Context, now time.Time, limit int) ([]int64,
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("due trails: %w", err)
 	}
-	max := nowSeconds(now)
 	var chats []int64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		trail := tx.Bucket([]byte(bucketTrail))
-		c := tx.Bucket([]byte(bucketTrailDue)).Cursor()
-		for k, _ := c.First(); k != nil && len(chats) < limit; k, _ = c.Next() {
-			if len(k) < 8 || binary.BigEndian.Uint64(k[:8]) > max {
-				break
+		eachDue(tx, bucketTrailDue, nowSeconds(now), func(k, v []byte) bool {
+			key, err := db.seal.dueRecord(bucketTrailDue, k, v)
+			if err != nil {
+				return true // an entry that does not open points nowhere
 			}
-			key := k[8:]
-			val := trail.Get(key)
-			if len(val) < 8 || !bytes.Equal(val[:8], k[:8]) {
-				continue // a stale index entry
+			// Skip a stale entry: the trail is due at another time now.
+			if val := trail.Get(key); val != nil {
+				if r, exp, err := db.openTrail(key, val); err == nil && exp == binary.BigEndian.Uint64(k[:8]) {
+					chats = append(chats, r.Chat)
+				}
 			}
-			if r, _, err := db.openTrail(key, val); err == nil {
-				chats = append(chats, r.Chat)
-			}
-		}
+			return len(chats) < limit
+		})
 		return nil
 	})
 	if err != nil {

@@ -59,12 +59,13 @@ type panel struct {
 	requestedLbl, doneLabel []string
 }
 
-// suppressedHeight is the height drawn for a count of 1 to 4, labelled
-// "<5": the bar shows that there were some, never how many.
-const suppressedHeight = 4
+// suppressedHeight is the height drawn for a count under 5, 0 included,
+// labelled "<5": the bar never tells none from a few.
+const suppressedHeight = 2
 
-// panels sums the counters per centre and month and suppresses small
-// counts in heights and labels alike.
+// panels sums the counters per centre and month, shows every sum as
+// flows.Figure does in heights and labels alike, and leaves out the
+// centres whose every sum is under 5.
 func panels(stats []flows.Stat, months []string) []panel {
 	type key struct{ centre, month, name string }
 	sums := map[key]int64{}
@@ -89,22 +90,26 @@ func panels(stats []flows.Stat, months []string) []panel {
 	out := make([]panel, 0, len(centres))
 	for _, c := range centres {
 		p := panel{centre: c}
+		shown := false
 		for _, m := range months {
 			r, d := sums[key{c, m, flows.CountRequested}], sums[key{c, m, flows.CountDone}]
-			p.requested, p.requestedLbl = append(p.requested, height(r)), append(p.requestedLbl, flows.SuppressSmall(r))
-			p.done, p.doneLabel = append(p.done, height(d)), append(p.doneLabel, flows.SuppressSmall(d))
+			p.requested, p.requestedLbl = append(p.requested, height(r)), append(p.requestedLbl, flows.Figure(r))
+			p.done, p.doneLabel = append(p.done, height(d)), append(p.doneLabel, flows.Figure(d))
+			shown = shown || flows.Rounded(r) > 0 || flows.Rounded(d) > 0
 		}
-		out = append(out, p)
+		if shown {
+			out = append(out, p)
+		}
 	}
 	return out
 }
 
 // height is the bar drawn for a count.
 func height(n int64) float64 {
-	if n > 0 && n < 5 {
-		return suppressedHeight
+	if r := flows.Rounded(n); r > 0 {
+		return float64(r)
 	}
-	return float64(n)
+	return suppressedHeight
 }
 
 // faces are the fonts of a chart.
@@ -128,20 +133,20 @@ func newFaces() (faces, error) {
 	return f, nil
 }
 
-// Chart draws the PNG. With no callbacks counted it draws one empty panel
-// saying so, rather than failing.
+// Chart draws the PNG. With no centre to show it draws one panel saying
+// so, rather than failing.
 func (Callbacks) Chart(ctx context.Context, stats []flows.Stat, months []string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	ps := panels(stats, months)
 	if len(ps) == 0 {
-		zero := make([]float64, len(months))
+		low := make([]float64, len(months))
 		lbl := make([]string, len(months))
 		for i := range lbl {
-			lbl[i] = "0"
+			low[i], lbl[i] = height(0), flows.Figure(0)
 		}
-		ps = []panel{{centre: "no callbacks", requested: zero, done: zero, requestedLbl: lbl, doneLabel: lbl}}
+		ps = []panel{{centre: "no centre with 5 callbacks or more", requested: low, done: low, requestedLbl: lbl, doneLabel: lbl}}
 	}
 	f, err := newFaces()
 	if err != nil {

@@ -43,8 +43,9 @@ var Script = []Step{
 	{"button", "cb:w:asap"},
 	{"button", "cb:wok"},
 	{"button", "cb:m:none"},
-	{"button", "cb:h:no"},
+	{"button", "cb:h:yes"},
 	{"button", "cb:s:wrong"},
+	{"button", "cb:l:it"},
 	{"button", "cb:ok"},
 	{"button", "exit"},
 }

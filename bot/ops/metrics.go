@@ -82,7 +82,7 @@ func NewMetrics(b Build) *Metrics {
 	m.reg.MustRegister(info)
 	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdoor_updates_total",
-		Help: "Telegram updates by kind (command, text, button, location, none) and outcome (handled, duplicate, ignored, error, panic).",
+		Help: "Telegram updates by kind (command, text, button, location, none) and outcome (handled, duplicate, ignored, error, panic, flood: its chat sent too many at once and the update was dropped, with a notice).",
 	}, []string{"kind", "outcome"})
 	m.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "frontdoor_reply_seconds",

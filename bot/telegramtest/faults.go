@@ -49,6 +49,14 @@ func (s *Server) SetRandomFaults(f RandomFaults) {
 	}
 }
 
+// SetLatency makes every call from now on wait d before it is answered,
+// as a round trip to Telegram does; 0 turns it off.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // FaultCounts returns how many faults of each kind were injected.
 func (s *Server) FaultCounts() map[string]int {
 	s.mu.Lock()

@@ -24,7 +24,8 @@
 //
 // FailNext scripts errors for one method; SetRandomFaults makes a seeded
 // share of all calls answer 5xx or 429, answer slowly or drop the
-// connection, as Telegram and the networks in between do.
+// connection, as Telegram and the networks in between do; SetLatency
+// makes every call take a round trip.
 //
 // A Server is safe for concurrent use.
 package telegramtest
@@ -124,7 +125,8 @@ type Server struct {
 	hookDone   chan struct{}
 	delivered  []int // update ids the webhook accepted, in order
 
-	// Random faults (see faults.go).
+	// Random faults and latency (see faults.go).
+	latency     time.Duration
 	random      RandomFaults
 	rng         *rand.Rand
 	faultCounts map[string]int
@@ -542,9 +544,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f = &q[0]
 		s.faults[method] = q[1:]
 	}
+	latency := s.latency
 	s.notify()
 	s.mu.Unlock()
 
+	time.Sleep(latency)
 	if s.randomFault(w, method) {
 		return
 	}

@@ -25,7 +25,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -249,7 +248,7 @@ func (d *Door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.headers(w)
 	defer func() {
 		if p := recover(); p != nil {
-			d.log.LogAttrs(r.Context(), slog.LevelError, "web panic", logattr.Event("handler_panic"), logattr.Panic(p, debug.Stack()))
+			d.log.LogAttrs(r.Context(), slog.LevelError, "web panic", logattr.Event("handler_panic"), logattr.Panic(p))
 			d.sorry(w, r)
 		}
 	}()

@@ -350,16 +350,25 @@ func waitEdit(t *testing.T, api *telegramtest.Server, m telegramtest.Sent, want 
 func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
-	script := func(api *telegramtest.Server) []int {
-		ids := []int{api.Command(woman, "it", "start", ""), api.Press(woman, "it", "cb:c:arca-cremona"), api.Contact(woman, "+39 347 000 0000")}
+	// She answers each step once she sees it; the second time Telegram
+	// delivers all of them at once.
+	script := func(api *telegramtest.Server, step func(func() int) int) []int {
+		ids := []int{step(func() int { return api.Command(woman, "it", "start", "") }),
+			step(func() int { return api.Press(woman, "it", "cb:c:arca-cremona") }),
+			step(func() int { return api.Contact(woman, "+39 347 000 0000") })}
 		for _, d := range []string{"cb:w:asap", "cb:wok", "cb:m:none", "cb:h:yes", "cb:s:wrong", "cb:l:it", "cb:ok"} {
-			ids = append(ids, api.Press(woman, "it", d))
+			ids = append(ids, step(func() int { return api.Press(woman, "it", d) }))
 		}
 		return ids
 	}
 	first := telegramtest.New(t, testToken)
 	stop := startBot(t, first, dataDir)
-	ids := script(first)
+	ids := script(first, func(send func() int) int {
+		n := first.SentCount(woman)
+		id := send()
+		waitChat(t, first, woman, n+1)
+		return id
+	})
 	sent := waitChat(t, first, woman, 11)
 	confirmed := sent[len(sent)-1]
 	if !strings.HasPrefix(confirmed.Text, "✅") {
@@ -374,7 +383,7 @@ func TestConfirmationSentAgainAfterRestart(t *testing.T) {
 	}
 
 	second := telegramtest.New(t, testToken)
-	if again := script(second); fmt.Sprint(again) != fmt.Sprint(ids) {
+	if again := script(second, func(send func() int) int { return send() }); fmt.Sprint(again) != fmt.Sprint(ids) {
 		t.Fatalf("the second fake gave ids %v, want %v", again, ids)
 	}
 	startBot(t, second, dataDir)

@@ -39,13 +39,14 @@ func TestStoreCommandsBothWays(t *testing.T) {
 		{"directory", "import", "OUT/missing.toml"},
 		{"audit", "3"},
 		{"audit", "many"},
-		{"stats", "--from", "2027-01", "--to", "2027-02"},
+		{"stats", "--from", "2026-01", "--to", "2026-02"},
 		{"stats", "--csv"},
 		{"stats", "--png", "OUT/chart.png"},
 		{"stats", "--from", "2027-13"},
 		{"backup", "OUT/backup.db"},
 		{"poster", "--bot", "fake_test_bot", "arca", "OUT/poster.png"},
 		{"poster", "--bot", "fake_test_bot", "nowhere", "OUT/poster2.png"},
+		{"stats", "--to", "2999-01"},
 	}
 	type result struct {
 		code           int
@@ -93,8 +94,9 @@ func TestStoreCommandsBothWays(t *testing.T) {
 	}{
 		{0, 0, "No operator chats"}, {1, 0, "Chat 5 now receives"}, {2, 1, `no centre with id "nowhere"`}, {3, 0, "5\tarca-crema\ton call"},
 		{5, 1, "not an operator chat"}, {7, 0, `id = "arca-crema"`}, {9, 0, "~ amaranta-bresso"}, {10, 0, "Imported 2 networks, 5 centres"},
-		{11, 1, "missing.toml"}, {12, 0, "import changed"}, {13, 2, "not a number"}, {14, 0, "Nothing counted"}, {16, 0, ""},
+		{11, 1, "missing.toml"}, {12, 0, "import changed"}, {13, 2, "not a number"}, {14, 0, "Nothing to show"}, {16, 0, ""},
 		{17, 2, "not a span of months"}, {18, 0, "Backup written"}, {19, 0, "Poster for arca"}, {20, 1, `no network "nowhere"`},
+		{21, 2, "2999-01 has not ended"},
 	} {
 		if got := viaBot[want.step]; got.code != want.code || !strings.Contains(got.stdout+got.stderr, want.out) {
 			t.Errorf("%v: %d %q %q, want %d and %q", script[want.step], got.code, got.stdout, got.stderr, want.code, want.out)

@@ -88,4 +88,8 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 	if got := waitChat(t, api, her, 4)[3].Text; !strings.Contains(got, "Non ho capito") {
 		t.Errorf("a woman sending a file: %q", got)
 	}
+	// Her file was never fetched: only the volunteer's two were.
+	if n := api.Calls("getFile"); n != 2 {
+		t.Errorf("getFile called %d times, want 2 (the volunteer's files only)", n)
+	}
 }

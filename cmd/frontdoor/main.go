@@ -63,8 +63,9 @@ Usage:
   frontdoor operators remove --chat CHATID
   frontdoor audit [N]                 print the latest N (default 50) changes of the directory and the staff
   frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
-                                      anonymous monthly counters (default: the last 6 months);
-                                      counts of 1 to 4 are shown as "<5"; --png also draws the
+                                      anonymous monthly counters of ended months (default: the
+                                      last 6); counts under 5 show as "<5", the others rounded
+                                      to 5; --png also draws the
                                       callbacks requested and done per centre into FILE
   frontdoor translations review LANG  write LANG-review.html and LANG-review.txt: every text of LANG beside the
                                       Italian and English, for a native speaker to read, print or fill in
@@ -97,7 +98,7 @@ Environment:
   FRONTDOOR_CONFIG           the configuration file, like --config
   FRONTDOOR_WEBHOOK_URL      the https URL Telegram posts updates to; unset means long polling
   FRONTDOOR_LISTEN           where the webhook server listens, default 127.0.0.1:8443
-  FRONTDOOR_WEBHOOK_SECRET   the webhook's secret token (or _FILE), default random at every start
+  FRONTDOOR_WEBHOOK_SECRET   the webhook's secret token, at least 32 characters (or _FILE), default random at every start
   FRONTDOOR_HTTP             address of /healthz and /metrics, default 127.0.0.1:9090, "off" for none
   FRONTDOOR_LOG_FORMAT       auto, text or json, like --log-format
   FRONTDOOR_LOG_LEVEL        debug, info, warn or error, like --log-level

@@ -11,24 +11,29 @@ import (
 	"frontdoor/flows"
 )
 
-// statsCommand prints the anonymous counters of a span of months as a
-// table or CSV, counts of 1 to 4 shown as "<5".
+// statsCommand prints the anonymous counters of a span of ended months as
+// a table or CSV, each count shown as flows.Figure does.
 var statsCommand = storeCommand{
 	name: "stats",
 	spec: cmdSpec{usage: "frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]",
-		help: `Prints the anonymous monthly counters (default: the last 6 months) as a table, or every
-counter as CSV. Counts of 1 to 4 are shown as "<5". --png also draws the callbacks requested and
-done per centre into FILE.`},
+		help: `Prints the anonymous monthly counters of months that have ended (default: the last 6) as a
+table, or every counter as CSV. Counts under 5, 0 included, are shown as "<5" (and rows under 5
+left out), the others rounded to the nearest multiple of 5. --png also draws the callbacks
+requested and done per centre into FILE.`},
 	setup: func(fs *flag.FlagSet) func([]string) (storeWork, error) {
-		last := flows.LastMonths(time.Now(), 6)
+		now := time.Now()
+		last := flows.ClosedMonths(now, 6)
 		from := fs.String("from", last[0], "first month, YYYY-MM")
-		to := fs.String("to", last[len(last)-1], "last month, YYYY-MM")
+		to := fs.String("to", last[len(last)-1], "last month, YYYY-MM: one that has ended")
 		asCSV := fs.Bool("csv", false, "print every counter as CSV instead of the table")
 		pngFile := fs.String("png", "", "also draw the callbacks requested and done per centre into this PNG file")
 		return func([]string) (storeWork, error) {
 			months := flows.Months(*from, *to)
 			if !flows.ValidMonth(*from) || !flows.ValidMonth(*to) || len(months) == 0 {
 				return nil, fmt.Errorf("%q to %q is not a span of months (YYYY-MM)", *from, *to)
+			}
+			if closed := flows.LastClosedMonth(now); *to > closed {
+				return nil, fmt.Errorf("%s has not ended: figures are shown for ended months only (up to %s)", *to, closed)
 			}
 			return func(ctx context.Context, env storeEnv) error {
 				stats, err := env.db.Stats(ctx, *from, *to)
@@ -44,13 +49,14 @@ done per centre into FILE.`},
 						return err
 					}
 				}
+				table := flows.StatsTable(stats, months)
 				switch {
 				case *asCSV:
 					_, err = env.io.Stdout.Write(flows.StatsCSV(stats))
-				case len(stats) == 0:
-					_, err = fmt.Fprintf(env.io.Stdout, "Nothing counted from %s to %s.\n", *from, *to)
+				case table == "":
+					_, err = fmt.Fprintf(env.io.Stdout, "Nothing to show from %s to %s: every count is under 5.\n", *from, *to)
 				default:
-					_, err = fmt.Fprint(env.io.Stdout, flows.StatsTable(stats, months))
+					_, err = fmt.Fprintf(env.io.Stdout, "%sCounts under 5 (0 included) show as <5, the others rounded to the nearest multiple of 5.\n", table)
 				}
 				return err
 			}, nil

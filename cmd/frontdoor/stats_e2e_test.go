@@ -16,6 +16,7 @@ import (
 
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/store"
 )
 
 // act sends one input from chat and waits until the bot answered there
@@ -55,12 +56,36 @@ func requestCallback(t *testing.T, api *telegramtest.Server, her int64) string {
 
 // TestStatsEndToEnd: a scripted month of activity through the fake Bot
 // API yields exact counts in the store; /stats shows an admin the table
-// with small counts as "<5", and the CSV; `frontdoor stats` prints the
-// same; nothing in the stats bucket holds a chat id.
+// of the months that ended, with small counts as "<5" and the others
+// rounded, and the CSV; `frontdoor stats` prints the same and refuses a
+// month that has not ended; nothing in the stats bucket holds a chat id.
 func TestStatsEndToEnd(t *testing.T) {
 	api := telegramtest.New(t, testToken)
 	dataDir := newDataDir(t)
 	addOperators(t, dataDir)
+	// Last month: 8 conversations in Italian and 1 in English.
+	month, lastMonth := flows.MonthOf(time.Now()), flows.LastClosedMonth(time.Now())
+	key, err := store.LoadKey(dataDir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db0, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 9 {
+		lang := "it"
+		if i == 8 {
+			lang = "en"
+		}
+		c := flows.Count{Month: lastMonth, Network: "arca", Lang: lang, Name: flows.CountConversations}
+		if err := db0.Apply(context.Background(), flows.Change{Count: []flows.Count{c}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db0.Close(); err != nil {
+		t.Fatal(err)
+	}
 	stop := startBot(t, api, dataDir, "FRONTDOOR_ADMINS", "111")
 	const w1, w2, w3, w4, w5, w6 int64 = 880001, 880002, 880003, 880004, 880005, 880006
 
@@ -87,11 +112,11 @@ func TestStatsEndToEnd(t *testing.T) {
 		act(t, api, w, func() { api.Command(w, "it", "start", "") })
 	}
 
-	// The admin's /stats: a table, counts of 1 to 4 as "<5".
+	// The admin's /stats: a table of the months that ended, 9 shown as 10.
 	sent := act(t, api, 111, func() { api.Command(111, "it", "stats", "") })
 	table := sent[len(sent)-1].Text
-	month := flows.MonthOf(time.Now())
-	if !strings.Contains(table, month) || !strings.Contains(table, "conversations") || !strings.Contains(table, "&lt;5") && !strings.Contains(table, "<5") {
+	if !strings.Contains(table, lastMonth) || strings.Contains(table, month) || !strings.Contains(table, "conversations") ||
+		!strings.Contains(table, " 10") || !strings.Contains(table, "&lt;5") {
 		t.Fatalf("/stats: %q", table)
 	}
 	if !strings.Contains(strings.Join(buttonData(sent[len(sent)-1]), " "), "st.statscsv") {
@@ -104,7 +129,7 @@ func TestStatsEndToEnd(t *testing.T) {
 			csv = s.Document
 		}
 	}
-	if !bytes.Contains(csv, []byte(",conversations,")) || !bytes.Contains(csv, []byte("<5")) {
+	if !bytes.Contains(csv, []byte(lastMonth+",arca,-,it,conversations,10")) || bytes.Contains(csv, []byte(",en,")) || bytes.Contains(csv, []byte(month)) {
 		t.Fatalf("CSV: %q", csv)
 	}
 	sent = act(t, api, 111, func() { api.Press(111, "it", "st.statschart") })
@@ -127,22 +152,39 @@ func TestStatsEndToEnd(t *testing.T) {
 		flows.CountOpenNow: 1, flows.CountWipe: 1, flows.CountRequested: 2, flows.CountTaken: 2, "taken_within_15m": 2,
 		flows.CountUnreached: 1, flows.CountDone: 1, flows.CountCancelled: 1,
 	}
-	got := map[string]int64{}
-	db, err := bolt.Open(filepath.Join(dataDir, "frontdoor.db"), 0o600, &bolt.Options{ReadOnly: true})
+	db, err := store.Open(filepath.Join(dataDir, "frontdoor.db"), key, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	stats, err := db.Stats(context.Background(), month, month)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, s := range stats {
+		got[s.Name] += s.N
+		if s.Name == flows.CountRequested && s.Centre != "arca-cremona" {
+			t.Errorf("request counted for centre %q", s.Centre)
+		}
+	}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("%s = %d, want %d", name, got[name], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("counters %v, want exactly %v", got, want)
+	}
 	planted := []int64{w1, w2, w3, w4, w5, w6, 111, opA, opB, opsGroup}
-	err = db.View(func(tx *bolt.Tx) error {
+	bdb, err := bolt.Open(filepath.Join(dataDir, "frontdoor.db"), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte("stats")).ForEach(func(k, v []byte) error {
-			parts := strings.Split(string(k), "\x00")
-			got[parts[4]] += int64(binary.BigEndian.Uint64(v))
-			if parts[0] != month {
-				t.Errorf("counter %q is not of %s", k, month)
-			}
-			if parts[4] == flows.CountRequested && parts[2] != "arca-cremona" {
-				t.Errorf("request counted for centre %q", parts[2])
-			}
 			for _, chat := range planted {
 				for _, needle := range [][]byte{[]byte(strconv.FormatInt(chat, 10)), binary.BigEndian.AppendUint64(nil, uint64(chat)), binary.LittleEndian.AppendUint64(nil, uint64(chat))} {
 					if bytes.Contains(k, needle) || bytes.Contains(v, needle) {
@@ -153,39 +195,35 @@ func TestStatsEndToEnd(t *testing.T) {
 			return nil
 		})
 	})
-	if cerr := db.Close(); err == nil {
+	if cerr := bdb.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, n := range want {
-		if got[name] != n {
-			t.Errorf("%s = %d, want %d", name, got[name], n)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("counters %v, want exactly %v", got, want)
-	}
 
-	// `frontdoor stats` prints the same, small counts suppressed.
+	// `frontdoor stats` prints the same, and refuses the month still counting.
 	env := map[string]string{"FRONTDOOR_DATA": dataDir}
 	pngFile := filepath.Join(t.TempDir(), "chart.png")
-	for _, args := range [][]string{{"stats", "--png", pngFile}, {"stats", "--from", month, "--to", month, "--csv"}} {
+	for _, args := range [][]string{{"stats", "--png", pngFile}, {"stats", "--from", lastMonth, "--to", lastMonth, "--csv"}} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 0 {
 			t.Fatalf("%v: %d %s", args, code, errb.String())
 		}
-		if !strings.Contains(out.String(), "conversations") || !strings.Contains(out.String(), "6") || !strings.Contains(out.String(), "<5") {
+		if !strings.Contains(out.String(), "conversations") || !strings.Contains(out.String(), "10") {
 			t.Errorf("%v printed %q", args, out.String())
 		}
 		for _, line := range strings.Split(out.String(), "\n") {
 			for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == ',' }) {
-				if f == "1" || f == "2" || f == "3" || f == "4" {
+				if f == "1" || f == "2" || f == "3" || f == "4" || f == "9" {
 					t.Errorf("%v shows a count of %s: %q", args, f, line)
 				}
 			}
 		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"stats", "--to", month}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), "has not ended") {
+		t.Errorf("stats of the month still counting: %d %q %q", code, out.String(), errb.String())
 	}
 	if b, err := os.ReadFile(pngFile); err != nil {
 		t.Fatal(err)

@@ -299,3 +299,40 @@ func TestForgetWithOpenCallback(t *testing.T) {
 	}
 	assertNoTrace(t, filepath.Join(dataDir, "frontdoor.db"))
 }
+
+// TestFloodThenExit: 40 messages at once from one chat get her first ones
+// answered and one neutral notice with the numbers, the rest dropped; an
+// exit pressed after them still deletes everything, the dropped messages
+// and the notice included.
+func TestFloodThenExit(t *testing.T) {
+	api := telegramtest.New(t, testToken)
+	startBot(t, api, t.TempDir())
+	her := plantedHer
+	say(t, api, func() { api.Command(her, "it", "start", "") })
+	for range 40 {
+		api.Text(her, "it", "Crema")
+	}
+	api.Press(her, "it", "exit")
+	deadline := time.Now().Add(15 * time.Second)
+	for api.Pending() > 0 || len(api.Visible(her)) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the flood and Exit: %d updates pending, the chat shows %v", api.Pending(), api.Visible(her))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var notices, cards int
+	for _, s := range api.SentTo(her) {
+		switch {
+		case strings.HasPrefix(s.Text, "⏳ Sono arrivati tanti messaggi"):
+			notices++
+			if !strings.Contains(s.Text, "1522") || !s.ProtectContent {
+				t.Errorf("the notice lacks the numbers or protection: %+v", s)
+			}
+		case strings.Contains(s.Text, "Crema"):
+			cards++
+		}
+	}
+	if notices != 1 || cards == 0 || cards > 10 {
+		t.Errorf("%d notices and %d answers to the 40 messages; want one notice and her first ones answered", notices, cards)
+	}
+}

@@ -101,6 +101,10 @@ func TestDecodeBase(t *testing.T) {
 	}
 }
 
+// longID is a well-formed id one character longer than flows.MaxIDLen:
+// with it, button data would pass Telegram's 64 bytes.
+var longID = "centro-antiviolenza-" + strings.Repeat("x", 21)
+
 func TestDecodeBadFiles(t *testing.T) {
 	second := base + `
 [[centre]]
@@ -166,6 +170,14 @@ lon = 9.68
 			`line 16: centre "c1": towns: dir.want_list map[Got:{dir.type_text map[] <nil>}]`},
 		{"name missing", edit(t, base, `name = "Centro uno"`, ""),
 			`line 8: centre "c1": name: dir.empty`},
+		{"centre id too long for a button", edit(t, base, `id = "c1"`, `id = "`+longID+`"`),
+			`line 9: centre "` + longID + `": id: dir.id_too_long map[Max:40]`},
+		{"network id too long for a button", strings.ReplaceAll(base, `"n1"`, `"`+longID+`"`),
+			`line 4: network "` + longID + `": id: dir.id_too_long map[Max:40]`},
+		{"centre name too long", edit(t, base, `name = "Centro uno"`, `name = "`+strings.Repeat("Centro ", 20)+`"`),
+			`line 11: centre "c1": name: dir.name_too_long map[Max:100]`},
+		{"network name too long", edit(t, base, `name = "Rete uno"`, `name = "`+strings.Repeat("Rete ", 30)+`"`),
+			`line 5: network "n1": name: dir.name_too_long map[Max:100]`},
 		{"centre without id", edit(t, base, `id = "c1"`, ""),
 			`line 8: centre #1: id: dir.empty`},
 		{"syntax error", edit(t, base, "town =", `town = "Cremona`),

@@ -10,6 +10,8 @@ package logattr
 import (
 	"fmt"
 	"log/slog"
+	"runtime"
+	"strings"
 	"time"
 )
 
@@ -61,10 +63,23 @@ func Lang(code string) slog.Attr { return slog.String("lang", code) }
 // Command is the name of a bot command, never what followed it.
 func Command(name string) slog.Attr { return slog.String("command", name) }
 
-// Panic describes a recovered panic by its type and stack, never its value,
-// which could hold what she wrote.
-func Panic(p any, stack []byte) slog.Attr {
-	return slog.Group("panic", slog.String("type", fmt.Sprintf("%T", p)), slog.String("stack", string(stack)))
+// Panic describes a recovered panic by its type and where it happened:
+// the functions and lines of the stack, never the panic's value nor the
+// arguments a printed stack trace shows, which hold her chat id or what
+// she wrote. Call it in the deferred function that recovers.
+func Panic(p any) slog.Attr {
+	pcs := make([]uintptr, 32)
+	n := runtime.Callers(2, pcs) // from the recovering function on
+	var b strings.Builder
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		fmt.Fprintf(&b, "%s %s:%d\n", f.Function, f.File, f.Line)
+		if !more {
+			break
+		}
+	}
+	return slog.Group("panic", slog.String("type", fmt.Sprintf("%T", p)), slog.String("stack", b.String()))
 }
 
 // Mode is how the bot receives updates ("polling", "webhook").

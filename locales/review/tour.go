@@ -175,6 +175,7 @@ func (p *player) play() {
 		p.err = err
 	}
 	p.pressEarlier("cb:c:nord-a")
+	p.flooded("Cremona")
 
 	p.press("exit")
 	p.clock, p.when = monday, "Monday, 6:00"
@@ -317,6 +318,22 @@ func (p *player) handle(did flows.Text, in flows.Input) {
 	}
 	p.last = res.Replies
 	p.steps = append(p.steps, Step{When: p.when, Did: did, Replies: res.Replies})
+}
+
+// flooded records the notice she gets when she sends many messages at
+// once, and the transport drops those past the first ones.
+func (p *player) flooded(text string) {
+	if p.err != nil {
+		return
+	}
+	p.update++
+	in := flows.Input{Chat: her, Update: p.update, Lang: flows.DefaultLang, Kind: flows.KindText, Text: text}
+	res, err := p.svc.Flooded(p.ctx, in, true)
+	if err != nil {
+		p.err = fmt.Errorf("tour step %d: %w", len(p.steps)+1, err)
+		return
+	}
+	p.steps = append(p.steps, Step{When: p.when + ", many messages at once", Did: flows.Raw(text), Typed: true, Replies: res.Replies})
 }
 
 // operatorCards records what the operators' group was sent since last
