@@ -2,6 +2,10 @@ package bot
 
 import "sync"
 
+// chatStripes is the number of locks that keep a chat's inputs and its
+// idle wipe apart.
+const chatStripes = 256
+
 // ChatLocks keeps what happens to one chat in order, whatever the door:
 // her inputs one after another, and an idle wipe never in the middle of
 // one. Chats share a stripe, which only costs a rare wait. The zero value

@@ -111,10 +111,10 @@ type Telegram struct {
 	maxRetries int
 	sem        chan struct{}
 	now        func() time.Time
-	chats      chatLocks
+	chats      ChatLocks
 	// trails order the trail writes and takes of each chat; tracking
 	// counts the writes still running.
-	trails   chatLocks
+	trails   ChatLocks
 	tracking sync.WaitGroup
 	// floods holds what floods left to do (see flood.go).
 	floods floods

@@ -54,7 +54,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	if u.Message != nil {
 		hers = []int{u.Message.MessageID}
 	}
-	defer t.chats.lock(in.Chat)()
+	defer t.chats.Lock(in.Chat)()
 	if d := u.Message; in.Kind == flows.KindDocument && !in.Group && d.Document.FileSize <= maxDocument && t.acceptsFile(ctx, in.Chat) {
 		// Staff send the directory file in a private chat; anything larger
 		// stays undownloaded and the dialogue says so. Files in groups, and

@@ -26,9 +26,6 @@ const (
 	// wipeTimeout bounds one idle wipe; after shutdown begins it runs on
 	// for shutdownGrace at most: a wipe cut short loses the ids it took.
 	wipeTimeout = 2 * time.Minute
-	// chatStripes is the number of locks that keep a chat's updates and
-	// its idle wipe apart.
-	chatStripes = 256
 )
 
 // Trail remembers the messages of each conversation, hers and the bot's,
@@ -50,16 +47,6 @@ type Wiper interface {
 	Wipe(ctx context.Context, chat int64) (flows.Result, error)
 }
 
-// chatLocks keeps the updates of a chat and its idle wipe from running at
-// the same time; chats share a stripe, which only costs a rare wait.
-type chatLocks [chatStripes]sync.Mutex
-
-func (l *chatLocks) lock(chat int64) func() {
-	m := &l[uint64(chat)%chatStripes]
-	m.Lock()
-	return m.Unlock
-}
-
 // track records the ids of messages and pushes the idle wipe back by idle
 // after now (0: she turned it off, and the trail is only dropped when it
 // can no longer be used).
@@ -67,7 +54,7 @@ func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.D
 	if t.cfg.Trail == nil {
 		return
 	}
-	defer t.trails.lock(chat)()
+	defer t.trails.Lock(chat)()
 	t.writeTrail(ctx, chat, ids, idle)
 }
 
@@ -81,7 +68,7 @@ func (t *Telegram) trackLater(ctx context.Context, chat int64, ids []int, idle t
 	if t.cfg.Trail == nil {
 		return
 	}
-	unlock := t.trails.lock(chat)
+	unlock := t.trails.Lock(chat)
 	t.tracking.Go(func() {
 		defer unlock()
 		t.writeTrail(ctx, chat, ids, idle)
@@ -105,7 +92,7 @@ func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (
 	if t.cfg.Trail == nil {
 		return flows.Trail{}, false
 	}
-	unlock := t.trails.lock(chat) // after the writes begun before
+	unlock := t.trails.Lock(chat) // after the writes begun before
 	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
 	if dueBy.IsZero() {
 		// A wipe she asked for takes her messages a flood left too.
@@ -224,7 +211,7 @@ func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
 	defer stop()
 	ctx, cancel := context.WithTimeout(gctx, wipeTimeout)
 	defer cancel()
-	defer t.chats.lock(chat)()
+	defer t.chats.Lock(chat)()
 	trail, found := t.takeTrail(ctx, chat, now)
 	if !found {
 		return
