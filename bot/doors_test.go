@@ -106,21 +106,22 @@ func TestRoutedOutbox(t *testing.T) {
 
 // idleDoor records the chats it was told to clear.
 type idleDoor struct {
+	owns    func(int64) bool
 	mu      sync.Mutex
 	cleared []int64
 }
 
-func (d *idleDoor) Owns(chat int64) bool { return bot.IsWebChat(chat) }
-func (d *idleDoor) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) {
+func (d *idleDoor) Owns(chat int64) bool { return d.owns(chat) }
+func (d *idleDoor) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.cleared = append(d.cleared, chat)
+	return 0
 }
 
-// TestIdleWiperWipesItsOwnChats: the web door's idle wipe forgets the state
-// of its due chats and clears their screens, leaves Telegram's due chats to
-// Telegram (whose view of the trails no longer shows the web's), and leaves
-// alone a chat not yet due.
+// TestIdleWiperWipesItsOwnChats: one door's idle wipe forgets the state of
+// its due chats and clears them, leaves the other door's due chats to that
+// door's wipe, and leaves alone a chat not yet due.
 func TestIdleWiperWipesItsOwnChats(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2027, 3, 16, 10, 0, 0, 0, time.UTC)
@@ -147,7 +148,7 @@ func TestIdleWiperWipesItsOwnChats(t *testing.T) {
 		}
 	}
 	clk.set(now.Add(2 * time.Minute))
-	door := &idleDoor{}
+	door := &idleDoor{owns: bot.IsWebChat}
 	w := bot.IdleWiper{Trail: trails, Wiper: svc, Door: door, Locks: &bot.ChatLocks{}, Now: clk.now}
 	w.WipeDue(ctx)
 	if len(door.cleared) != 1 || door.cleared[0] != webDue {
@@ -158,8 +159,10 @@ func TestIdleWiperWipesItsOwnChats(t *testing.T) {
 			t.Errorf("chat %d: session kept %v, want %v", chat, found, want)
 		}
 	}
-	tg := bot.OwnedTrail{Trail: trails, Owns: bot.IsTelegramChat}
-	if due, _ := tg.DueTrails(ctx, clk.now(), 100); len(due) != 1 || due[0] != tgDue {
-		t.Errorf("Telegram sees due %v, want only its own", due)
+	tg := &idleDoor{owns: bot.IsTelegramChat}
+	w.Door = tg
+	w.WipeDue(ctx)
+	if len(tg.cleared) != 1 || tg.cleared[0] != tgDue {
+		t.Errorf("Telegram's wipe cleared %v, want only its own due chat", tg.cleared)
 	}
 }

@@ -20,8 +20,8 @@ type IdleDoor interface {
 	Owns(chat int64) bool
 	// Cleared is told that the idle wipe of a chat forgot her state: trail
 	// is what was tracked of the chat, res the dialogue's side of the wipe
-	// (flows.Service.Wipe).
-	Cleared(ctx context.Context, chat int64, trail flows.Trail, res flows.Result)
+	// (flows.Service.Wipe). It returns how many messages it sent.
+	Cleared(ctx context.Context, chat int64, trail flows.Trail, res flows.Result) (sent int)
 }
 
 // IdleWiper runs the idle wipes of one door's chats from the trails' due
@@ -35,6 +35,12 @@ type IdleWiper struct {
 	Door  IdleDoor
 	// Locks are the door's chat locks, shared with its inputs.
 	Locks *ChatLocks
+	// Writes, when set, are the locks that order a chat's trail writes
+	// begun in the background: a take waits for those begun before it.
+	Writes *ChatLocks
+	// Sem, when set, bounds the wipes run at once together with whatever
+	// else shares it (Telegram's updates); nil means idleParallel.
+	Sem   chan struct{}
 	Every time.Duration
 	// Now is the clock of the due times; nil means time.Now.
 	Now func() time.Time
@@ -73,7 +79,10 @@ func (w *IdleWiper) WipeDue(ctx context.Context) {
 			}
 			return
 		}
-		sem := make(chan struct{}, idleParallel)
+		sem := w.Sem
+		if sem == nil {
+			sem = make(chan struct{}, idleParallel)
+		}
 		var wg sync.WaitGroup
 		mine := 0
 		for _, chat := range due {
@@ -97,29 +106,50 @@ func (w *IdleWiper) WipeDue(ctx context.Context) {
 // wipe wipes one chat whose trail was due at now, unless she did something
 // meanwhile (the trail is then no longer due and is left alone).
 func (w *IdleWiper) wipe(ctx context.Context, chat int64, now time.Time) {
+	defer func() {
+		// Go's traceback would print her chat id, an argument here.
+		if p := recover(); p != nil {
+			w.log().LogAttrs(ctx, slog.LevelError, "idle_wipe_panic", logattr.Panic(p))
+		}
+	}()
+	start := time.Now()
+	// A wipe begun runs on after shutdown starts, for a short grace only.
 	gctx, stop := graceful(ctx)
 	defer stop()
 	ctx, cancel := context.WithTimeout(gctx, wipeTimeout)
 	defer cancel()
 	defer w.Locks.Lock(chat)()
-	trail, found, err := w.Trail.TakeTrail(ctx, chat, now)
-	if err != nil {
-		w.log().LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", w.ref(chat), logattr.Err(err))
-		return
-	}
+	trail, found := w.take(ctx, chat, now)
 	if !found {
 		return
 	}
 	if !trail.Idle {
+		// She turned the idle wipe off: the trail is only forgotten.
 		w.log().LogAttrs(ctx, slog.LevelInfo, "trail_dropped", w.ref(chat))
 		return
 	}
+	// Her state first, as with Exit; then what the door shows.
 	res, err := w.Wiper.Wipe(ctx, chat)
 	if err != nil {
 		w.log().LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", w.ref(chat), logattr.Err(err))
 	}
-	w.Door.Cleared(ctx, chat, trail, res)
-	w.log().LogAttrs(ctx, slog.LevelInfo, "idle_wipe", w.ref(chat), logattr.Event(res.Event))
+	sent := w.Door.Cleared(ctx, chat, trail, res)
+	w.log().LogAttrs(ctx, slog.LevelInfo, "idle_wipe", w.ref(chat), logattr.Event(res.Event),
+		logattr.Count("sent", sent), logattr.Duration(time.Since(start)))
+}
+
+// take removes and returns a chat's trail if it is due by dueBy, after the
+// trail writes begun before.
+func (w *IdleWiper) take(ctx context.Context, chat int64, dueBy time.Time) (flows.Trail, bool) {
+	if w.Writes != nil {
+		unlock := w.Writes.Lock(chat)
+		defer unlock()
+	}
+	trail, found, err := w.Trail.TakeTrail(ctx, chat, dueBy)
+	if err != nil {
+		w.log().LogAttrs(ctx, slog.LevelError, "wipe_trail_failed", w.ref(chat), logattr.Err(err))
+	}
+	return trail, found
 }
 
 func (w *IdleWiper) now() time.Time {
@@ -141,24 +171,4 @@ func (w *IdleWiper) ref(chat int64) slog.Attr {
 		return slog.Attr{}
 	}
 	return w.Ref(chat)
-}
-
-// OwnedTrail is a Trail whose due index shows only the chats one door
-// owns, so that a door that runs its own idle wipe (Telegram's) never
-// wipes another door's chat.
-type OwnedTrail struct {
-	Trail
-	Owns func(chat int64) bool
-}
-
-// DueTrails lists the due chats that Owns accepts, among the first limit.
-func (o OwnedTrail) DueTrails(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	due, err := o.Trail.DueTrails(ctx, now, limit)
-	mine := due[:0]
-	for _, chat := range due {
-		if o.Owns(chat) {
-			mine = append(mine, chat)
-		}
-	}
-	return mine, err
 }

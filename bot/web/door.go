@@ -516,8 +516,9 @@ func (d *Door) Owns(chat int64) bool { return bot.IsWebChat(chat) }
 
 // Cleared takes her screen away once the idle wipe forgot her state
 // (bot.IdleDoor); a message the outbox kept for her stays.
-func (d *Door) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) {
+func (d *Door) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) int {
 	d.visitors.clear(chat)
+	return 0
 }
 
 // Keep keeps a message of the outbox for her next visit (bot.Shelf).

@@ -77,9 +77,8 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	var tg *bot.Telegram
 	if telegram {
-		// Telegram's own idle wipe leaves the web door's chats to it.
 		tg, err = bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-			Trail: bot.OwnedTrail{Trail: db, Owns: bot.IsTelegramChat}, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
+			Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
 		if err != nil {
 			return err
 		}
