@@ -70,7 +70,7 @@ func (t *Telegram) sendWith(ctx context.Context, chat int64, m Message, maxRetri
 // callRetry makes a Bot API call, retrying up to maxRetries times on 429,
 // 5xx and network errors.
 func (t *Telegram) callRetry(ctx context.Context, method string, params tgbotapi.Params, maxRetries int) (resp *tgbotapi.APIResponse, attempts int, err error) {
-	attempts, err = retry(ctx, maxRetries, func() (err error) {
+	attempts, err = retry(ctx, maxRetries, sendDelay, func() (err error) {
 		resp, err = t.call(ctx, method, params)
 		return err
 	}, nil)
@@ -88,7 +88,7 @@ func (t *Telegram) sendDocument(ctx context.Context, chat int64, m Message) (id,
 	arrival(p, m)
 	file := []tgbotapi.RequestFile{{Name: "document", Data: tgbotapi.FileBytes{Name: m.Document.Name, Bytes: m.Document.Data}}}
 	var sent tgbotapi.Message
-	attempts, err = retry(ctx, t.maxRetries, func() error {
+	attempts, err = retry(ctx, t.maxRetries, sendDelay, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		resp, err := t.bot(cctx).UploadFiles("sendDocument", p, file)

@@ -201,7 +201,7 @@ const getMeAttempts = 4
 // getMe checks the token, retrying transient failures with back-off; a
 // refusal of the token (any Bot API error but 429 and 5xx) is final.
 func (t *Telegram) getMe(ctx context.Context, cfg TelegramConfig) (api *tgbotapi.BotAPI, err error) {
-	_, err = retry(ctx, getMeAttempts-1, func() error {
+	_, err = retry(ctx, getMeAttempts-1, sendDelay, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		api, err = tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, ctxDoer{cctx, t.client})
