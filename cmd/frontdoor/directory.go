@@ -33,13 +33,13 @@ directory import reads: the file to edit, with a short comment on every field in
 				return nil, err
 			}
 			return func(ctx context.Context, env storeEnv) error {
-				dir, err := loadDirectory(ctx, env.db)
+				data, err := storedDirectory(ctx, env.db)
 				if err != nil {
 					return err
 				}
 				// Confidential addresses are in it: readable by its owner only.
 				return env.io.WriteFile(file, 0o600, func(w io.Writer) error {
-					return dirfile.EncodeCommented(w, dir.Data(), fileComments(cat)(*lang))
+					return dirfile.EncodeCommented(w, data, fileComments(cat)(*lang))
 				})
 			}, nil
 		}
@@ -143,11 +143,11 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool, 
 	if data.Sample {
 		summary += " (marked as sample data)"
 	}
-	cur, err := loadDirectory(ctx, env.db)
+	cur, err := storedDirectory(ctx, env.db)
 	if err != nil {
 		return err
 	}
-	changes := flows.DiffDirectories(cur.Data(), data)
+	changes := flows.DiffDirectories(cur, data)
 	if err := checkOrphans(ctx, env.db, data); err != nil {
 		return err
 	}

@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"frontdoor/bot/telegramtest"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
 )
 
 // newCentre is a centre a volunteer adds to the file she downloaded.
@@ -91,5 +96,47 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 	// Her file was never fetched: only the volunteer's two were.
 	if n := api.Calls("getFile"); n != 2 {
 		t.Errorf("getFile called %d times, want 2 (the volunteer's files only)", n)
+	}
+}
+
+// TestRepairStoredDirectory: a stored directory that this version no
+// longer accepts (an id longer than ids may now be) stops the bot with
+// the way out, and that way out works: export, fix, import.
+func TestRepairStoredDirectory(t *testing.T) {
+	dataDir := newDataDir(t)
+	data := dirfile.Sample()
+	long := strings.Repeat("x", flows.MaxIDLen+5)
+	data.Centres[0].ID = long
+	db := openDataStore(t, dataDir)
+	if err := db.SaveDirectory(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	env := map[string]string{"FRONTDOOR_DATA": dataDir, "FRONTDOOR_HTTP": "off", "FRONTDOOR_TELEGRAM_TOKEN": testToken,
+		"FRONTDOOR_TELEGRAM_API": telegramtest.New(t, testToken).Endpoint()}
+	if code, _, errs := runMain(t, env, ""); code == 0 || !strings.Contains(errs, "frontdoor directory export FILE") || strings.Contains(errs, "dir.id_too_long") {
+		t.Fatalf("start with a stored directory no longer valid: exit %d, %q", code, errs)
+	}
+	file := filepath.Join(t.TempDir(), "directory.toml")
+	if code, _, errs := runMain(t, env, "", "directory", "export", file); code != 0 {
+		t.Fatalf("export: exit %d, %q", code, errs)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.ReplaceAll(string(raw), long, "short-id")
+	if err := os.WriteFile(file, []byte(fixed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runMain(t, env, "", "directory", "import", file); code != 0 {
+		t.Fatalf("import of the fixed file: exit %d, %q", code, errs)
+	}
+	api := telegramtest.New(t, testToken)
+	stop := startBot(t, api, dataDir)
+	api.Command(42, "it", "start", "")
+	waitChat(t, api, 42, 1)
+	if code, logs := stop(); code != 0 {
+		t.Fatalf("the bot after the fix: exit %d\n%s", code, logs)
 	}
 }

@@ -193,19 +193,35 @@ func storePath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "fr
 // socketPath is the running bot's control socket.
 func socketPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, ops.SocketName) }
 
-// loadDirectory returns the imported directory, or the sample one when
-// nothing has been imported yet.
-func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
+// storedDirectory returns the imported directory as stored, or the sample
+// one when nothing has been imported yet, without checking it: export and
+// import must work on a directory that a newer version no longer accepts,
+// since they are how it gets fixed.
+func storedDirectory(ctx context.Context, db *store.DB) (flows.DirectoryData, error) {
 	data, found, err := db.Directory(ctx)
 	if err != nil {
-		return nil, err
+		return flows.DirectoryData{}, err
 	}
 	if !found {
 		data = dirfile.Sample()
 	}
+	return data, nil
+}
+
+// loadDirectory returns the directory in use, checked.
+func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
+	data, err := storedDirectory(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := flows.NewDirectory(data)
 	if err != nil {
-		return nil, fmt.Errorf("the stored directory is not valid: %w", err)
+		why := err.Error()
+		if cat, cerr := locales.New(); cerr == nil {
+			why = problemsIn(cat, "en")(err)
+		}
+		return nil, fmt.Errorf("the stored directory is not valid:\n%s\n"+
+			"(write it to a file with: frontdoor directory export FILE; fix what is listed above; then: frontdoor directory import FILE)", why)
 	}
 	return dir, nil
 }
