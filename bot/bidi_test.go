@@ -169,7 +169,6 @@ func sampleTexts(m locales.Message) []flows.Text {
 // sampleValues are realistic values by placeholder, as flows gives them:
 // names, phones and times as strings, words of her language as Texts.
 var sampleValues = map[string]any{
-	"Query":     "Cremna",
 	"Town":      "Crema",
 	"Network":   "ARCA – Cremona",
 	"N":         2,
@@ -225,7 +224,7 @@ var sampleValues = map[string]any{
 }
 
 // FuzzRenderRightToLeft renders her own words, as typed, inside Arabic
-// texts: whatever she types, the isolates stay balanced and properly
+// texts (a town's name as she wrote it, the words the caller says): whatever she types, the isolates stay balanced and properly
 // nested, none falls inside an HTML tag, and her words are all there.
 func FuzzRenderRightToLeft(f *testing.F) {
 	for _, s := range []string{"Cremna", "via Roma 1/b", "1522.eu", "/start", "\u2069x\u2066", "<b>", "18–21", "&lt;5", "ص 3"} {
@@ -241,7 +240,7 @@ func FuzzRenderRightToLeft(f *testing.F) {
 			return
 		}
 		for _, text := range []flows.Text{
-			flows.T("town.not_found", "Query", query),
+			flows.T("list.town", "Town", query),
 			flows.T("cb.say.quoted", "Words", query),
 			flows.Raw(query),
 		} {

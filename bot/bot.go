@@ -47,10 +47,12 @@ type Message struct {
 	Document *flows.Document
 }
 
-// MessageButton is an inline button ready to send.
+// MessageButton is an inline button ready to send: it sends Data back, or
+// opens URL when that is set.
 type MessageButton struct {
 	Label string
 	Data  string
+	URL   string
 }
 
 // Renderer turns abstract replies into messages in a language.

@@ -73,6 +73,12 @@ func (c *Console) Run(ctx context.Context) error {
 		if line == "" {
 			continue
 		}
+		if b, ok := pickedLink(line, buttons); ok {
+			// A link opens in the browser on Telegram; a terminal can only
+			// say where.
+			fmt.Fprintf(c.Out, "\n[%s opens %s]\n", b.Label, b.URL)
+			continue
+		}
 		in := ParseConsoleLine(line, buttons)
 		next, err := c.handle(ctx, in)
 		if err != nil {
@@ -123,6 +129,9 @@ func (c *Console) handle(ctx context.Context, in flows.Input) ([]MessageButton, 
 			for i, b := range row {
 				shown = append(shown, b)
 				cells[i] = fmt.Sprintf("[%d] %s", len(shown), b.Label)
+				if b.URL != "" {
+					cells[i] += " (" + b.URL + ")"
+				}
 			}
 			fmt.Fprintln(c.Out, "  "+strings.Join(cells, "  "))
 		}
@@ -137,6 +146,15 @@ var (
 
 // PlainText turns a message's HTML into what a terminal shows.
 func PlainText(s string) string { return html.UnescapeString(tags.ReplaceAllString(s, "")) }
+
+// pickedLink is the link button that a typed number picks, if any.
+func pickedLink(line string, buttons []MessageButton) (MessageButton, bool) {
+	n, err := strconv.Atoi(line)
+	if err != nil || n < 1 || n > len(buttons) || buttons[n-1].URL == "" {
+		return MessageButton{}, false
+	}
+	return buttons[n-1], true
+}
 
 // ParseConsoleLine reads one typed line: a button's number or label among
 // those on screen, a location "lat,lon", a /command, or text.

@@ -261,7 +261,7 @@ func waitHandled(t *testing.T, srv *telegramtest.Server) {
 }
 
 // writeSent prints a message as Telegram received it: its HTML text, then
-// its keyboard, label → data.
+// its keyboard, label → data (or → the link a button opens).
 func writeSent(out *bytes.Buffer, m telegramtest.Sent) {
 	fmt.Fprintf(out, "\n%s\n", visible(m.Text))
 	if m.ReplyMarkup != nil {
@@ -273,7 +273,14 @@ func writeSent(out *bytes.Buffer, m telegramtest.Sent) {
 		}
 		for _, row := range m.ReplyMarkup.InlineKeyboard {
 			for _, b := range row {
-				fmt.Fprintf(out, "  [%s → %s]", visible(b.Text), *b.CallbackData)
+				switch {
+				case b.URL != nil:
+					fmt.Fprintf(out, "  [%s → link %s]", visible(b.Text), *b.URL)
+				case b.CallbackData != nil:
+					fmt.Fprintf(out, "  [%s → %s]", visible(b.Text), *b.CallbackData)
+				default:
+					fmt.Fprintf(out, "  [%s → nothing]", visible(b.Text))
+				}
 			}
 			fmt.Fprintln(out)
 		}

@@ -72,7 +72,7 @@ func (r *CatalogRenderer) Render(lang string, rep flows.Reply) Message {
 	for _, row := range rep.Buttons {
 		out := make([]MessageButton, len(row))
 		for i, b := range row {
-			out[i] = MessageButton{Label: r.text(lang, b.Label, false), Data: b.Data}
+			out[i] = MessageButton{Label: r.text(lang, b.Label, false), Data: b.Data, URL: b.URL}
 		}
 		m.Buttons = append(m.Buttons, out)
 	}

@@ -151,6 +151,10 @@ func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 		for _, row := range m.Buttons {
 			r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
 			for _, b := range row {
+				if b.URL != "" {
+					r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Label, b.URL))
+					continue
+				}
 				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
 			}
 			rows = append(rows, r)

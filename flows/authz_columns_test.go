@@ -155,7 +155,7 @@ var publicActions = []string{
 	"/start", "/menu", "/help", "/aiuto", "/find", "/centri", "/cerca", "/open", "/aperti",
 	"/sos", "/numeri", "/numbers", "/emergenza", "/emergency", "/lang", "/lingua", "/language",
 	"/exit", "/esci", "/stop", "/fine", "/privacy", "/forget", "/dimentica", "/cancella",
-	"menu", "find", "open", "sos", "lang", "exit", "privacy", "idle", "leave", "forget", "net", "c", "town",
+	"menu", "find", "open", "sos", "lang", "exit", "privacy", "idle", "leave", "forget", "net", "c", "town", "about",
 }
 
 // column is an action of the matrix, tried by every actor, each in a

@@ -284,7 +284,9 @@ func (d *dialogue) notAvailable() {
 	d.event = "callback_unavailable"
 	d.sess.State = stMenu
 	d.clearDraft()
-	d.say(Reply{Texts: append([]Text{T("cb.unavailable")}, alwaysOnLines()...), Buttons: [][]Button{navRow(true)}, Protect: true})
+	// The numbers stand below two neutral lines, as lock screens show two.
+	d.say(Reply{Texts: append([]Text{T("cb.unavailable"), T("emergency.title")}, alwaysOnLines()...),
+		Buttons: [][]Button{chatRow(), navRow(true)}, Protect: true})
 }
 
 // myRequest is her request still open, if any.
@@ -357,10 +359,10 @@ func (d *dialogue) cbCentrePicker(notices ...Text) {
 	var rows [][]Button
 	for i, c := range d.cbCentres() {
 		texts = append(texts, d.listItem(i+1, c, nil))
-		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "cb:c:" + c.ID}})
+		rows = append(rows, []Button{{Label: Raw(c.Label()), Data: "cb:c:" + c.ID}})
 	}
 	for _, n := range d.cbNetworks() {
-		rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Name), Data: "cb:n:" + n.ID}})
+		rows = append(rows, []Button{{Label: T("button.cb_first", "Network", n.Label()), Data: "cb:n:" + n.ID}})
 	}
 	d.say(Reply{Texts: texts, Buttons: d.stepRows("centre", rows...), Protect: true})
 }
@@ -764,10 +766,10 @@ func (d *dialogue) over(cb Callback) bool { return !cb.lastEnd().After(d.now) }
 // requestTarget names the target of a stored request.
 func (d *dialogue) requestTarget(cb Callback) Text {
 	if c, ok := d.dir.Centre(cb.Centre); ok {
-		return T("cb.target.centre", "Name", c.Name, "Town", c.Town)
+		return T("cb.target.centre", "Name", c.Label(), "Town", c.Town)
 	}
 	if n, ok := d.dir.Network(cb.Network); ok {
-		return T("cb.target.first", "Network", n.Name)
+		return T("cb.target.first", "Network", n.Label())
 	}
 	return Raw("?")
 }

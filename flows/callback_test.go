@@ -88,15 +88,16 @@ var callbackScripts = []struct {
 // English and compares them with testdata/transcripts.
 func TestCallbackTranscripts(t *testing.T) {
 	cat, dir := catalogueAndSample(t)
+	lex := testLexicon(t)
 	for _, sc := range callbackScripts {
-		for _, lang := range []string{"it", "en"} {
+		for _, lang := range cat.Langs() {
 			t.Run(sc.name+"."+lang, func(t *testing.T) {
 				r := bot.NewRenderer(cat)
 				r.Missing = func(lang, id string) { t.Errorf("message %q missing in %s", id, lang) }
 				now := func() time.Time { return sc.at }
 				st := withOperators(t, now)
-				svc := flows.NewService(st, dir, flows.Options{Langs: cat.Langs(), Now: now, Callbacks: st})
-				out := play(t, svc, r, sc.lines, lang)
+				svc := flows.NewService(st, dir, flows.Options{Langs: cat.Langs(), Now: now, Callbacks: st, Lexicon: lex})
+				out := play(t, checked{t: t, svc: svc, r: r}, r, sc.lines, lang)
 				// What the operators were sent, without her number.
 				pending, err := st.Pending(context.Background(), 100)
 				if err != nil {
@@ -116,7 +117,9 @@ func TestCallbackTranscripts(t *testing.T) {
 						t.Errorf("after /forget the store keeps %d requests (%v)", len(cbs), err)
 					}
 				}
-				golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), ticketless(out.Bytes()))
+				if slices.Contains(goldenLangs, lang) {
+					golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), ticketless(out.Bytes()))
+				}
 			})
 		}
 	}

@@ -148,7 +148,7 @@ func (d *dialogue) nobody(bad []Window) {
 	if n, ok := d.dir.Network(network); ok && centre != "" && !slices.ContainsFunc(bad, func(w Window) bool {
 		return !canCall(d.dir, ops, "", network, w, d.now)
 	}) {
-		extra = append(extra, []Button{{Label: T("button.cb_first", "Network", n.Name), Data: "cb:n:" + network}})
+		extra = append(extra, []Button{{Label: T("button.cb_first", "Network", n.Label()), Data: "cb:n:" + network}})
 	}
 	d.cbWindowsScreen(extra, notices...)
 	d.event = "callback_windows_nobody"

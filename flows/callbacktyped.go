@@ -71,7 +71,7 @@ func matchCentre(text string, centres []*Centre, nets []Network) (string, bool) 
 	}
 	var found []string
 	for _, c := range centres {
-		if t == NormalizeTown(c.Town) || t == NormalizeTown(c.Name) {
+		if t == NormalizeTown(c.Town) || t == NormalizeTown(c.Name) || c.ShortName != "" && t == NormalizeTown(c.ShortName) {
 			found = append(found, c.ID)
 		}
 	}

@@ -3,6 +3,8 @@ package flows
 import (
 	"strings"
 	"time"
+
+	"frontdoor/flows/directory"
 )
 
 // nearestCount is how many centres a shared location lists.
@@ -11,13 +13,21 @@ const nearestCount = 3
 // maxDataLen is the most bytes Telegram accepts as button data.
 const maxDataLen = 64
 
-// town answers a typed town: its centres, or "did you mean", or the areas.
+// town answers a town named by a button ("did you mean", "which one?"):
+// its centres, the nearest ones, or the comuni to pick from.
 func (d *dialogue) town(q string) {
-	name, centres := d.dir.FindTown(q)
-	if len(centres) == 0 {
-		d.townNotFound(q)
+	f, _ := d.lookupTown(q, true)
+	if !f.found() {
+		d.event = "stale_button"
+		d.find()
+		d.sess.State = stFind
 		return
 	}
+	d.townAnswer(f)
+}
+
+// coveredTown shows the centres of a town they cover.
+func (d *dialogue) coveredTown(name string, centres []*Centre) {
 	d.event = "search_town"
 	d.sess.Town = name
 	d.sess.Network = centres[0].Network
@@ -25,31 +35,7 @@ func (d *dialogue) town(q string) {
 		d.say(d.cardReply(centres[0], true))
 		return
 	}
-	d.listCentres([]Text{T("list.town", "Town", name)}, centres)
-}
-
-func (d *dialogue) townNotFound(q string) {
-	d.event = "search_town_miss"
-	d.sess.State = stFind
-	suggestions := d.dir.Suggest(q, 3)
-	if d.in.Kind == KindText && len(suggestions) == 0 && d.sess.Town == "" && !d.searching() {
-		d.unknown()
-		return
-	}
-	texts := []Text{T("town.not_found", "Query", clip(q, 60))}
-	var rows [][]Button
-	if len(suggestions) > 0 {
-		texts = append(texts, T("town.did_you_mean"))
-		for _, s := range suggestions {
-			if len("town:"+s) <= maxDataLen {
-				rows = append(rows, []Button{{Label: Raw(s), Data: "town:" + s}})
-			}
-		}
-	} else {
-		texts = append(texts, T("town.try_again"))
-		rows = d.networkButtons("net")
-	}
-	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true))})
+	d.listCentres([]Text{T("list.town", "Town", name), T("list.hint")}, centres)
 }
 
 // searching tells whether free text is expected to be a town: she was asked
@@ -58,15 +44,23 @@ func (d *dialogue) searching() bool {
 	return d.stateBefore == stFind || d.stateBefore == stResults
 }
 
-// nearest lists the centres closest to a shared location.
+// nearest lists the centres closest to a shared location, and says so when
+// the location is in a comune outside every area.
 func (d *dialogue) nearest(lat, lon float64) {
 	ranked := d.dir.Nearest(lat, lon, nearestCount)
 	if len(ranked) == 0 {
-		d.townNotFound("")
+		d.find()
+		d.sess.State = stFind
 		return
 	}
 	d.event = "search_location"
 	d.sess.Town = ""
+	if p := directory.Italy().Nearest(lat, lon); p != nil {
+		if _, cs := d.dir.CoveredPlace(p); len(cs) == 0 {
+			d.outside(p, ranked)
+			return
+		}
+	}
 	d.sess.Network = ranked[0].Centre.Network
 	items := make([]Text, 0, len(ranked))
 	centres := make([]*Centre, 0, len(ranked))
@@ -75,7 +69,7 @@ func (d *dialogue) nearest(lat, lon float64) {
 		items = append(items, d.listItem(i+1, r.Centre, &dist))
 		centres = append(centres, r.Centre)
 	}
-	d.list([]Text{T("list.nearest")}, items, centres)
+	d.list([]Text{T("list.nearest"), T("list.hint")}, items, centres)
 }
 
 // network lists the centres of one network.
@@ -88,19 +82,22 @@ func (d *dialogue) network(id string) {
 	}
 	d.event = "search_network"
 	d.sess.Network, d.sess.Town = n.ID, ""
-	d.listCentres([]Text{T("list.area"), T("list.network", "Network", n.Name)}, d.dir.Centres(n.ID))
+	d.listCentres([]Text{T("list.area"), T("list.hint"), T("list.network", "Network", n.Label())}, d.dir.Centres(n.ID))
 }
 
-// list sends title lines, numbered items and one button per centre.
-func (d *dialogue) list(title []Text, items []Text, centres []*Centre) {
+// list sends title lines (the first two neutral: names of centres and
+// networks may say what they are), numbered items, one button per centre
+// and any extra rows.
+func (d *dialogue) list(title []Text, items []Text, centres []*Centre, extra ...[]Button) {
 	texts := append(title, items...)
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.card"))
 	}
-	rows := make([][]Button, 0, len(centres)+1)
+	rows := make([][]Button, 0, len(centres)+len(extra)+1)
 	for _, c := range centres {
-		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "c:" + c.ID}})
+		rows = append(rows, []Button{{Label: Raw(c.Label()), Data: "c:" + c.ID}})
 	}
+	rows = append(rows, extra...)
 	d.say(Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true})
 }
 
@@ -117,9 +114,9 @@ func (d *dialogue) listCentres(title []Text, centres []*Centre) {
 func (d *dialogue) listItem(n int, c *Centre, distance *Text) Text {
 	status := d.status(c)
 	if distance != nil {
-		return T("list.item_distance", "N", n, "Name", c.Name, "Town", c.Town, "Distance", *distance, "Status", status)
+		return T("list.item_distance", "N", n, "Name", c.Label(), "Town", c.Town, "Distance", *distance, "Status", status)
 	}
-	return T("list.item", "N", n, "Name", c.Name, "Town", c.Town, "Status", status)
+	return T("list.item", "N", n, "Name", c.Label(), "Town", c.Town, "Status", status)
 }
 
 // status says briefly whether a centre is open now or when it opens.
@@ -157,8 +154,16 @@ func (d *dialogue) card(id string) {
 func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 	today := DateOf(d.now)
 	// Names often say what the centre is: they never stand on the first
-	// line, which lock screens show.
-	texts := []Text{T("card.town", "Town", c.Town), T("card.name", "Name", c.Name)}
+	// two lines, which lock screens show.
+	texts := []Text{T("card.town", "Town", c.Town)}
+	if slots := c.SlotsOn(today); len(slots) > 0 {
+		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
+	} else if IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
+		texts = append(texts, T("card.today_holiday"))
+	} else {
+		texts = append(texts, T("card.today_closed"))
+	}
+	texts = append(texts, T("card.name", "Name", c.Name))
 	if c.AddressConfidential || c.Address == "" {
 		texts = append(texts, T("card.address_by_phone"))
 	} else {
@@ -174,13 +179,6 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 		texts = append(texts, closureSoonText(cl))
 	}
 	texts = append(texts, d.lines24(c.Network)...)
-	if slots := c.SlotsOn(today); len(slots) > 0 {
-		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
-	} else if IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
-		texts = append(texts, T("card.today_holiday"))
-	} else {
-		texts = append(texts, T("card.today_closed"))
-	}
 	if len(c.Languages) > 0 {
 		names := make([]string, len(c.Languages))
 		for i, l := range c.Languages {
@@ -207,6 +205,7 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 		rows = append(rows, []Button{{Label: T("button.back"), Data: "net:" + d.sess.Network}})
 	}
 	rows = append(rows, d.callbackCardRow(c)...)
+	rows = append(rows, aboutRow())
 	return Reply{Texts: texts, Buttons: append(rows, navRow(true)), Protect: true}
 }
 
@@ -226,7 +225,7 @@ func (d *dialogue) open(arg string) {
 		network = ""
 		name = ""
 	} else if n, ok := d.dir.Network(network); ok {
-		name = n.Name
+		name = n.Label()
 		d.sess.Network = n.ID
 	} else {
 		d.event = "open_pick"
@@ -236,26 +235,26 @@ func (d *dialogue) open(arg string) {
 		d.say(Reply{Texts: []Text{T("open.pick")}, Buttons: rows})
 		return
 	}
-	title := []Text{T("open.title")}
+	var networkLine []Text
 	if name != "" {
-		title = append(title, T("list.network", "Network", name))
+		networkLine = []Text{T("list.network", "Network", name)}
 	}
 	openNow := d.dir.OpenAt(network, d.now)
 	if len(openNow) > 0 {
 		d.event = "open_now"
-		title[0] = TN("open.count", len(openNow))
-		d.listCentres(title, openNow)
+		d.listCentres(append([]Text{TN("open.count", len(openNow)), T("list.hint")}, networkLine...), openNow)
 		return
 	}
 	d.event = "open_none"
-	texts := append(title, T("open.none"), T("open.always"))
-	texts = append(texts, T("emergency.1522"), T("emergency.112"))
+	texts := append([]Text{T("open.title"), T("open.none")}, networkLine...)
+	texts = append(append(texts, T("open.always")), alwaysOnLines()...)
 	texts = append(texts, d.lines24(network)...)
 	var rows [][]Button
 	if c, at, ok := d.dir.NextOpening(network, d.now); ok {
-		texts = append(texts, T("open.next", "Name", c.Name, "Town", c.Town, "When", d.when(at)))
-		rows = append(rows, []Button{{Label: Raw(c.Name), Data: "c:" + c.ID}})
+		texts = append(texts, T("open.next", "Name", c.Label(), "Town", c.Town, "When", d.when(at)))
+		rows = append(rows, []Button{{Label: Raw(c.Label()), Data: "c:" + c.ID}})
 	}
+	rows = append(rows, chatRow())
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.card"))
 	}

@@ -56,9 +56,12 @@ type dialogue struct {
 	lang string
 	// audience is who the replies are for: her, unless the staff dialogue
 	// took the input after checking her role.
-	audience   Audience
-	replies    []Reply
-	event      string
+	audience Audience
+	replies  []Reply
+	event    string
+	// opened is set when the input opened a conversation (the welcome,
+	// or the numbers for a first message that asked for help).
+	opened     bool
 	menuChange MenuChange
 	// wipe is set when the conversation must be wiped instead of saved.
 	wipe wipeKind
@@ -159,10 +162,13 @@ func (d *dialogue) route() (string, func()) {
 	case KindContact:
 		return d.routeCallbackPhone(in.Phone)
 	case KindText:
-		if d.isNew {
-			return "menu", func() { d.welcome("") }
-		}
 		text := strings.TrimSpace(in.Text)
+		if d.isNew {
+			return "menu", func() { d.firstText(text) }
+		}
+		if d.helpInRequest(text) {
+			return "menu", d.helpFirst
+		}
 		// A photo or a sticker (empty text) during the request asks the
 		// question again, like any text it cannot read.
 		if ev, act, ok := d.routeCallbackText(text); ok {
@@ -176,7 +182,7 @@ func (d *dialogue) route() (string, func()) {
 				return "menu", func() { d.setLang(code) }
 			}
 		}
-		return "results", func() { d.town(text) }
+		return "results", func() { d.text(text) }
 	}
 	return "menu", d.unknown
 }
@@ -204,6 +210,8 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 		return "exit", d.exit
 	case "privacy":
 		return "privacy", func() { d.privacy() }
+	case "about":
+		return "menu", d.about
 	case "idle":
 		if arg != "" {
 			return "privacy", func() { d.setIdle(arg) }
@@ -249,14 +257,16 @@ func (d *dialogue) say(r Reply) {
 
 func (d *dialogue) welcome(payload string) {
 	d.event = "welcome"
+	d.opened = true
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}
-	texts := []Text{T("welcome.hello"), T("welcome.what"), T(d.onDoor("welcome.exit"))}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T("auto.notice"), T("emergency.danger"), T(d.onDoor("welcome.exit"))}
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
-	d.say(Reply{Texts: texts, Buttons: append(d.englishRow(), d.menuButtons()...)})
+	rows := append(d.englishRow(), d.menuButtons()...)
+	d.say(Reply{Texts: texts, Buttons: append(rows, aboutRow())})
 }
 
 func (d *dialogue) menu() {
@@ -264,10 +274,15 @@ func (d *dialogue) menu() {
 	d.say(Reply{Texts: []Text{T("menu.title")}, Buttons: d.menuButtons()})
 }
 
+// unknown answers what it cannot read: the service is automatic, what it
+// can read, the numbers that always answer and the menu. Never a bare "not
+// understood".
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	d.say(Reply{Texts: []Text{T("unknown.input"), T("menu.title")}, Buttons: d.menuButtons()})
+	texts := append([]Text{T("auto.notice"), T("unknown.hint")}, alwaysOnLines()...)
+	texts = append(texts, T("menu.title"))
+	d.say(Reply{Texts: texts, Buttons: append([][]Button{chatRow()}, d.menuButtons()...), Protect: true})
 }
 
 func (d *dialogue) find() {
@@ -280,15 +295,15 @@ func (d *dialogue) find() {
 func (d *dialogue) networkButtons(verb string) [][]Button {
 	var rows [][]Button
 	for _, n := range d.dir.Networks() {
-		rows = append(rows, []Button{{Label: Raw(n.Name), Data: verb + ":" + n.ID}})
+		rows = append(rows, []Button{{Label: Raw(n.Label()), Data: verb + ":" + n.ID}})
 	}
 	return rows
 }
 
 func (d *dialogue) emergency() {
 	d.event = "emergency"
-	lines := []Text{T("emergency.title"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
-	d.say(Reply{Texts: lines, Buttons: append(d.resumeRow(), []Button{menuButton(), exitButton()}), Protect: true})
+	lines := []Text{T("emergency.title"), T("emergency.always"), T("emergency.112"), T("emergency.1522"), T("emergency.1522_languages"), T("emergency.114")}
+	d.say(Reply{Texts: lines, Buttons: append(d.resumeRow(), chatRow(), []Button{menuButton(), exitButton()}), Protect: true})
 }
 
 func (d *dialogue) langPicker() {

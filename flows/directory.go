@@ -1,6 +1,9 @@
 package flows
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Clock is a wall-clock time of day in Europe/Rome, in minutes since midnight
 // (0..1440; 1440 means "24:00", the end of the day).
@@ -35,20 +38,31 @@ type Closure struct {
 // Network is a group of centres that share operators, an on-call rota and a
 // way of reporting (for example ARCA in Cremona or Amaranta in Cinisello).
 type Network struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Province string `json:"province,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// ShortName, when set, stands for Name on buttons and in lists: a
+	// short neutral name, so that nothing she must press says what the
+	// network is unless the directory wants it.
+	ShortName string `json:"short_name,omitempty"`
+	Province  string `json:"province,omitempty"`
 	// Phone24h is the network's line that always answers (ARCA's
 	// reperibilità), shown to women when every centre of it is closed.
 	Phone24h string `json:"phone_24h,omitempty"`
 }
+
+// Label is the name shown on buttons and in lists: ShortName, or Name.
+func (n Network) Label() string { return cmp.Or(n.ShortName, n.Name) }
 
 // Centre is one anti-violence centre or desk as women see it.
 type Centre struct {
 	ID      string `json:"id"`
 	Network string `json:"network"`
 	Name    string `json:"name"`
-	Town    string `json:"town"`
+	// ShortName, when set, stands for Name on buttons, in lists and in the
+	// callback request: a short neutral name ("ARCA Crema"). The card
+	// shows Name, below two neutral lines.
+	ShortName string `json:"short_name,omitempty"`
+	Town      string `json:"town"`
 	// Address is shown only when AddressConfidential is false: shelters and
 	// some desks are reached only by phone.
 	Address             string  `json:"address,omitempty"`
@@ -71,6 +85,9 @@ type Centre struct {
 	// it is published, with its hours and a phone.
 	Draft bool `json:"draft,omitempty"`
 }
+
+// Label is the name shown on buttons and in lists: ShortName, or Name.
+func (c *Centre) Label() string { return cmp.Or(c.ShortName, c.Name) }
 
 // DirectoryData is the directory as it is stored and exchanged: plain data,
 // validated by NewDirectory before use.

@@ -101,7 +101,7 @@ func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, c
 func finalMessage() Reply {
 	return Reply{
 		Texts:   append([]Text{T("cb.final.title"), T("cb.final.body")}, append(alwaysOnLines(), T("cb.final.again"))...),
-		Buttons: [][]Button{{{Label: T("button.cb_again"), Data: "cb:again"}}, navRow(true)},
+		Buttons: [][]Button{{{Label: T("button.cb_again"), Data: "cb:again"}}, chatRow(), navRow(true)},
 		Protect: true,
 	}
 }

@@ -123,10 +123,12 @@ func Raw(s string) Text { return Text{ID: RawID, Data: map[string]any{"Text": s}
 // RawID is the message id of Raw texts; renderers show Data["Text"].
 const RawID = "raw"
 
-// Button is an inline button: a label and the data it sends back.
+// Button is an inline button: a label and the data it sends back, or, when
+// URL is set, a link the transport opens instead.
 type Button struct {
 	Label Text
 	Data  string
+	URL   string `json:",omitempty"`
 }
 
 // Audience says who a message is for. The transport derives from it, in one

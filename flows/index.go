@@ -7,8 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	"frontdoor/flows/directory"
 )
 
 // Directory is a validated, indexed DirectoryData. It never changes after
@@ -23,6 +26,11 @@ type Directory struct {
 	all       []*Centre            // every published centre, file order
 	towns     []coveredTown        // covered towns, first-seen order
 	townIndex map[string]int       // normalized town -> index in towns
+	// placeTown maps the comuni of the gazetteer that covered towns name
+	// (however the file spells them: "Reggio Emilia") to index in towns;
+	// built at the first search, so that a directory is checked and loaded
+	// without the gazetteer.
+	placeTown func() map[*directory.Place]int
 }
 
 // coveredTown is a town some centre serves, with the spelling to show and
@@ -91,6 +99,17 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 			}
 		}
 	}
+	dir.placeTown = sync.OnceValue(func() map[*directory.Place]int {
+		places := make(map[*directory.Place]int, len(dir.towns))
+		for i, t := range dir.towns {
+			if m := directory.Italy().Lookup(t.name, false); len(m.Places) == 1 {
+				if _, dup := places[m.Places[0]]; !dup {
+					places[m.Places[0]] = i
+				}
+			}
+		}
+		return places
+	})
 	// The centre located in a town comes before those that only cover it:
 	// it is the one she can reach.
 	for i := range dir.towns {
@@ -120,6 +139,7 @@ func validateDirectory(d *DirectoryData) error {
 		if n.Phone24h != "" && !phonePattern.MatchString(n.Phone24h) {
 			bad("phone_24h", n.Phone24h, T("parse.bad_phone"))
 		}
+		shortNameCheck(bad, n.ShortName)
 	}
 	seenCentre := make(map[string]int)
 	for i := range d.Centres {
@@ -129,6 +149,7 @@ func validateDirectory(d *DirectoryData) error {
 			bad("network", c.Network, T("dir.no_network"))
 		}
 		checkName(bad, c.Name)
+		shortNameCheck(bad, c.ShortName)
 		if NormalizeTown(c.Town) == "" {
 			bad("town", "", T("dir.empty"))
 		}
@@ -184,6 +205,16 @@ func validateDirectory(d *DirectoryData) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// maxShortName is the longest short name, in characters: it must fit on a
+// button of a phone's screen.
+const maxShortName = 32
+
+func shortNameCheck(bad func(field, value string, why Text), name string) {
+	if utf8.RuneCountInString(name) > maxShortName {
+		bad("short_name", name, T("parse.too_long", "Max", maxShortName))
+	}
 }
 
 // hoursKey is the key of a weekday's hours in the directory file:
@@ -313,4 +344,15 @@ func (d *Directory) centresOf(network string) []*Centre {
 		return d.all
 	}
 	return d.byNetwork[network]
+}
+
+// CoveredPlace is the covered town that a comune of the gazetteer is, with
+// its display name and centres as FindTown gives them; empty when no
+// centre covers it.
+func (d *Directory) CoveredPlace(p *directory.Place) (town string, centres []*Centre) {
+	if i, ok := d.placeTown()[p]; ok {
+		t := d.towns[i]
+		return t.name, slices.Clone(t.centres)
+	}
+	return d.FindTown(p.Name)
 }

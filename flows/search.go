@@ -6,10 +6,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"frontdoor/flows/directory"
 )
 
 // maxTownQuery is the longest normalized query, in bytes, that Suggest
@@ -17,34 +16,11 @@ import (
 // keeps a pasted page of text from costing more than a short query.
 const maxTownQuery = 128
 
-// NormalizeTown is the form in which town names are compared, so that what
-// she types on a phone keyboard finds the town however it is spelled:
-// lower case, accents removed ("Città" = "citta"), apostrophes, hyphens,
-// dots and any other punctuation or symbol turned into single spaces
-// ("Sant'Angelo" = "sant angelo"), surrounding space trimmed. The result is
-// valid UTF-8 and NormalizeTown of it is itself.
-func NormalizeTown(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	// Lower case before and after the compatibility decomposition: some
-	// decompositions produce capitals (ℌ -> H), some capitals decompose.
-	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.M, r):
-			// accents and other combining marks: dropped, not separators
-		case unicode.IsLetter(r) || unicode.IsNumber(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+// NormalizeTown is the form in which town names are compared
+// (directory.Normalize): lower case, no accents, punctuation as single
+// spaces, so that what she types on a phone finds the town however it is
+// spelled.
+func NormalizeTown(s string) string { return directory.Normalize(s) }
 
 // townPrefixes are words people put before a town's name that are not part
 // of it ("Comune di Crema"), in normalized form, longest first.
@@ -163,48 +139,10 @@ func townScore(q, town string) int {
 	if utf8.RuneCountInString(town) <= 5 {
 		limit = 1
 	}
-	if dist := typoDistance(q, town, limit); dist <= limit {
+	if dist := directory.TypoDistance(q, town, limit); dist <= limit {
 		better(2 * dist)
 	}
 	return best
-}
-
-// typoDistance is the optimal string alignment distance between a and b in
-// runes (insertions, deletions, substitutions and swaps of two neighbours,
-// the usual typos on a phone), or limit+1 when it is more than limit.
-func typoDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	// Three rows of the dynamic programme: two back (for swaps), one back, now.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(rb)], limit+1)
 }
 
 // Ranked is a centre with its distance from where she is.

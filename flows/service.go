@@ -41,6 +41,7 @@ type Service struct {
 	stats      StatsStore
 	chart      StatsChart
 	backups    time.Duration
+	lexicon    *Lexicon
 }
 
 // Options tunes a Service; the zero value is usable.
@@ -94,13 +95,18 @@ type Options struct {
 	// held (every backup interval times the backups kept); 0 for none.
 	// The privacy screen tells her, since /forget cannot reach them.
 	Backups time.Duration
+	// Lexicon reads what she types for what it means (help, small talk,
+	// towns inside a sentence). Without it only town names are read, and
+	// anything else gets the reply that gives the numbers.
+	Lexicon *Lexicon
 }
 
 // NewService returns a Service on a session store and a directory.
 func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
-		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backups: opts.Backups}
+		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backups: opts.Backups,
+		lexicon: opts.Lexicon}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -232,8 +238,8 @@ func (s *Service) wiped(ctx context.Context, d *dialogue) Result {
 func (s *Service) sorry(in Input) Result {
 	lang := PickLang(in.Lang, s.langs)
 	return Result{Lang: lang, Event: "store_error", IdleWipe: s.idle, Replies: []Reply{{
-		Texts:   append([]Text{T("error.store")}, emergencyLines()...),
-		Buttons: [][]Button{navRow(false)},
+		Texts:   append([]Text{T("error.store"), T("emergency.title")}, emergencyLines()...),
+		Buttons: [][]Button{chatRow(), navRow(false)},
 		Protect: true,
 	}}}
 }

@@ -296,15 +296,17 @@ func TestButtons(t *testing.T) {
 		{"c:arca-crema", "card.name"},
 		{"c:deleted-centre", "find.prompt"},
 		{"town:Cremona", "card.name"},
-		{"town:Atlantis", "town.not_found"},
+		{"town:Atlantis", "find.prompt"},
+		{"town:Sesto San Giovanni (MI)", "town.outside"},
+		{"town:Sesto", "town.pick"},
 		{"open:amaranta", "open.count"},
 		{"open:*", "open.count"},
 		{"sos", "emergency.1522"},
 		{"lang", "lang.prompt"},
 		{"lang:en", "lang.set"},
 		{"menu", "menu.title"},
-		{"", "unknown.input"},
-		{"forged:data", "unknown.input"},
+		{"", "auto.notice"},
+		{"forged:data", "auto.notice"},
 	} {
 		if res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: tc.data}); !hasText(res, tc.want) {
 			t.Errorf("button %q: got %+v, want %s", tc.data, res.Replies, tc.want)

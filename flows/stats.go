@@ -103,27 +103,29 @@ func takenCount(now time.Time, cb Callback, centre string) Count {
 // eventCounts maps the events of her dialogue to the counters they add.
 // The welcome counts as a conversation only when it starts a new session.
 func (d *dialogue) eventCounts() []Count {
+	var out []Count
+	if d.isNew && d.opened {
+		// A conversation opens with the welcome, or with the numbers
+		// when her first words asked for help; a town she named in them
+		// is counted too.
+		out = append(out, count(d.now, CountConversations, d.sess.Network, "", d.sess.Lang))
+	}
 	var name string
 	switch d.event {
-	case "welcome":
-		if !d.isNew {
-			return nil
-		}
-		name = CountConversations
-	case "search_town":
+	case "search_town", "search_outside":
 		name = CountSearchTown
 	case "search_location":
 		name = CountSearchLocation
 	case "open_now", "open_none":
 		name = CountOpenNow
-	case "emergency":
+	case "emergency", "help":
 		name = CountEmergency
 	case "exit", "forget":
 		name = CountWipe
 	default:
-		return nil
+		return out
 	}
-	return []Count{count(d.now, name, d.sess.Network, "", d.sess.Lang)}
+	return append(out, count(d.now, name, d.sess.Network, "", d.sess.Lang))
 }
 
 // centre is the centre an operator's work counts for: the request's, or

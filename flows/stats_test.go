@@ -147,3 +147,20 @@ func TestStatsScope(t *testing.T) {
 		}
 	}
 }
+
+// A conversation whose first message asks for help or names a town is
+// counted as a conversation, and as what she asked.
+func TestStatsFirstWords(t *testing.T) {
+	st := memstore.New()
+	svc := flows.NewService(st, sampleDir(t), flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning },
+		Stats: st, Callbacks: st, Lexicon: testLexicon(t)})
+	handle(t, svc, flows.Input{Chat: 1, Kind: flows.KindText, Text: "aiuto, mio marito mi picchia"})
+	handle(t, svc, flows.Input{Chat: 2, Kind: flows.KindText, Text: "Crema"})
+	handle(t, svc, flows.Input{Chat: 2, Kind: flows.KindText, Text: "Cremona"})
+	got := statsOf(t, st, "2027-03")
+	for name, n := range map[string]int64{flows.CountConversations: 2, flows.CountEmergency: 1, flows.CountSearchTown: 2} {
+		if got[name] != n {
+			t.Errorf("%s = %d, want %d (all: %v)", name, got[name], n, got)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,14 @@ var scripts = []struct {
 	{"holiday", easterMonday, []string{"Cremona"}},
 	{"closure", christmasWeek, []string{"Cremona"}},
 	// The console's user is a bootstrap admin in these tests.
-	{"staff_hours", tuesdayMorning, []string{"/staff", "1", "2", "4", "lun-vex 9-13", "lun-ven 9-13, mar gio 15-18", "1", "/audit"}},
+	// Her own words: danger with a town inside, a short name, a town
+	// outside every area, a name many comuni share, small talk, a postcode,
+	// a location in central Milan, and what happens at a centre.
+	{"words_help", tuesdayMorning, []string{"mio marito mi picchia, abito a Cinisello", "ho paura", "grazie"}},
+	{"words_towns", tuesdayMorning, []string{"sono di Milano", "abito a sesto", "1", "20092", "non so", "ciao"}},
+	{"words_location", tuesdayMorning, []string{"45.4642,9.19", "4", "1"}},
+	{"words_about", tuesdayMorning, []string{"7", "2"}},
+	{"staff_hours", tuesdayMorning, []string{"/staff", "1", "2", "5", "lun-vex 9-13", "lun-ven 9-13, mar gio 15-18", "1", "/audit"}},
 	{"staff_invite", tuesdayMorning, []string{"/staff", "3", "2", "1"}},
 	// A closure added (with a typo, then a correction typed on the
 	// confirmation screen), listed and removed.
@@ -61,16 +69,49 @@ var scripts = []struct {
 		"chiuso dal 23 al 26 dicembre per le feste", "1", "2", "1", "/audit"}},
 }
 
-// alarming are words that must never stand on a message's first line:
-// lock screens and the chat list show it to whoever holds the phone.
+// alarming are words that must never stand on a message's first two lines
+// in any language: lock screens and the chat list show them to whoever
+// holds the phone. Each language adds the list in its message file's
+// header (see alarmingIn).
 var alarming = []string{"violen", "abus", "maltratt", "stalk", "emergen", "aiuto", "help", "rape", "stupr", "denunc", "polizia", "police", "112", "1522"}
 
-// twoLines says whether an event's screens are checked on their first two
-// lines, as lock screens and chat lists show them, and not only the first:
-// every screen of the callback request but "unavailable", whose second
-// line is the 1522 line (issue 19 changes it).
-func twoLines(event string) bool {
-	return strings.HasPrefix(event, "callback") && event != "callback_unavailable"
+// alarmingIn is alarming and the "# alarming:" list of lang's message file.
+func alarmingIn(t *testing.T, lang string) []string {
+	t.Helper()
+	raw, err := locales.File(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := slices.Clone(alarming)
+	for line := range strings.Lines(string(raw)) {
+		if list, ok := strings.CutPrefix(line, "# alarming:"); ok {
+			for w := range strings.SplitSeq(list, ",") {
+				if w = strings.ToLower(strings.TrimSpace(w)); w != "" {
+					words = append(words, w)
+				}
+			}
+		}
+	}
+	return words
+}
+
+// testLexicon is the lexicon of the word lists beside the message files,
+// as cmd wires it.
+func testLexicon(t testing.TB) *flows.Lexicon {
+	t.Helper()
+	lists, err := locales.WordLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := make(map[string]flows.Words, len(lists))
+	for lang, w := range lists {
+		words[lang] = flows.Words(w)
+	}
+	lex, err := flows.NewLexicon(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lex
 }
 
 // checked wraps the service and checks every screen it produces.
@@ -78,6 +119,9 @@ type checked struct {
 	t   *testing.T
 	svc *flows.Service
 	r   *bot.CatalogRenderer
+	// staff: the screens are the staff's, whose first line only must be
+	// neutral (a woman's first two).
+	staff bool
 }
 
 func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, error) {
@@ -101,13 +145,14 @@ func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, erro
 			}
 		}
 		lines := strings.SplitN(bot.PlainText(m.Text), "\n", 3)
-		if !twoLines(res.Event) {
-			lines = lines[:1]
+		neutral := 2
+		if c.staff {
+			neutral = 1
 		}
-		for i, line := range lines[:min(len(lines), 2)] {
-			for _, w := range alarming {
+		for i, line := range lines[:min(neutral, len(lines))] {
+			for _, w := range alarmingIn(c.t, res.Lang) {
 				if strings.Contains(strings.ToLower(line), w) {
-					c.t.Errorf("event %s: line %d %q contains %q", res.Event, i+1, line, w)
+					c.t.Errorf("event %s (%s): line %d %q contains %q", res.Event, res.Lang, i+1, line, w)
 				}
 			}
 		}
@@ -136,12 +181,20 @@ func (c checked) Handle(ctx context.Context, in flows.Input) (flows.Result, erro
 	return res, nil
 }
 
-// TestTranscripts plays every script in Italian and English through the
-// console and compares what she would read with testdata/transcripts.
+// goldenLangs are the languages whose transcripts are kept in
+// testdata/transcripts; every other language is played too, for the checks
+// of every screen (neutral first two lines, the numbers and the exit one
+// tap away, no message missing).
+var goldenLangs = []string{"it", "en"}
+
+// TestTranscripts plays every script in every language through the
+// console, checks every screen, and compares what she would read in
+// Italian and English with testdata/transcripts.
 func TestTranscripts(t *testing.T) {
 	cat, dir := catalogueAndSample(t)
+	lex := testLexicon(t)
 	for _, sc := range scripts {
-		for _, lang := range []string{"it", "en"} {
+		for _, lang := range cat.Langs() {
 			t.Run(sc.name+"."+lang, func(t *testing.T) {
 				r := bot.NewRenderer(cat)
 				r.Missing = func(lang, id string) { t.Errorf("message %q missing in %s", id, lang) }
@@ -150,10 +203,12 @@ func TestTranscripts(t *testing.T) {
 					Langs: cat.Langs(),
 					Now:   func() time.Time { return sc.at },
 					Staff: st, Directory: st, Admins: []int64{bot.ConsoleChat},
-					Rand: rand.NewChaCha8([32]byte{}),
+					Rand: rand.NewChaCha8([32]byte{}), Lexicon: lex,
 				})
-				out := play(t, svc, r, sc.lines, lang)
-				golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), out.Bytes())
+				out := play(t, checked{t: t, svc: svc, r: r, staff: strings.HasPrefix(sc.name, "staff_")}, r, sc.lines, lang)
+				if slices.Contains(goldenLangs, lang) {
+					golden(t, filepath.Join("testdata", "transcripts", sc.name+"."+lang+".txt"), out.Bytes())
+				}
 			})
 		}
 	}
@@ -170,13 +225,13 @@ func catalogueAndSample(t *testing.T) (*locales.Catalog, *flows.Directory) {
 	return cat, sampleDir(t)
 }
 
-// play runs lines through the console in lang, every reply checked, and
-// returns what she would read.
-func play(t *testing.T, svc *flows.Service, r *bot.CatalogRenderer, lines []string, lang string) *bytes.Buffer {
+// play runs lines through the console in lang, every reply checked by h,
+// and returns what she would read.
+func play(t *testing.T, h checked, r *bot.CatalogRenderer, lines []string, lang string) *bytes.Buffer {
 	t.Helper()
 	var out bytes.Buffer
 	con := &bot.Console{
-		Handler:  checked{t: t, svc: svc, r: r},
+		Handler:  h,
 		Renderer: r,
 		In:       strings.NewReader(strings.Join(lines, "\n") + "\n"),
 		Out:      &out,

@@ -283,6 +283,11 @@ func TestFindCentre(t *testing.T) {
 	if !strings.Contains(page, "open now") {
 		t.Errorf("open now:\n%s", page)
 	}
+	// A town outside the areas: the nearest centres, and the 1522 chat as
+	// a link that tells the site it opens nothing of where she came from.
+	if page := b.say("Bologna"); !strings.Contains(page, `<a class="link" href="https://www.1522.eu" rel="noreferrer noopener">`) {
+		t.Errorf("the 1522 chat is not a link:\n%s", page)
+	}
 	page = b.press("sos")
 	for _, n := range []string{"112", "1522", "114"} {
 		if !strings.Contains(page, `<a href="tel:`+n+`">`+n+`</a>`) {

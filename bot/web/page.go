@@ -291,7 +291,7 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{"la
 {{- if .Rows}}
 <form method="post" action="/"><input type="hidden" name="t" value="{{.Token}}">
 {{- range .Rows}}
-<div class="row">{{range .}}<button type="submit" name="b" value="{{.Data}}">{{template "label" label .Label}}</button>{{end}}</div>
+<div class="row">{{range .}}{{if .URL}}<a class="link" href="{{.URL}}" rel="noreferrer noopener">{{template "label" label .Label}}</a>{{else}}<button type="submit" name="b" value="{{.Data}}">{{template "label" label .Label}}</button>{{end}}{{end}}</div>
 {{- end}}
 </form>
 {{- end}}

@@ -42,28 +42,28 @@ func TestBadInput(t *testing.T) {
 		// want is in her first reply; "" means she gets no reply.
 		want string
 	}{
-		{"unknown command", "it", func(c int64) { api.Command(c, "it", "frobnicate", "x") }, "Non ho capito"},
-		{"unknown command en", "en", func(c int64) { api.Command(c, "en", "frobnicate", "") }, "I did not understand"},
-		{"huge message", "it", func(c int64) { api.Text(c, "it", long) }, "Non ho capito"},
-		{"huge message of one word", "en", func(c int64) { api.Text(c, "en", strings.Repeat("é", 5000)) }, "I did not understand"},
-		{"empty text", "it", func(c int64) { api.Text(c, "it", "") }, "Non ho capito"},
-		{"control characters", "it", func(c int64) { api.Text(c, "it", "\x00\u202e<b>&amp;") }, "Non ho capito"},
+		{"unknown command", "it", func(c int64) { api.Command(c, "it", "frobnicate", "x") }, "nessuno legge questa chat"},
+		{"unknown command en", "en", func(c int64) { api.Command(c, "en", "frobnicate", "") }, "nobody reads this chat"},
+		{"huge message", "it", func(c int64) { api.Text(c, "it", long) }, "📌 Cremona"},
+		{"huge message of one word", "en", func(c int64) { api.Text(c, "en", strings.Repeat("é", 5000)) }, "nobody reads this chat"},
+		{"empty text", "it", func(c int64) { api.Text(c, "it", "") }, "nessuno legge questa chat"},
+		{"control characters", "it", func(c int64) { api.Text(c, "it", "\x00\u202e<b>&amp;") }, "nessuno legge questa chat"},
 		{"sticker", "it", func(c int64) {
 			m := badMessage(c, 10, "it")
 			m.Sticker = &tgbotapi.Sticker{FileID: "s", FileUniqueID: "s", Width: 512, Height: 512, Emoji: "🙂"}
 			api.AddUpdate(tgbotapi.Update{Message: m})
-		}, "Non ho capito"},
+		}, "nessuno legge questa chat"},
 		{"photo", "en", func(c int64) {
 			m := badMessage(c, 11, "en")
 			m.Photo = []tgbotapi.PhotoSize{{FileID: "p", FileUniqueID: "p", Width: 90, Height: 90}}
 			m.Caption = "Cremona"
 			api.AddUpdate(tgbotapi.Update{Message: m})
-		}, "I did not understand"},
+		}, "nobody reads this chat"},
 		{"voice", "it", func(c int64) {
 			m := badMessage(c, 12, "it")
 			m.Voice = &tgbotapi.Voice{FileID: "v", FileUniqueID: "v", Duration: 3}
 			api.AddUpdate(tgbotapi.Update{Message: m})
-		}, "Non ho capito"},
+		}, "nessuno legge questa chat"},
 		{"edited message", "it", func(c int64) {
 			m := badMessage(c, 13, "it")
 			m.Text, m.EditDate = "Cremona", int(time.Now().Unix())
@@ -91,15 +91,15 @@ func TestBadInput(t *testing.T) {
 			m.Text = "/"
 			m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: 40}}
 			api.AddUpdate(tgbotapi.Update{Message: m})
-		}, "Non ho capito"},
+		}, "nessuno legge questa chat"},
 		{"forged centre", "it", func(c int64) { api.Press(c, "it", "c:../../etc/passwd") }, "Scrivi il nome del tuo comune"},
 		{"forged callback centre", "en", func(c int64) { api.Press(c, "en", "cb:c:nowhere") }, ""},
 		{"forged callback step", "it", func(c int64) { api.Press(c, "it", "cb:ok") }, ""},
 		{"forged language", "it", func(c int64) { api.Press(c, "it", "lang:zz") }, ""},
-		{"forged verb", "en", func(c int64) { api.Press(c, "en", strings.Repeat("x", 64)) }, "I did not understand"},
+		{"forged verb", "en", func(c int64) { api.Press(c, "en", strings.Repeat("x", 64)) }, "nobody reads this chat"},
 		{"forged network", "it", func(c int64) { api.Press(c, "it", "net:nope") }, ""},
 		{"forged staff button", "it", func(c int64) { api.Press(c, "it", "st.import") }, ""},
-		{"empty button", "it", func(c int64) { api.Press(c, "it", "") }, "Non ho capito"},
+		{"empty button", "it", func(c int64) { api.Press(c, "it", "") }, "nessuno legge questa chat"},
 	} {
 		chat := int64(5000 + i)
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,7 +213,7 @@ func TestOldButtons(t *testing.T) {
 		{"menu", "Cosa ti serve"},
 		{"c:arca-cremona", "Scrivi il nome del tuo comune"},
 		{"cb:c:arca-cremona", "non è ancora possibile farsi richiamare"},
-		{"town:Cremona", "Non trovo centri per «Cremona»"},
+		{"town:Cremona", "fuori dalle zone dei centri"},
 	} {
 		before := api.SentCount(her)
 		api.Press(her, "it", tc.data)

@@ -119,7 +119,7 @@ func TestTelegram(t *testing.T) {
 	if !strings.HasPrefix(welcome.Text, "Ciao") || welcome.ParseMode != "HTML" || !welcome.DisableNotification {
 		t.Errorf("welcome: %+v", welcome)
 	}
-	if got := strings.Join(buttonData(welcome), " "); got != "find open sos lang privacy exit" {
+	if got := strings.Join(buttonData(welcome), " "); got != "find open sos lang privacy exit about" {
 		t.Errorf("menu buttons: %q", got)
 	}
 
@@ -144,7 +144,7 @@ func TestTelegram(t *testing.T) {
 
 	api.Location(her, 45.3641234, 9.6811234)
 	sent = waitChat(t, api, her, 5)
-	if near := sent[4].Text; !strings.Contains(near, "1. <b>Centro antiviolenza ARCA – Crema</b>, Crema (350 m)") || !strings.Contains(near, "km)") {
+	if near := sent[4].Text; !strings.Contains(near, "1. <b>ARCA Crema</b>, Crema (350 m)") || !strings.Contains(near, "km)") {
 		t.Errorf("nearest centres:\n%s", near)
 	}
 

@@ -90,7 +90,7 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 		t.Errorf("a file touching another network: %q", got)
 	}
 	api.Document(her, "it", "directory.toml", edited)
-	if got := waitChat(t, api, her, 4)[3].Text; !strings.Contains(got, "Non ho capito") {
+	if got := waitChat(t, api, her, 4)[3].Text; !strings.Contains(got, "nessuno legge questa chat") {
 		t.Errorf("a woman sending a file: %q", got)
 	}
 	// Her file was never fetched: only the volunteer's two were.

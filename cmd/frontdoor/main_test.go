@@ -179,8 +179,9 @@ func TestAuditCommand(t *testing.T) {
 		t.Fatalf("empty audit: %d %q", code, stdout)
 	}
 	// The console's user (chat 1) is an admin here: she edits Bresso's hours
-	// (staff menu → centres → Bresso, the 7th button → hours).
-	edit := strings.Join([]string{"/staff", "1", "7", "4", "lun 9-12", "1"}, "\n") + "\n"
+	// (staff menu → centres → Bresso, the 7th button → hours, the 5th
+	// button below her card).
+	edit := strings.Join([]string{"/staff", "1", "7", "5", "lun 9-12", "1"}, "\n") + "\n"
 	if code, stdout, _ := runMain(t, env, edit, "console"); code != 0 || !strings.Contains(stdout, "Salvato") {
 		t.Fatalf("edit in the console: %d\n%s", code, stdout)
 	}

@@ -17,11 +17,26 @@ import (
 	"frontdoor/bot/ops"
 	"frontdoor/config"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/flows/logattr"
 	"frontdoor/locales"
 	"frontdoor/store"
 )
+
+// lexicon hands the word lists kept beside the message files to the
+// dialogues, which read her words with them.
+func lexicon() (*flows.Lexicon, error) {
+	lists, err := locales.WordLists()
+	if err != nil {
+		return nil, err
+	}
+	words := make(map[string]flows.Words, len(lists))
+	for lang, w := range lists {
+		words[lang] = flows.Words(w)
+	}
+	return flows.NewLexicon(words)
+}
 
 // serve opens the store and runs the bot or the console until ctx ends.
 func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
@@ -43,8 +58,15 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	lex, err := lexicon()
+	if err != nil {
+		return err
+	}
+	// The gazetteer is indexed at its first use (tens of ms): do it now,
+	// beside the start, rather than in her first search.
+	go directory.Italy()
 	opts := flows.Options{
-		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log,
+		Langs: cat.Langs(), SessionTTL: cfg.SessionTTL, Log: log, Lexicon: lex,
 		Staff: db, Directory: db, Admins: cfg.Admins, Codec: dirfile.Codec{Comments: fileComments(cat)}, Stats: db, Chart: chart.Callbacks{},
 	}
 	if cfg.BackupDir != "" {

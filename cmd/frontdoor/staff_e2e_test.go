@@ -137,7 +137,7 @@ func TestRevokedStaffLoseTheirMenu(t *testing.T) {
 	waitChat(t, api, admin, 3)
 
 	api.Command(volunteer, "it", "staff", "")
-	if got := waitChat(t, api, volunteer, 2)[1].Text; !strings.Contains(got, "Non ho capito") {
+	if got := waitChat(t, api, volunteer, 2)[1].Text; !strings.Contains(got, "nessuno legge questa chat") {
 		t.Errorf("a revoked volunteer reached the staff tools: %q", got)
 	}
 	if !waitChatMenu(api, volunteer, "staff", false) {

@@ -28,16 +28,18 @@ type rawFile struct {
 }
 
 type rawNetwork struct {
-	ID       any `toml:"id"`
-	Name     any `toml:"name"`
-	Province any `toml:"province"`
-	Phone24h any `toml:"phone_24h"`
+	ID        any `toml:"id"`
+	Name      any `toml:"name"`
+	ShortName any `toml:"short_name"`
+	Province  any `toml:"province"`
+	Phone24h  any `toml:"phone_24h"`
 }
 
 type rawCentre struct {
 	ID                  any          `toml:"id"`
 	Network             any          `toml:"network"`
 	Name                any          `toml:"name"`
+	ShortName           any          `toml:"short_name"`
 	Town                any          `toml:"town"`
 	Address             any          `toml:"address"`
 	AddressConfidential any          `toml:"address_confidential"`
@@ -72,8 +74,8 @@ type rawClosure struct {
 // Known keys at each level, for unknown-key messages and suggestions.
 var (
 	topKeys     = []string{"sample", "network", "centre"}
-	networkKeys = []string{"id", "name", "province", "phone_24h"}
-	centreKeys  = []string{"id", "network", "name", "town", "address", "address_confidential",
+	networkKeys = []string{"id", "name", "short_name", "province", "phone_24h"}
+	centreKeys  = []string{"id", "network", "name", "short_name", "town", "address", "address_confidential",
 		"lat", "lon", "phones", "towns", "languages", "services", "open_on_holidays", "draft", "hours", "closure"}
 	dayKeys     = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	closureKeys = []string{"from", "to", "reason"}
@@ -411,10 +413,11 @@ func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
 		id := d.str(at("id"), "id", rn.ID)
 		d.netIDs = append(d.netIDs, id)
 		data.Networks = append(data.Networks, flows.Network{
-			ID:       id,
-			Name:     d.str(at("name"), "name", rn.Name),
-			Province: d.str(at("province"), "province", rn.Province),
-			Phone24h: d.phone(at("phone_24h"), "phone_24h", rn.Phone24h),
+			ID:        id,
+			Name:      d.str(at("name"), "name", rn.Name),
+			ShortName: d.str(at("short_name"), "short_name", rn.ShortName),
+			Province:  d.str(at("province"), "province", rn.Province),
+			Phone24h:  d.phone(at("phone_24h"), "phone_24h", rn.Phone24h),
 		})
 	}
 	for i := range raw.Centre {
@@ -432,6 +435,7 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 		ID:                  id,
 		Network:             d.str(at("network"), "network", rc.Network),
 		Name:                d.str(at("name"), "name", rc.Name),
+		ShortName:           d.str(at("short_name"), "short_name", rc.ShortName),
 		Town:                d.str(at("town"), "town", rc.Town),
 		Address:             d.str(at("address"), "address", rc.Address),
 		AddressConfidential: d.boolean(at("address_confidential"), "address_confidential", rc.AddressConfidential),

@@ -12,6 +12,7 @@
 //	[[network]]                     # one block for each network
 //	id = "arca"
 //	name = "ARCA – Rete antiviolenza del Comune di Cremona"
+//	short_name = "ARCA"             # optional: buttons and lists show it
 //	province = "CR"
 //	phone_24h = "335 123 4567"      # always answers; "" for none
 //
@@ -19,6 +20,7 @@
 //	id = "arca-crema"
 //	network = "arca"                # the id of a [[network]]
 //	name = "Centro antiviolenza ARCA – Crema"
+//	short_name = "ARCA Crema"       # optional, at most 32 characters
 //	town = "Crema"
 //	address = "Via Giuseppe Mazzini 31"
 //	address_confidential = false    # true: the address is never shown

@@ -51,6 +51,7 @@ func EncodeCommented(w io.Writer, d flows.DirectoryData, c Commenter) error {
 		e.table("network", "[[network]]")
 		e.field("network", "id", e.quote(n.ID))
 		e.field("network", "name", e.quote(n.Name))
+		e.field("network", "short_name", e.quote(n.ShortName))
 		e.field("network", "province", e.quote(n.Province))
 		e.field("network", "phone_24h", e.quote(n.Phone24h))
 	}
@@ -130,6 +131,7 @@ func (e *encoder) centre(c *flows.Centre) {
 	e.field("centre", "id", e.quote(c.ID))
 	e.field("centre", "network", e.quote(c.Network))
 	e.field("centre", "name", e.quote(c.Name))
+	e.field("centre", "short_name", e.quote(c.ShortName))
 	e.field("centre", "town", e.quote(c.Town))
 	e.field("centre", "address", e.quote(c.Address))
 	e.field("centre", "address_confidential", strconv.FormatBool(c.AddressConfidential))
