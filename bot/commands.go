@@ -92,7 +92,7 @@ func (t *Telegram) commandList(ctx context.Context, lang string, names []string)
 
 // request makes a call that answers true, retrying like send does.
 func (t *Telegram) request(ctx context.Context, c tgbotapi.Chattable) error {
-	_, err := retry(ctx, t.maxRetries, func() error {
+	_, err := retry(ctx, t.maxRetries, sendDelay, func() error {
 		cctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		_, err := t.bot(cctx).Request(c)

@@ -116,7 +116,7 @@ func (t *Telegram) afterFlood(ctx context.Context, chat int64) {
 		}
 		// Under the trail's lock, so that a wipe of the chat finds the ids
 		// either in the trail or still here (see takeTrail).
-		unlock := t.trails.lock(chat)
+		unlock := t.trails.Lock(chat)
 		if ids := t.takeDropped(chat); len(ids) > 0 && t.cfg.Trail != nil {
 			t.writeTrail(ctx, chat, ids, idle)
 		}

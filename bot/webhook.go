@@ -175,7 +175,7 @@ func (t *Telegram) runBeside(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() { t.setCommands(ctx) })
 	if t.cfg.Trail != nil {
-		wg.Go(func() { t.runIdleWipe(ctx) })
+		wg.Go(func() { t.idleWiper().Run(ctx) })
 	}
 	return func() {
 		wg.Wait()

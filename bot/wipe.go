@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -26,9 +25,6 @@ const (
 	// wipeTimeout bounds one idle wipe; after shutdown begins it runs on
 	// for shutdownGrace at most: a wipe cut short loses the ids it took.
 	wipeTimeout = 2 * time.Minute
-	// chatStripes is the number of locks that keep a chat's updates and
-	// its idle wipe apart.
-	chatStripes = 256
 )
 
 // Trail remembers the messages of each conversation, hers and the bot's,
@@ -50,16 +46,6 @@ type Wiper interface {
 	Wipe(ctx context.Context, chat int64) (flows.Result, error)
 }
 
-// chatLocks keeps the updates of a chat and its idle wipe from running at
-// the same time; chats share a stripe, which only costs a rare wait.
-type chatLocks [chatStripes]sync.Mutex
-
-func (l *chatLocks) lock(chat int64) func() {
-	m := &l[uint64(chat)%chatStripes]
-	m.Lock()
-	return m.Unlock
-}
-
 // track records the ids of messages and pushes the idle wipe back by idle
 // after now (0: she turned it off, and the trail is only dropped when it
 // can no longer be used).
@@ -67,7 +53,7 @@ func (t *Telegram) track(ctx context.Context, chat int64, ids []int, idle time.D
 	if t.cfg.Trail == nil {
 		return
 	}
-	defer t.trails.lock(chat)()
+	defer t.trails.Lock(chat)()
 	t.writeTrail(ctx, chat, ids, idle)
 }
 
@@ -81,7 +67,7 @@ func (t *Telegram) trackLater(ctx context.Context, chat int64, ids []int, idle t
 	if t.cfg.Trail == nil {
 		return
 	}
-	unlock := t.trails.lock(chat)
+	unlock := t.trails.Lock(chat)
 	t.tracking.Go(func() {
 		defer unlock()
 		t.writeTrail(ctx, chat, ids, idle)
@@ -105,7 +91,7 @@ func (t *Telegram) takeTrail(ctx context.Context, chat int64, dueBy time.Time) (
 	if t.cfg.Trail == nil {
 		return flows.Trail{}, false
 	}
-	unlock := t.trails.lock(chat) // after the writes begun before
+	unlock := t.trails.Lock(chat) // after the writes begun before
 	trail, found, err := t.cfg.Trail.TakeTrail(ctx, chat, dueBy)
 	if dueBy.IsZero() {
 		// A wipe she asked for takes her messages a flood left too.
@@ -164,84 +150,21 @@ func (t *Telegram) deleteMessages(ctx context.Context, chat int64, ids []int) (i
 	return done, nil
 }
 
-// runIdleWipe wipes the conversations whose idle time has passed, every
-// WipeEvery, until ctx ends.
-func (t *Telegram) runIdleWipe(ctx context.Context) {
-	every := t.cfg.WipeEvery
-	if every <= 0 {
-		every = defaultWipeEvery
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		t.wipeDue(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+// telegramIdle is Telegram's side of the idle wipe (IdleDoor): its chats
+// are all but the web door's, and clearing one deletes the messages of its
+// trail and leaves what she chose to leave.
+type telegramIdle struct{ t *Telegram }
+
+func (d telegramIdle) Owns(chat int64) bool { return IsTelegramChat(chat) }
+
+func (d telegramIdle) Cleared(ctx context.Context, chat int64, trail flows.Trail, res flows.Result) int {
+	d.t.deleteTrail(ctx, chat, trail, nil)
+	return len(d.t.sendReplies(ctx, chat, res))
 }
 
-// wipeDue runs every idle wipe due now, chats in parallel.
-func (t *Telegram) wipeDue(ctx context.Context) {
-	for ctx.Err() == nil {
-		now := t.now()
-		chats, err := t.cfg.Trail.DueTrails(ctx, now, dueBatch)
-		if err != nil {
-			if ctx.Err() == nil {
-				t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", logattr.Err(err))
-			}
-			return
-		}
-		var wg sync.WaitGroup
-		for _, chat := range chats {
-			t.sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-t.sem }()
-				t.idleWipe(ctx, chat, now)
-			})
-		}
-		wg.Wait()
-		if len(chats) < dueBatch {
-			return
-		}
-	}
-}
-
-// idleWipe wipes one chat whose trail was due at now, unless she wrote in
-// the meantime (the trail is then no longer due and is left alone).
-func (t *Telegram) idleWipe(ctx context.Context, chat int64, now time.Time) {
-	defer func() {
-		// Go's traceback would print her chat id, an argument here.
-		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_panic", logattr.Panic(p))
-		}
-	}()
-	start := time.Now()
-	// A wipe begun runs on after shutdown starts, for a short grace only.
-	gctx, stop := graceful(ctx)
-	defer stop()
-	ctx, cancel := context.WithTimeout(gctx, wipeTimeout)
-	defer cancel()
-	defer t.chats.lock(chat)()
-	trail, found := t.takeTrail(ctx, chat, now)
-	if !found {
-		return
-	}
-	if !trail.Idle {
-		// She turned the idle wipe off: the trail is only forgotten.
-		t.log.LogAttrs(ctx, slog.LevelInfo, "trail_dropped", t.chatAttr(chat))
-		return
-	}
-	// Her state first, as with Exit; then the messages, then what she
-	// chose to leave.
-	res, err := t.cfg.Wiper.Wipe(ctx, chat)
-	if err != nil {
-		t.log.LogAttrs(ctx, slog.LevelError, "idle_wipe_failed", t.chatAttr(chat), logattr.Err(err))
-	}
-	t.deleteTrail(ctx, chat, trail, nil)
-	sent := t.sendReplies(ctx, chat, res)
-	t.log.LogAttrs(ctx, slog.LevelInfo, "idle_wipe", t.chatAttr(chat), logattr.Event(res.Event),
-		logattr.Count("sent", len(sent)), logattr.Duration(time.Since(start)))
+// idleWiper runs Telegram's idle wipes, under its chat locks and after its
+// trail writes, sharing the bound of chats handled at once with updates.
+func (t *Telegram) idleWiper() *IdleWiper {
+	return &IdleWiper{Trail: t.cfg.Trail, Wiper: t.cfg.Wiper, Door: telegramIdle{t}, Locks: &t.chats, Writes: &t.trails,
+		Sem: t.sem, Every: t.cfg.WipeEvery, Now: t.now, Log: t.log, Ref: t.chatAttr}
 }

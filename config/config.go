@@ -49,6 +49,8 @@ type Config struct {
 
 	// Ops are the settings of running it as a service (see ops.go).
 	Ops
+	// Web are the settings of the web door (see web.go).
+	Web
 }
 
 // The environment variables read by FromEnv. Secrets also have a _FILE
@@ -96,6 +98,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Key = secret(EnvKey)
 	c.WebhookSecret = secret(EnvWebhookSecret)
 	errs = append(errs, c.Ops.read(env)...)
+	errs = append(errs, c.Web.read(env)...)
 	c.NewKey = secret(EnvNewKey)
 	if v := env(EnvAPI); v != "" {
 		c.API = v

@@ -159,6 +159,10 @@ func (c Config) Print(w io.Writer) error {
 		{EnvLogLevel, c.LogLevel.String()},
 		{EnvBackupDir, orOff(c.BackupDir, "(off)")},
 		{"backups", backups},
+		{EnvWeb, orOff(c.Web.Addr, "(off; frontdoor web: "+DefaultWeb+")")},
+		{EnvWebTitle, orOff(c.Web.Title, "(default)")},
+		{EnvWebIcon, orOff(c.Web.IconFile, "(default)")},
+		{EnvWebExit, orOff(c.Web.Exit, "(default)")},
 	}
 	for _, l := range lines {
 		if _, err := fmt.Fprintf(w, "%-28s = %s\n", l[0], l[1]); err != nil {

@@ -414,7 +414,12 @@ func (d *dialogue) cbTypedCentre(text string) {
 // cbPhonePrompt asks for a safe number; one she gave already can be kept.
 func (d *dialogue) cbPhonePrompt() {
 	d.shown("phone", stCbPhone, "callback_phone")
-	d.say(Reply{Texts: []Text{T("cb.phone.prompt"), T("cb.phone.contact_warning")}, AskContact: true})
+	if d.in.Door == DoorWeb {
+		// A page has no account whose number could be shared.
+		d.say(Reply{Texts: []Text{T("cb.phone.prompt")}})
+	} else {
+		d.say(Reply{Texts: []Text{T("cb.phone.prompt"), T("cb.phone.contact_warning")}, AskContact: true})
+	}
 	var rows [][]Button
 	if p := d.draft(kPhone); p != "" {
 		rows = append(rows, []Button{{Label: T("button.cb_keep_phone", "Phone", p), Data: "cb:pok"}})
@@ -487,7 +492,7 @@ var hereChoices = []string{"yes", "no"}
 func (d *dialogue) cbHereScreen(notices ...Text) {
 	d.shown("here", stCbHere, "callback_here")
 	rows := choiceRowsTicked("cb.here.", "cb:h:", d.draft(kHere), hereChoices...)
-	d.say(Reply{Texts: append(notices, T("cb.here.prompt"), T("cb.here.what")), Buttons: d.stepRows("here", rows...)})
+	d.say(Reply{Texts: append(notices, T("cb.here.prompt"), T(d.onDoor("cb.here.what"))), Buttons: d.stepRows("here", rows...)})
 }
 
 func (d *dialogue) cbHere(choice string) {

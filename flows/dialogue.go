@@ -236,6 +236,16 @@ func (d *dialogue) routeButton(data string) (string, func()) {
 	return "menu", d.unknown
 }
 
+// onDoor is the message id, or on the web door its variant id+"_web": the
+// few sentences that speak of a chat to clear, of Telegram or of a button
+// the page does not have.
+func (d *dialogue) onDoor(id string) string {
+	if d.in.Door == DoorWeb {
+		return id + "_web"
+	}
+	return id
+}
+
 // say appends a reply, for the audience of this input unless r names one.
 func (d *dialogue) say(r Reply) {
 	if r.To == ForHer {
@@ -251,7 +261,7 @@ func (d *dialogue) welcome(payload string) {
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}
-	texts := []Text{T("welcome.hello"), T("welcome.what"), T("auto.notice"), T("emergency.danger"), T("welcome.exit")}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T("auto.notice"), T("emergency.danger"), T(d.onDoor("welcome.exit"))}
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
@@ -277,7 +287,7 @@ func (d *dialogue) unknown() {
 
 func (d *dialogue) find() {
 	d.event = "find"
-	d.say(Reply{Texts: []Text{T("find.prompt")}, AskLocation: true})
+	d.say(Reply{Texts: []Text{T(d.onDoor("find.prompt"))}, AskLocation: true})
 	d.say(Reply{Texts: []Text{T("find.areas")}, Buttons: append(d.networkButtons("net"), navRow(true))})
 }
 

@@ -66,7 +66,25 @@ type Input struct {
 	// ChatTitle is the title of a group: the name a linked operators'
 	// group is listed under.
 	ChatTitle string
+	// Door is where she writes from; the zero value is a chat.
+	Door Door
 }
+
+// Door is the kind of place a conversation happens in. The dialogues are
+// the same behind every door; only a few sentences differ, where they say
+// how to clear the conversation or what else can see it.
+type Door int8
+
+// The doors.
+const (
+	// DoorChat is a chat app (Telegram, and the console that plays it):
+	// messages stay in the chat until deleted, a number and a location can
+	// be shared with a button.
+	DoorChat Door = iota
+	// DoorWeb is a page in her browser: one screen at a time, nothing to
+	// share but what she types, no staff commands.
+	DoorWeb
+)
 
 // Text is one localizable piece of a reply: a message id and its template
 // data. A Data value that is itself a Text is localized first, so that for

@@ -563,6 +563,6 @@ func workButtons(ticket string) [][]Button {
 
 // opNumber is the card with her number, for the operator who took it only.
 func opNumber(dir *Directory, cb Callback) Reply {
-	texts := append([]Text{T("op.number.title", "Ticket", cb.Ticket), T("op.number.phone", "Phone", cb.Phone)}, opDetails(dir, cb)...)
+	texts := append([]Text{T("op.number.title", "Ticket", cb.Ticket), T("op.number.phone", "Phone", PhoneText(cb.Phone))}, opDetails(dir, cb)...)
 	return Reply{Texts: texts, Buttons: workButtons(cb.Ticket), Protect: true}
 }

@@ -114,24 +114,31 @@ func (d *dialogue) privacy(first ...Text) {
 	if d.event == "" {
 		d.event = "privacy"
 	}
-	idle := T("privacy.idle_off")
+	idle := T(d.onDoor("privacy.idle_off"))
 	if w := d.svc.idleWipe(d.sess); w > 0 {
-		idle = T("privacy.idle", "Delay", durationText(w))
+		idle = T(d.onDoor("privacy.idle"), "Delay", durationText(w))
 	}
 	leave, toggle := T("privacy.leave_none"), Button{Label: T("button.leave_on"), Data: "leave:on"}
 	if d.sess.Leave {
 		leave, toggle = T("privacy.leave_one"), Button{Label: T("button.leave_off"), Data: "leave:off"}
 	}
-	texts := append(first, T("privacy.title"), T("privacy.kept", "TTL", durationText(d.svc.ttl)), T("privacy.telegram"), T("privacy.device"), T("privacy.forget"),
+	texts := append(first, T("privacy.title"), T(d.onDoor("privacy.kept"), "TTL", durationText(d.svc.ttl)),
+		T(d.onDoor("privacy.telegram")), T(d.onDoor("privacy.device")), T("privacy.forget"),
 		// Deleted records stay readable with the key in the store's free
 		// pages until bbolt writes over them.
 		T("privacy.deleted"))
 	if d.svc.backups > 0 {
 		texts = append(texts, T("privacy.backups", "Duration", durationText(d.svc.backups)))
 	}
-	texts = append(texts, idle, leave)
+	texts = append(texts, idle)
+	choices := []Button{{Label: T("button.idle"), Data: "idle"}}
+	if d.in.Door != DoorWeb {
+		// A page leaves nothing behind to choose about.
+		texts = append(texts, leave)
+		choices = append(choices, toggle)
+	}
 	d.say(Reply{Texts: texts, Buttons: [][]Button{
-		{{Label: T("button.idle"), Data: "idle"}, toggle},
+		choices,
 		{{Label: T("button.forget"), Data: "forget"}},
 		navRow(true),
 	}})

@@ -42,6 +42,10 @@ var staffCommands = map[string]string{
 func (d *dialogue) routeStaff() (event string, act func(), ok bool) {
 	in := d.in
 	switch {
+	case in.Door == DoorWeb:
+		// Staff work in Telegram, where they are known by their account;
+		// a page is anyone's.
+		return "", nil, false
 	case in.Kind == KindCommand && in.Command == "start" && strings.HasPrefix(strings.TrimSpace(in.Args), invitePrefix):
 		code := strings.TrimPrefix(strings.TrimSpace(in.Args), invitePrefix)
 		return "staff", func() { d.redeem(code) }, true

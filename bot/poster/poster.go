@@ -67,6 +67,25 @@ func DeepLink(bot, network string) (string, error) {
 	return "https://t.me/" + bot + "?start=" + url.QueryEscape(network), nil
 }
 
+// WebLink is the link that opens the web door at base (its public
+// address, https) with the network preselected: base?n=network.
+func WebLink(base, network string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return "", fmt.Errorf("%q is not the web door's address (like https://info.example.org/)", base)
+	}
+	if !startParam.MatchString(network) {
+		return "", fmt.Errorf("the network id %q cannot be put in a link (letters, digits, _ and -, at most 64)", network)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	q := u.Query()
+	q.Set("n", network)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 // ErrScript means a text uses letters the poster's font cannot draw
 // (Arabic, Persian, Chinese...).
 var ErrScript = errors.New("poster: the font cannot draw this script (Latin, Greek and Cyrillic only)")

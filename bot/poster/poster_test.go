@@ -73,6 +73,26 @@ func TestDeepLinkRefuses(t *testing.T) {
 	}
 }
 
+func TestWebLink(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://info.example.org":       "https://info.example.org/?n=arca",
+		"https://info.example.org/door/": "https://info.example.org/door/?n=arca",
+		"http://127.0.0.1:8080/":         "http://127.0.0.1:8080/?n=arca",
+	} {
+		if got, err := poster.WebLink(base, "arca"); err != nil || got != want {
+			t.Errorf("WebLink(%q) = %q, %v; want %q", base, got, err, want)
+		}
+	}
+	for _, tc := range []struct{ base, network string }{
+		{"info.example.org", "arca"}, {"ftp://x.org/", "arca"}, {"https://user:pw@x.org/", "arca"},
+		{"https://x.org/#top", "arca"}, {"https://x.org/", "has space"}, {"https://x.org/", ""},
+	} {
+		if link, err := poster.WebLink(tc.base, tc.network); err == nil {
+			t.Errorf("WebLink(%q, %q) = %q, want an error", tc.base, tc.network, link)
+		}
+	}
+}
+
 func TestPosterNeedsLinkAndTitle(t *testing.T) {
 	for _, p := range []poster.Poster{{Title: "x"}, {Link: "https://t.me/x_bot"}} {
 		if err := poster.WritePNG(&bytes.Buffer{}, p); err == nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"frontdoor/bot"
+	"frontdoor/config"
 )
 
 func main() {
@@ -37,12 +38,13 @@ func onSignals(sigs <-chan os.Signal, stop, exit func()) {
 	exit()
 }
 
-const usage = `frontdoor — the discreet front door of a network of anti-violence centres, on Telegram.
+const usage = `frontdoor — the discreet front door of a network of anti-violence centres, on Telegram and the web.
 
 Usage:
   frontdoor [OPTIONS] [COMMAND]
   frontdoor                           run the bot on Telegram (needs FRONTDOOR_TELEGRAM_TOKEN)
   frontdoor console                   try the same dialogues in this terminal, on the same data
+  frontdoor web                       serve only the web door (a discreet web page) on 127.0.0.1:8080
   frontdoor directory export FILE     write the directory of centres to FILE ("-" for standard output)
   frontdoor directory import FILE     replace the directory with FILE, after checking all of it
   frontdoor directory check FILE      check FILE and say what importing it would do, changing nothing
@@ -103,6 +105,10 @@ Environment:
   FRONTDOOR_BACKUP_DIR       a folder for periodic backups; unset means none
   FRONTDOOR_BACKUP_EVERY     how often, default 24h
   FRONTDOOR_BACKUP_KEEP      how many backups to keep, default 7
+  FRONTDOOR_WEB              also serve the web door on this address (host:port; behind a TLS proxy)
+  FRONTDOOR_WEB_TITLE        the web page's neutral title, default "Info"
+  FRONTDOOR_WEB_ICON         a neutral favicon (PNG, ICO or SVG file), default a plain circle
+  FRONTDOOR_WEB_EXIT         the neutral site Exit leaves for, default https://www.google.it/
   FRONTDOOR_CALLBACK_ESCALATE   how long a callback request waits untaken before it is
                                 re-announced, then passed to the on-call operators; default 15m
   FRONTDOOR_CALLBACK_RETENTION  the longest a callback request is kept, default 168h (7 days)
@@ -127,6 +133,8 @@ Then start the bot with:
 
 To try the dialogues right now, without Telegram:
   go run ./cmd/frontdoor console
+or as a web page, at http://127.0.0.1:8080:
+  go run ./cmd/frontdoor web
 `
 
 // run is main without the process: tests call it with their own arguments,
@@ -167,6 +175,7 @@ func commands() map[string]func(*cli, []string) int {
 	return map[string]func(*cli, []string) int{
 		"":                  botCmd,
 		"console":           botCmd,
+		"web":               botCmd,
 		loadSingleCommitBot: botCmd,
 		"config":            configCmd,
 		"restore":           restoreCmd,
@@ -179,11 +188,17 @@ func commands() map[string]func(*cli, []string) int {
 }
 
 var botSpecs = map[string]cmdSpec{
-	"": {usage: "frontdoor [OPTIONS]", help: `Runs the bot on Telegram with FRONTDOOR_TELEGRAM_TOKEN until SIGINT or SIGTERM.
+	"": {usage: "frontdoor [OPTIONS]", help: `Runs the bot on Telegram with FRONTDOOR_TELEGRAM_TOKEN until SIGINT or SIGTERM, and the web
+door beside it when FRONTDOOR_WEB is set (with or without a token).
 It creates the data directory, the key file and the store at first start, and says so.`},
 	"console": {usage: "frontdoor console", help: `Runs the same dialogues in this terminal, on the same data directory, without
 Telegram and without callbacks. Buttons are numbered: type the number or the label.
 It creates the key file and the store when there are none, and says so.`},
+	"web": {usage: "frontdoor web", help: `Serves only the web door, on FRONTDOOR_WEB (default ` + config.DefaultWeb + `), on the same data directory:
+the same dialogues as a discreet web page, without Telegram and so without callbacks.
+To serve it beside the bot, with callbacks to the operators in Telegram, set FRONTDOOR_WEB
+in the bot's configuration instead: a running bot holds the store, and this command then
+says so. It creates the key file and the store when there are none, and says so.`},
 	loadSingleCommitBot: {usage: "frontdoor " + loadSingleCommitBot, help: "The bot with one commit per write, for frontdoor loadtest."},
 }
 
@@ -194,7 +209,7 @@ func botCmd(c *cli, args []string) int {
 	if !ok {
 		return c.code
 	}
-	if name != "console" && cfg.Token == "" {
+	if cfg.Token == "" && (name == "" && cfg.Web.Addr == "" || name == loadSingleCommitBot) {
 		fmt.Fprint(c.stderr, noToken)
 		return 2
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"frontdoor/bot"
@@ -43,6 +44,9 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	log = slog.New(metrics.CountEvents(log.Handler()))
 	db, err := createStore(ctx, cfg, log, store.Options{OnSweep: metrics.Sweep, SingleCommit: cmd == loadSingleCommitBot})
 	if err != nil {
+		if cmd == "web" {
+			return lockedForWeb(err)
+		}
 		return err
 	}
 	defer db.Close()
@@ -79,26 +83,65 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		c := &bot.Console{Handler: svc, Renderer: renderer, In: stdin, Out: stdout, Lang: flows.DefaultLang}
 		return c.Run(ctx)
 	}
-	opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
-	opts.CallbackCloseWithin = cfg.CallbackCloseWithin
+	// Callbacks only where Telegram runs: operators get requests there.
+	telegram := cmd != "web" && cfg.Token != ""
+	if telegram {
+		opts.Callbacks, opts.CallbackEscalate, opts.CallbackRetention = db, cfg.CallbackEscalate, cfg.CallbackRetention
+		opts.CallbackCloseWithin = cfg.CallbackCloseWithin
+	}
 	svc := flows.NewService(db, dir, opts)
-	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-		Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
+	door, webLn, err := startWebDoor(cmd, cfg, db, svc, renderer, cat, log)
 	if err != nil {
 		return err
 	}
-	svc.SetBotUsername(tg.Username())
-	outboxDone := make(chan struct{})
-	go func() { defer close(outboxDone); tg.RunOutbox(ctx, db, time.Second) }()
-	go svc.RunCallbackTicker(ctx, time.Minute)
+	if webLn != nil {
+		defer webLn.Close()
+	}
+	var tg *bot.Telegram
+	if telegram {
+		tg, err = bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
+			Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
+		if err != nil {
+			return err
+		}
+		svc.SetBotUsername(tg.Username())
+	}
 	stopOps := startOps(ctx, cfg, db, metrics, controlRunner(cfg, db, svc, log), log)
 	defer stopOps()
 	mode := "polling"
-	if cfg.WebhookURL != "" {
+	switch {
+	case !telegram:
+		mode = "web"
+	case cfg.WebhookURL != "":
 		mode = "webhook"
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "bot started", logattr.Event("start"), logattr.Version(readVersion().String()), logattr.Mode(mode),
-		logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
+		logattr.Flag("web", door != nil), logattr.Count("centres", len(dir.Centres(""))), logattr.Flag("sample", dir.Sample()))
+	// The doors run side by side; the first to fail stops the others.
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	if door != nil {
+		wg.Go(func() {
+			if err := door.Run(ctx, webLn); err != nil {
+				errs <- err
+				cancel()
+			}
+		})
+	}
+	if tg == nil {
+		wg.Wait()
+		close(errs)
+		return <-errs
+	}
+	// The outbox goes to Telegram, but for what the web door keeps for
+	// her: nothing is ever sent to Telegram with a web chat id.
+	outbox := bot.RoutedOutbox{Outbox: db, Log: log}
+	if door != nil {
+		outbox.Web = door
+	}
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); tg.RunOutbox(ctx, outbox, time.Second) }()
+	go svc.RunCallbackTicker(ctx, time.Minute)
 	if mode == "webhook" {
 		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
 	} else {
@@ -107,8 +150,10 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	// The updates in flight are done: one last attempt at what they queued.
 	cancel()
 	<-outboxDone
-	tg.FlushOutbox(ctx, db)
-	return err
+	tg.FlushOutbox(ctx, outbox)
+	wg.Wait()
+	close(errs)
+	return errors.Join(err, <-errs)
 }
 
 // createStore opens the store of the bot or the console, creating the key

@@ -1,0 +1,168 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/rand"
+	"sync"
+	"testing"
+	"time"
+
+	"frontdoor/bot"
+	"frontdoor/flows"
+	"frontdoor/flows/dirfile"
+	"frontdoor/store/memstore"
+)
+
+// TestChatRanges: a web chat is never a chat Telegram can have (private
+// chats are user ids, groups and channels negative, all within 52 bits),
+// nor the console's; and a cookie's chat is always the same.
+func TestChatRanges(t *testing.T) {
+	const bits52 = int64(1)<<52 - 1
+	for _, chat := range []int64{bot.ConsoleChat, 987654321, bits52, -bits52, -1001234567890, -100123} {
+		if bot.IsWebChat(chat) || !bot.IsTelegramChat(chat) {
+			t.Errorf("chat %d taken for a web chat", chat)
+		}
+	}
+	seen := map[int64]bool{}
+	for range 1000 {
+		id := make([]byte, 32)
+		rand.Read(id)
+		chat := bot.WebChat(id)
+		if !bot.IsWebChat(chat) || bot.IsTelegramChat(chat) || chat <= bits52 {
+			t.Fatalf("web chat %d outside the web range", chat)
+		}
+		if bot.WebChat(id) != chat {
+			t.Fatal("the same cookie gave two chats")
+		}
+		if seen[chat] {
+			t.Fatal("two cookies gave one chat")
+		}
+		seen[chat] = true
+	}
+}
+
+// shelf is a web door that keeps what it is given, or refuses.
+type shelf struct {
+	mu     sync.Mutex
+	kept   []flows.Outgoing
+	refuse bool
+}
+
+func (s *shelf) Keep(_ context.Context, o flows.Outgoing) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuse {
+		return false
+	}
+	s.kept = append(s.kept, o)
+	return true
+}
+
+// TestRoutedOutbox: a message for a web chat never reaches Telegram's
+// sending: it goes to the web door, or is dropped without one, and leaves
+// the outbox either way; the others stay, in order.
+func TestRoutedOutbox(t *testing.T) {
+	web := bot.WebChat([]byte("her cookie"))
+	for _, tc := range []struct {
+		name string
+		door *shelf
+	}{{"web door", &shelf{}}, {"refused", &shelf{refuse: true}}, {"no web door", nil}} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := memstore.New()
+			ctx := context.Background()
+			msgs := []flows.Outgoing{
+				{Chat: -100123, Lang: "it", Reply: flows.Reply{Texts: []flows.Text{flows.T("op.card.new")}}},
+				{Chat: web, Lang: "en", Hers: true, Reply: flows.Reply{Texts: []flows.Text{flows.T("cb.final.title")}}},
+				{Chat: 7001, Lang: "it", Reply: flows.Reply{Texts: []flows.Text{flows.T("op.number.title")}}},
+			}
+			if err := st.Apply(ctx, flows.Change{Send: msgs}); err != nil {
+				t.Fatal(err)
+			}
+			r := bot.RoutedOutbox{Outbox: st}
+			if tc.door != nil {
+				r.Web = tc.door
+			}
+			got, err := r.Pending(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].Chat != -100123 || got[1].Chat != 7001 {
+				t.Fatalf("Telegram gets %+v", got)
+			}
+			if tc.door != nil && !tc.door.refuse && (len(tc.door.kept) != 1 || tc.door.kept[0].Chat != web || !tc.door.kept[0].Hers) {
+				t.Errorf("the web door kept %+v", tc.door.kept)
+			}
+			for _, o := range got {
+				if _, err := st.Sent(ctx, o, 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if left, _ := st.Pending(ctx, 10); len(left) != 0 {
+				t.Errorf("left in the outbox: %+v", left)
+			}
+		})
+	}
+}
+
+// idleDoor records the chats it was told to clear.
+type idleDoor struct {
+	owns    func(int64) bool
+	mu      sync.Mutex
+	cleared []int64
+}
+
+func (d *idleDoor) Owns(chat int64) bool { return d.owns(chat) }
+func (d *idleDoor) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cleared = append(d.cleared, chat)
+	return 0
+}
+
+// TestIdleWiperWipesItsOwnChats: one door's idle wipe forgets the state of
+// its due chats and clears them, leaves the other door's due chats to that
+// door's wipe, and leaves alone a chat not yet due.
+func TestIdleWiperWipesItsOwnChats(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2027, 3, 16, 10, 0, 0, 0, time.UTC)
+	clk := newClock(now)
+	sessions := memstore.NewWithClock(clk.now)
+	dir, err := flows.NewDirectory(dirfile.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(sessions, dir, flows.Options{Langs: []string{"it", "en"}, Now: clk.now})
+	trails := &memstore.Trails{}
+	webDue, webLater := bot.WebChat([]byte("a")), bot.WebChat([]byte("b"))
+	const tgDue int64 = 4242
+	for _, chat := range []int64{webDue, webLater, tgDue} {
+		if _, err := svc.Handle(ctx, flows.Input{Chat: chat, Kind: flows.KindCommand, Command: "start", Door: flows.DoorWeb}); err != nil {
+			t.Fatal(err)
+		}
+		idle := time.Minute
+		if chat == webLater {
+			idle = time.Hour
+		}
+		if err := trails.Track(ctx, chat, nil, now, now.Add(idle), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.set(now.Add(2 * time.Minute))
+	door := &idleDoor{owns: bot.IsWebChat}
+	w := bot.IdleWiper{Trail: trails, Wiper: svc, Door: door, Locks: &bot.ChatLocks{}, Now: clk.now}
+	w.WipeDue(ctx)
+	if len(door.cleared) != 1 || door.cleared[0] != webDue {
+		t.Fatalf("cleared %v, want only the due web chat", door.cleared)
+	}
+	for chat, want := range map[int64]bool{webDue: false, webLater: true, tgDue: true} {
+		if _, found, _ := sessions.Session(ctx, chat); found != want {
+			t.Errorf("chat %d: session kept %v, want %v", chat, found, want)
+		}
+	}
+	tg := &idleDoor{owns: bot.IsTelegramChat}
+	w.Door = tg
+	w.WipeDue(ctx)
+	if len(tg.cleared) != 1 || tg.cleared[0] != tgDue {
+		t.Errorf("Telegram's wipe cleared %v, want only its own due chat", tg.cleared)
+	}
+}
