@@ -3,10 +3,12 @@ package flows
 import (
 	"slices"
 	"strings"
+
+	"frontdoor/flows/directory"
 )
 
 // Words she may type to answer a question of the callback request, in
-// the form NormalizeTown gives them (lower case, no accents). Yes and no
+// the form directory.Normalize gives them (lower case, no accents). Yes and no
 // are read in every language of the bot; the other answers in Italian and
 // English, like typed times.
 var (
@@ -31,12 +33,12 @@ var (
 
 // typedIn says whether normalized text t is one of words.
 func typedIn(words []string, t string) bool {
-	return t != "" && slices.ContainsFunc(words, func(w string) bool { return NormalizeTown(w) == t })
+	return t != "" && slices.ContainsFunc(words, func(w string) bool { return directory.Normalize(w) == t })
 }
 
 // yesNo reads a typed yes or no; ok is false for anything else.
 func yesNo(text string) (yes, ok bool) {
-	t := NormalizeTown(text)
+	t := directory.Normalize(text)
 	t = strings.TrimSuffix(strings.TrimSuffix(t, " grazie"), " thanks")
 	switch {
 	case typedIn(yesWords, t):
@@ -49,7 +51,7 @@ func yesNo(text string) (yes, ok bool) {
 
 // msgChoice reads a typed answer to "may they leave a message".
 func msgChoice(text string) (string, bool) {
-	t := NormalizeTown(text)
+	t := directory.Normalize(text)
 	for _, k := range msgChoices {
 		if typedIn(msgWords[k], t) {
 			return k, true
@@ -62,7 +64,7 @@ func msgChoice(text string) (string, bool) {
 // or its town ("Crema"), or "whichever" when one network is offered; the
 // result is the data of its button, without "cb:c:".
 func matchCentre(text string, centres []*Centre, nets []Network) (string, bool) {
-	t := NormalizeTown(text)
+	t := directory.Normalize(text)
 	if t == "" {
 		return "", false
 	}
@@ -71,7 +73,7 @@ func matchCentre(text string, centres []*Centre, nets []Network) (string, bool) 
 	}
 	var found []string
 	for _, c := range centres {
-		if t == NormalizeTown(c.Town) || t == NormalizeTown(c.Name) || c.ShortName != "" && t == NormalizeTown(c.ShortName) {
+		if t == directory.Normalize(c.Town) || t == directory.Normalize(c.Name) || c.ShortName != "" && t == directory.Normalize(c.ShortName) {
 			found = append(found, c.ID)
 		}
 	}

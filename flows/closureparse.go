@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"frontdoor/flows/directory"
 )
 
 // ParseClosure reads a closure as volunteers write it, in Italian or
@@ -100,7 +102,7 @@ func dateTokens(s string) []dateTok {
 				}
 				j += w
 			}
-			toks = append(toks, dateTok{norm: NormalizeTown(s[i:j]), num: -1, start: i, end: j})
+			toks = append(toks, dateTok{norm: directory.Normalize(s[i:j]), num: -1, start: i, end: j})
 			i = j
 		case unicode.IsSpace(r) || r == '\'' || r == '’' || r == '°' || r == 'º':
 			i += w

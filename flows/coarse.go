@@ -53,13 +53,3 @@ func KeepCoarse(d *DirectoryData) []string {
 	}
 	return moved
 }
-
-// coarseNote tells a volunteer that the exact position of a centre whose
-// address is confidential is not kept, and which comune stands for it.
-func coarseNote(c *Centre) (Text, bool) {
-	p := coarsePlace(c)
-	if p == nil {
-		return Text{}, false
-	}
-	return T("staff.coarse_position", "Town", p.Label()), true
-}

@@ -7,6 +7,7 @@ package flows
 
 import (
 	"context"
+	"maps"
 	"time"
 )
 
@@ -97,12 +98,19 @@ type Text struct {
 }
 
 // T is a short way to build a Text.
-func T(id string, kv ...any) Text {
-	t := Text{ID: id}
-	if len(kv) > 0 {
-		t.Data = make(map[string]any, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			t.Data[kv[i].(string)] = kv[i+1]
+func T(id string, kv ...any) Text { return TextOf(Msg(id, kv...)) }
+
+// TextOf is the text of a message of the directory, and of the messages
+// in its data.
+func TextOf(m Message) Text {
+	t := Text{ID: m.ID, Data: m.Data}
+	cloned := false
+	for k, v := range m.Data {
+		if inner, ok := v.(Message); ok {
+			if !cloned {
+				t.Data, cloned = maps.Clone(m.Data), true
+			}
+			t.Data[k] = TextOf(inner)
 		}
 	}
 	return t

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"frontdoor/flows/directory"
 )
 
 // dayNames maps the ways people write weekdays, in Italian and English, to
-// time.Weekday. Names are looked up after NormalizeTown (no accents, no dots).
+// time.Weekday. Names are looked up after Normalize (no accents, no dots).
 var dayNames = func() map[string]time.Weekday {
 	m := map[string]time.Weekday{}
 	for d, names := range [7][]string{
@@ -189,12 +191,12 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 			continue
 		}
 		switch {
-		case hoursSkip[NormalizeTown(t)]:
+		case hoursSkip[directory.Normalize(t)]:
 			continue
-		case hoursClosed[NormalizeTown(t)]:
+		case hoursClosed[directory.Normalize(t)]:
 			g.closed, except = true, false
 			g.typed = append(g.typed, t)
-		case hoursExcept[NormalizeTown(t)]:
+		case hoursExcept[directory.Normalize(t)]:
 			except = true
 		case t[0] >= '0' && t[0] <= '9' || t == "h24":
 			if len(g.days) == 0 {
@@ -202,7 +204,7 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 			}
 			text := t
 			// "9 alle 13", "9am to 5pm"
-			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[NormalizeTown(toks[i+1])] && toks[i+2][0] >= '0' && toks[i+2][0] <= '9' {
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[directory.Normalize(toks[i+1])] && toks[i+2][0] >= '0' && toks[i+2][0] <= '9' {
 				text = t + "-" + toks[i+2]
 				i += 2
 			}
@@ -218,8 +220,8 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 				return nil, err
 			}
 			// "dal lunedì al venerdì", "monday to friday"
-			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[NormalizeTown(toks[i+1])] {
-				if _, isDay := dayNames[NormalizeTown(toks[i+2])]; isDay {
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[directory.Normalize(toks[i+1])] {
+				if _, isDay := dayNames[directory.Normalize(toks[i+2])]; isDay {
 					if days, err = parseDays(t + "-" + toks[i+2]); err != nil {
 						return nil, err
 					}
@@ -246,7 +248,7 @@ func matchSeveralDays(toks []string) (int, []time.Weekday) {
 		}
 		ok := true
 		for k, w := range dw.words {
-			ok = ok && NormalizeTown(toks[k]) == w
+			ok = ok && directory.Normalize(toks[k]) == w
 		}
 		if ok {
 			return len(dw.words), dw.days
@@ -259,14 +261,14 @@ func matchSeveralDays(toks []string) (int, []time.Weekday) {
 // like "sab-lun" go through Sunday).
 func parseDays(f string) ([]time.Weekday, error) {
 	from, to, isRange := strings.Cut(f, "-")
-	a, ok := dayNames[NormalizeTown(from)]
+	a, ok := dayNames[directory.Normalize(from)]
 	if !ok {
 		return nil, inputErr(from, "parse.unknown_day")
 	}
 	if !isRange {
 		return []time.Weekday{a}, nil
 	}
-	b, ok := dayNames[NormalizeTown(to)]
+	b, ok := dayNames[directory.Normalize(to)]
 	if !ok {
 		return nil, inputErr(to, "parse.unknown_day")
 	}

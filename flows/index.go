@@ -36,7 +36,7 @@ type Directory struct {
 // coveredTown is a town some centre serves, with the spelling to show and
 // the centres to offer, best first.
 type coveredTown struct {
-	key     string // NormalizeTown of the name
+	key     string // Normalize of the name
 	name    string // display name, as first written in the file
 	centres []*Centre
 }
@@ -90,7 +90,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 		dir.all = append(dir.all, c)
 		dir.byNetwork[c.Network] = append(dir.byNetwork[c.Network], c)
 		for _, name := range append([]string{c.Town}, c.Towns...) {
-			key := NormalizeTown(name)
+			key := directory.Normalize(name)
 			ti, ok := dir.townIndex[key]
 			if !ok {
 				ti = len(dir.towns)
@@ -118,7 +118,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 	for i := range dir.towns {
 		t := &dir.towns[i]
 		slices.SortStableFunc(t.centres, func(a, b *Centre) int {
-			return boolRank(NormalizeTown(a.Town) == t.key) - boolRank(NormalizeTown(b.Town) == t.key)
+			return boolRank(directory.Normalize(a.Town) == t.key) - boolRank(directory.Normalize(b.Town) == t.key)
 		})
 	}
 	return dir, nil
@@ -140,7 +140,7 @@ func validateDirectory(d *DirectoryData) error {
 		bad := entryChecks(&errs, "network", i, n.ID, seenNet)
 		checkName(bad, n.Name)
 		if n.Phone24h != "" && !phonePattern.MatchString(n.Phone24h) {
-			bad("phone_24h", n.Phone24h, T("parse.bad_phone"))
+			bad("phone_24h", n.Phone24h, Msg("parse.bad_phone"))
 		}
 		shortNameCheck(bad, n.ShortName)
 	}
@@ -149,39 +149,39 @@ func validateDirectory(d *DirectoryData) error {
 		c := &d.Centres[i]
 		bad := entryChecks(&errs, "centre", i, c.ID, seenCentre)
 		if _, ok := seenNet[c.Network]; !ok {
-			bad("network", c.Network, T("dir.no_network"))
+			bad("network", c.Network, Msg("dir.no_network"))
 		}
 		checkName(bad, c.Name)
 		shortNameCheck(bad, c.ShortName)
-		if NormalizeTown(c.Town) == "" {
-			bad("town", "", T("dir.empty"))
+		if directory.Normalize(c.Town) == "" {
+			bad("town", "", Msg("dir.empty"))
 		}
 		for j, t := range c.Towns {
-			if NormalizeTown(t) == "" {
-				bad(fmt.Sprintf("towns[%d]", j+1), t, T("dir.empty"))
+			if directory.Normalize(t) == "" {
+				bad(fmt.Sprintf("towns[%d]", j+1), t, Msg("dir.empty"))
 			}
 		}
 		if math.IsNaN(c.Lat) || c.Lat < -90 || c.Lat > 90 {
-			bad("lat", fmt.Sprint(c.Lat), T("dir.out_of_range", "Min", -90, "Max", 90))
+			bad("lat", fmt.Sprint(c.Lat), Msg("dir.out_of_range", "Min", -90, "Max", 90))
 		}
 		if math.IsNaN(c.Lon) || c.Lon < -180 || c.Lon > 180 {
-			bad("lon", fmt.Sprint(c.Lon), T("dir.out_of_range", "Min", -180, "Max", 180))
+			bad("lon", fmt.Sprint(c.Lon), Msg("dir.out_of_range", "Min", -180, "Max", 180))
 		}
 		if c.Lat == 0 && c.Lon == 0 {
-			bad("lat", "", T("dir.no_location"))
+			bad("lat", "", Msg("dir.no_location"))
 		}
 		for _, p := range c.Phones {
 			if !phonePattern.MatchString(p) {
-				bad("phones", p, T("parse.bad_phone"))
+				bad("phones", p, Msg("parse.bad_phone"))
 			}
 		}
 		for wd, slots := range c.Hours {
 			for _, s := range slots {
 				switch {
 				case s.Open < 0 || s.Open > 1440 || s.Close < 0 || s.Close > 1440:
-					bad(hoursKey(wd), fmt.Sprintf("%d-%d", s.Open, s.Close), T("dir.slot_range"))
+					bad(hoursKey(wd), fmt.Sprintf("%d-%d", s.Open, s.Close), Msg("dir.slot_range"))
 				case s.Open == s.Close:
-					bad(hoursKey(wd), slotText(s), T("parse.slot_empty"))
+					bad(hoursKey(wd), slotText(s), Msg("parse.slot_empty"))
 				}
 			}
 		}
@@ -189,21 +189,21 @@ func validateDirectory(d *DirectoryData) error {
 			field := fmt.Sprintf("closure %d", j+1)
 			switch {
 			case !cl.From.valid():
-				bad(field+": from", cl.From.String(), T("parse.bad_date"))
+				bad(field+": from", cl.From.String(), Msg("parse.bad_date"))
 			case !cl.To.valid():
-				bad(field+": to", cl.To.String(), T("parse.bad_date"))
+				bad(field+": to", cl.To.String(), Msg("parse.bad_date"))
 			case cl.To.Before(cl.From):
-				bad(field, cl.From.String()+".."+cl.To.String(), T("parse.closure_backwards"))
+				bad(field, cl.From.String()+".."+cl.To.String(), Msg("parse.closure_backwards"))
 			}
 		}
 		for _, s := range c.Services {
 			if !slices.Contains(ServiceKeys, s) {
-				bad("services", s, T("dir.unknown_service", "Known", strings.Join(ServiceKeys, " ")))
+				bad("services", s, Msg("dir.unknown_service", "Known", strings.Join(ServiceKeys, " ")))
 			}
 		}
 		for _, l := range c.Languages {
 			if !langPattern.MatchString(l) {
-				bad("languages", l, T("parse.unknown_language"))
+				bad("languages", l, Msg("parse.unknown_language"))
 			}
 		}
 	}
@@ -214,9 +214,9 @@ func validateDirectory(d *DirectoryData) error {
 // button of a phone's screen.
 const maxShortName = 32
 
-func shortNameCheck(bad func(field, value string, why Text), name string) {
+func shortNameCheck(bad func(field, value string, why Message), name string) {
 	if utf8.RuneCountInString(name) > maxShortName {
-		bad("short_name", name, T("parse.too_long", "Max", maxShortName))
+		bad("short_name", name, Msg("parse.too_long", "Max", maxShortName))
 	}
 }
 
@@ -232,20 +232,20 @@ func hoursKey(wd int) string {
 // entryChecks checks the id of entry i of kind ("network", "centre"):
 // present, well formed and not already in seen, where it records it.
 // It returns the reporter that adds the entry's further problems to errs.
-func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]int) func(field, value string, why Text) {
-	bad := func(field, value string, why Text) {
-		*errs = append(*errs, &Problem{Kind: kind, Index: i, Entry: id, Field: field, Value: value, Text: why})
+func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]int) func(field, value string, why Message) {
+	bad := func(field, value string, why Message) {
+		*errs = append(*errs, &Problem{Kind: kind, Index: i, Entry: id, Field: field, Value: value, Why: why})
 	}
 	switch {
 	case id == "":
-		bad("id", "", T("dir.empty"))
+		bad("id", "", Msg("dir.empty"))
 	case !idPattern.MatchString(id):
-		bad("id", "", T("dir.id_form"))
+		bad("id", "", Msg("dir.id_form"))
 	case len(id) > MaxIDLen:
-		bad("id", "", T("dir.id_too_long", "Max", MaxIDLen))
+		bad("id", "", Msg("dir.id_too_long", "Max", MaxIDLen))
 	}
 	if j, dup := seen[id]; dup && id != "" {
-		bad("id", "", T("dir.id_duplicate", "N", j+1))
+		bad("id", "", Msg("dir.id_duplicate", "N", j+1))
 	} else {
 		seen[id] = i
 	}
@@ -253,12 +253,12 @@ func entryChecks(errs *[]error, kind string, i int, id string, seen map[string]i
 }
 
 // checkName reports an empty or overlong name of a network or centre.
-func checkName(bad func(field, value string, why Text), name string) {
+func checkName(bad func(field, value string, why Message), name string) {
 	switch {
 	case strings.TrimSpace(name) == "":
-		bad("name", "", T("dir.empty"))
+		bad("name", "", Msg("dir.empty"))
 	case utf8.RuneCountInString(name) > MaxNameLen:
-		bad("name", "", T("dir.name_too_long", "Max", MaxNameLen))
+		bad("name", "", Msg("dir.name_too_long", "Max", MaxNameLen))
 	}
 }
 

@@ -16,8 +16,8 @@ type InputError struct {
 func (e *InputError) Error() string { return fmt.Sprintf("%s: %q", e.ID, e.Part) }
 
 func inputErr(part, id string, kv ...any) *InputError {
-	t := T(id, kv...)
-	return &InputError{Part: part, ID: t.ID, Data: t.Data}
+	m := Msg(id, kv...)
+	return &InputError{Part: part, ID: m.ID, Data: m.Data}
 }
 
 // maxTypedLen bounds what a volunteer may type for one value.

@@ -4,9 +4,45 @@ import (
 	"strings"
 	"unicode"
 
+	"frontdoor/flows/directory"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
+
+// Languages maps ISO 639-1 codes to the language's name in that language,
+// as shown on centre cards and in the language picker.
+var Languages = map[string]string{
+	"ar": "العربية",
+	"de": "Deutsch",
+	"en": "English",
+	"es": "Español",
+	"fa": "فارسی",
+	"fr": "Français",
+	"it": "Italiano",
+	"pl": "Polski",
+	"pt": "Português",
+	"ro": "Română",
+	"ru": "Русский",
+	"sq": "Shqip",
+	"uk": "Українська",
+	"zh": "中文",
+}
+
+// LanguageName returns the name of a language in itself: from Languages,
+// else from the CLDR names of golang.org/x/text (so that a language added
+// with a message file alone still shows in its own name), else the code.
+func LanguageName(code string) string {
+	if n, ok := Languages[code]; ok {
+		return n
+	}
+	if tag, err := language.Parse(code); err == nil {
+		if n := display.Self.Name(tag); n != "" {
+			return n
+		}
+	}
+	return code
+}
 
 // languageChoices are the languages offered as buttons for a centre, the
 // most spoken at the centres first; others can be typed.
@@ -19,9 +55,9 @@ var languageNames = func() map[string]string {
 	m := map[string]string{"farsi": "fa", "mandarino": "zh", "mandarin": "zh"}
 	for code := range Languages {
 		tag := language.Make(code)
-		m[NormalizeTown(LanguageName(code))] = code
+		m[directory.Normalize(LanguageName(code))] = code
 		for in := range Languages {
-			if n := NormalizeTown(display.Languages(language.Make(in)).Name(tag)); n != "" {
+			if n := directory.Normalize(display.Languages(language.Make(in)).Name(tag)); n != "" {
 				m[n] = code
 			}
 		}
@@ -66,7 +102,7 @@ func ParseLanguages(s string) ([]string, error) {
 
 // languageCode reads one code or name.
 func languageCode(s string) (string, bool) {
-	n := NormalizeTown(s)
+	n := directory.Normalize(s)
 	if code, ok := languageNames[n]; ok {
 		return code, true
 	}

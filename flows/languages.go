@@ -3,48 +3,11 @@ package flows
 import (
 	"slices"
 	"strings"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // DefaultLang is the language of a woman whose client reports none that we
 // speak: the networks are Italian.
 const DefaultLang = "it"
-
-// Languages maps ISO 639-1 codes to the language's name in that language,
-// as shown on centre cards and in the language picker.
-var Languages = map[string]string{
-	"ar": "العربية",
-	"de": "Deutsch",
-	"en": "English",
-	"es": "Español",
-	"fa": "فارسی",
-	"fr": "Français",
-	"it": "Italiano",
-	"pl": "Polski",
-	"pt": "Português",
-	"ro": "Română",
-	"ru": "Русский",
-	"sq": "Shqip",
-	"uk": "Українська",
-	"zh": "中文",
-}
-
-// LanguageName returns the name of a language in itself: from Languages,
-// else from the CLDR names of golang.org/x/text (so that a language added
-// with a message file alone still shows in its own name), else the code.
-func LanguageName(code string) string {
-	if n, ok := Languages[code]; ok {
-		return n
-	}
-	if tag, err := language.Parse(code); err == nil {
-		if n := display.Self.Name(tag); n != "" {
-			return n
-		}
-	}
-	return code
-}
 
 // PickLang maps a client's language tag ("en-GB", "pt-br", "") to one of the
 // offered languages, falling back to DefaultLang.

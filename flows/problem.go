@@ -26,8 +26,8 @@ type Problem struct {
 	// value as written, when the problem is about it.
 	Field string
 	Value string
-	// Text says what is wrong.
-	Text Text
+	// Why says what is wrong.
+	Why Message
 }
 
 // Error is the problem in short, for logs and tests: where, then the
@@ -47,9 +47,9 @@ func (p *Problem) Error() string {
 		}
 		b.WriteString(": ")
 	}
-	b.WriteString(p.Text.ID)
-	if len(p.Text.Data) > 0 {
-		fmt.Fprintf(&b, " %v", p.Text.Data)
+	b.WriteString(p.Why.ID)
+	if len(p.Why.Data) > 0 {
+		fmt.Fprintf(&b, " %v", p.Why.Data)
 	}
 	return b.String()
 }
@@ -63,28 +63,6 @@ func (p *Problem) where() string {
 		return fmt.Sprintf("%s %q", p.Kind, p.Entry)
 	}
 	return fmt.Sprintf("%s #%d", p.Kind, p.Index+1)
-}
-
-// Message says the problem in her language, on one line: "line 15 ·
-// centre «arca-crema» · phones «0372»: it is not a phone number". What is
-// not known is left out.
-func (p *Problem) Message() Text {
-	var line, where any = "", ""
-	if p.Line > 0 {
-		line = p.Line
-	}
-	switch {
-	case p.Kind == "":
-	case p.Entry != "":
-		where = T("dir.where_"+p.Kind, "ID", p.Entry)
-	default:
-		where = T("dir.where_"+p.Kind+"_n", "N", p.Index+1)
-	}
-	field := p.Field
-	if p.Value != "" {
-		field += " «" + clip(p.Value, 40) + "»"
-	}
-	return T("dir.problem", "Line", line, "Where", where, "Field", strings.TrimSpace(field), "Why", p.Text)
 }
 
 // Problems takes apart an error of NewDirectory, of the directory file or
@@ -107,7 +85,7 @@ func Problems(err error) []*Problem {
 			out = append(out, p)
 			continue
 		}
-		out = append(out, &Problem{Text: T("dir.unreadable", "Detail", e.Error())})
+		out = append(out, &Problem{Why: Msg("dir.unreadable", "Detail", e.Error())})
 	}
 	return out
 }

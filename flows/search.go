@@ -16,12 +16,6 @@ import (
 // keeps a pasted page of text from costing more than a short query.
 const maxTownQuery = 128
 
-// NormalizeTown is the form in which town names are compared
-// (directory.Normalize): lower case, no accents, punctuation as single
-// spaces, so that what she types on a phone finds the town however it is
-// spelled.
-func NormalizeTown(s string) string { return directory.Normalize(s) }
-
 // townPrefixes are words people put before a town's name that are not part
 // of it ("Comune di Crema"), in normalized form, longest first.
 var townPrefixes = []string{"comune di ", "citta di ", "comune ", "citta "}
@@ -30,7 +24,7 @@ var townPrefixes = []string{"comune di ", "citta di ", "comune ", "citta "}
 // as typed, without a leading "comune di", without a trailing province code
 // ("Crema (CR)").
 func townQueries(q string) []string {
-	k := NormalizeTown(q)
+	k := directory.Normalize(q)
 	if k == "" {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 func TestNormalizeTown(t *testing.T) {
@@ -33,8 +34,8 @@ func TestNormalizeTown(t *testing.T) {
 		{" '-. ", ""},
 	}
 	for _, tt := range tests {
-		if got := flows.NormalizeTown(tt.in); got != tt.want {
-			t.Errorf("NormalizeTown(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := directory.Normalize(tt.in); got != tt.want {
+			t.Errorf("directory.Normalize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -237,14 +238,14 @@ func FuzzNormalizeTown(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n := flows.NormalizeTown(s)
+		n := directory.Normalize(s)
 		if !utf8.ValidString(n) {
-			t.Fatalf("NormalizeTown(%q) = %q: not UTF-8", s, n)
+			t.Fatalf("directory.Normalize(%q) = %q: not UTF-8", s, n)
 		}
 		if strings.TrimSpace(n) != n || strings.Contains(n, "  ") {
-			t.Fatalf("NormalizeTown(%q) = %q: stray spaces", s, n)
+			t.Fatalf("directory.Normalize(%q) = %q: stray spaces", s, n)
 		}
-		if again := flows.NormalizeTown(n); again != n {
+		if again := directory.Normalize(n); again != n {
 			t.Fatalf("NormalizeTown not idempotent: %q -> %q -> %q", s, n, again)
 		}
 	})

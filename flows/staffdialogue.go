@@ -325,7 +325,7 @@ func (s staffDialogue) inputError(err error, again Text) {
 	if !ok {
 		ie = &InputError{ID: "parse.bad_input"}
 	}
-	why := Text{ID: ie.ID, Data: ie.Data}
+	why := TextOf(Message{ID: ie.ID, Data: ie.Data})
 	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), again})
 }
 

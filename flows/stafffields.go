@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"frontdoor/flows/directory"
 )
 
 // stStaffField: she was asked to type (or share, or tap) one field of a
@@ -115,7 +117,7 @@ func (s staffDialogue) fieldValue(text string) {
 		return
 	}
 	if err := checkCentre(s.d.dir.Data(), changed); err != nil {
-		why := Problems(err)[0].Text
+		why := Problems(err)[0].Why
 		s.inputError(&InputError{Part: text, ID: why.ID, Data: why.Data}, T("staff.field_example_"+field))
 		return
 	}
@@ -125,6 +127,16 @@ func (s staffDialogue) fieldValue(text string) {
 	if note, ok := coarseNote(&changed); ok && (field == "location" || field == "address") {
 		s.prefix(note)
 	}
+}
+
+// coarseNote tells a volunteer that the exact position of a centre whose
+// address is confidential is not kept, and which comune stands for it.
+func coarseNote(c *Centre) (Text, bool) {
+	p := coarsePlace(c)
+	if p == nil {
+		return Text{}, false
+	}
+	return T("staff.coarse_position", "Town", p.Label()), true
 }
 
 // target is the centre being edited, or the draft of a new one.
@@ -289,7 +301,7 @@ func (s staffDialogue) draftNext(c Centre) {
 	}
 	if err := checkCentre(s.d.dir.Data(), c); err != nil {
 		s.d.sess.State = stStaff
-		s.reply([]Text{T("staff.add_invalid", "Reason", Problems(err)[0].Message())})
+		s.reply([]Text{T("staff.add_invalid", "Reason", ProblemText(Problems(err)[0]))})
 		return
 	}
 	// She stays on the last question: typing corrects it.
@@ -372,7 +384,7 @@ func (s staffDialogue) newCentreID(network, town string) string {
 			return r
 		}
 		return '-'
-	}, NormalizeTown(town))
+	}, directory.Normalize(town))
 	base := strings.Trim(network+"-"+strings.Trim(slug, "-"), "-")
 	if len(base) > 30 { // button data carries ids: keep them short
 		base = strings.TrimRight(base[:30], "-")

@@ -134,7 +134,7 @@ func (t teller) text(m flows.Text) string {
 func (t teller) problems(err error) string {
 	var lines []string
 	for _, p := range flows.Problems(err) {
-		lines = append(lines, t.text(p.Message()))
+		lines = append(lines, t.text(flows.ProblemText(p)))
 	}
 	return strings.Join(lines, "\n")
 }

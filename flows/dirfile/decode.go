@@ -111,18 +111,18 @@ func Decode(r io.Reader) (flows.DirectoryData, error) {
 		return flows.DirectoryData{}, fmt.Errorf("reading the directory file: %w", err)
 	}
 	if len(src) > MaxSize {
-		return flows.DirectoryData{}, &flows.Problem{Text: flows.T("dir.too_large", "Max", MaxSize>>20)}
+		return flows.DirectoryData{}, &flows.Problem{Why: flows.Msg("dir.too_large", "Max", MaxSize>>20)}
 	}
 	var raw rawFile
 	md, err := toml.Decode(string(src), &raw)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) && pe.Position.Line > 0 {
-			return flows.DirectoryData{}, &flows.Problem{Line: pe.Position.Line, Text: flows.T("dir.syntax", "Detail", pe.Message)}
+			return flows.DirectoryData{}, &flows.Problem{Line: pe.Position.Line, Why: flows.Msg("dir.syntax", "Detail", pe.Message)}
 		}
 		// A table where a list of tables belongs and the like: the library
 		// names the line in its message.
-		return flows.DirectoryData{}, &flows.Problem{Text: flows.T("dir.shape", "Detail", strings.TrimPrefix(err.Error(), "toml: "))}
+		return flows.DirectoryData{}, &flows.Problem{Why: flows.Msg("dir.shape", "Detail", strings.TrimPrefix(err.Error(), "toml: "))}
 	}
 	d := &decoder{idx: indexLines(string(src)), failed: map[string]bool{}}
 	data := d.convert(&raw)
@@ -183,9 +183,9 @@ func (w where) entry() string { return fmt.Sprintf("%s#%d", w.kind, w.index) }
 
 // problem reports what is wrong with the value at w (field is how the
 // message names it, value the value as written).
-func (d *decoder) problem(w where, field, value string, why flows.Text) {
+func (d *decoder) problem(w where, field, value string, why flows.Message) {
 	d.failed[w.entry()+"|"+w.key] = true
-	d.errs = append(d.errs, &flows.Problem{Line: w.line, Kind: w.kind, Index: w.index, Entry: w.id, Field: field, Value: value, Text: why})
+	d.errs = append(d.errs, &flows.Problem{Line: w.line, Kind: w.kind, Index: w.index, Entry: w.id, Field: field, Value: value, Why: why})
 }
 
 func (d *decoder) centreBlock(i int) *block {
@@ -329,9 +329,9 @@ func (d *decoder) unknownKey(k toml.Key) {
 		places = []where{{}}
 		name = k.String()
 	}
-	why := flows.T("dir.unknown_key")
+	why := flows.Msg("dir.unknown_key")
 	if s := suggest(k[len(k)-1], known); s != "" {
-		why = flows.T("dir.unknown_key_hint", "Hint", s)
+		why = flows.Msg("dir.unknown_key_hint", "Hint", s)
 	}
 	for _, w := range places {
 		if w.key == "" {
@@ -471,8 +471,9 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 	return c
 }
 
-// typeName says what a TOML value is, in words a volunteer knows.
-func typeName(v any) flows.Text {
+// typeName says what a TOML value is, in words a volunteer knows: a
+// message, or the Go name of a kind of value TOML does not have.
+func typeName(v any) any {
 	kind := fmt.Sprintf("%T", v)
 	switch v.(type) {
 	case string:
@@ -490,9 +491,9 @@ func typeName(v any) flows.Text {
 	case map[string]any, []map[string]any:
 		kind = "table"
 	default:
-		return flows.Raw(kind)
+		return kind
 	}
-	return flows.T("dir.type_" + kind)
+	return flows.Msg("dir.type_" + kind)
 }
 
 func (d *decoder) str(w where, field string, v any) string {
@@ -502,7 +503,7 @@ func (d *decoder) str(w where, field string, v any) string {
 	case string:
 		return strings.TrimSpace(v)
 	}
-	d.problem(w, field, "", flows.T("dir.want_text", "Got", typeName(v)))
+	d.problem(w, field, "", flows.Msg("dir.want_text", "Got", typeName(v)))
 	return ""
 }
 
@@ -513,7 +514,7 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 	case bool:
 		return v
 	}
-	d.problem(w, field, "", flows.T("dir.want_bool", "Got", typeName(v)))
+	d.problem(w, field, "", flows.Msg("dir.want_bool", "Got", typeName(v)))
 	return false
 }
 
@@ -522,14 +523,14 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 func (d *decoder) coord(w where, field string, v any) float64 {
 	switch v := v.(type) {
 	case nil:
-		d.problem(w, field, "", flows.T("dir.no_coordinate"))
+		d.problem(w, field, "", flows.Msg("dir.no_coordinate"))
 		return 0
 	case float64:
 		return v
 	case int64:
 		return float64(v)
 	}
-	d.problem(w, field, "", flows.T("dir.want_number", "Got", typeName(v)))
+	d.problem(w, field, "", flows.Msg("dir.want_number", "Got", typeName(v)))
 	return 0
 }
 
@@ -539,14 +540,14 @@ func (d *decoder) strs(w where, field string, v any) []string {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		d.problem(w, field, "", flows.T("dir.want_list", "Got", typeName(v)))
+		d.problem(w, field, "", flows.Msg("dir.want_list", "Got", typeName(v)))
 		return nil
 	}
 	var out []string
 	for k, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			d.problem(w, fmt.Sprintf("%s[%d]", field, k+1), "", flows.T("dir.want_text", "Got", typeName(e)))
+			d.problem(w, fmt.Sprintf("%s[%d]", field, k+1), "", flows.Msg("dir.want_text", "Got", typeName(e)))
 			continue
 		}
 		out = append(out, strings.TrimSpace(s))
@@ -557,10 +558,10 @@ func (d *decoder) strs(w where, field string, v any) []string {
 // inputProblem reports a value the bot's parsers refused, with their
 // explanation.
 func (d *decoder) inputProblem(w where, field, value string, err error) {
-	why := flows.T("parse.bad_input")
+	why := flows.Msg("parse.bad_input")
 	var ie *flows.InputError
 	if errors.As(err, &ie) {
-		why = flows.Text{ID: ie.ID, Data: ie.Data}
+		why = flows.Message{ID: ie.ID, Data: ie.Data}
 	}
 	d.problem(w, field, value, why)
 }
@@ -639,7 +640,7 @@ func splitSlots(s string) []any {
 func (d *decoder) date(w where, field string, v any) flows.Date {
 	switch v := v.(type) {
 	case nil:
-		d.problem(w, field, "", flows.T("dir.no_date"))
+		d.problem(w, field, "", flows.Msg("dir.no_date"))
 		return flows.Date{}
 	case string:
 		day, err := flows.ParseDate(strings.TrimSpace(v))
@@ -654,6 +655,6 @@ func (d *decoder) date(w where, field string, v any) flows.Date {
 			return flows.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}
 		}
 	}
-	d.problem(w, field, "", flows.T("dir.want_date", "Got", typeName(v)))
+	d.problem(w, field, "", flows.Msg("dir.want_date", "Got", typeName(v)))
 	return flows.Date{}
 }

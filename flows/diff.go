@@ -1,0 +1,124 @@
+package flows
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// DirectoryChange is one centre or network added, removed or changed by
+// an import, for the dry run and the audit trail.
+type DirectoryChange struct {
+	Kind    string // "added", "removed" or "changed"
+	Network string
+	Subject string // a centre or network id, or "sample"
+	Name    string
+	Fields  []string // for "changed": which fields
+}
+
+// String writes a change on one line, for the command line.
+func (c DirectoryChange) String() string {
+	s := map[string]string{"added": "+", "removed": "-", "changed": "~"}[c.Kind] + " " + c.Subject
+	if c.Name != "" && c.Name != c.Subject {
+		s += " (" + c.Name + ")"
+	}
+	if len(c.Fields) > 0 {
+		s += ": " + strings.Join(c.Fields, ", ")
+	}
+	return s
+}
+
+// centreFields are the fields compared to tell what an import changes.
+var centreFields = []struct {
+	name string
+	get  func(Centre) any
+}{
+	{"name", func(c Centre) any { return c.Name }},
+	{"network", func(c Centre) any { return c.Network }},
+	{"town", func(c Centre) any { return c.Town }},
+	{"address", func(c Centre) any { return [2]any{c.Address, c.AddressConfidential} }},
+	{"location", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
+	{"phones", func(c Centre) any { return c.Phones }},
+	{"towns", func(c Centre) any { return c.Towns }},
+	{"languages", func(c Centre) any { return c.Languages }},
+	{"services", func(c Centre) any { return c.Services }},
+	{"hours", func(c Centre) any { return weekString(c.Hours) }},
+	{"closures", func(c Centre) any { return c.Closures }},
+	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
+	{"draft", func(c Centre) any { return c.Draft }},
+}
+
+// networkFields are the fields compared to tell what an import changes in
+// a network.
+var networkFields = []struct {
+	name string
+	get  func(Network) string
+}{
+	{"name", func(n Network) string { return n.Name }},
+	{"province", func(n Network) string { return n.Province }},
+	{"phone_24h", func(n Network) string { return n.Phone24h }},
+}
+
+// DiffDirectories lists what changes from a to b, networks first.
+func DiffDirectories(a, b DirectoryData) []DirectoryChange {
+	var out []DirectoryChange
+	for _, n := range b.Networks {
+		i := slices.IndexFunc(a.Networks, func(m Network) bool { return m.ID == n.ID })
+		switch {
+		case i < 0:
+			out = append(out, DirectoryChange{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
+		case a.Networks[i] != n:
+			var fields []string
+			for _, f := range networkFields {
+				if f.get(a.Networks[i]) != f.get(n) {
+					fields = append(fields, f.name)
+				}
+			}
+			if len(fields) == 0 {
+				fields = []string{"network"}
+			}
+			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: fields})
+		}
+	}
+	for _, n := range a.Networks {
+		if !slices.ContainsFunc(b.Networks, func(m Network) bool { return m.ID == n.ID }) {
+			out = append(out, DirectoryChange{Kind: "removed", Network: n.ID, Subject: n.ID, Name: n.Name})
+		}
+	}
+	for _, c := range b.Centres {
+		i := slices.IndexFunc(a.Centres, func(o Centre) bool { return o.ID == c.ID })
+		if i < 0 {
+			out = append(out, DirectoryChange{Kind: "added", Network: c.Network, Subject: c.ID, Name: c.Name})
+			continue
+		}
+		var fields []string
+		for _, f := range centreFields {
+			if !reflect.DeepEqual(normalizeEmpty(f.get(a.Centres[i])), normalizeEmpty(f.get(c))) {
+				fields = append(fields, f.name)
+			}
+		}
+		if len(fields) > 0 {
+			out = append(out, DirectoryChange{Kind: "changed", Network: c.Network, Subject: c.ID, Name: c.Name, Fields: fields})
+		}
+	}
+	for _, c := range a.Centres {
+		if !slices.ContainsFunc(b.Centres, func(o Centre) bool { return o.ID == c.ID }) {
+			out = append(out, DirectoryChange{Kind: "removed", Network: c.Network, Subject: c.ID, Name: c.Name})
+		}
+	}
+	if a.Sample != b.Sample {
+		out = append(out, DirectoryChange{Kind: "changed", Subject: "sample", Name: "sample", Fields: []string{fmt.Sprint(b.Sample)}})
+	}
+	return out
+}
+
+// normalizeEmpty treats a nil and an empty slice alike: the file format
+// does not tell them apart.
+func normalizeEmpty(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice && rv.Len() == 0 {
+		return nil
+	}
+	return v
+}
