@@ -15,7 +15,10 @@ const minCallTime = 30 * time.Minute
 // network) for at least minCallTime while its centre is open, or an on-call
 // chat of the network, which answers at any hour.
 func canCall(dir *Directory, ops []Operator, centre, network string, w Window, now time.Time) bool {
-	from := later(w.Start, now)
+	from := w.Start
+	if now.After(from) {
+		from = now
+	}
 	if !from.Before(w.End) {
 		return false
 	}

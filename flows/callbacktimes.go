@@ -177,7 +177,7 @@ func (d *dialogue) cbTypedTimes(text string, otherwise func(error)) {
 func timesHint(err error) Text {
 	switch {
 	case errors.Is(err, errTimesHours):
-		return T("cb.hint.hours", "From", callDayStart.short(), "To", callDayEnd.short())
+		return T("cb.hint.hours", "From", callDayStart.Short(), "To", callDayEnd.Short())
 	case errors.Is(err, errTimesFar):
 		return T("cb.hint.far")
 	case errors.Is(err, errTimesPast):

@@ -146,13 +146,5 @@ func hoursText(from, to time.Time) string {
 
 func shortClock(t time.Time) string {
 	t = t.In(Rome)
-	return Clock(t.Hour()*60 + t.Minute()).short()
-}
-
-// short writes a clock without minutes when they are zero: "18", "20:30".
-func (c Clock) short() string {
-	if c%60 == 0 {
-		return fmt.Sprint(int(c) / 60)
-	}
-	return fmt.Sprintf("%d:%02d", int(c)/60, int(c)%60)
+	return Clock(t.Hour()*60 + t.Minute()).Short()
 }

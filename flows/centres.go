@@ -300,14 +300,6 @@ func dateText(d Date) Text {
 	return T("date.day_month", "Day", d.Day, "Month", T("month."+d.Month.String()))
 }
 
-func slotsText(slots []Slot) string {
-	parts := make([]string, len(slots))
-	for i, s := range slots {
-		parts[i] = s.Open.String() + "–" + s.Close.String()
-	}
-	return strings.Join(parts, ", ")
-}
-
 // distanceText rounds a distance the way a person reads it.
 func distanceText(m int) Text {
 	if m < 1000 {
@@ -357,22 +349,4 @@ func (d *dialogue) lines24(network string) []Text {
 		out = append(out, T("card.line24", "Network", n.Name, "Phone", PhoneText(n.Phone24h)))
 	}
 	return out
-}
-
-func closureOn(c *Centre, day Date) (Closure, bool) {
-	for _, cl := range c.Closures {
-		if !day.Before(cl.From) && !cl.To.Before(day) {
-			return cl, true
-		}
-	}
-	return Closure{}, false
-}
-
-// clip shortens what she typed before it is echoed back.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -292,3 +292,44 @@ func (c *Centre) openRuns(from Date, days int) iter.Seq[openRun] {
 		}
 	}
 }
+
+// Short writes a clock without minutes when they are zero: "18", "20:30".
+func (c Clock) Short() string {
+	if c%60 == 0 {
+		return fmt.Sprint(int(c) / 60)
+	}
+	return fmt.Sprintf("%d:%02d", int(c)/60, int(c)%60)
+}
+
+// closureOn is the closure of c that includes day, if any.
+func closureOn(c *Centre, day Date) (Closure, bool) {
+	for _, cl := range c.Closures {
+		if !day.Before(cl.From) && !cl.To.Before(day) {
+			return cl, true
+		}
+	}
+	return Closure{}, false
+}
+
+// slotsText writes the slots of a day as people read them: "9:00–13:00,
+// 14:00–18:00".
+func slotsText(slots []Slot) string {
+	parts := make([]string, len(slots))
+	for i, s := range slots {
+		parts[i] = s.Open.String() + "–" + s.Close.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// weekString writes a week compactly for the audit trail: "Mon 9:00–13:00;
+// Tue 14:00–18:00". The audit shows it in her language (auditValue).
+func weekString(w Week) string {
+	var parts []string
+	for i := 1; i <= 7; i++ {
+		day := time.Weekday(i % 7)
+		if len(w[day]) > 0 {
+			parts = append(parts, day.String()[:3]+" "+slotsText(w[day]))
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -57,7 +57,7 @@ func ParseWeek(s string) (Week, error) {
 		slices.SortFunc(g.slots, func(a, b Slot) int { return int(a.Open - b.Open) })
 		for i := 1; i < len(g.slots); i++ {
 			if g.slots[i].Open < g.slots[i-1].End() {
-				return Week{}, inputErr(g.slots[i-1].String()+" "+g.slots[i].String(), "parse.hours_overlap", "Day", weekdayText(g.days[0]))
+				return Week{}, inputErr(g.slots[i-1].String()+" "+g.slots[i].String(), "parse.hours_overlap", "Day", Msg("weekday."+g.days[0].String()))
 			}
 		}
 		for _, d := range g.days {

@@ -202,7 +202,7 @@ func validateDirectory(d *DirectoryData) error {
 			}
 		}
 		for _, l := range c.Languages {
-			if !langPattern.MatchString(l) {
+			if !isLanguageCode(l) {
 				bad("languages", l, Msg("parse.unknown_language"))
 			}
 		}

@@ -1,6 +1,9 @@
 package flows
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // InputError is a mistake in something a volunteer typed. It names the
 // wrong part and a message id (with data) that says what is wrong, so the
@@ -22,3 +25,24 @@ func inputErr(part, id string, kv ...any) *InputError {
 
 // maxTypedLen bounds what a volunteer may type for one value.
 const maxTypedLen = 500
+
+// clip shortens what someone typed before it is echoed back.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// splitList reads "a, b; c" into its items; the commas of Chinese and
+// Arabic count too.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",;\n，、،؛", r) }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -44,10 +44,6 @@ func LanguageName(code string) string {
 	return code
 }
 
-// languageChoices are the languages offered as buttons for a centre, the
-// most spoken at the centres first; others can be typed.
-var languageChoices = []string{"it", "en", "fr", "es", "ar", "ro", "uk", "ru", "sq", "pl", "pt", "zh", "fa", "de"}
-
 // languageNames maps the names volunteers write for the languages of
 // Languages — in any of those languages, without accents and in lower case
 // ("inglese", "anglais", "английский") — to their codes.
@@ -100,13 +96,17 @@ func ParseLanguages(s string) ([]string, error) {
 	return out, nil
 }
 
+// isLanguageCode tells whether s has the form of an ISO 639-1 code, the
+// form the directory keeps.
+func isLanguageCode(s string) bool { return langPattern.MatchString(s) }
+
 // languageCode reads one code or name.
 func languageCode(s string) (string, bool) {
 	n := directory.Normalize(s)
 	if code, ok := languageNames[n]; ok {
 		return code, true
 	}
-	if langPattern.MatchString(n) {
+	if isLanguageCode(n) {
 		if b, err := language.ParseBase(n); err == nil && b.String() == n {
 			return n, true
 		}

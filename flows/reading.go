@@ -217,7 +217,10 @@ func (d *dialogue) rankPlaces(ps []*directory.Place, q string) []*directory.Plac
 		}
 	}
 	slices.SortStableFunc(rs, func(a, b ranked) int {
-		return cmp.Or(cmp.Compare(boolRank(a.covered), boolRank(b.covered)), cmp.Compare(a.metres, b.metres))
+		if a.covered != b.covered {
+			return map[bool]int{true: -1, false: 1}[a.covered]
+		}
+		return cmp.Compare(a.metres, b.metres)
 	})
 	key := directory.Normalize(q)
 	exact := func(p *directory.Place) bool {

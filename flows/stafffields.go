@@ -398,18 +398,6 @@ func (s staffDialogue) newCentreID(network, town string) string {
 	}
 }
 
-// splitList reads "a, b; c" into its items; the commas of Chinese and
-// Arabic count too.
-func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",;\n，、،؛", r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // ParseServices reads service keys ("listening, legal"); "-" alone is
 // none.
 func ParseServices(s string) ([]string, error) {

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"strings"
 	"time"
 )
 
@@ -80,17 +79,4 @@ func weekLines(w Week) []Text {
 		lines = append(lines, T("staff.day_hours", "Day", weekdayText(day), "Hours", slotsText(w[day])))
 	}
 	return lines
-}
-
-// weekString writes a week compactly for the audit trail: "Mon 9:00–13:00;
-// Tue 14:00–18:00". The audit shows it in her language (auditValue).
-func weekString(w Week) string {
-	var parts []string
-	for i := 1; i <= 7; i++ {
-		day := time.Weekday(i % 7)
-		if len(w[day]) > 0 {
-			parts = append(parts, day.String()[:3]+" "+slotsText(w[day]))
-		}
-	}
-	return strings.Join(parts, "; ")
 }

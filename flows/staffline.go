@@ -7,7 +7,7 @@ import (
 )
 
 // noLine are the words that remove a network's 24/7 line.
-var noLine = wordSet("-", "nessuno", "nessuna", "niente", "none", "no")
+var noLine = map[string]bool{"-": true, "nessuno": true, "nessuna": true, "niente": true, "none": true, "no": true}
 
 // askLine asks for the number of a network that always answers, shown to
 // women when every centre of the network is closed.

@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// languageChoices are the languages offered as buttons for a centre, the
+// most spoken at the centres first; others can be typed.
+var languageChoices = []string{"it", "en", "fr", "es", "ar", "ro", "uk", "ru", "sq", "pl", "pt", "zh", "fa", "de"}
+
 // toggleField is a field chosen with buttons, one per option, over a
 // pending set kept in her session; typing the values works as well.
 type toggleField struct {
@@ -28,7 +32,7 @@ var toggled = map[string]*toggleField{
 		options: func(pending []string) []string {
 			out := slices.Clone(languageChoices)
 			for _, l := range pending {
-				if langPattern.MatchString(l) && !slices.Contains(out, l) {
+				if isLanguageCode(l) && !slices.Contains(out, l) {
 					out = append(out, l)
 				}
 			}
