@@ -9,6 +9,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -127,7 +128,7 @@ func TestIdleWiperWipesItsOwnChats(t *testing.T) {
 	now := time.Date(2027, 3, 16, 10, 0, 0, 0, time.UTC)
 	clk := newClock(now)
 	sessions := memstore.NewWithClock(clk.now)
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

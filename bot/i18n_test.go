@@ -13,6 +13,7 @@ import (
 	"frontdoor/bot"
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
@@ -205,7 +206,7 @@ func location(lat, lon float64) step {
 // show as ⟦ ⟧.
 func TestTelegramTranscripts(t *testing.T) {
 	cat := catalog(t)
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +218,8 @@ func TestTelegramTranscripts(t *testing.T) {
 		lang string
 		at   time.Time
 	}{
-		{"ar", time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)},   // a Tuesday morning: centres open
-		{"uk", time.Date(2026, time.December, 26, 20, 0, 0, 0, flows.Rome)}, // a holiday Saturday evening: all closed
+		{"ar", time.Date(2027, time.March, 16, 10, 30, 0, 0, directory.Rome)},   // a Tuesday morning: centres open
+		{"uk", time.Date(2026, time.December, 26, 20, 0, 0, 0, directory.Rome)}, // a holiday Saturday evening: all closed
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			r := bot.NewRenderer(cat)

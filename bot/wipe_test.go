@@ -14,6 +14,7 @@ import (
 	"frontdoor/bot"
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -36,7 +37,7 @@ type wipeBot struct {
 
 func startWipeBot(t *testing.T, c *clock) wipeBot {
 	t.Helper()
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // TestWipeBothSides: after a long conversation, Exit deletes every message
 // of both sides, in calls of at most 100 ids, and nothing of hers is kept.
 func TestWipeBothSides(t *testing.T) {
-	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome))
+	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, directory.Rome))
 	b := startWipeBot(t, c)
 	const her = 424242
 	b.api.Command(her, "it", "start", "")
@@ -136,7 +137,7 @@ func TestWipeBothSides(t *testing.T) {
 // last message and not before; one who chose 5 minutes and a neutral
 // message is wiped at 5 minutes and finds only that message.
 func TestIdleWipe(t *testing.T) {
-	t0 := time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome)
+	t0 := time.Date(2027, 3, 16, 10, 30, 0, 0, directory.Rome)
 	c := newClock(t0)
 	b := startWipeBot(t, c)
 	const her, other = 111, 222
@@ -184,7 +185,7 @@ func TestIdleWipe(t *testing.T) {
 // deleteMessages nor an error; with the idle wipe off nothing is deleted by
 // itself, and the trail is dropped when it can no longer be used.
 func TestTooOldNotAttempted(t *testing.T) {
-	t0 := time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome)
+	t0 := time.Date(2027, 3, 16, 10, 30, 0, 0, directory.Rome)
 	c := newClock(t0)
 	b := startWipeBot(t, c)
 	const her, other = 333, 444
@@ -246,8 +247,8 @@ func (g gatedTrail) Track(ctx context.Context, chat int64, ids []int, at, due ti
 // for its trail to be written, yet an Exit right after it still deletes
 // its messages: the take waits for the write begun before.
 func TestExitWaitsForTrailWrites(t *testing.T) {
-	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome))
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, directory.Rome))
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,8 +283,8 @@ func (panicWiper) Wipe(_ context.Context, chat int64) (flows.Result, error) {
 // TestIdleWipePanicLogsNoID: a panic in an idle wipe is logged by its kind
 // and where it happened, never with her chat id, and the bot goes on.
 func TestIdleWipePanicLogsNoID(t *testing.T) {
-	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, flows.Rome))
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	c := newClock(time.Date(2027, 3, 16, 10, 30, 0, 0, directory.Rome))
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 )
 
@@ -110,7 +111,7 @@ func later(t time.Time) step {
 // upload sends the directory file she would send: her own export (or,
 // when she gets none, the whole directory) with centre B changed by edit,
 // or added so changed when her file does not hold it.
-func upload(edit func(*flows.Centre)) step {
+func upload(edit func(*directory.Centre)) step {
 	return func(w *world, a actor) flows.Result {
 		w.t.Helper()
 		d := w.svc.Directory().Data()
@@ -122,7 +123,7 @@ func upload(edit func(*flows.Centre)) step {
 		}
 		changed := w.original(azCentreB)
 		edit(&changed)
-		if i := slices.IndexFunc(d.Centres, func(c flows.Centre) bool { return c.ID == azCentreB }); i >= 0 {
+		if i := slices.IndexFunc(d.Centres, func(c directory.Centre) bool { return c.ID == azCentreB }); i >= 0 {
 			d.Centres[i] = changed
 		} else {
 			d.Centres = append(d.Centres, changed)
@@ -137,8 +138,8 @@ func upload(edit func(*flows.Centre)) step {
 }
 
 // renamed and moved are the changes to centre B that files make.
-func renamed(c *flows.Centre) { c.Name = azRenamed }
-func moved(c *flows.Centre)   { c.Network = "amaranta" }
+func renamed(c *directory.Centre) { c.Name = azRenamed }
+func moved(c *directory.Centre)   { c.Network = "amaranta" }
 
 // azRenamed is centre B's name in an imported file.
 const azRenamed = "Centro ARCA – Crema (nuova sede)"
@@ -219,12 +220,12 @@ var (
 
 // azWithClosure gives centre B a closure.
 func azWithClosure(w *world) {
-	cl, err := flows.ParseClosure("chiuso 24/12/2027-26/12/2027 feste", flows.DateOf(tuesdayMorning))
+	cl, err := directory.ParseClosure("chiuso 24/12/2027-26/12/2027 feste", directory.DateOf(tuesdayMorning))
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.editDirectory(func(d *flows.DirectoryData) {
-		i := slices.IndexFunc(d.Centres, func(c flows.Centre) bool { return c.ID == azCentreB })
+	w.editDirectory(func(d *directory.Data) {
+		i := slices.IndexFunc(d.Centres, func(c directory.Centre) bool { return c.ID == azCentreB })
 		d.Centres[i].Closures = append(d.Centres[i].Closures, cl)
 	})
 }
@@ -234,13 +235,13 @@ func azWithClosure(w *world) {
 func azWithDraft(w *world) {
 	c := w.original(azCentreB)
 	c.ID, c.Name, c.Town, c.Towns, c.Draft = "arca-soresina", "Sportello ARCA – Soresina", "Soresina", []string{"Soresina"}, true
-	w.editDirectory(func(d *flows.DirectoryData) { d.Centres = append(d.Centres, c) })
+	w.editDirectory(func(d *directory.Data) { d.Centres = append(d.Centres, c) })
 }
 
 // azWithoutSampleNumbers gives every centre and network a number that
 // is not of the sample, so that an admin may mark the directory real.
 func azWithoutSampleNumbers(w *world) {
-	w.editDirectory(func(d *flows.DirectoryData) {
+	w.editDirectory(func(d *directory.Data) {
 		for i := range d.Centres {
 			d.Centres[i].Phones = []string{"+390372111111"}
 		}
@@ -362,7 +363,7 @@ var matrixColumns = []column{
 		act: tap("st.ok"),
 		check: func(w *world, a actor, res flows.Result) cell {
 			c, _ := w.centre(azCentreB)
-			moved := len(c.Closures) == 1 && c.Closures[0].From == flows.Date{Year: 2027, Month: time.December, Day: 27}
+			moved := len(c.Closures) == 1 && c.Closures[0].From == directory.Date{Year: 2027, Month: time.December, Day: 27}
 			return agree(hasText(res, "staff.saved"), moved)
 		}},
 	{code: "M15", input: "st.clrm:<its closure>", allowed: "asked to confirm", verbs: []string{"st.clrm"},

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // matrixFile is the authorization matrix a reviewer reads: every actor,
@@ -64,7 +64,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // evaluate is one cell: a fresh deployment, the column's setup, what she
 // does first, what happens to her, then the action and what it did.
-func evaluate(t *testing.T, dir *flows.Directory, c column, a actor) cell {
+func evaluate(t *testing.T, dir *directory.Directory, c column, a actor) cell {
 	t.Helper()
 	if c.groupOnly && a.group == 0 {
 		return notApplicable

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -146,7 +147,7 @@ type world struct {
 	ctx context.Context
 	clk *clock
 	st  *memstore.Store
-	dir *flows.Directory
+	dir *directory.Directory
 	svc *flows.Service
 	// ticket is the woman's request, when the column made one; code an
 	// invite or link code the column or the actor made.
@@ -170,7 +171,7 @@ func (azChart) Chart(context.Context, []flows.Stat, []string) ([]byte, error) {
 	return []byte("PNG"), nil
 }
 
-func newWorld(t *testing.T, dir *flows.Directory) *world {
+func newWorld(t *testing.T, dir *directory.Directory) *world {
 	t.Helper()
 	ctx := context.Background()
 	clk := &clock{t: tuesdayMorning}
@@ -219,7 +220,7 @@ func (w *world) restart(admins ...int64) {
 	if d, found, err := w.st.Directory(w.ctx); err != nil {
 		w.t.Fatal(err)
 	} else if found {
-		if dir, err = flows.NewDirectory(d); err != nil {
+		if dir, err = directory.New(d); err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -524,7 +525,7 @@ func (w *world) grantsChanged(more bool, except int64) bool {
 }
 
 // centre is a centre of the directory in use, which must be the one kept.
-func (w *world) centre(id string) (flows.Centre, bool) {
+func (w *world) centre(id string) (directory.Centre, bool) {
 	w.t.Helper()
 	inUse, ok := w.svc.Directory().Centre(id)
 	kept := w.dir.Data()
@@ -533,28 +534,28 @@ func (w *world) centre(id string) (flows.Centre, bool) {
 	} else if found {
 		kept = d
 	}
-	i := slices.IndexFunc(kept.Centres, func(c flows.Centre) bool { return c.ID == id })
-	if (i >= 0) != ok || ok && len(flows.DiffDirectories(flows.DirectoryData{Centres: []flows.Centre{*inUse}}, flows.DirectoryData{Centres: kept.Centres[i : i+1]})) > 0 {
+	i := slices.IndexFunc(kept.Centres, func(c directory.Centre) bool { return c.ID == id })
+	if (i >= 0) != ok || ok && len(directory.Diff(directory.Data{Centres: []directory.Centre{*inUse}}, directory.Data{Centres: kept.Centres[i : i+1]})) > 0 {
 		w.t.Errorf("the directory in use and the one kept differ on %s", id)
 	}
 	if !ok {
-		return flows.Centre{}, false
+		return directory.Centre{}, false
 	}
 	return *inUse, true
 }
 
 // original is a centre as the sample has it.
-func (w *world) original(id string) flows.Centre {
+func (w *world) original(id string) directory.Centre {
 	c, _ := w.dir.Centre(id)
 	return *c
 }
 
 // editDirectory changes the kept directory and puts it in use.
-func (w *world) editDirectory(f func(*flows.DirectoryData)) {
+func (w *world) editDirectory(f func(*directory.Data)) {
 	w.t.Helper()
 	d := w.svc.Directory().Data()
 	f(&d)
-	dir, err := flows.NewDirectory(d)
+	dir, err := directory.New(d)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -115,7 +116,7 @@ func (d *dialogue) operators() []Operator {
 
 // reachable says whether a centre ("" for any in network) has operator
 // chats that a request would be delivered to.
-func reachable(ops []Operator, dir *Directory, centre, network string) bool {
+func reachable(ops []Operator, dir *directory.Directory, centre, network string) bool {
 	cb := Callback{Centre: centre, Network: network}
 	return slices.ContainsFunc(ops, func(op Operator) bool { return visible(dir, op, cb) })
 }
@@ -132,7 +133,7 @@ func (d *dialogue) menuButtons() [][]Button {
 
 // callbackCardRow is the card's "call me back" button, for a centre that
 // has operators.
-func (d *dialogue) callbackCardRow(c *Centre) [][]Button {
+func (d *dialogue) callbackCardRow(c *directory.Centre) [][]Button {
 	if !reachable(d.operators(), d.dir, c.ID, c.Network) || len("cb:c:"+c.ID) > maxDataLen {
 		return nil
 	}
@@ -368,15 +369,15 @@ func (d *dialogue) cbCentrePicker(notices ...Text) {
 }
 
 // cbCentres are the centres offered at the first question.
-func (d *dialogue) cbCentres() []*Centre {
+func (d *dialogue) cbCentres() []*directory.Centre {
 	ops := d.operators()
-	var centres []*Centre
+	var centres []*directory.Centre
 	for _, c := range d.dir.Centres("") {
 		if reachable(ops, d.dir, c.ID, c.Network) {
 			centres = append(centres, c)
 		}
 	}
-	rank := func(c *Centre) int {
+	rank := func(c *directory.Centre) int {
 		r := 0
 		if d.sess.Network != "" && c.Network != d.sess.Network {
 			r += 2
@@ -386,13 +387,13 @@ func (d *dialogue) cbCentres() []*Centre {
 		}
 		return r
 	}
-	slices.SortStableFunc(centres, func(a, b *Centre) int { return rank(a) - rank(b) })
+	slices.SortStableFunc(centres, func(a, b *directory.Centre) int { return rank(a) - rank(b) })
 	return centres[:min(len(centres), maxCentreChoices)]
 }
 
 // cbNetworks are the networks offered as "whichever can call first".
-func (d *dialogue) cbNetworks() []Network {
-	var out []Network
+func (d *dialogue) cbNetworks() []directory.Network {
+	var out []directory.Network
 	for _, n := range d.dir.Networks() {
 		if reachable(d.operators(), d.dir, "", n.ID) && (d.sess.Network == "" || d.sess.Network == n.ID) {
 			out = append(out, n)
@@ -569,12 +570,12 @@ func (d *dialogue) afterSay() {
 
 // targetCentres are the centres that may call for the request being
 // written: the one she chose, or those of the network with operators.
-func (d *dialogue) targetCentres() []*Centre {
+func (d *dialogue) targetCentres() []*directory.Centre {
 	centre, network := d.draftTarget()
 	if c, ok := d.dir.Centre(centre); ok {
-		return []*Centre{c}
+		return []*directory.Centre{c}
 	}
-	var out []*Centre
+	var out []*directory.Centre
 	for _, c := range d.dir.Centres(network) {
 		if reachable(d.operators(), d.dir, c.ID, c.Network) {
 			out = append(out, c)
@@ -591,7 +592,7 @@ func (d *dialogue) langSkipped() bool {
 		return true
 	}
 	centres := d.targetCentres()
-	return len(centres) > 0 && !slices.ContainsFunc(centres, func(c *Centre) bool { return !slices.Contains(c.Languages, lang) })
+	return len(centres) > 0 && !slices.ContainsFunc(centres, func(c *directory.Centre) bool { return !slices.Contains(c.Languages, lang) })
 }
 
 // callLangs are the languages she can be called in: hers, Italian, and
@@ -603,7 +604,7 @@ func (d *dialogue) callLangs() []string {
 	}
 	var out []string
 	for _, l := range langs {
-		if _, known := Languages[l]; known && !slices.Contains(out, l) {
+		if _, known := directory.Languages[l]; known && !slices.Contains(out, l) {
 			out = append(out, l)
 		}
 	}
@@ -614,7 +615,7 @@ func (d *dialogue) cbLangScreen(notices ...Text) {
 	d.shown("lang", stCbLang, "callback_lang")
 	var btns []Button
 	for _, l := range d.callLangs() {
-		label := Raw(LanguageName(l))
+		label := Raw(directory.LanguageName(l))
 		if l == d.draft(kLang) {
 			label = T("cb.win.chosen", "Label", label)
 		}
@@ -677,7 +678,7 @@ func (d *dialogue) cbSummary(notices ...Text) {
 		T("cb.summary.messages", "Messages", T("cb.msg."+d.draft(kMsg))),
 		T("cb.summary.here", "Here", T("cb.here."+d.draft(kHere))),
 		T("cb.summary.say", "Say", say),
-		T("cb.summary.lang", "Lang", LanguageName(d.draft(kLang))),
+		T("cb.summary.lang", "Lang", directory.LanguageName(d.draft(kLang))),
 	)
 	rows := [][]Button{
 		{{Label: T("button.cb_confirm"), Data: "cb:ok"}},

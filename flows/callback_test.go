@@ -11,6 +11,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/store/memstore"
 )
 
@@ -479,7 +480,7 @@ func TestCallbackLanguageAskedOnlyWhenNeeded(t *testing.T) {
 		if tc.asked {
 			continue
 		}
-		if data, _ := textData(res, "cb.summary.lang"); data["Lang"] != flows.LanguageName(tc.lang) || !strings.Contains(fmtButtons(res), "cb:e:lang") {
+		if data, _ := textData(res, "cb.summary.lang"); data["Lang"] != directory.LanguageName(tc.lang) || !strings.Contains(fmtButtons(res), "cb:e:lang") {
 			t.Errorf("%s at %s: summary %v, want her language and a way to change it", tc.lang, tc.centre, data)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"frontdoor/flows/directory"
 	"strings"
 	"time"
 
@@ -259,7 +260,7 @@ var dayParts = []struct {
 // "tomorrow.evening", "asap") as seen at now; ok is false for an unknown
 // key. A window that has already ended is returned with past set.
 func windowFor(key string, now time.Time) (w Window, past, ok bool) {
-	now = now.In(Rome)
+	now = now.In(directory.Rome)
 	if key == "asap" {
 		return Window{Start: now, End: now.Add(24 * time.Hour), Key: key}, false, true
 	}
@@ -267,7 +268,7 @@ func windowFor(key string, now time.Time) (w Window, past, ok bool) {
 	if !found {
 		return Window{}, false, false
 	}
-	base := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, Rome)
+	base := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, directory.Rome)
 	switch day {
 	case "today":
 	case "tomorrow":

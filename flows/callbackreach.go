@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"frontdoor/flows/directory"
 	"slices"
 	"time"
 )
@@ -14,7 +15,7 @@ const minCallTime = 30 * time.Minute
 // stand at now: an operator chat of that centre (of any centre of the
 // network) for at least minCallTime while its centre is open, or an on-call
 // chat of the network, which answers at any hour.
-func canCall(dir *Directory, ops []Operator, centre, network string, w Window, now time.Time) bool {
+func canCall(dir *directory.Directory, ops []Operator, centre, network string, w Window, now time.Time) bool {
 	from := w.Start
 	if now.After(from) {
 		from = now

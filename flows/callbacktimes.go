@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 )
@@ -66,7 +67,7 @@ func (d *dialogue) cbToggleWindow(spec string) {
 		return
 	}
 	w, ok := parseWindowSpec(spec, d.now)
-	if day := DateOf(w.Start); !ok || w.Key != asapKey && day != DateOf(d.now) && day != DateOf(d.now).AddDays(1) {
+	if day := directory.DateOf(w.Start); !ok || w.Key != asapKey && day != directory.DateOf(d.now) && day != directory.DateOf(d.now).AddDays(1) {
 		d.cbWindowsScreen(nil)
 		return
 	}

@@ -63,7 +63,7 @@ func msgChoice(text string) (string, bool) {
 // matchCentre reads the centre she names among those offered, by its name
 // or its town ("Crema"), or "whichever" when one network is offered; the
 // result is the data of its button, without "cb:c:".
-func matchCentre(text string, centres []*Centre, nets []Network) (string, bool) {
+func matchCentre(text string, centres []*directory.Centre, nets []directory.Network) (string, bool) {
 	t := directory.Normalize(text)
 	if t == "" {
 		return "", false

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"frontdoor/flows/directory"
 	"strings"
 	"time"
 )
@@ -21,8 +22,8 @@ const asapSpan = 24 * time.Hour
 // The hours in which calls can be asked for: the first and the last part
 // of the day.
 var (
-	callDayStart = Clock(dayParts[0].start * 60)
-	callDayEnd   = Clock(dayParts[len(dayParts)-1].stop * 60)
+	callDayStart = directory.Clock(dayParts[0].start * 60)
+	callDayEnd   = directory.Clock(dayParts[len(dayParts)-1].stop * 60)
 )
 
 // windowSpec is the spec of w.
@@ -30,14 +31,14 @@ func windowSpec(w Window) string {
 	if w.Key == asapKey {
 		return asapKey
 	}
-	d := DateOf(w.Start)
+	d := directory.DateOf(w.Start)
 	from, to := clockIn(d, w.Start), clockIn(d, w.End)
 	return fmt.Sprintf("%04d%02d%02d.%02d%02d-%02d%02d", d.Year, int(d.Month), d.Day, from/60, from%60, to/60, to%60)
 }
 
 // clockIn is t as minutes since the start of d, which may pass 1440.
-func clockIn(d Date, t time.Time) Clock {
-	return Clock(t.Sub(d.Time(0)) / time.Minute)
+func clockIn(d directory.Date, t time.Time) directory.Clock {
+	return directory.Clock(t.Sub(d.Time(0)) / time.Minute)
 }
 
 // parseWindowSpec reads a spec as seen at now. Specs come back in button
@@ -45,7 +46,7 @@ func clockIn(d Date, t time.Time) Clock {
 // span within the hours calls can be asked for.
 func parseWindowSpec(spec string, now time.Time) (Window, bool) {
 	if spec == asapKey {
-		now = now.In(Rome)
+		now = now.In(directory.Rome)
 		return Window{Start: now, End: now.Add(asapSpan), Key: asapKey}, true
 	}
 	if w, _, ok := windowFor(spec, now); ok {
@@ -55,26 +56,26 @@ func parseWindowSpec(spec string, now time.Time) (Window, bool) {
 	if !ok || len(date) != 8 || len(span) != 9 || span[4] != '-' {
 		return Window{}, false
 	}
-	y, ok1 := parseDigits(date[:4], 4, 4)
-	m, ok2 := parseDigits(date[4:6], 2, 2)
-	dd, ok3 := parseDigits(date[6:], 2, 2)
+	y, ok1 := directory.ParseDigits(date[:4], 4, 4)
+	m, ok2 := directory.ParseDigits(date[4:6], 2, 2)
+	dd, ok3 := directory.ParseDigits(date[6:], 2, 2)
 	from, ok4 := specClock(span[:4])
 	to, ok5 := specClock(span[5:])
-	d := Date{Year: y, Month: time.Month(m), Day: dd}
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) || !d.valid() || from < callDayStart || to > callDayEnd || from >= to {
+	d := directory.Date{Year: y, Month: time.Month(m), Day: dd}
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) || !d.Valid() || from < callDayStart || to > callDayEnd || from >= to {
 		return Window{}, false
 	}
 	return Window{Start: d.Time(from), End: d.Time(to)}, true
 }
 
 // specClock reads "HHMM".
-func specClock(s string) (Clock, bool) {
-	h, ok1 := parseDigits(s[:2], 2, 2)
-	m, ok2 := parseDigits(s[2:], 2, 2)
+func specClock(s string) (directory.Clock, bool) {
+	h, ok1 := directory.ParseDigits(s[:2], 2, 2)
+	m, ok2 := directory.ParseDigits(s[2:], 2, 2)
 	if !ok1 || !ok2 || m > 59 {
 		return 0, false
 	}
-	return Clock(h*60 + m), true
+	return directory.Clock(h*60 + m), true
 }
 
 // offeredWindows are the windows of the buttons, as seen at now: each part
@@ -97,9 +98,9 @@ func offeredWindows(now time.Time) []Window {
 
 // windowPart is the part of the day ("morning") that w spans exactly, if any.
 func windowPart(w Window) (string, bool) {
-	d := DateOf(w.Start)
+	d := directory.DateOf(w.Start)
 	for _, p := range dayParts {
-		if w.Start.Equal(d.Time(Clock(p.start*60))) && w.End.Equal(d.Time(Clock(p.stop*60))) {
+		if w.Start.Equal(d.Time(directory.Clock(p.start*60))) && w.End.Equal(d.Time(directory.Clock(p.stop*60))) {
 			return p.key, true
 		}
 	}
@@ -112,7 +113,7 @@ func windowText(w Window, now time.Time) Text {
 	if w.Key == asapKey {
 		return T("cb.win.asap")
 	}
-	day, today := DateOf(w.Start), DateOf(now)
+	day, today := directory.DateOf(w.Start), directory.DateOf(now)
 	var label Text
 	switch day {
 	case today, today.AddDays(1):
@@ -145,6 +146,6 @@ func hoursText(from, to time.Time) string {
 }
 
 func shortClock(t time.Time) string {
-	t = t.In(Rome)
-	return Clock(t.Hour()*60 + t.Minute()).Short()
+	t = t.In(directory.Rome)
+	return directory.Clock(t.Hour()*60 + t.Minute()).Short()
 }

@@ -7,6 +7,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
@@ -29,18 +30,18 @@ func rendered(t testing.TB, res flows.Result, lang string) string {
 }
 
 // cardService serves the sample directory changed by edit, at a given time.
-func cardService(t *testing.T, at time.Time, edit func(*flows.DirectoryData)) *flows.Service {
+func cardService(t *testing.T, at time.Time, edit func(*directory.Data)) *flows.Service {
 	t.Helper()
 	d := dirfile.Sample()
 	edit(&d)
-	dir, err := flows.NewDirectory(d)
+	dir, err := directory.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return flows.NewService(memstore.New(), dir, flows.Options{Langs: []string{"it", "en"}, Now: func() time.Time { return at }})
 }
 
-func centreOf(d *flows.DirectoryData, id string) *flows.Centre {
+func centreOf(d *directory.Data, id string) *directory.Centre {
 	for i := range d.Centres {
 		if d.Centres[i].ID == id {
 			return &d.Centres[i]
@@ -54,7 +55,7 @@ func centreOf(d *flows.DirectoryData, id string) *flows.Centre {
 func TestCardClosureNotice(t *testing.T) {
 	for _, tc := range []struct {
 		at       time.Time
-		from, to flows.Date
+		from, to directory.Date
 		reason   string
 		it, en   string // "" when nothing is shown
 	}{
@@ -65,8 +66,8 @@ func TestCardClosureNotice(t *testing.T) {
 		{rome(2027, 12, 25, 10, 0), day(2027, 12, 24), day(2027, 12, 26), "", "Chiuso fino al 26 dicembre", "Closed until 26 December"},
 		{rome(2027, 12, 27, 10, 0), day(2027, 12, 24), day(2027, 12, 26), "", "", ""},
 	} {
-		svc := cardService(t, tc.at, func(d *flows.DirectoryData) {
-			centreOf(d, "arca-crema").Closures = []flows.Closure{{From: tc.from, To: tc.to, Reason: tc.reason}}
+		svc := cardService(t, tc.at, func(d *directory.Data) {
+			centreOf(d, "arca-crema").Closures = []directory.Closure{{From: tc.from, To: tc.to, Reason: tc.reason}}
 		})
 		res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "c:arca-crema"})
 		for lang, want := range map[string]string{"it": tc.it, "en": tc.en} {
@@ -87,7 +88,7 @@ func TestCardClosureNotice(t *testing.T) {
 // TestNetworkLine24: ARCA's 24-hour line is shown beside 1522 and 112 when
 // every centre of ARCA is closed, and only then.
 func TestNetworkLine24(t *testing.T) {
-	withLine := func(d *flows.DirectoryData) { d.Networks[0].Phone24h = "+393351234567" }
+	withLine := func(d *directory.Data) { d.Networks[0].Phone24h = "+393351234567" }
 	night := cardService(t, sundayNight, withLine)
 	if got := rendered(t, handle(t, night, flows.Input{Kind: flows.KindButton, Data: "open:arca"}), "it"); !strings.Contains(got, "☎️ Sempre attivo, 24 ore su 24 · ARCA – Rete antiviolenza del Comune di Cremona: +39 335 123 4567") || !strings.Contains(got, "1522") {
 		t.Errorf("the open-now screen at night:\n%s", got)
@@ -106,7 +107,7 @@ func TestNetworkLine24(t *testing.T) {
 
 // TestCardPhonesGrouped: numbers read as Italians write them.
 func TestCardPhonesGrouped(t *testing.T) {
-	svc := cardService(t, tuesdayMorning, func(d *flows.DirectoryData) {
+	svc := cardService(t, tuesdayMorning, func(d *directory.Data) {
 		centreOf(d, "arca-crema").Phones = []string{"+390373123456", "+393331234567"}
 	})
 	if got := rendered(t, handle(t, svc, flows.Input{Kind: flows.KindButton, Data: "c:arca-crema"}), "it"); !strings.Contains(got, "☎️ +39 0373 123456 · +39 333 123 4567") {
@@ -116,7 +117,7 @@ func TestCardPhonesGrouped(t *testing.T) {
 
 // TestDraftHidden: a draft is found by no search and no button.
 func TestDraftHidden(t *testing.T) {
-	svc := cardService(t, tuesdayMorning, func(d *flows.DirectoryData) { centreOf(d, "arca-crema").Draft = true })
+	svc := cardService(t, tuesdayMorning, func(d *directory.Data) { centreOf(d, "arca-crema").Draft = true })
 	dir := svc.Directory()
 	if _, cs := dir.FindTown("Offanengo"); len(cs) != 0 {
 		t.Errorf("a town covered only by a draft finds %v", cs)

@@ -27,7 +27,7 @@ func (d *dialogue) town(q string) {
 }
 
 // coveredTown shows the centres of a town they cover.
-func (d *dialogue) coveredTown(name string, centres []*Centre) {
+func (d *dialogue) coveredTown(name string, centres []*directory.Centre) {
 	d.event = "search_town"
 	d.sess.Town = name
 	d.sess.Network = centres[0].Network
@@ -68,10 +68,10 @@ func (d *dialogue) nearest(lat, lon float64) {
 
 // rankedItems numbers centres ranked by distance, each with its distance
 // except a centre whose address is confidential: it is ranked by the point
-// of its comune (keepCoarse), which is no distance to tell her.
-func (d *dialogue) rankedItems(ranked []Ranked) ([]Text, []*Centre) {
+// of its comune (directory.Coarsen), which is no distance to tell her.
+func (d *dialogue) rankedItems(ranked []directory.Ranked) ([]Text, []*directory.Centre) {
 	items := make([]Text, 0, len(ranked))
-	centres := make([]*Centre, 0, len(ranked))
+	centres := make([]*directory.Centre, 0, len(ranked))
 	for i, r := range ranked {
 		if r.Centre.AddressConfidential {
 			items = append(items, d.listItem(i+1, r.Centre, nil))
@@ -100,7 +100,7 @@ func (d *dialogue) network(id string) {
 // list sends title lines (the first two neutral: names of centres and
 // networks may say what they are), numbered items, one button per centre
 // and any extra rows.
-func (d *dialogue) list(title []Text, items []Text, centres []*Centre, extra ...[]Button) {
+func (d *dialogue) list(title []Text, items []Text, centres []*directory.Centre, extra ...[]Button) {
 	texts := append(title, items...)
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.card"))
@@ -114,7 +114,7 @@ func (d *dialogue) list(title []Text, items []Text, centres []*Centre, extra ...
 }
 
 // listCentres lists centres, numbered, each with whether it is open.
-func (d *dialogue) listCentres(title []Text, centres []*Centre) {
+func (d *dialogue) listCentres(title []Text, centres []*directory.Centre) {
 	items := make([]Text, len(centres))
 	for i, c := range centres {
 		items[i] = d.listItem(i+1, c, nil)
@@ -123,7 +123,7 @@ func (d *dialogue) listCentres(title []Text, centres []*Centre) {
 }
 
 // listItem is one line of a list: name, town, distance and whether open.
-func (d *dialogue) listItem(n int, c *Centre, distance *Text) Text {
+func (d *dialogue) listItem(n int, c *directory.Centre, distance *Text) Text {
 	status := d.status(c)
 	if distance != nil {
 		return T("list.item_distance", "N", n, "Name", c.Label(), "Town", c.Town, "Distance", *distance, "Status", status)
@@ -132,12 +132,12 @@ func (d *dialogue) listItem(n int, c *Centre, distance *Text) Text {
 }
 
 // status says briefly whether a centre is open now or when it opens.
-func (d *dialogue) status(c *Centre) Text {
+func (d *dialogue) status(c *directory.Centre) Text {
 	if open, until := c.OpenAt(d.now); open {
 		switch {
 		case until.IsZero():
 			return T("status.open_always")
-		case DateOf(until) != DateOf(d.now):
+		case directory.DateOf(until) != directory.DateOf(d.now):
 			return T("status.open_until_when", "When", d.when(until))
 		}
 		return T("status.open_until", "Until", clockOf(until))
@@ -163,14 +163,14 @@ func (d *dialogue) card(id string) {
 }
 
 // cardReply builds the card of a centre: everything she needs to reach it.
-func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
-	today := DateOf(d.now)
+func (d *dialogue) cardReply(c *directory.Centre, fromTown bool) Reply {
+	today := directory.DateOf(d.now)
 	// Names often say what the centre is: they never stand on the first
 	// two lines, which lock screens show.
 	texts := []Text{T("card.town", "Town", c.Town)}
 	if slots := c.SlotsOn(today); len(slots) > 0 {
-		texts = append(texts, T("card.today", "Hours", slotsText(slots)))
-	} else if IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
+		texts = append(texts, T("card.today", "Hours", directory.SlotsText(slots)))
+	} else if directory.IsHoliday(today) && !c.OpenOnHolidays && len(c.Hours[today.Weekday()]) > 0 {
 		texts = append(texts, T("card.today_holiday"))
 	} else {
 		texts = append(texts, T("card.today_closed"))
@@ -182,10 +182,10 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 		texts = append(texts, T("card.address", "Address", c.Address))
 	}
 	if len(c.Phones) > 0 {
-		texts = append(texts, T("card.phones", "Phones", phonesText(c.Phones)))
+		texts = append(texts, T("card.phones", "Phones", directory.PhonesText(c.Phones)))
 	}
 	texts = append(texts, d.status(c))
-	if cl, ok := closureOn(c, today); ok {
+	if cl, ok := directory.ClosureOn(c, today); ok {
 		texts = append(texts, T("card.closure", "Reason", cl.Reason, "Until", dateText(cl.To)))
 	} else if cl, ok := closureSoon(c, today); ok {
 		texts = append(texts, closureSoonText(cl))
@@ -194,7 +194,7 @@ func (d *dialogue) cardReply(c *Centre, fromTown bool) Reply {
 	if len(c.Languages) > 0 {
 		names := make([]string, len(c.Languages))
 		for i, l := range c.Languages {
-			names[i] = LanguageName(l)
+			names[i] = directory.LanguageName(l)
 		}
 		texts = append(texts, T("card.languages", "Languages", strings.Join(names, ", ")))
 	}
@@ -277,7 +277,7 @@ func (d *dialogue) open(arg string) {
 // 9:00", "on Monday at 9:00", "on 7 January at 9:00".
 func (d *dialogue) when(t time.Time) Text {
 	clock := clockOf(t)
-	today, day := DateOf(d.now), DateOf(t)
+	today, day := directory.DateOf(d.now), directory.DateOf(t)
 	switch {
 	case day == today:
 		return T("when.today", "Time", clock)
@@ -290,13 +290,13 @@ func (d *dialogue) when(t time.Time) Text {
 }
 
 func clockOf(t time.Time) string {
-	t = t.In(Rome)
-	return Clock(t.Hour()*60 + t.Minute()).String()
+	t = t.In(directory.Rome)
+	return directory.Clock(t.Hour()*60 + t.Minute()).String()
 }
 
 func weekdayText(w time.Weekday) Text { return T("weekday." + w.String()) }
 
-func dateText(d Date) Text {
+func dateText(d directory.Date) Text {
 	return T("date.day_month", "Day", d.Day, "Month", T("month."+d.Month.String()))
 }
 
@@ -313,8 +313,8 @@ const closureNotice = 14
 
 // closureSoon is the first closure of c that starts within closureNotice
 // days after day.
-func closureSoon(c *Centre, day Date) (Closure, bool) {
-	var soon Closure
+func closureSoon(c *directory.Centre, day directory.Date) (directory.Closure, bool) {
+	var soon directory.Closure
 	found := false
 	for _, cl := range c.Closures {
 		if day.Before(cl.From) && !day.AddDays(closureNotice).Before(cl.From) && (!found || cl.From.Before(soon.From)) {
@@ -326,7 +326,7 @@ func closureSoon(c *Centre, day Date) (Closure, bool) {
 
 // closureSoonText announces a coming closure: "closed from 24 to 26
 // December", "closed on 25 December".
-func closureSoonText(cl Closure) Text {
+func closureSoonText(cl directory.Closure) Text {
 	if cl.From == cl.To {
 		return T("card.closure_soon_day", "Date", dateText(cl.From), "Reason", cl.Reason)
 	}
@@ -346,7 +346,7 @@ func (d *dialogue) lines24(network string) []Text {
 		if n.Phone24h == "" || network != "" && n.ID != network || len(d.dir.OpenAt(n.ID, d.now)) > 0 {
 			continue
 		}
-		out = append(out, T("card.line24", "Network", n.Name, "Phone", PhoneText(n.Phone24h)))
+		out = append(out, T("card.line24", "Network", n.Name, "Phone", directory.PhoneText(n.Phone24h)))
 	}
 	return out
 }

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
-func day(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }
+func day(y int, m time.Month, d int) directory.Date { return directory.Date{Year: y, Month: m, Day: d} }
 
 // TestParseClosure reads closures as volunteers type them, in Italian and
 // English, on 20 November 2026: a day without a year is the next one.
@@ -16,7 +16,7 @@ func TestParseClosure(t *testing.T) {
 	today := day(2026, 11, 20)
 	for _, tc := range []struct {
 		in       string
-		from, to flows.Date
+		from, to directory.Date
 		reason   string
 	}{
 		// Italian
@@ -72,12 +72,12 @@ func TestParseClosure(t *testing.T) {
 		{"chiuso 24 dicembre, per le feste", day(2026, 12, 24), day(2026, 12, 24), "per le feste"},
 		{"closed Dec 24th through Jan 6th", day(2026, 12, 24), day(2027, 1, 6), ""},
 	} {
-		got, err := flows.ParseClosure(tc.in, today)
+		got, err := directory.ParseClosure(tc.in, today)
 		if err != nil {
 			t.Errorf("%q: %v", tc.in, err)
 			continue
 		}
-		if want := (flows.Closure{From: tc.from, To: tc.to, Reason: tc.reason}); got != want {
+		if want := (directory.Closure{From: tc.from, To: tc.to, Reason: tc.reason}); got != want {
 			t.Errorf("%q: got %v..%v %q, want %v..%v %q", tc.in, got.From, got.To, got.Reason, tc.from, tc.to, tc.reason)
 		}
 	}
@@ -86,11 +86,11 @@ func TestParseClosure(t *testing.T) {
 // TestParseClosureUnderWay: a closure typed while it is under way is this
 // year's, not next year's.
 func TestParseClosureUnderWay(t *testing.T) {
-	got, err := flows.ParseClosure("chiuso 24-26 dicembre", day(2026, 12, 25))
+	got, err := directory.ParseClosure("chiuso 24-26 dicembre", day(2026, 12, 25))
 	if err != nil || got.From != day(2026, 12, 24) || got.To != day(2026, 12, 26) {
 		t.Errorf("got %+v, %v", got, err)
 	}
-	got, err = flows.ParseClosure("dal 24 dicembre al 6 gennaio", day(2027, 1, 3))
+	got, err = directory.ParseClosure("dal 24 dicembre al 6 gennaio", day(2027, 1, 3))
 	if err != nil || got.From != day(2026, 12, 24) || got.To != day(2027, 1, 6) {
 		t.Errorf("got %+v, %v", got, err)
 	}
@@ -118,8 +118,8 @@ func TestParseClosureErrors(t *testing.T) {
 		{"fino al 6 gennaio 2020", "6 gennaio 2020", "parse.closure_backwards"},
 		{"chiuso 24/12/2150", "24/12/2150", "parse.bad_date"},
 	} {
-		_, err := flows.ParseClosure(tc.in, today)
-		var ie *flows.InputError
+		_, err := directory.ParseClosure(tc.in, today)
+		var ie *directory.InputError
 		if !errors.As(err, &ie) || ie.ID != tc.id || ie.Part != tc.part {
 			t.Errorf("%q: got %v, want %s at %q", tc.in, err, tc.id, tc.part)
 		}
@@ -127,11 +127,11 @@ func TestParseClosureErrors(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
-	for in, want := range map[string]flows.Date{
+	for in, want := range map[string]directory.Date{
 		"2026-12-24": day(2026, 12, 24), "24/12/2026": day(2026, 12, 24), "24.12.26": day(2026, 12, 24),
 		"24 dicembre 2026": day(2026, 12, 24), "December 24, 2026": day(2026, 12, 24), "24 Dec 2026": day(2026, 12, 24),
 	} {
-		if got, err := flows.ParseDate(in); err != nil || got != want {
+		if got, err := directory.ParseDate(in); err != nil || got != want {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
@@ -139,8 +139,8 @@ func TestParseDate(t *testing.T) {
 		"24/12": "parse.date_no_year", "24 dicembre": "parse.date_no_year", "2026-02-30": "parse.bad_date",
 		"domani": "parse.bad_date", "": "parse.closure_no_date", "24/12/2026 x": "parse.bad_date",
 	} {
-		_, err := flows.ParseDate(in)
-		var ie *flows.InputError
+		_, err := directory.ParseDate(in)
+		var ie *directory.InputError
 		if !errors.As(err, &ie) || ie.ID != id {
 			t.Errorf("%q: got %v, want %s", in, err, id)
 		}
@@ -157,18 +157,18 @@ func FuzzParseClosure(f *testing.F) {
 	}
 	today := day(2026, 11, 20)
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := flows.ParseClosure(s, today)
+		c, err := directory.ParseClosure(s, today)
 		if err != nil {
 			return
 		}
 		if c.To.Before(c.From) {
 			t.Fatalf("ParseClosure(%q) = %+v ends before it starts", s, c)
 		}
-		dir := flows.DirectoryData{
-			Networks: []flows.Network{{ID: "n", Name: "N"}},
-			Centres:  []flows.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Closures: []flows.Closure{c}}},
+		dir := directory.Data{
+			Networks: []directory.Network{{ID: "n", Name: "N"}},
+			Centres:  []directory.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Closures: []directory.Closure{c}}},
 		}
-		if _, err := flows.NewDirectory(dir); err != nil {
+		if _, err := directory.New(dir); err != nil {
 			t.Fatalf("ParseClosure(%q) = %+v, which the directory refuses: %v", s, c, err)
 		}
 	})
@@ -180,7 +180,7 @@ func FuzzParseDate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := flows.ParseDate(s)
+		d, err := directory.ParseDate(s)
 		if err == nil && d.AddDays(0) != d {
 			t.Fatalf("ParseDate(%q) = %v, not a real day", s, d)
 		}

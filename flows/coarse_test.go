@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // casalmaggioreDesk is the sample's desk with a confidential address put
 // at lat, lon.
 func casalmaggioreDesk(t *testing.T, lat, lon float64) *flows.Service {
-	return cardService(t, tuesdayMorning, func(d *flows.DirectoryData) {
+	return cardService(t, tuesdayMorning, func(d *directory.Data) {
 		c := centreOf(d, "arca-casalmaggiore")
 		c.Lat, c.Lon = lat, lon
 	})
@@ -118,7 +119,7 @@ func TestVolunteerEditsConfidentialPosition(t *testing.T) {
 		t.Errorf("kept at %v,%v, not at the point of Casalmaggiore", c.Lat, c.Lon)
 	}
 	entries, _ := st.Audit(context.Background(), "arca", 1)
-	if len(entries) != 1 || entries[0].Field != "location" || entries[0].Before != flows.ConfidentialValue || entries[0].After != flows.ConfidentialValue {
+	if len(entries) != 1 || entries[0].Field != "location" || entries[0].Before != directory.ConfidentialValue || entries[0].After != directory.ConfidentialValue {
 		t.Errorf("audit: %+v", entries)
 	}
 	// A public centre keeps the position she gives, and she is not told

@@ -89,7 +89,7 @@ func townEvent(r flows.Reply) string {
 
 // covers reports whether res shows the centres of a covered comune: a list
 // for the town, or the card of the one centre that covers it.
-func covers(dir *flows.Directory, p *directory.Place, res flows.Result) bool {
+func covers(dir *directory.Directory, p *directory.Place, res flows.Result) bool {
 	name, cs := dir.CoveredPlace(p)
 	first := res.Replies[0].Texts[0]
 	return len(cs) > 0 && (first.ID == "list.town" && first.Data["Town"] == name || first.ID == "card.town" && len(cs) == 1 && first.Data["Town"] == cs[0].Town)

@@ -498,7 +498,7 @@ func parseWant(want string) (kinds []string, town string) {
 }
 
 // produces says what is wrong with res for the kinds, or "".
-func produces(dir *flows.Directory, res flows.Result, kinds []string, town string) string {
+func produces(dir *directory.Directory, res flows.Result, kinds []string, town string) string {
 	reps := res.Replies
 	if len(reps) == 0 {
 		return "no reply"

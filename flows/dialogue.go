@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ var dialogueEvents = func() fsm.Events {
 type dialogue struct {
 	ctx   context.Context
 	svc   *Service
-	dir   *Directory
+	dir   *directory.Directory
 	now   time.Time
 	in    Input
 	sess  Session
@@ -326,7 +327,7 @@ func (d *dialogue) setLang(code string) {
 func matchLang(text string, offered []string) string {
 	t := strings.ToLower(strings.TrimSpace(text))
 	for _, l := range offered {
-		if t == l || t == strings.ToLower(LanguageName(l)) {
+		if t == l || t == strings.ToLower(directory.LanguageName(l)) {
 			return l
 		}
 	}

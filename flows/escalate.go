@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -53,7 +54,7 @@ func (s *Service) Tick(ctx context.Context) error {
 }
 
 // tickOne decides what time did to one request; event is "" for nothing.
-func (s *Service) tickOne(ctx context.Context, dir *Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
+func (s *Service) tickOne(ctx context.Context, dir *directory.Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
 	if now.Sub(cb.Created) >= s.cb.retention {
 		// Her details leave the operators' chats too, her number first.
 		closed := closedCard("op.card.closed", cb.Ticket)
@@ -108,7 +109,7 @@ func finalMessage() Reply {
 
 // centreOpen says whether the centre of a request (any of its network's
 // for "whichever can call first") is open at now.
-func centreOpen(dir *Directory, cb Callback, now time.Time) bool {
+func centreOpen(dir *directory.Directory, cb Callback, now time.Time) bool {
 	if c, ok := dir.Centre(cb.Centre); ok {
 		open, _ := c.OpenAt(now)
 		return open

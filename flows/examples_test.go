@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/locales"
 )
 
@@ -19,15 +20,15 @@ func TestExamplesParse(t *testing.T) {
 	code := regexp.MustCompile(`<code>([^<]*)</code>`)
 	today := day(2026, 11, 20)
 	parsers := map[string]func(string) error{
-		"staff.prompt_hours":            func(s string) error { _, err := flows.ParseWeek(s); return err },
-		"staff.prompt_again_hours":      func(s string) error { _, err := flows.ParseWeek(s); return err },
-		"staff.prompt_closure":          func(s string) error { _, err := flows.ParseClosure(s, today); return err },
-		"staff.prompt_closure_edit":     func(s string) error { _, err := flows.ParseClosure(s, today); return err },
-		"staff.prompt_again_closure":    func(s string) error { _, err := flows.ParseClosure(s, today); return err },
-		"staff.field_example_languages": func(s string) error { _, err := flows.ParseLanguages(s); return err },
-		"staff.field_example_phones":    func(s string) error { _, err := flows.ParsePhones(s); return err },
+		"staff.prompt_hours":            func(s string) error { _, err := directory.ParseWeek(s); return err },
+		"staff.prompt_again_hours":      func(s string) error { _, err := directory.ParseWeek(s); return err },
+		"staff.prompt_closure":          func(s string) error { _, err := directory.ParseClosure(s, today); return err },
+		"staff.prompt_closure_edit":     func(s string) error { _, err := directory.ParseClosure(s, today); return err },
+		"staff.prompt_again_closure":    func(s string) error { _, err := directory.ParseClosure(s, today); return err },
+		"staff.field_example_languages": func(s string) error { _, err := directory.ParseLanguages(s); return err },
+		"staff.field_example_phones":    func(s string) error { _, err := directory.ParsePhones(s); return err },
 		"staff.field_example_location":  func(s string) error { _, _, err := flows.ParseLatLon(s); return err },
-		"staff.line_example":            func(s string) error { _, err := flows.ParsePhones(s); return err },
+		"staff.line_example":            func(s string) error { _, err := directory.ParsePhones(s); return err },
 	}
 	for _, lang := range cat.Langs() {
 		for id, parse := range parsers {

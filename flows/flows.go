@@ -7,6 +7,7 @@ package flows
 
 import (
 	"context"
+	"frontdoor/flows/directory"
 	"maps"
 	"time"
 )
@@ -98,15 +99,15 @@ type Text struct {
 }
 
 // T is a short way to build a Text.
-func T(id string, kv ...any) Text { return TextOf(Msg(id, kv...)) }
+func T(id string, kv ...any) Text { return TextOf(directory.Msg(id, kv...)) }
 
 // TextOf is the text of a message of the directory, and of the messages
 // in its data.
-func TextOf(m Message) Text {
+func TextOf(m directory.Message) Text {
 	t := Text{ID: m.ID, Data: m.Data}
 	cloned := false
 	for k, v := range m.Data {
-		if inner, ok := v.(Message); ok {
+		if inner, ok := v.(directory.Message); ok {
 			if !cloned {
 				t.Data, cloned = maps.Clone(m.Data), true
 			}
@@ -274,9 +275,9 @@ type SessionStore interface {
 type DirectoryStore interface {
 	// Directory returns the stored directory; found is false when none has
 	// been stored yet.
-	Directory(ctx context.Context) (d DirectoryData, found bool, err error)
+	Directory(ctx context.Context) (d directory.Data, found bool, err error)
 	// SaveDirectory replaces the stored directory. Of a centre whose
 	// address is confidential it keeps only the position of its comune
-	// (KeepCoarse), never the coordinates in d.
-	SaveDirectory(ctx context.Context, d DirectoryData) error
+	// (directory.KeepCoarse), never the coordinates in d.
+	SaveDirectory(ctx context.Context, d directory.Data) error
 }

@@ -4,11 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 func TestEaster(t *testing.T) {
-	for _, want := range []flows.Date{
+	for _, want := range []directory.Date{
 		dtDate(2024, 3, 31),
 		dtDate(2025, 4, 20),
 		dtDate(2026, 4, 5),
@@ -19,12 +19,12 @@ func TestEaster(t *testing.T) {
 		dtDate(2038, 4, 25), // latest possible
 		dtDate(1818, 3, 22), // earliest possible
 	} {
-		if got := flows.Easter(want.Year); got != want {
+		if got := directory.Easter(want.Year); got != want {
 			t.Errorf("Easter(%d) = %s, want %s", want.Year, got, want)
 		}
 	}
 	for y := 1583; y < 4100; y++ {
-		e := flows.Easter(y)
+		e := directory.Easter(y)
 		if e.Weekday() != time.Sunday || e.Before(dtDate(y, 3, 22)) || dtDate(y, 4, 25).Before(e) {
 			t.Fatalf("Easter(%d) = %s (%s): not a Sunday from 22 March to 25 April", y, e, e.Weekday())
 		}
@@ -33,7 +33,7 @@ func TestEaster(t *testing.T) {
 
 func TestIsHoliday(t *testing.T) {
 	tests := []struct {
-		d    flows.Date
+		d    directory.Date
 		want bool
 	}{
 		{dtDate(2027, 1, 1), true},
@@ -65,7 +65,7 @@ func TestIsHoliday(t *testing.T) {
 		{dtDate(2027, 11, 13), false}, // Sant'Omobono: Cremona only
 	}
 	for _, tt := range tests {
-		if got := flows.IsHoliday(tt.d); got != tt.want {
+		if got := directory.IsHoliday(tt.d); got != tt.want {
 			t.Errorf("IsHoliday(%s) = %v, want %v", tt.d, got, tt.want)
 		}
 	}

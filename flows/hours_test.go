@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // dtRome is a wall-clock time in Rome; not for the ambiguous hour of the
@@ -15,38 +15,40 @@ func dtUTC(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, time.UTC)
 }
 
-func dtDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }
+func dtDate(y int, m time.Month, d int) directory.Date {
+	return directory.Date{Year: y, Month: m, Day: d}
+}
 
 // The centres of the hours tests. Each is built fresh, so a test may change it.
 var (
 	// dtStd: Monday to Friday 9-13, Wednesday also 14-17, Friday night 20-02.
-	dtStd = func() *flows.Centre {
+	dtStd = func() *directory.Centre {
 		w := dtWeekdays(slot("9", "13"))
 		w[time.Wednesday] = append(w[time.Wednesday], slot("14", "17"))
 		w[time.Friday] = append(w[time.Friday], slot("20:00", "2:00"))
-		return &flows.Centre{ID: "std", Hours: w}
+		return &directory.Centre{ID: "std", Hours: w}
 	}
 	// dtOffice: Monday to Friday 9-18.
-	dtOffice = func() *flows.Centre { return &flows.Centre{ID: "office", Hours: dtWeekdays(slot("9", "18"))} }
+	dtOffice = func() *directory.Centre { return &directory.Centre{ID: "office", Hours: dtWeekdays(slot("9", "18"))} }
 	// dtDaily: every day 9-13.
-	dtDaily = func() *flows.Centre {
-		var w flows.Week
+	dtDaily = func() *directory.Centre {
+		var w directory.Week
 		for d := range w {
-			w[d] = []flows.Slot{slot("9", "13")}
+			w[d] = []directory.Slot{slot("9", "13")}
 		}
-		return &flows.Centre{ID: "daily", Hours: w}
+		return &directory.Centre{ID: "daily", Hours: w}
 	}
 	// dtSunday: Sunday 9-13 and Saturday night 20-04, holidays included: the
 	// DST changes fall on Sunday nights (and Easter 2027 on one of them).
-	dtSunday = func() *flows.Centre {
-		return &flows.Centre{ID: "sunday", OpenOnHolidays: true, Hours: flows.Week{
+	dtSunday = func() *directory.Centre {
+		return &directory.Centre{ID: "sunday", OpenOnHolidays: true, Hours: directory.Week{
 			time.Sunday:   {slot("9", "13")},
 			time.Saturday: {slot("20", "4")},
 		}}
 	}
 	// dtSplit: slots that touch or overlap, not in order in the data.
-	dtSplit = func() *flows.Centre {
-		return &flows.Centre{ID: "split", Hours: flows.Week{
+	dtSplit = func() *directory.Centre {
+		return &directory.Centre{ID: "split", Hours: directory.Week{
 			time.Tuesday:  {slot("13", "17"), slot("9", "13")},
 			time.Thursday: {slot("9", "13"), slot("12", "18")},
 			time.Friday:   {slot("20", "2")},
@@ -54,32 +56,32 @@ var (
 		}}
 	}
 	// dtAlways: round the clock.
-	dtAlways = func() *flows.Centre {
-		var w flows.Week
+	dtAlways = func() *directory.Centre {
+		var w directory.Week
 		for d := range w {
-			w[d] = []flows.Slot{slot("0", "24")}
+			w[d] = []directory.Slot{slot("0", "24")}
 		}
-		return &flows.Centre{ID: "always", OpenOnHolidays: true, Hours: w}
+		return &directory.Centre{ID: "always", OpenOnHolidays: true, Hours: w}
 	}
 	// dtWorkweek: round the clock from Monday to Friday.
-	dtWorkweek = func() *flows.Centre { return &flows.Centre{ID: "workweek", Hours: dtWeekdays(slot("0", "24"))} }
+	dtWorkweek = func() *directory.Centre { return &directory.Centre{ID: "workweek", Hours: dtWeekdays(slot("0", "24"))} }
 )
 
-func dtWithClosure(c *flows.Centre, from, to flows.Date) *flows.Centre {
-	c.Closures = append(c.Closures, flows.Closure{From: from, To: to, Reason: "test"})
+func dtWithClosure(c *directory.Centre, from, to directory.Date) *directory.Centre {
+	c.Closures = append(c.Closures, directory.Closure{From: from, To: to, Reason: "test"})
 	return c
 }
 
-func dtHolidaysOpen(c *flows.Centre) *flows.Centre { c.OpenOnHolidays = true; return c }
+func dtHolidaysOpen(c *directory.Centre) *directory.Centre { c.OpenOnHolidays = true; return c }
 
 func TestCentreOpenAt(t *testing.T) {
-	august := func(c *flows.Centre) *flows.Centre {
+	august := func(c *directory.Centre) *directory.Centre {
 		return dtWithClosure(c, dtDate(2027, 8, 2), dtDate(2027, 8, 6))
 	}
 	var never time.Time
 	tests := []struct {
 		name   string
-		centre *flows.Centre
+		centre *directory.Centre
 		at     time.Time
 		open   bool
 		until  time.Time
@@ -150,17 +152,17 @@ func TestCentreOpenAt(t *testing.T) {
 		{"day after closure", august(dtStd()), rome(2027, 8, 9, 9, 0), true, rome(2027, 8, 9, 13, 0)},
 
 		// Bad data that NewDirectory would refuse is never open, and never panics.
-		{"bad slots", &flows.Centre{Hours: flows.Week{time.Monday: {{Open: 600, Close: 600}, {Open: -5, Close: 2000}}}},
+		{"bad slots", &directory.Centre{Hours: directory.Week{time.Monday: {{Open: 600, Close: 600}, {Open: -5, Close: 2000}}}},
 			rome(2027, 3, 8, 10, 0), false, never},
-		{"no hours", &flows.Centre{}, rome(2027, 3, 8, 10, 0), false, never},
+		{"no hours", &directory.Centre{}, rome(2027, 3, 8, 10, 0), false, never},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			open, until := tt.centre.OpenAt(tt.at)
 			if open != tt.open || !until.Equal(tt.until) {
-				t.Errorf("OpenAt(%s) = %v, %s; want %v, %s", tt.at.In(flows.Rome), open, dtShow(until), tt.open, dtShow(tt.until))
+				t.Errorf("OpenAt(%s) = %v, %s; want %v, %s", tt.at.In(directory.Rome), open, dtShow(until), tt.open, dtShow(tt.until))
 			}
-			if !until.IsZero() && until.Location() != flows.Rome {
+			if !until.IsZero() && until.Location() != directory.Rome {
 				t.Errorf("until is in %v, want Europe/Rome", until.Location())
 			}
 		})
@@ -171,13 +173,13 @@ func dtShow(t time.Time) string {
 	if t.IsZero() {
 		return "zero"
 	}
-	return t.In(flows.Rome).Format("Mon 2006-01-02 15:04 MST")
+	return t.In(directory.Rome).Format("Mon 2006-01-02 15:04 MST")
 }
 
 func TestCentreNextOpening(t *testing.T) {
 	tests := []struct {
 		name   string
-		centre *flows.Centre
+		centre *directory.Centre
 		at     time.Time
 		want   time.Time // zero: none
 	}{
@@ -199,7 +201,7 @@ func TestCentreNextOpening(t *testing.T) {
 		{"saturday night across spring forward", dtSunday(), rome(2027, 3, 27, 12, 0), dtUTC(2027, 3, 27, 19, 0)},
 		{"closure of 50 days", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 2, 19)), rome(2027, 1, 4, 10, 0), rome(2027, 2, 22, 9, 0)},
 		{"closure of 70 days: none within 60", dtWithClosure(dtOffice(), dtDate(2027, 1, 1), dtDate(2027, 3, 11)), rome(2027, 1, 4, 10, 0), time.Time{}},
-		{"no hours", &flows.Centre{}, rome(2027, 3, 8, 10, 0), time.Time{}},
+		{"no hours", &directory.Centre{}, rome(2027, 3, 8, 10, 0), time.Time{}},
 		{"round the clock", dtAlways(), rome(2027, 3, 8, 10, 0), time.Time{}},
 		{"workweek round the clock", dtWorkweek(), rome(2027, 3, 8, 10, 0), rome(2027, 3, 15, 0, 0)},
 	}
@@ -224,17 +226,17 @@ func TestCentreNextOpening(t *testing.T) {
 func TestCentreSlotsOn(t *testing.T) {
 	c := dtWithClosure(dtStd(), dtDate(2027, 8, 2), dtDate(2027, 8, 6))
 	tests := []struct {
-		day  flows.Date
-		want []flows.Slot
+		day  directory.Date
+		want []directory.Slot
 	}{
-		{dtDate(2027, 3, 8), []flows.Slot{slot("9", "13")}},
-		{dtDate(2027, 3, 10), []flows.Slot{slot("9", "13"), slot("14", "17")}},
-		{dtDate(2027, 3, 12), []flows.Slot{slot("9", "13"), slot("20", "2")}},
+		{dtDate(2027, 3, 8), []directory.Slot{slot("9", "13")}},
+		{dtDate(2027, 3, 10), []directory.Slot{slot("9", "13"), slot("14", "17")}},
+		{dtDate(2027, 3, 12), []directory.Slot{slot("9", "13"), slot("20", "2")}},
 		{dtDate(2027, 3, 13), nil},
 		{dtDate(2027, 3, 29), nil}, // Easter Monday
 		{dtDate(2027, 8, 2), nil},
 		{dtDate(2027, 8, 6), nil},
-		{dtDate(2027, 8, 9), []flows.Slot{slot("9", "13")}},
+		{dtDate(2027, 8, 9), []directory.Slot{slot("9", "13")}},
 	}
 	for _, tt := range tests {
 		if got := c.SlotsOn(tt.day); !slices.Equal(got, tt.want) {
@@ -254,7 +256,7 @@ func TestCentreSlotsOn(t *testing.T) {
 func TestParseClock(t *testing.T) {
 	tests := []struct {
 		in   string
-		want flows.Clock
+		want directory.Clock
 		ok   bool
 	}{
 		{"9", 540, true},
@@ -284,7 +286,7 @@ func TestParseClock(t *testing.T) {
 		{"nine", 0, false},
 	}
 	for _, tt := range tests {
-		got, err := flows.ParseClock(tt.in)
+		got, err := directory.ParseClock(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("ParseClock(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
 		}
@@ -293,15 +295,15 @@ func TestParseClock(t *testing.T) {
 
 func TestClockString(t *testing.T) {
 	for _, tt := range []struct {
-		c    flows.Clock
+		c    directory.Clock
 		want string
 	}{{540, "9:00"}, {810, "13:30"}, {0, "0:00"}, {5, "0:05"}, {1439, "23:59"}, {1440, "24:00"}, {-1, "Clock(-1)"}, {1441, "Clock(1441)"}} {
 		if got := tt.c.String(); got != tt.want {
 			t.Errorf("Clock(%d).String() = %q, want %q", int(tt.c), got, tt.want)
 		}
 	}
-	for c := flows.Clock(0); c <= 1440; c++ {
-		if back, err := flows.ParseClock(c.String()); err != nil || back != c {
+	for c := directory.Clock(0); c <= 1440; c++ {
+		if back, err := directory.ParseClock(c.String()); err != nil || back != c {
 			t.Fatalf("ParseClock(%q) = %d, %v; want %d", c.String(), back, err, c)
 		}
 	}
@@ -310,21 +312,21 @@ func TestClockString(t *testing.T) {
 func TestDates(t *testing.T) {
 	for _, tt := range []struct {
 		at   time.Time
-		want flows.Date
+		want directory.Date
 	}{
 		{dtUTC(2026, 12, 31, 23, 30), dtDate(2027, 1, 1)},
 		{dtUTC(2027, 1, 1, 22, 30), dtDate(2027, 1, 1)},
 		{dtUTC(2027, 6, 30, 22, 30), dtDate(2027, 7, 1)},
 		{dtUTC(2027, 6, 30, 21, 59), dtDate(2027, 6, 30)},
 	} {
-		if got := flows.DateOf(tt.at); got != tt.want {
+		if got := directory.DateOf(tt.at); got != tt.want {
 			t.Errorf("DateOf(%s) = %s, want %s", tt.at, got, tt.want)
 		}
 	}
 	for _, tt := range []struct {
-		d    flows.Date
+		d    directory.Date
 		n    int
-		want flows.Date
+		want directory.Date
 	}{
 		{dtDate(2027, 3, 27), 1, dtDate(2027, 3, 28)},
 		{dtDate(2027, 3, 28), 1, dtDate(2027, 3, 29)},
@@ -346,7 +348,7 @@ func TestDates(t *testing.T) {
 		t.Errorf("2026-10-04 is a %s, want Sunday", got)
 	}
 	for _, tt := range []struct {
-		a, b flows.Date
+		a, b directory.Date
 		want bool
 	}{
 		{dtDate(2027, 3, 8), dtDate(2027, 3, 9), true},
@@ -363,8 +365,8 @@ func TestDates(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 	for _, tt := range []struct {
-		d    flows.Date
-		c    flows.Clock
+		d    directory.Date
+		c    directory.Clock
 		want time.Time
 	}{
 		{dtDate(2027, 3, 28), 540, dtUTC(2027, 3, 28, 7, 0)},
@@ -375,14 +377,14 @@ func TestDates(t *testing.T) {
 		{dtDate(2027, 10, 30), 1440, dtUTC(2027, 10, 30, 22, 0)},
 	} {
 		if got := tt.d.Time(tt.c); !got.Equal(tt.want) {
-			t.Errorf("%s.Time(%s) = %s, want %s", tt.d, tt.c, got, tt.want.In(flows.Rome))
+			t.Errorf("%s.Time(%s) = %s, want %s", tt.d, tt.c, got, tt.want.In(directory.Rome))
 		}
 	}
 }
 
 func TestRomeIsEmbedded(t *testing.T) {
-	if flows.Rome == nil || flows.Rome.String() != "Europe/Rome" {
-		t.Fatalf("Rome = %v", flows.Rome)
+	if directory.Rome == nil || directory.Rome.String() != "Europe/Rome" {
+		t.Fatalf("Rome = %v", directory.Rome)
 	}
 	if _, off := rome(2027, 7, 1, 12, 0).Zone(); off != 2*3600 {
 		t.Errorf("summer offset = %d, want +2h", off)
@@ -419,8 +421,8 @@ func BenchmarkOpenAt(b *testing.B) {
 }
 
 func ExampleCentre_OpenAt() {
-	c := &flows.Centre{Hours: flows.Week{time.Friday: {{Open: 20 * 60, Close: 2 * 60}}}}
-	open, until := c.OpenAt(time.Date(2027, 3, 6, 1, 0, 0, 0, flows.Rome)) // Saturday 01:00
+	c := &directory.Centre{Hours: directory.Week{time.Friday: {{Open: 20 * 60, Close: 2 * 60}}}}
+	open, until := c.OpenAt(time.Date(2027, 3, 6, 1, 0, 0, 0, directory.Rome)) // Saturday 01:00
 	fmt.Println(open, until.Format("Mon 15:04"))
 	// Output: true Sat 02:00
 }

@@ -6,23 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
-func slot(open, close string) flows.Slot {
-	o, err := flows.ParseClock(open)
+func slot(open, close string) directory.Slot {
+	o, err := directory.ParseClock(open)
 	if err != nil {
 		panic(err)
 	}
-	c, err := flows.ParseClock(close)
+	c, err := directory.ParseClock(close)
 	if err != nil {
 		panic(err)
 	}
-	return flows.Slot{Open: o, Close: c}
+	return directory.Slot{Open: o, Close: c}
 }
 
 // weekString writes a week compactly for comparisons: "Mon 9:00-13:00 …".
-func weekString(w flows.Week) string {
+func weekString(w directory.Week) string {
 	var b strings.Builder
 	for d, slots := range w {
 		if len(slots) == 0 {
@@ -75,7 +75,7 @@ func TestParseWeek(t *testing.T) {
 		{"gio 9–13", "Thu 9:00-13:00"},
 		{"sab/dom 10-12", "Sun 10:00-12:00; Sat 10:00-12:00"},
 	} {
-		w, err := flows.ParseWeek(tc.in)
+		w, err := directory.ParseWeek(tc.in)
 		if tc.want == "" {
 			if err == nil {
 				t.Errorf("%q: got %s, want an error", tc.in, weekString(w))
@@ -112,8 +112,8 @@ func TestParseWeekErrors(t *testing.T) {
 		{"lun 9-13 11-15", "9:00-13:00 11:00-15:00", "parse.hours_overlap"},
 		{strings.Repeat("lun 9-13, ", 60), "lun 9-13, lun 9-13, …", "parse.too_long"},
 	} {
-		_, err := flows.ParseWeek(tc.in)
-		var ie *flows.InputError
+		_, err := directory.ParseWeek(tc.in)
+		var ie *directory.InputError
 		if !errors.As(err, &ie) {
 			t.Errorf("%q: got %v, want an InputError", tc.in, err)
 			continue
@@ -131,15 +131,15 @@ func FuzzParseWeek(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		w, err := flows.ParseWeek(s)
+		w, err := directory.ParseWeek(s)
 		if err != nil {
 			return
 		}
-		dir := flows.DirectoryData{
-			Networks: []flows.Network{{ID: "n", Name: "N"}},
-			Centres:  []flows.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Hours: w}},
+		dir := directory.Data{
+			Networks: []directory.Network{{ID: "n", Name: "N"}},
+			Centres:  []directory.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Hours: w}},
 		}
-		if _, err := flows.NewDirectory(dir); err != nil {
+		if _, err := directory.New(dir); err != nil {
 			t.Fatalf("ParseWeek(%q) accepted a week the directory refuses: %v", s, err)
 		}
 	})
@@ -156,7 +156,7 @@ func TestParsePhones(t *testing.T) {
 		{"+0123456789", ""},
 		{", ,", ""},
 	} {
-		got, err := flows.ParsePhones(tc.in)
+		got, err := directory.ParsePhones(tc.in)
 		if tc.want == "" {
 			if err == nil {
 				t.Errorf("%q: got %v, want an error", tc.in, got)
@@ -176,15 +176,15 @@ func FuzzParsePhones(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		phones, err := flows.ParsePhones(s)
+		phones, err := directory.ParsePhones(s)
 		if err != nil {
 			return
 		}
-		dir := flows.DirectoryData{
-			Networks: []flows.Network{{ID: "n", Name: "N"}},
-			Centres:  []flows.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Phones: phones}},
+		dir := directory.Data{
+			Networks: []directory.Network{{ID: "n", Name: "N"}},
+			Centres:  []directory.Centre{{ID: "c", Network: "n", Name: "C", Town: "T", Lat: 45, Lon: 9, Phones: phones}},
 		}
-		if _, err := flows.NewDirectory(dir); err != nil {
+		if _, err := directory.New(dir); err != nil {
 			t.Fatalf("ParsePhones(%q) = %v, which the directory refuses: %v", s, phones, err)
 		}
 	})

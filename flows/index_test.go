@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // dtWeekdays is 9:00-13:00 from Monday to Friday.
-func dtWeekdays(slots ...flows.Slot) flows.Week {
-	var w flows.Week
+func dtWeekdays(slots ...directory.Slot) directory.Week {
+	var w directory.Week
 	for d := time.Monday; d <= time.Friday; d++ {
 		w[d] = slices.Clone(slots)
 	}
@@ -25,16 +25,16 @@ func dtWeekdays(slots ...flows.Slot) flows.Week {
 // from, with their real coordinates and invented phones and hours. Bresso
 // comes before Cinisello on purpose: a town's own centre must come first
 // whatever the file order.
-func dtLombardy() flows.DirectoryData {
-	morning := flows.Slot{Open: 9 * 60, Close: 13 * 60}
-	afternoon := flows.Slot{Open: 14 * 60, Close: 18 * 60}
-	return flows.DirectoryData{
+func dtLombardy() directory.Data {
+	morning := directory.Slot{Open: 9 * 60, Close: 13 * 60}
+	afternoon := directory.Slot{Open: 14 * 60, Close: 18 * 60}
+	return directory.Data{
 		Sample: true,
-		Networks: []flows.Network{
+		Networks: []directory.Network{
 			{ID: "arca", Name: "ARCA", Province: "CR"},
 			{ID: "amaranta", Name: "Amaranta", Province: "MI"},
 		},
-		Centres: []flows.Centre{
+		Centres: []directory.Centre{
 			{
 				ID: "cr-cremona", Network: "arca", Name: "Centro antiviolenza Cremona", Town: "Cremona",
 				Lat: 45.1333, Lon: 10.0227, Phones: []string{"+390372000001"},
@@ -52,27 +52,27 @@ func dtLombardy() flows.DirectoryData {
 				ID: "cr-casalmaggiore", Network: "arca", Name: "Sportello Casalmaggiore", Town: "Casalmaggiore",
 				Lat: 44.9887, Lon: 10.4180, Phones: []string{"+390375000003"},
 				Towns: []string{"San Giovanni in Croce", "Piadena Drizzona"},
-				Hours: flows.Week{time.Tuesday: {afternoon}},
+				Hours: directory.Week{time.Tuesday: {afternoon}},
 			},
 			{
 				ID: "am-bresso", Network: "amaranta", Name: "Donne Insieme Bresso", Town: "Bresso",
 				Lat: 45.5378, Lon: 9.1884, Phones: []string{"+390200000004"},
 				Towns: []string{"Cinisello Balsamo", "Cormano"},
-				Hours: flows.Week{time.Monday: {afternoon}, time.Wednesday: {afternoon}, time.Friday: {afternoon}},
+				Hours: directory.Week{time.Monday: {afternoon}, time.Wednesday: {afternoon}, time.Friday: {afternoon}},
 			},
 			{
 				ID: "am-cinisello", Network: "amaranta", Name: "Donne Insieme Cinisello", Town: "Cinisello Balsamo",
 				Lat: 45.5560, Lon: 9.2150, Phones: []string{"+390200000005"},
 				Towns: []string{"Cusano Milanino", "Cormano", "Sesto San Giovanni"},
-				Hours: flows.Week{time.Tuesday: {morning}, time.Thursday: {morning}, time.Saturday: {morning}},
+				Hours: directory.Week{time.Tuesday: {morning}, time.Thursday: {morning}, time.Saturday: {morning}},
 			},
 		},
 	}
 }
 
-func dtDirectory(t testing.TB) *flows.Directory {
+func dtDirectory(t testing.TB) *directory.Directory {
 	t.Helper()
-	d, err := flows.NewDirectory(dtLombardy())
+	d, err := directory.New(dtLombardy())
 	if err != nil {
 		t.Fatalf("NewDirectory(dtLombardy()): %v", err)
 	}
@@ -82,72 +82,72 @@ func dtDirectory(t testing.TB) *flows.Directory {
 func TestNewDirectoryReportsEachProblem(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(d *flows.DirectoryData)
+		change func(d *directory.Data)
 		want   string
 	}{
-		{"network id empty", func(d *flows.DirectoryData) { d.Networks[1].ID = ""; d.Centres = d.Centres[:3] },
+		{"network id empty", func(d *directory.Data) { d.Networks[1].ID = ""; d.Centres = d.Centres[:3] },
 			`network #2: id: dir.empty`},
-		{"network id upper case", func(d *flows.DirectoryData) { d.Networks = append(d.Networks, flows.Network{ID: "ARCA", Name: "x"}) },
+		{"network id upper case", func(d *directory.Data) { d.Networks = append(d.Networks, directory.Network{ID: "ARCA", Name: "x"}) },
 			`network "ARCA": id: dir.id_form`},
-		{"network id duplicate", func(d *flows.DirectoryData) { d.Networks = append(d.Networks, flows.Network{ID: "arca", Name: "x"}) },
+		{"network id duplicate", func(d *directory.Data) { d.Networks = append(d.Networks, directory.Network{ID: "arca", Name: "x"}) },
 			`network "arca": id: dir.id_duplicate map[N:1]`},
-		{"network name empty", func(d *flows.DirectoryData) { d.Networks[0].Name = " " },
+		{"network name empty", func(d *directory.Data) { d.Networks[0].Name = " " },
 			`network "arca": name: dir.empty`},
-		{"centre id empty", func(d *flows.DirectoryData) { d.Centres[2].ID = "" },
+		{"centre id empty", func(d *directory.Data) { d.Centres[2].ID = "" },
 			`centre #3: id: dir.empty`},
-		{"centre id with space", func(d *flows.DirectoryData) { d.Centres[0].ID = "cr cremona" },
+		{"centre id with space", func(d *directory.Data) { d.Centres[0].ID = "cr cremona" },
 			`centre "cr cremona": id: dir.id_form`},
-		{"centre id trailing hyphen", func(d *flows.DirectoryData) { d.Centres[0].ID = "cr-" },
+		{"centre id trailing hyphen", func(d *directory.Data) { d.Centres[0].ID = "cr-" },
 			`centre "cr-": id: dir.id_form`},
-		{"centre id duplicate", func(d *flows.DirectoryData) { d.Centres[1].ID = "cr-cremona" },
+		{"centre id duplicate", func(d *directory.Data) { d.Centres[1].ID = "cr-cremona" },
 			`centre "cr-cremona": id: dir.id_duplicate map[N:1]`},
-		{"unknown network", func(d *flows.DirectoryData) { d.Centres[0].Network = "arka" },
+		{"unknown network", func(d *directory.Data) { d.Centres[0].Network = "arka" },
 			`centre "cr-cremona": network "arka": dir.no_network`},
-		{"name empty", func(d *flows.DirectoryData) { d.Centres[0].Name = "" },
+		{"name empty", func(d *directory.Data) { d.Centres[0].Name = "" },
 			`centre "cr-cremona": name: dir.empty`},
-		{"town blank", func(d *flows.DirectoryData) { d.Centres[0].Town = " - " },
+		{"town blank", func(d *directory.Data) { d.Centres[0].Town = " - " },
 			`centre "cr-cremona": town: dir.empty`},
-		{"covered town blank", func(d *flows.DirectoryData) { d.Centres[0].Towns[1] = "" },
+		{"covered town blank", func(d *directory.Data) { d.Centres[0].Towns[1] = "" },
 			`centre "cr-cremona": towns[2]: dir.empty`},
-		{"lat out of range", func(d *flows.DirectoryData) { d.Centres[0].Lat = 95 },
+		{"lat out of range", func(d *directory.Data) { d.Centres[0].Lat = 95 },
 			`centre "cr-cremona": lat "95": dir.out_of_range map[Max:90 Min:-90]`},
-		{"lat NaN", func(d *flows.DirectoryData) { d.Centres[0].Lat = math.NaN() },
+		{"lat NaN", func(d *directory.Data) { d.Centres[0].Lat = math.NaN() },
 			`centre "cr-cremona": lat "NaN": dir.out_of_range map[Max:90 Min:-90]`},
-		{"lon out of range", func(d *flows.DirectoryData) { d.Centres[0].Lon = -200 },
+		{"lon out of range", func(d *directory.Data) { d.Centres[0].Lon = -200 },
 			`centre "cr-cremona": lon "-200": dir.out_of_range map[Max:180 Min:-180]`},
-		{"position missing", func(d *flows.DirectoryData) { d.Centres[0].Lat, d.Centres[0].Lon = 0, 0 },
+		{"position missing", func(d *directory.Data) { d.Centres[0].Lat, d.Centres[0].Lon = 0, 0 },
 			`centre "cr-cremona": lat: dir.no_location`},
-		{"phone national form", func(d *flows.DirectoryData) { d.Centres[0].Phones = []string{"0372 123"} },
+		{"phone national form", func(d *directory.Data) { d.Centres[0].Phones = []string{"0372 123"} },
 			`centre "cr-cremona": phones "0372 123": parse.bad_phone`},
-		{"phone with spaces", func(d *flows.DirectoryData) { d.Centres[0].Phones = []string{"+39 0372 000001"} },
+		{"phone with spaces", func(d *directory.Data) { d.Centres[0].Phones = []string{"+39 0372 000001"} },
 			`centre "cr-cremona": phones "+39 0372 000001": parse.bad_phone`},
-		{"phone too short", func(d *flows.DirectoryData) { d.Centres[0].Phones = []string{"+391522"} },
+		{"phone too short", func(d *directory.Data) { d.Centres[0].Phones = []string{"+391522"} },
 			`centre "cr-cremona": phones "+391522": parse.bad_phone`},
-		{"slot after midnight", func(d *flows.DirectoryData) { d.Centres[1].Hours[time.Monday] = []flows.Slot{{Open: 540, Close: 1500}} },
+		{"slot after midnight", func(d *directory.Data) { d.Centres[1].Hours[time.Monday] = []directory.Slot{{Open: 540, Close: 1500}} },
 			`centre "cr-crema": hours.mon "540-1500": dir.slot_range`},
-		{"slot negative", func(d *flows.DirectoryData) { d.Centres[1].Hours[time.Sunday] = []flows.Slot{{Open: -60, Close: 600}} },
+		{"slot negative", func(d *directory.Data) { d.Centres[1].Hours[time.Sunday] = []directory.Slot{{Open: -60, Close: 600}} },
 			`centre "cr-crema": hours.sun "-60-600": dir.slot_range`},
-		{"slot empty", func(d *flows.DirectoryData) {
-			d.Centres[1].Hours[time.Friday] = append(d.Centres[1].Hours[time.Friday], flows.Slot{Open: 900, Close: 900})
+		{"slot empty", func(d *directory.Data) {
+			d.Centres[1].Hours[time.Friday] = append(d.Centres[1].Hours[time.Friday], directory.Slot{Open: 900, Close: 900})
 		}, `centre "cr-crema": hours.fri "15:00-15:00": parse.slot_empty`},
-		{"closure backwards", func(d *flows.DirectoryData) {
-			d.Centres[1].Closures = []flows.Closure{{From: flows.Date{Year: 2027, Month: 8, Day: 20}, To: flows.Date{Year: 2027, Month: 8, Day: 2}}}
+		{"closure backwards", func(d *directory.Data) {
+			d.Centres[1].Closures = []directory.Closure{{From: directory.Date{Year: 2027, Month: 8, Day: 20}, To: directory.Date{Year: 2027, Month: 8, Day: 2}}}
 		}, `centre "cr-crema": closure 1 "2027-08-20..2027-08-02": parse.closure_backwards`},
-		{"closure impossible date", func(d *flows.DirectoryData) {
-			d.Centres[1].Closures = []flows.Closure{{From: flows.Date{Year: 2027, Month: 2, Day: 1}, To: flows.Date{Year: 2027, Month: 2, Day: 30}}}
+		{"closure impossible date", func(d *directory.Data) {
+			d.Centres[1].Closures = []directory.Closure{{From: directory.Date{Year: 2027, Month: 2, Day: 1}, To: directory.Date{Year: 2027, Month: 2, Day: 30}}}
 		}, `centre "cr-crema": closure 1: to "2027-02-30": parse.bad_date`},
-		{"unknown service", func(d *flows.DirectoryData) { d.Centres[0].Services = []string{"legal", "Legal"} },
+		{"unknown service", func(d *directory.Data) { d.Centres[0].Services = []string{"legal", "Legal"} },
 			`centre "cr-cremona": services "Legal": dir.unknown_service map[Known:listening psychological legal shelter work children groups]`},
-		{"language three letters", func(d *flows.DirectoryData) { d.Centres[0].Languages = []string{"ita"} },
+		{"language three letters", func(d *directory.Data) { d.Centres[0].Languages = []string{"ita"} },
 			`centre "cr-cremona": languages "ita": parse.unknown_language`},
-		{"language upper case", func(d *flows.DirectoryData) { d.Centres[0].Languages = []string{"it", "EN"} },
+		{"language upper case", func(d *directory.Data) { d.Centres[0].Languages = []string{"it", "EN"} },
 			`centre "cr-cremona": languages "EN": parse.unknown_language`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := dtLombardy()
 			tt.change(&data)
-			d, err := flows.NewDirectory(data)
+			d, err := directory.New(data)
 			if err == nil {
 				t.Fatalf("NewDirectory accepted it (%v); want error %q", d != nil, tt.want)
 			}
@@ -168,9 +168,9 @@ func TestNewDirectoryReportsAllProblems(t *testing.T) {
 	data.Centres[0].Lat = 100
 	data.Centres[0].Lon = 200
 	data.Centres[2].Network = "nope"
-	data.Centres[2].Hours[time.Tuesday] = []flows.Slot{{Open: 600, Close: 600}}
+	data.Centres[2].Hours[time.Tuesday] = []directory.Slot{{Open: 600, Close: 600}}
 	data.Centres[4].Languages = []string{"IT"}
-	_, err := flows.NewDirectory(data)
+	_, err := directory.New(data)
 	if err == nil {
 		t.Fatal("NewDirectory accepted a directory with 7 problems")
 	}
@@ -195,15 +195,15 @@ func TestNewDirectoryReportsAllProblems(t *testing.T) {
 func TestNewDirectoryAcceptsEdgeValues(t *testing.T) {
 	data := dtLombardy()
 	c := &data.Centres[0]
-	c.Hours[time.Saturday] = []flows.Slot{{Open: 0, Close: 1440}}
-	c.Hours[time.Sunday] = []flows.Slot{{Open: 20 * 60, Close: 0}, {Open: 1440, Close: 60}}
-	c.Closures = []flows.Closure{{From: flows.Date{Year: 2028, Month: 2, Day: 29}, To: flows.Date{Year: 2028, Month: 2, Day: 29}}}
+	c.Hours[time.Saturday] = []directory.Slot{{Open: 0, Close: 1440}}
+	c.Hours[time.Sunday] = []directory.Slot{{Open: 20 * 60, Close: 0}, {Open: 1440, Close: 60}}
+	c.Closures = []directory.Closure{{From: directory.Date{Year: 2028, Month: 2, Day: 29}, To: directory.Date{Year: 2028, Month: 2, Day: 29}}}
 	c.Phones = []string{"+39037212345", "+41441234567"}
-	c.Services = slices.Clone(flows.ServiceKeys)
-	if _, err := flows.NewDirectory(data); err != nil {
+	c.Services = slices.Clone(directory.ServiceKeys)
+	if _, err := directory.New(data); err != nil {
 		t.Errorf("NewDirectory: %v", err)
 	}
-	if _, err := flows.NewDirectory(flows.DirectoryData{}); err != nil {
+	if _, err := directory.New(directory.Data{}); err != nil {
 		t.Errorf("empty directory: %v", err)
 	}
 }
@@ -247,7 +247,7 @@ func TestDirectoryLookups(t *testing.T) {
 	}
 }
 
-func dtIDs(cs []*flows.Centre) []string {
+func dtIDs(cs []*directory.Centre) []string {
 	var ids []string
 	for _, c := range cs {
 		ids = append(ids, c.ID)
@@ -257,7 +257,7 @@ func dtIDs(cs []*flows.Centre) []string {
 
 func TestDirectoryIsACopy(t *testing.T) {
 	data := dtLombardy()
-	d, err := flows.NewDirectory(data)
+	d, err := directory.New(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestDirectoryIsACopy(t *testing.T) {
 	// Changing what Data returns does not change it either.
 	out := d.Data()
 	out.Centres[0].Towns[0] = "Milano"
-	out.Centres[0].Closures = append(out.Centres[0].Closures, flows.Closure{})
+	out.Centres[0].Closures = append(out.Centres[0].Closures, directory.Closure{})
 	out.Centres[1].Hours[time.Monday][0].Close = 1440
 	out.Networks[0].ID = "x"
 	again := d.Data()
@@ -293,7 +293,7 @@ func TestDirectoryIsACopy(t *testing.T) {
 
 func TestDirectoryConcurrentUse(t *testing.T) {
 	d := dtDirectory(t)
-	at := time.Date(2027, 3, 2, 10, 0, 0, 0, flows.Rome)
+	at := time.Date(2027, 3, 2, 10, 0, 0, 0, directory.Rome)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {

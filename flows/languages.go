@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 )
@@ -40,7 +41,7 @@ func (d *dialogue) englishRow() [][]Button {
 	if _, ok := speaks(d.in.Lang, d.svc.langs); ok || d.lang == en || !slices.Contains(d.svc.langs, en) {
 		return nil
 	}
-	return [][]Button{{{Label: Raw("🌐 " + LanguageName(en)), Data: "lang:" + en}}}
+	return [][]Button{{{Label: Raw("🌐 " + directory.LanguageName(en)), Data: "lang:" + en}}}
 }
 
 // langRows lays out the language picker, each language in its own name:
@@ -50,7 +51,7 @@ func langRows(langs []string) [][]Button {
 	var rows [][]Button
 	var row []Button
 	for i, l := range langs {
-		row = append(row, Button{Label: Raw(LanguageName(l)), Data: "lang:" + l})
+		row = append(row, Button{Label: Raw(directory.LanguageName(l)), Data: "lang:" + l})
 		if len(row) == 3 || i == 1 || i == len(langs)-1 {
 			rows, row = append(rows, row), nil
 		}

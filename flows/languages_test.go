@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/store/memstore"
 )
 
@@ -31,7 +32,7 @@ func TestLanguageName(t *testing.T) {
 		"hi": "हिन्दी", // not in Languages: from x/text's CLDR names
 		"xx": "xx", "": "",
 	} {
-		if got := flows.LanguageName(code); got != want {
+		if got := directory.LanguageName(code); got != want {
 			t.Errorf("LanguageName(%q) = %q, want %q", code, got, want)
 		}
 	}
@@ -42,7 +43,7 @@ func TestLanguageName(t *testing.T) {
 // offered does not.
 func TestEnglishOneTapAway(t *testing.T) {
 	dir := sampleDir(t)
-	at := time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)
+	at := time.Date(2027, time.March, 16, 10, 30, 0, 0, directory.Rome)
 	for _, tc := range []struct {
 		client, lang string
 		english      bool
@@ -78,7 +79,7 @@ func TestLanguagePicker(t *testing.T) {
 		for _, b := range row {
 			code := b.Data[len("lang:"):]
 			codes = append(codes, code)
-			if b.Label.ID != flows.RawID || b.Label.Data["Text"] != flows.LanguageName(code) {
+			if b.Label.ID != flows.RawID || b.Label.Data["Text"] != directory.LanguageName(code) {
 				t.Errorf("%s: label %+v, want its own name", code, b.Label)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -76,7 +77,7 @@ type opTurn struct {
 	in      Input
 	op      Operator
 	ops     []Operator
-	dir     *Directory
+	dir     *directory.Directory
 	now     time.Time
 	who     int64 // the operator who pressed, whose private chat gets the number
 	replies []Reply
@@ -195,7 +196,7 @@ func (o *opTurn) may(cb Callback) bool {
 // holds says whether the operator who took a request may still act on it:
 // the chat she took it in still receives it. A chat removed, a centre
 // deleted or a role revoked ends that.
-func holds(ops []Operator, dir *Directory, cb Callback) bool {
+func holds(ops []Operator, dir *directory.Directory, cb Callback) bool {
 	return slices.ContainsFunc(ops, func(op Operator) bool {
 		return (op.Chat == cb.TakenIn || cb.TakenIn == 0) && visible(dir, op, cb)
 	})
@@ -261,7 +262,7 @@ func editCards(refs []CardRef, card Reply, number *Reply) []Outgoing {
 
 // announce is a request's card, titled title, for each of chats; the store
 // remembers each as sent, so that it can be edited later.
-func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoing {
+func announce(chats []int64, dir *directory.Directory, cb Callback, title string) []Outgoing {
 	card := opCard(dir, cb, title)
 	out := make([]Outgoing, 0, len(chats))
 	for _, chat := range chats {
@@ -277,7 +278,7 @@ func announce(chats []int64, dir *Directory, cb Callback, title string) []Outgoi
 func closedCard(id, ticket string) Reply { return Reply{Texts: []Text{T(id, "Ticket", ticket)}} }
 
 // numberTo is the message with her number to the operator who took it.
-func numberTo(chat int64, dir *Directory, cb Callback) Outgoing {
+func numberTo(chat int64, dir *directory.Directory, cb Callback) Outgoing {
 	o := toOperators(chat, opNumber(dir, cb))
 	o.Card, o.Number = cb.Ticket, true
 	return o
@@ -417,7 +418,7 @@ func (o *opTurn) back(cb Callback) Change {
 // release opens a taken request again for the others: her number leaves
 // the chat of the operator who held it, the old cards shrink to a line,
 // and a new card, titled title, goes to every chat that receives it.
-func (s *Service) release(ctx context.Context, ops []Operator, dir *Directory, cb Callback, now time.Time, title string) Change {
+func (s *Service) release(ctx context.Context, ops []Operator, dir *directory.Directory, cb Callback, now time.Time, title string) Change {
 	refs := s.cards(ctx, cb.Ticket)
 	cb.TakenBy, cb.TakenIn, cb.TakenAt, cb.Reminded, cb.Announced = 0, 0, time.Time{}, false, now
 	passed := closedCard("op.number.passed", cb.Ticket)
@@ -476,7 +477,7 @@ func (s *Service) Undelivered(ctx context.Context, o Outgoing) error {
 // visible says whether an operator chat may see a request: only requests
 // of her own centre, of her network when any centre may call, or of her
 // network once escalated to the on-call operators she is one of.
-func visible(dir *Directory, op Operator, cb Callback) bool {
+func visible(dir *directory.Directory, op Operator, cb Callback) bool {
 	c, ok := dir.Centre(op.Centre)
 	if !ok || c.Network != cb.Network {
 		return false
@@ -485,7 +486,7 @@ func visible(dir *Directory, op Operator, cb Callback) bool {
 }
 
 // targets are the operator chats a request is announced to.
-func targets(ops []Operator, dir *Directory, cb Callback) []int64 {
+func targets(ops []Operator, dir *directory.Directory, cb Callback) []int64 {
 	var out []int64
 	for _, op := range ops {
 		if visible(dir, op, cb) && !slices.Contains(out, op.Chat) {
@@ -497,12 +498,12 @@ func targets(ops []Operator, dir *Directory, cb Callback) []int64 {
 
 // stamp writes a time for a card: day, month and clock, in Italy.
 func stamp(t time.Time) string {
-	t = t.In(Rome)
+	t = t.In(directory.Rome)
 	return fmt.Sprintf("%02d/%02d %s", t.Day(), t.Month(), clockOf(t))
 }
 
 // opTarget names the centre of a request, or its network.
-func opTarget(dir *Directory, cb Callback) string {
+func opTarget(dir *directory.Directory, cb Callback) string {
 	if c, ok := dir.Centre(cb.Centre); ok {
 		return c.Name
 	}
@@ -514,17 +515,17 @@ func opTarget(dir *Directory, cb Callback) string {
 
 // opDetails are the lines of a request an operator needs to call well.
 // Values are strings only: cards travel through the outbox.
-func opDetails(dir *Directory, cb Callback) []Text {
+func opDetails(dir *directory.Directory, cb Callback) []Text {
 	texts := []Text{T("op.card.centre", "Centre", opTarget(dir, cb)), T("op.card.arrived", "At", stamp(cb.Created))}
 	for _, w := range cb.Windows {
-		s, e := w.Start.In(Rome), w.End.In(Rome)
+		s, e := w.Start.In(directory.Rome), w.End.In(directory.Rome)
 		if w.Key == "asap" {
 			texts = append(texts, T("op.card.window_asap", "Until", stamp(e)))
 			continue
 		}
 		texts = append(texts, T("op.card.window", "When", fmt.Sprintf("%s–%s", stamp(s), clockOf(e))))
 	}
-	texts = append(texts, T("op.card.lang", "Lang", LanguageName(cb.Lang)), T("op.card.msg."+cb.messages()))
+	texts = append(texts, T("op.card.lang", "Lang", directory.LanguageName(cb.Lang)), T("op.card.msg."+cb.messages()))
 	if cb.Say == "own" {
 		texts = append(texts, T("op.card.say_own", "Words", cb.SayOwn))
 	} else {
@@ -538,14 +539,14 @@ func opDetails(dir *Directory, cb Callback) []Text {
 
 // opCard is the card posted to operators: everything but her number, and
 // one button, to take it.
-func opCard(dir *Directory, cb Callback, title string) Reply {
+func opCard(dir *directory.Directory, cb Callback, title string) Reply {
 	texts := append([]Text{T(title, "Ticket", cb.Ticket)}, opDetails(dir, cb)...)
 	return Reply{Texts: texts, Buttons: [][]Button{{{Label: T("op.button.take"), Data: "op:take:" + cb.Ticket}}}, Protect: true}
 }
 
 // takenCard is what the cards become once a request is taken: who took it
 // and when, and when it arrived; her details stay with the taker only.
-func takenCard(dir *Directory, cb Callback, who string) Reply {
+func takenCard(dir *directory.Directory, cb Callback, who string) Reply {
 	by := T("op.card.taken_by", "Ticket", cb.Ticket, "Who", who, "At", stamp(cb.TakenAt))
 	if who == "" {
 		by = T("op.card.taken", "Ticket", cb.Ticket, "At", stamp(cb.TakenAt))
@@ -562,7 +563,7 @@ func workButtons(ticket string) [][]Button {
 }
 
 // opNumber is the card with her number, for the operator who took it only.
-func opNumber(dir *Directory, cb Callback) Reply {
-	texts := append([]Text{T("op.number.title", "Ticket", cb.Ticket), T("op.number.phone", "Phone", PhoneText(cb.Phone))}, opDetails(dir, cb)...)
+func opNumber(dir *directory.Directory, cb Callback) Reply {
+	texts := append([]Text{T("op.number.title", "Ticket", cb.Ticket), T("op.number.phone", "Phone", directory.PhoneText(cb.Phone))}, opDetails(dir, cb)...)
 	return Reply{Texts: texts, Buttons: workButtons(cb.Ticket), Protect: true}
 }

@@ -1,11 +1,14 @@
 package flows
 
-import "strings"
+import (
+	"frontdoor/flows/directory"
+	"strings"
+)
 
 // ProblemText says the problem in her language, on one line: "line 15 ·
 // centre «arca-crema» · phones «0372»: it is not a phone number". What is
 // not known is left out.
-func ProblemText(p *Problem) Text {
+func ProblemText(p *directory.Problem) Text {
 	var line, where any = "", ""
 	if p.Line > 0 {
 		line = p.Line
@@ -19,7 +22,7 @@ func ProblemText(p *Problem) Text {
 	}
 	field := p.Field
 	if p.Value != "" {
-		field += " «" + clip(p.Value, 40) + "»"
+		field += " «" + directory.Clip(p.Value, 40) + "»"
 	}
 	return T("dir.problem", "Line", line, "Where", where, "Field", strings.TrimSpace(field), "Why", TextOf(p.Why))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -25,7 +26,7 @@ func (c Callback) escalateFrom() time.Time {
 // closed CallbackCloseWithin after her last window reminds its operator
 // once, then, CallbackEscalate later, goes back to the others and is
 // escalated like a new one. event is "" when nothing is due.
-func (s *Service) tickHeld(ctx context.Context, dir *Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
+func (s *Service) tickHeld(ctx context.Context, dir *directory.Directory, ops []Operator, cb Callback, now time.Time) (Change, string) {
 	if _, ok := dir.Centre(cb.Centre); !ok && cb.Centre != "" {
 		if _, ok := dir.Network(cb.Network); ok {
 			cb.Centre, cb.Announced = "", now
@@ -58,7 +59,7 @@ func (s *Service) tickHeld(ctx context.Context, dir *Directory, ops []Operator, 
 // dropStrayOperators removes the receiving chats of centres that left the
 // directory, so that a centre imported later with the same id does not
 // inherit them, and returns the others.
-func (s *Service) dropStrayOperators(ctx context.Context, dir *Directory) ([]Operator, error) {
+func (s *Service) dropStrayOperators(ctx context.Context, dir *directory.Directory) ([]Operator, error) {
 	ops, err := s.cb.store.Operators(ctx)
 	if err != nil {
 		return nil, err
@@ -79,7 +80,7 @@ func (s *Service) dropStrayOperators(ctx context.Context, dir *Directory) ([]Ope
 
 // alertCoordinators tells the coordinators of a request's network (the
 // admins, when it has none) that it escalated with nobody on call.
-func (s *Service) alertCoordinators(ctx context.Context, dir *Directory, cb Callback) []Outgoing {
+func (s *Service) alertCoordinators(ctx context.Context, dir *directory.Directory, cb Callback) []Outgoing {
 	if s.staff == nil {
 		return nil
 	}
@@ -135,15 +136,15 @@ func (o Orphans) Empty() bool { return len(o.Chats)+len(o.Requests) == 0 }
 
 // FindOrphans lists what replacing the directory by next would leave
 // unreachable; such a change is refused until they are dealt with.
-func FindOrphans(next DirectoryData, ops []Operator, cbs []Callback) Orphans {
+func FindOrphans(next directory.Data, ops []Operator, cbs []Callback) Orphans {
 	var out Orphans
 	for _, op := range ops {
-		if !slices.ContainsFunc(next.Centres, func(c Centre) bool { return c.ID == op.Centre }) {
+		if !slices.ContainsFunc(next.Centres, func(c directory.Centre) bool { return c.ID == op.Centre }) {
 			out.Chats = append(out.Chats, op)
 		}
 	}
 	for _, cb := range cbs {
-		if !slices.ContainsFunc(next.Networks, func(n Network) bool { return n.ID == cb.Network }) {
+		if !slices.ContainsFunc(next.Networks, func(n directory.Network) bool { return n.ID == cb.Network }) {
 			out.Requests = append(out.Requests, cb)
 		}
 	}

@@ -16,7 +16,7 @@ const maxPick = 5
 // comuni of the gazetteer (one when sure, more to pick from).
 type townFind struct {
 	name    string
-	centres []*Centre
+	centres []*directory.Centre
 	places  []*directory.Place
 }
 
@@ -264,10 +264,10 @@ func (d *dialogue) townAnswer(f townFind) {
 // outside lists the centres nearest to a place outside every area: one
 // honest line that it is outside, and 1522, which knows every centre in
 // Italy.
-func (d *dialogue) outside(p *directory.Place, ranked []Ranked) {
+func (d *dialogue) outside(p *directory.Place, ranked []directory.Ranked) {
 	texts := []Text{T("card.town", "Town", p.Label()), T("town.outside")}
 	var items []Text
-	var centres []*Centre
+	var centres []*directory.Centre
 	if len(ranked) > 0 {
 		d.sess.Network = ranked[0].Centre.Network
 		items, centres = d.rankedItems(ranked)

@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"frontdoor/flows"
 	"frontdoor/flows/directory"
 )
 
@@ -163,7 +162,7 @@ func TestNearest(t *testing.T) {
 	t.Run("ties in file order", func(t *testing.T) {
 		data := dtLombardy()
 		data.Centres[3].Lat, data.Centres[3].Lon = data.Centres[4].Lat, data.Centres[4].Lon
-		d, err := flows.NewDirectory(data)
+		d, err := directory.New(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,14 +282,14 @@ func FuzzParseClock(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := flows.ParseClock(s)
+		c, err := directory.ParseClock(s)
 		if err != nil {
 			return
 		}
 		if c < 0 || c > 1440 {
 			t.Fatalf("ParseClock(%q) = %d: out of range", s, c)
 		}
-		if back, err := flows.ParseClock(c.String()); err != nil || back != c {
+		if back, err := directory.ParseClock(c.String()); err != nil || back != c {
 			t.Fatalf("ParseClock(%q) = %d, but ParseClock(%q) = %d, %v", s, c, c.String(), back, err)
 		}
 	})

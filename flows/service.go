@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -28,7 +29,7 @@ type Service struct {
 	admins   []int64
 	codec    DirectoryCodec
 	rand     io.Reader
-	dir      atomic.Pointer[Directory]
+	dir      atomic.Pointer[directory.Directory]
 	botName  atomic.Value // string
 	langs    []string
 	ttl      time.Duration
@@ -102,7 +103,7 @@ type Options struct {
 }
 
 // NewService returns a Service on a session store and a directory.
-func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
+func NewService(sessions SessionStore, dir *directory.Directory, opts Options) *Service {
 	s := &Service{sessions: sessions, langs: opts.Langs, ttl: opts.SessionTTL, now: opts.Now, log: opts.Log,
 		staff: opts.Staff, updater: opts.Directory, admins: opts.Admins, codec: opts.Codec, rand: opts.Rand,
 		idle: opts.IdleWipe, forgetters: opts.Forgetters, stats: opts.Stats, chart: opts.Chart, backups: opts.Backups,
@@ -132,7 +133,7 @@ func NewService(sessions SessionStore, dir *Directory, opts Options) *Service {
 
 // SetDirectory replaces the directory used from the next update on, for an
 // import that happened while the bot runs.
-func (s *Service) SetDirectory(d *Directory) { s.dir.Store(d) }
+func (s *Service) SetDirectory(d *directory.Directory) { s.dir.Store(d) }
 
 // SetBotUsername tells the dialogues the bot's Telegram username, once the
 // transport knows it, so that invites are links.
@@ -145,7 +146,7 @@ func (s *Service) BotUsername() string {
 }
 
 // Directory returns the directory in use.
-func (s *Service) Directory() *Directory { return s.dir.Load() }
+func (s *Service) Directory() *directory.Directory { return s.dir.Load() }
 
 // Langs returns the languages replies are rendered in.
 func (s *Service) Langs() []string { return s.langs }

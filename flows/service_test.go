@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -38,9 +39,9 @@ func (m sessionStore) DeleteSession(ctx context.Context, chat int64) error {
 }
 
 // sampleDir is the directory of dirfile.Sample.
-func sampleDir(t testing.TB) *flows.Directory {
+func sampleDir(t testing.TB) *directory.Directory {
 	t.Helper()
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,17 +359,17 @@ func FuzzHandle(f *testing.F) {
 // TestStatusAcrossMidnight: a night slot says until when, with the day; a
 // centre open round the clock says so instead of a time.
 func TestStatusAcrossMidnight(t *testing.T) {
-	night := []flows.Slot{{Open: 20 * 60, Close: 2 * 60}}
-	all := []flows.Slot{{Open: 0, Close: 1440}}
-	data := flows.DirectoryData{
-		Networks: []flows.Network{{ID: "net", Name: "Rete"}},
-		Centres: []flows.Centre{
-			{ID: "night", Network: "net", Name: "Notte", Town: "Crema", Lat: 45.36, Lon: 9.68, Hours: flows.Week{time.Friday: night}},
+	night := []directory.Slot{{Open: 20 * 60, Close: 2 * 60}}
+	all := []directory.Slot{{Open: 0, Close: 1440}}
+	data := directory.Data{
+		Networks: []directory.Network{{ID: "net", Name: "Rete"}},
+		Centres: []directory.Centre{
+			{ID: "night", Network: "net", Name: "Notte", Town: "Crema", Lat: 45.36, Lon: 9.68, Hours: directory.Week{time.Friday: night}},
 			{ID: "always", Network: "net", Name: "Sempre", Town: "Lodi", Lat: 45.31, Lon: 9.50, OpenOnHolidays: true,
-				Hours: flows.Week{all, all, all, all, all, all, all}},
+				Hours: directory.Week{all, all, all, all, all, all, all}},
 		},
 	}
-	dir, err := flows.NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		t.Fatal(err)
 	}

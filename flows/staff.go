@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"encoding/base32"
+	"frontdoor/flows/directory"
 	"io"
 	"slices"
 	"strings"
@@ -110,9 +111,9 @@ type StaffStore interface {
 // directory is stored yet (the sample is in use), change applies to base.
 // change may run more than once and must only depend on its argument. Of a
 // centre whose address is confidential the result keeps only the position
-// of its comune (KeepCoarse).
+// of its comune (directory.KeepCoarse).
 type DirectoryUpdater interface {
-	UpdateDirectory(ctx context.Context, base DirectoryData, change func(*DirectoryData) error) (DirectoryData, error)
+	UpdateDirectory(ctx context.Context, base directory.Data, change func(*directory.Data) error) (directory.Data, error)
 }
 
 // InviteTTL is how long an invite can be opened.
@@ -148,8 +149,8 @@ func (s Staff) has(r Role, network string) bool {
 }
 
 // networks are the networks s may edit, in directory order; all for admins.
-func (s Staff) networks(d *Directory) []Network {
-	var out []Network
+func (s Staff) networks(d *directory.Directory) []directory.Network {
+	var out []directory.Network
 	for _, n := range d.Networks() {
 		if s.has(RoleVolunteer, n.ID) {
 			out = append(out, n)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -334,7 +335,7 @@ func TestVolunteerAddsCentre(t *testing.T) {
 	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.55 || c.Lon != 9.18333 || !c.Draft {
 		t.Fatalf("stored centre: %+v", c)
 	}
-	if _, centres := svc.Directory().FindTown("Cusano Milanino"); slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
+	if _, centres := svc.Directory().FindTown("Cusano Milanino"); slices.ContainsFunc(centres, func(c *directory.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
 		t.Fatalf("a woman finds the draft")
 	}
 	// Without hours it cannot be published.
@@ -351,7 +352,7 @@ func TestVolunteerAddsCentre(t *testing.T) {
 		t.Fatalf("not published: %v", ids(res))
 	}
 	town, centres := svc.Directory().FindTown("cormano")
-	if town != "Cormano" || !slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
+	if town != "Cormano" || !slices.ContainsFunc(centres, func(c *directory.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {
 		t.Errorf("a woman does not find it: %q %v", town, centres)
 	}
 	if e, _ := st.Audit(context.Background(), "amaranta", 5); len(e) != 3 || e[2].Field != "centre" || e[1].Field != "hours" || e[0].Field != "publish" {
@@ -449,13 +450,13 @@ func TestAuditReadsAsPeopleSpeak(t *testing.T) {
 // the longest length allowed, every screen that lists them still has a
 // button for them, and no button's data passes Telegram's 64 bytes.
 func TestLongestIDsFitButtons(t *testing.T) {
-	netID, centreID := strings.Repeat("n", flows.MaxIDLen), strings.Repeat("c", flows.MaxIDLen)
-	data := flows.DirectoryData{
-		Networks: []flows.Network{{ID: netID, Name: "Rete"}},
-		Centres: []flows.Centre{{ID: centreID, Network: netID, Name: "Centro", Town: "Crema", Lat: 45.36, Lon: 9.68,
-			Phones: []string{"+390373000000"}, Hours: flows.Week{time.Tuesday: {{Open: 0, Close: 1440}}}}},
+	netID, centreID := strings.Repeat("n", directory.MaxIDLen), strings.Repeat("c", directory.MaxIDLen)
+	data := directory.Data{
+		Networks: []directory.Network{{ID: netID, Name: "Rete"}},
+		Centres: []directory.Centre{{ID: centreID, Network: netID, Name: "Centro", Town: "Crema", Lat: 45.36, Lon: 9.68,
+			Phones: []string{"+390373000000"}, Hours: directory.Week{time.Tuesday: {{Open: 0, Close: 1440}}}}},
 	}
-	dir, err := flows.NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		t.Fatal(err)
 	}

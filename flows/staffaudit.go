@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 	"time"
@@ -10,7 +11,7 @@ import (
 const auditShown = 10
 
 // audited records a change of a centre.
-func (s staffDialogue) audited(c *Centre, field, before, after string) {
+func (s staffDialogue) audited(c *directory.Centre, field, before, after string) {
 	s.record(AuditEntry{Network: c.Network, Subject: c.ID, Field: field, Before: before, After: after})
 }
 
@@ -69,7 +70,7 @@ func (s staffDialogue) audit() {
 		texts = append(texts, T("staff.audit_empty"))
 	}
 	for _, e := range entries {
-		day := DateOf(e.At)
+		day := directory.DateOf(e.At)
 		subject := s.auditSubject(e)
 		if e.Field == "role" {
 			subject = who(e.Subject)
@@ -125,22 +126,22 @@ func (s staffDialogue) auditValue(field, v string) any {
 			return closureText(cl)
 		}
 	case "services":
-		return keyTexts(splitList(v), "service.", ServiceKeys)
+		return keyTexts(directory.SplitList(v), "service.", directory.ServiceKeys)
 	case "languages":
 		var names []string
-		for _, l := range splitList(v) {
-			names = append(names, LanguageName(l))
+		for _, l := range directory.SplitList(v) {
+			names = append(names, directory.LanguageName(l))
 		}
 		return strings.Join(names, ", ")
 	case "phones", "phone_24h":
-		return phonesText(splitList(v))
+		return directory.PhonesText(directory.SplitList(v))
 	case "role":
 		parts := strings.Split(v, " ")
 		if len(parts) == 3 && slices.Contains(Roles, Role(parts[0])) {
 			return s.grantTexts([]Grant{{Role: Role(parts[0]), Network: parts[1], Centre: parts[2]}})[0]
 		}
 	case "import changed":
-		return keyTexts(splitList(v), "field.", auditFields)
+		return keyTexts(directory.SplitList(v), "field.", auditFields)
 	case "publish":
 		return T("staff.audit_" + v)
 	}
@@ -179,20 +180,20 @@ func auditWeek(v string) any {
 	return out
 }
 
-// englishDays reads the three-letter days of weekString.
+// englishDays reads the three-letter days of directory.WeekString.
 var englishDays = map[string]time.Weekday{"Sun": 0, "Mon": 1, "Tue": 2, "Wed": 3, "Thu": 4, "Fri": 5, "Sat": 6}
 
 // parseClosureString reads what closureString wrote.
-func parseClosureString(v string) (Closure, bool) {
+func parseClosureString(v string) (directory.Closure, bool) {
 	dates, reason, _ := strings.Cut(v, " ")
 	from, to, ok := strings.Cut(dates, "..")
 	if !ok {
-		return Closure{}, false
+		return directory.Closure{}, false
 	}
-	a, errA := ParseDate(from)
-	b, errB := ParseDate(to)
+	a, errA := directory.ParseDate(from)
+	b, errB := directory.ParseDate(to)
 	if errA != nil || errB != nil {
-		return Closure{}, false
+		return directory.Closure{}, false
 	}
-	return Closure{From: a, To: b, Reason: reason}, true
+	return directory.Closure{From: a, To: b, Reason: reason}, true
 }

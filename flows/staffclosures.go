@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"frontdoor/flows/directory"
 	"slices"
 )
 
@@ -24,9 +25,9 @@ func (s staffDialogue) closures(id string) {
 	if len(c.Closures) == 0 {
 		texts = append(texts, T("staff.closures_none"))
 	}
-	today := DateOf(s.d.now)
+	today := directory.DateOf(s.d.now)
 	list := slices.Clone(c.Closures)
-	slices.SortStableFunc(list, func(a, b Closure) int { return compareDates(a.From, b.From) })
+	slices.SortStableFunc(list, func(a, b directory.Closure) int { return compareDates(a.From, b.From) })
 	var rows [][]Button
 	for i, cl := range list {
 		item := "staff.closures_item"
@@ -81,8 +82,8 @@ func (s staffDialogue) typedClosure(text string) {
 		s.centres()
 		return
 	}
-	today := DateOf(s.d.now)
-	cl, err := ParseClosure(text, today)
+	today := directory.DateOf(s.d.now)
+	cl, err := directory.ParseClosure(text, today)
 	if err != nil {
 		s.inputError(err, T("staff.prompt_again_closure"))
 		return
@@ -95,7 +96,7 @@ func (s staffDialogue) typedClosure(text string) {
 	switch {
 	case cl.To.Before(today):
 		summary = append(summary, T("staff.closure_past"))
-	case Date{Year: today.Year + 1, Month: today.Month, Day: today.Day}.Before(cl.From):
+	case directory.Date{Year: today.Year + 1, Month: today.Month, Day: today.Day}.Before(cl.From):
 		summary = append(summary, T("staff.closure_far"))
 	}
 	s.d.event = "staff_preview"
@@ -109,19 +110,19 @@ func (s staffDialogue) typedClosure(text string) {
 func (s staffDialogue) saveClosure() {
 	data := s.d.sess.Data
 	c, ok := s.editable(data[dataCentre])
-	var cl Closure
+	var cl directory.Closure
 	if !ok || json.Unmarshal([]byte(data[dataClosure]), &cl) != nil {
 		s.centres()
 		return
 	}
 	key := data[dataReplace]
 	var before string
-	err := s.change(c.ID, func(cc *Centre) error {
+	err := s.change(c.ID, func(cc *directory.Centre) error {
 		if key == "" {
 			cc.Closures = append(cc.Closures, cl)
 			return nil
 		}
-		i := slices.IndexFunc(cc.Closures, func(o Closure) bool { return closureKey(o) == key })
+		i := slices.IndexFunc(cc.Closures, func(o directory.Closure) bool { return closureKey(o) == key })
 		if i < 0 {
 			return errClosureGone
 		}
@@ -166,7 +167,7 @@ func (s staffDialogue) removeClosure(id, key string, confirmed bool) {
 			[]Button{staffButton(T("staff.button_remove_yes"), "clrmok", id+"/"+key), staffButton(T("staff.button_cancel"), "closures", id)})
 		return
 	}
-	err := s.change(id, func(cc *Centre) error {
+	err := s.change(id, func(cc *directory.Centre) error {
 		n := len(cc.Closures)
 		if cc.Closures = withoutClosure(cc.Closures, key); len(cc.Closures) == n {
 			return errClosureGone
@@ -189,24 +190,24 @@ func (s staffDialogue) removeClosure(id, key string, confirmed bool) {
 }
 
 // closureKey names a closure in button data: "20261224-20270106".
-func closureKey(c Closure) string {
+func closureKey(c directory.Closure) string {
 	return fmt.Sprintf("%04d%02d%02d-%04d%02d%02d", c.From.Year, c.From.Month, c.From.Day, c.To.Year, c.To.Month, c.To.Day)
 }
 
 // findClosure is the first closure of c with key.
-func findClosure(c *Centre, key string) (Closure, bool) {
-	i := slices.IndexFunc(c.Closures, func(o Closure) bool { return closureKey(o) == key })
+func findClosure(c *directory.Centre, key string) (directory.Closure, bool) {
+	i := slices.IndexFunc(c.Closures, func(o directory.Closure) bool { return closureKey(o) == key })
 	if i < 0 {
-		return Closure{}, false
+		return directory.Closure{}, false
 	}
 	return c.Closures[i], true
 }
 
 // withoutClosure is a copy of list without the first closure with key
 // ("" removes none).
-func withoutClosure(list []Closure, key string) []Closure {
+func withoutClosure(list []directory.Closure, key string) []directory.Closure {
 	out := slices.Clone(list)
-	if i := slices.IndexFunc(out, func(o Closure) bool { return closureKey(o) == key }); i >= 0 && key != "" {
+	if i := slices.IndexFunc(out, func(o directory.Closure) bool { return closureKey(o) == key }); i >= 0 && key != "" {
 		out = slices.Delete(out, i, i+1)
 	}
 	return out
@@ -214,7 +215,7 @@ func withoutClosure(list []Closure, key string) []Closure {
 
 // closureText says a closure with its years, as staff check it: "from 24
 // December 2026 to 6 January 2027: holidays", "on 25 December 2026".
-func closureText(cl Closure) Text {
+func closureText(cl directory.Closure) Text {
 	if cl.From == cl.To {
 		return T("staff.closure_day", "Date", dateYearText(cl.From), "Reason", cl.Reason)
 	}
@@ -222,12 +223,12 @@ func closureText(cl Closure) Text {
 }
 
 // dateYearText writes a day with its year: "24 dicembre 2026".
-func dateYearText(d Date) Text {
+func dateYearText(d directory.Date) Text {
 	return T("date.day_month_year", "Day", d.Day, "Month", T("month."+d.Month.String()), "Year", d.Year)
 }
 
 // compareDates orders two days.
-func compareDates(a, b Date) int {
+func compareDates(a, b directory.Date) int {
 	switch {
 	case a.Before(b):
 		return -1
@@ -239,7 +240,7 @@ func compareDates(a, b Date) int {
 
 // closureString writes a closure for the audit trail: "2026-12-24..2027-01-06
 // reason". The audit shows it in her language (auditValue).
-func closureString(c Closure) string {
+func closureString(c directory.Closure) string {
 	s := c.From.String() + ".." + c.To.String()
 	if c.Reason != "" {
 		s += " " + c.Reason

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -284,7 +285,7 @@ func (s staffDialogue) centres() {
 }
 
 // editable returns the centre if she may edit it.
-func (s staffDialogue) editable(id string) (*Centre, bool) {
+func (s staffDialogue) editable(id string) (*directory.Centre, bool) {
 	c, ok := s.d.dir.Centre(id)
 	if !ok || !s.me.has(RoleVolunteer, c.Network) {
 		return nil, false
@@ -321,11 +322,11 @@ func (s staffDialogue) edit(id string) {
 // inputError explains what could not be read and asks again with again.
 func (s staffDialogue) inputError(err error, again Text) {
 	s.d.event = "staff_input_error"
-	ie, ok := err.(*InputError)
+	ie, ok := err.(*directory.InputError)
 	if !ok {
-		ie = &InputError{ID: "parse.bad_input"}
+		ie = &directory.InputError{ID: "parse.bad_input"}
 	}
-	why := TextOf(Message{ID: ie.ID, Data: ie.Data})
+	why := TextOf(directory.Message{ID: ie.ID, Data: ie.Data})
 	s.reply([]Text{T("staff.input_error", "Part", ie.Part, "Why", why), again})
 }
 
@@ -346,9 +347,9 @@ func (s staffDialogue) save() {
 
 // change edits one centre of the stored directory in one transaction and
 // puts the result in use.
-func (s staffDialogue) change(id string, f func(*Centre) error) error {
-	return s.updateDirectory(func(dd *DirectoryData) error {
-		i := slices.IndexFunc(dd.Centres, func(c Centre) bool { return c.ID == id })
+func (s staffDialogue) change(id string, f func(*directory.Centre) error) error {
+	return s.updateDirectory(func(dd *directory.Data) error {
+		i := slices.IndexFunc(dd.Centres, func(c directory.Centre) bool { return c.ID == id })
 		if i < 0 {
 			return fmt.Errorf("centre %q is gone", id)
 		}
@@ -359,22 +360,22 @@ func (s staffDialogue) change(id string, f func(*Centre) error) error {
 // updateDirectory applies f to the stored directory in one transaction,
 // refuses a result that is not valid, and puts the new directory in use at
 // once. f may run more than once and must only depend on its argument.
-func (s staffDialogue) updateDirectory(f func(*DirectoryData) error) error {
+func (s staffDialogue) updateDirectory(f func(*directory.Data) error) error {
 	if s.d.svc.updater == nil {
 		return fmt.Errorf("no directory updater")
 	}
-	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *DirectoryData) error {
+	data, err := s.d.svc.updater.UpdateDirectory(s.d.ctx, s.d.dir.Data(), func(dd *directory.Data) error {
 		if err := f(dd); err != nil {
 			return err
 		}
-		KeepCoarse(dd)
-		_, err := NewDirectory(*dd)
+		directory.KeepCoarse(dd)
+		_, err := directory.New(*dd)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	dir, err := NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func (s staffDialogue) fieldValue(text string) {
 	if t := toggled[field]; t != nil {
 		text = pendingValue(t.get(&changed))
 	}
-	if keepCoarse(&changed) && field == "location" {
+	if directory.Coarsen(&changed) && field == "location" {
 		text = latLonText(changed.Lat, changed.Lon) // her session keeps no more than the store
 	}
 	data[dataValue] = text
@@ -117,8 +117,8 @@ func (s staffDialogue) fieldValue(text string) {
 		return
 	}
 	if err := checkCentre(s.d.dir.Data(), changed); err != nil {
-		why := Problems(err)[0].Why
-		s.inputError(&InputError{Part: text, ID: why.ID, Data: why.Data}, T("staff.field_example_"+field))
+		why := directory.Problems(err)[0].Why
+		s.inputError(&directory.InputError{Part: text, ID: why.ID, Data: why.Data}, T("staff.field_example_"+field))
 		return
 	}
 	s.d.event = "staff_preview"
@@ -131,8 +131,8 @@ func (s staffDialogue) fieldValue(text string) {
 
 // coarseNote tells a volunteer that the exact position of a centre whose
 // address is confidential is not kept, and which comune stands for it.
-func coarseNote(c *Centre) (Text, bool) {
-	p := coarsePlace(c)
+func coarseNote(c *directory.Centre) (Text, bool) {
+	p := directory.CoarsePlace(c)
 	if p == nil {
 		return Text{}, false
 	}
@@ -140,9 +140,9 @@ func coarseNote(c *Centre) (Text, bool) {
 }
 
 // target is the centre being edited, or the draft of a new one.
-func (s staffDialogue) target() (*Centre, bool) {
+func (s staffDialogue) target() (*directory.Centre, bool) {
 	if raw := s.d.sess.Data[dataDraft]; raw != "" {
-		var c Centre
+		var c directory.Centre
 		if json.Unmarshal([]byte(raw), &c) != nil || !s.me.has(RoleVolunteer, c.Network) {
 			return nil, false
 		}
@@ -157,9 +157,9 @@ func (s staffDialogue) target() (*Centre, bool) {
 
 // applyField sets one field of c from what she typed ("lat,lon" for the
 // location).
-func applyField(c *Centre, field, text string) error {
-	if text == "" || len([]rune(text)) > maxTypedLen {
-		return inputErr(clip(text, 20), "parse.bad_input")
+func applyField(c *directory.Centre, field, text string) error {
+	if text == "" || len([]rune(text)) > directory.MaxTypedLen {
+		return directory.NewInputError(directory.Clip(text, 20), "parse.bad_input")
 	}
 	switch field {
 	case "location":
@@ -180,13 +180,13 @@ func applyField(c *Centre, field, text string) error {
 			c.Address, c.AddressConfidential = text, false
 		}
 	case "phones":
-		phones, err := ParsePhones(text)
+		phones, err := directory.ParsePhones(text)
 		if err != nil {
 			return err
 		}
 		c.Phones = phones
 	case "towns":
-		c.Towns = splitList(text)
+		c.Towns = directory.SplitList(text)
 	case "services":
 		keys, err := ParseServices(text)
 		if err != nil {
@@ -194,27 +194,27 @@ func applyField(c *Centre, field, text string) error {
 		}
 		c.Services = keys
 	case "languages":
-		langs, err := ParseLanguages(text)
+		langs, err := directory.ParseLanguages(text)
 		if err != nil {
 			return err
 		}
 		c.Languages = langs
 	default:
-		return inputErr(field, "parse.bad_input")
+		return directory.NewInputError(field, "parse.bad_input")
 	}
 	return nil
 }
 
 // checkCentre validates a directory in which c replaces (or joins) the
 // centre of the same id.
-func checkCentre(d DirectoryData, c Centre) error {
-	i := slices.IndexFunc(d.Centres, func(o Centre) bool { return o.ID == c.ID })
+func checkCentre(d directory.Data, c directory.Centre) error {
+	i := slices.IndexFunc(d.Centres, func(o directory.Centre) bool { return o.ID == c.ID })
 	if i < 0 {
 		d.Centres = append(d.Centres, c)
 	} else {
-		d.Centres = append(slices.Clone(d.Centres[:i]), append([]Centre{c}, d.Centres[i+1:]...)...)
+		d.Centres = append(slices.Clone(d.Centres[:i]), append([]directory.Centre{c}, d.Centres[i+1:]...)...)
 	}
-	_, err := NewDirectory(d)
+	_, err := directory.New(d)
 	return err
 }
 
@@ -233,7 +233,7 @@ func (s staffDialogue) saveField() {
 	}
 	s.d.sess.Data = nil
 	var before string
-	err := s.change(c.ID, func(cc *Centre) error {
+	err := s.change(c.ID, func(cc *directory.Centre) error {
 		before = fieldString(*cc, field)
 		return applyField(cc, field, value)
 	})
@@ -249,7 +249,7 @@ func (s staffDialogue) saveField() {
 }
 
 // fieldString writes a field for the audit trail.
-func fieldString(c Centre, field string) string {
+func fieldString(c directory.Centre, field string) string {
 	switch field {
 	case "name":
 		return c.Name
@@ -257,7 +257,7 @@ func fieldString(c Centre, field string) string {
 		return c.Town
 	case "address", "location":
 		if c.AddressConfidential {
-			return ConfidentialValue
+			return directory.ConfidentialValue
 		}
 		if field == "location" {
 			return latLonText(c.Lat, c.Lon)
@@ -281,18 +281,18 @@ func (s staffDialogue) startAdd(network string) {
 		s.centres()
 		return
 	}
-	draft, _ := json.Marshal(Centre{Network: network})
+	draft, _ := json.Marshal(directory.Centre{Network: network})
 	s.d.sess.Data = map[string]string{dataDraft: string(draft)}
 	s.askField("", addSteps[0])
 }
 
 // draftNext stores the draft and asks the next step, or previews it.
-func (s staffDialogue) draftNext(c Centre) {
+func (s staffDialogue) draftNext(c directory.Centre) {
 	field := s.d.sess.Data[dataField]
 	if field == "town" && c.ID == "" {
 		c.ID = s.newCentreID(c.Network, c.Town)
 	}
-	keepCoarse(&c)
+	directory.Coarsen(&c)
 	raw, _ := json.Marshal(c)
 	s.d.sess.Data[dataDraft] = string(raw)
 	if i := slices.Index(addSteps, field); i >= 0 && i+1 < len(addSteps) {
@@ -301,7 +301,7 @@ func (s staffDialogue) draftNext(c Centre) {
 	}
 	if err := checkCentre(s.d.dir.Data(), c); err != nil {
 		s.d.sess.State = stStaff
-		s.reply([]Text{T("staff.add_invalid", "Reason", ProblemText(Problems(err)[0]))})
+		s.reply([]Text{T("staff.add_invalid", "Reason", ProblemText(directory.Problems(err)[0]))})
 		return
 	}
 	// She stays on the last question: typing corrects it.
@@ -323,8 +323,8 @@ func (s staffDialogue) saveAdd() {
 		return
 	}
 	c.Draft = true
-	err := s.updateDirectory(func(dd *DirectoryData) error {
-		if slices.ContainsFunc(dd.Centres, func(o Centre) bool { return o.ID == c.ID }) {
+	err := s.updateDirectory(func(dd *directory.Data) error {
+		if slices.ContainsFunc(dd.Centres, func(o directory.Centre) bool { return o.ID == c.ID }) {
 			return fmt.Errorf("centre %q exists", c.ID)
 		}
 		dd.Centres = append(dd.Centres, *c)
@@ -348,7 +348,7 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 		return
 	}
 	next := s.d.dir.Data()
-	next.Centres = slices.DeleteFunc(next.Centres, func(o Centre) bool { return o.ID == id })
+	next.Centres = slices.DeleteFunc(next.Centres, func(o directory.Centre) bool { return o.ID == id })
 	if s.refuseOrphans(next, []Button{staffButton(T("staff.button_cancel"), "edit", id)}) {
 		return
 	}
@@ -361,8 +361,8 @@ func (s staffDialogue) deleteCentre(id string, confirmed bool) {
 		s.reply(texts, []Button{staffButton(T("staff.button_delete_yes"), "deleteok", id), staffButton(T("staff.button_cancel"), "edit", id)})
 		return
 	}
-	err := s.updateDirectory(func(dd *DirectoryData) error {
-		dd.Centres = slices.DeleteFunc(dd.Centres, func(o Centre) bool { return o.ID == id })
+	err := s.updateDirectory(func(dd *directory.Data) error {
+		dd.Centres = slices.DeleteFunc(dd.Centres, func(o directory.Centre) bool { return o.ID == id })
 		return nil
 	})
 	if err != nil {
@@ -402,12 +402,12 @@ func (s staffDialogue) newCentreID(network, town string) string {
 // none.
 func ParseServices(s string) ([]string, error) {
 	var keys []string
-	for _, k := range splitList(strings.ToLower(s)) {
+	for _, k := range directory.SplitList(strings.ToLower(s)) {
 		if k == "-" {
 			continue
 		}
-		if !slices.Contains(ServiceKeys, k) {
-			return nil, inputErr(k, "parse.unknown_service")
+		if !slices.Contains(directory.ServiceKeys, k) {
+			return nil, directory.NewInputError(k, "parse.unknown_service")
 		}
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
@@ -429,7 +429,7 @@ func ParseLatLon(s string) (lat, lon float64, err error) {
 		lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
 	}
 	if !ok || err != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat != lat || lon != lon {
-		return 0, 0, inputErr(s, "parse.bad_location")
+		return 0, 0, directory.NewInputError(s, "parse.bad_location")
 	}
 	return lat, lon, nil
 }

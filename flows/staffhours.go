@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"frontdoor/flows/directory"
 	"time"
 )
 
@@ -26,7 +27,7 @@ func (s staffDialogue) typedHours(text string) {
 		s.centres()
 		return
 	}
-	w, err := ParseWeek(text)
+	w, err := directory.ParseWeek(text)
 	if err != nil {
 		s.inputError(err, T("staff.prompt_again_hours"))
 		return
@@ -45,14 +46,14 @@ func (s staffDialogue) typedHours(text string) {
 func (s staffDialogue) saveHours() {
 	data := s.d.sess.Data
 	c, ok := s.editable(data[dataCentre])
-	w, err := ParseWeek(data[dataHours])
+	w, err := directory.ParseWeek(data[dataHours])
 	if !ok || err != nil {
 		s.centres()
 		return
 	}
 	var before string
-	err = s.change(c.ID, func(cc *Centre) error {
-		before = weekString(cc.Hours)
+	err = s.change(c.ID, func(cc *directory.Centre) error {
+		before = directory.WeekString(cc.Hours)
 		cc.Hours = w
 		return nil
 	})
@@ -61,14 +62,14 @@ func (s staffDialogue) saveHours() {
 		s.failed(err)
 		return
 	}
-	s.audited(c, "hours", before, weekString(w))
+	s.audited(c, "hours", before, directory.WeekString(w))
 	s.d.event = "staff_saved"
 	s.edit(c.ID)
 	s.prefix(T("staff.saved"))
 }
 
 // weekLines shows a week as a table, one weekday a line, Monday first.
-func weekLines(w Week) []Text {
+func weekLines(w directory.Week) []Text {
 	lines := make([]Text, 0, 7)
 	for i := 1; i <= 7; i++ {
 		day := time.Weekday(i % 7)
@@ -76,7 +77,7 @@ func weekLines(w Week) []Text {
 			lines = append(lines, T("staff.day_closed", "Day", weekdayText(day)))
 			continue
 		}
-		lines = append(lines, T("staff.day_hours", "Day", weekdayText(day), "Hours", slotsText(w[day])))
+		lines = append(lines, T("staff.day_hours", "Day", weekdayText(day), "Hours", directory.SlotsText(w[day])))
 	}
 	return lines
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"frontdoor/flows/directory"
 	"io"
 	"slices"
 	"strings"
@@ -14,9 +15,9 @@ import (
 // injected (flows/dirfile provides it) because that package builds on this
 // one.
 type DirectoryCodec interface {
-	Decode(r io.Reader) (DirectoryData, error)
+	Decode(r io.Reader) (directory.Data, error)
 	// Encode writes the file with its comments in lang.
-	Encode(w io.Writer, d DirectoryData, lang string) error
+	Encode(w io.Writer, d directory.Data, lang string) error
 }
 
 // maxImport bounds a directory file sent through the bot; the pending file
@@ -52,11 +53,11 @@ func (s staffDialogue) export() {
 }
 
 // scope keeps the networks and centres she may edit.
-func (s staffDialogue) scope(d DirectoryData) DirectoryData {
+func (s staffDialogue) scope(d directory.Data) directory.Data {
 	if s.me.isAdmin() {
 		return d
 	}
-	out := DirectoryData{Sample: d.Sample}
+	out := directory.Data{Sample: d.Sample}
 	for _, n := range d.Networks {
 		if s.me.has(RoleVolunteer, n.ID) {
 			out.Networks = append(out.Networks, n)
@@ -99,7 +100,7 @@ func (s staffDialogue) uploaded() {
 	if err != nil {
 		s.d.event = "staff_import_invalid"
 		texts := []Text{T("staff.import_invalid")}
-		problems := Problems(err)
+		problems := directory.Problems(err)
 		for i, p := range problems {
 			if i == maxProblemsShown {
 				texts = append(texts, T("staff.import_more", "N", len(problems)-i))
@@ -138,8 +139,8 @@ func (s staffDialogue) importConfirmed() {
 	if m, err := s.merge([]byte(file)); err == nil && s.refuseOrphans(m.data, nil) {
 		return
 	}
-	var changes []DirectoryChange
-	err := s.updateDirectory(func(cur *DirectoryData) error {
+	var changes []directory.Change
+	err := s.updateDirectory(func(cur *directory.Data) error {
 		m, err := s.mergeInto(*cur, []byte(file))
 		if err != nil {
 			return err
@@ -164,10 +165,10 @@ func (s staffDialogue) importConfirmed() {
 
 // merged is a directory file put in place of what she may edit.
 type merged struct {
-	data    DirectoryData
-	changes []DirectoryChange
+	data    directory.Data
+	changes []directory.Change
 	// coarse names the centres whose exact position in the file is not
-	// kept (KeepCoarse).
+	// kept (directory.KeepCoarse).
 	coarse []string
 }
 
@@ -188,7 +189,7 @@ func (s staffDialogue) merge(file []byte) (merged, error) {
 // mergeInto decodes file and puts it in place of what she may edit in cur:
 // an admin's file is the whole directory; a volunteer's replaces the centres
 // of her networks and may not touch any other network.
-func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (merged, error) {
+func (s staffDialogue) mergeInto(cur directory.Data, file []byte) (merged, error) {
 	in, err := s.d.svc.codec.Decode(bytes.NewReader(file))
 	if err != nil {
 		return merged{}, err
@@ -198,20 +199,20 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (merged, error)
 		var errs []error
 		for i, n := range in.Networks {
 			if !s.me.has(RoleVolunteer, n.ID) {
-				errs = append(errs, &Problem{Kind: "network", Index: i, Entry: n.ID, Field: "id", Why: Msg("dir.not_yours")})
+				errs = append(errs, &directory.Problem{Kind: "network", Index: i, Entry: n.ID, Field: "id", Why: directory.Msg("dir.not_yours")})
 			}
 		}
 		for i, c := range in.Centres {
 			if !s.me.has(RoleVolunteer, c.Network) {
-				errs = append(errs, &Problem{Kind: "centre", Index: i, Entry: c.ID, Field: "network", Value: c.Network, Why: Msg("dir.not_yours")})
+				errs = append(errs, &directory.Problem{Kind: "centre", Index: i, Entry: c.ID, Field: "network", Value: c.Network, Why: directory.Msg("dir.not_yours")})
 			}
 		}
 		if err := errors.Join(errs...); err != nil {
 			return merged{}, err
 		}
-		next = DirectoryData{Sample: cur.Sample}
+		next = directory.Data{Sample: cur.Sample}
 		for _, n := range cur.Networks {
-			if i := slices.IndexFunc(in.Networks, func(m Network) bool { return m.ID == n.ID }); i >= 0 {
+			if i := slices.IndexFunc(in.Networks, func(m directory.Network) bool { return m.ID == n.ID }); i >= 0 {
 				n = in.Networks[i]
 			}
 			next.Networks = append(next.Networks, n)
@@ -223,15 +224,15 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (merged, error)
 		}
 		next.Centres = append(next.Centres, in.Centres...)
 	}
-	if _, err := NewDirectory(next); err != nil {
+	if _, err := directory.New(next); err != nil {
 		return merged{}, err
 	}
-	coarse := KeepCoarse(&next)
-	return merged{data: next, changes: DiffDirectories(cur, next), coarse: coarse}, nil
+	coarse := directory.KeepCoarse(&next)
+	return merged{data: next, changes: directory.Diff(cur, next), coarse: coarse}, nil
 }
 
 // changeText says a change in her language, fields named.
-func changeText(c DirectoryChange) Text {
+func changeText(c directory.Change) Text {
 	if c.Subject == "sample" {
 		return T("staff.import_sample_" + c.Fields[0])
 	}
@@ -239,6 +240,6 @@ func changeText(c DirectoryChange) Text {
 }
 
 // ImportAudit is the audit entry of one change of an import by who.
-func ImportAudit(c DirectoryChange, at time.Time, who string) AuditEntry {
+func ImportAudit(c directory.Change, at time.Time, who string) AuditEntry {
 	return AuditEntry{At: at, Who: who, Network: c.Network, Subject: c.Subject, Field: "import " + c.Kind, After: strings.Join(c.Fields, ", ")}
 }

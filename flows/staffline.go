@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 )
@@ -22,7 +23,7 @@ func (s staffDialogue) askLine(network string) {
 	s.d.event = "staff_ask_line"
 	current := T("staff.line_none")
 	if n.Phone24h != "" {
-		current = Raw(PhoneText(n.Phone24h))
+		current = Raw(directory.PhoneText(n.Phone24h))
 	}
 	s.reply([]Text{T("staff.line_prompt", "Network", n.Name, "Current", current), T("staff.line_example")},
 		[]Button{staffButton(T("staff.button_cancel"), "centres", "")})
@@ -45,7 +46,7 @@ func (s staffDialogue) lineInput(text string) {
 	data[dataValue] = phone
 	preview := T("staff.line_removed", "Network", n.Name)
 	if phone != "-" {
-		preview = T("card.line24", "Network", n.Name, "Phone", PhoneText(phone))
+		preview = T("card.line24", "Network", n.Name, "Phone", directory.PhoneText(phone))
 	}
 	s.d.event = "staff_preview"
 	s.confirm(T("staff.line_preview", "Line", preview), "fieldok", staffButton(T("staff.button_cancel"), "centres", ""))
@@ -56,12 +57,12 @@ func parseLine(text string) (string, error) {
 	if noLine[strings.ToLower(strings.TrimSpace(text))] {
 		return "-", nil
 	}
-	phones, err := ParsePhones(text)
+	phones, err := directory.ParsePhones(text)
 	if err != nil {
 		return "", err
 	}
 	if len(phones) > 1 {
-		return "", inputErr(text, "parse.one_phone")
+		return "", directory.NewInputError(text, "parse.one_phone")
 	}
 	return phones[0], nil
 }
@@ -79,8 +80,8 @@ func (s staffDialogue) saveLine() {
 		phone = ""
 	}
 	var before string
-	err := s.updateDirectory(func(dd *DirectoryData) error {
-		i := slices.IndexFunc(dd.Networks, func(n Network) bool { return n.ID == id })
+	err := s.updateDirectory(func(dd *directory.Data) error {
+		i := slices.IndexFunc(dd.Networks, func(n directory.Network) bool { return n.ID == id })
 		if i < 0 {
 			return fmt.Errorf("network %q is gone", id)
 		}

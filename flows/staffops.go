@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -80,7 +81,7 @@ func (s *Service) linkGroup(ctx context.Context, in Input) Result {
 	if !found || inv.Grant.Role != RoleOperator || !ok {
 		return say("link_invalid", T("op.link.invalid"))
 	}
-	op := Operator{Chat: in.Chat, Centre: c.ID, Name: clip(in.ChatTitle, maxNameLen)}
+	op := Operator{Chat: in.Chat, Centre: c.ID, Name: directory.Clip(in.ChatTitle, maxNameLen)}
 	ops, err := s.cb.store.Operators(ctx)
 	if err != nil {
 		s.log.LogAttrs(ctx, slog.LevelError, "operators load failed", logattr.Event("store_error"), logattr.Op("operators"), logattr.Err(err))
@@ -134,7 +135,7 @@ func (s staffDialogue) coordinates() bool {
 }
 
 // manageable returns the centre if she may manage its receiving chats.
-func (s staffDialogue) manageable(id string) (*Centre, bool) {
+func (s staffDialogue) manageable(id string) (*directory.Centre, bool) {
 	c, ok := s.d.dir.Centre(id)
 	if !ok || !s.me.has(RoleCoordinator, c.Network) || s.d.svc.cb.store == nil {
 		return nil, false
@@ -208,7 +209,7 @@ func chatName(op Operator, names map[int64]string) Text {
 
 // centreChats lists the receiving chats of a centre, who is on call, and
 // what she can do about them.
-func (s staffDialogue) centreChats(c *Centre) {
+func (s staffDialogue) centreChats(c *directory.Centre) {
 	ops, err := s.d.svc.cb.store.Operators(s.d.ctx)
 	if err != nil {
 		s.failed(err)
@@ -244,7 +245,7 @@ func (s staffDialogue) centreChats(c *Centre) {
 }
 
 // chatOf finds the receiving chat with ref among those she manages.
-func (s staffDialogue) chatOf(ref string) (Operator, *Centre, bool) {
+func (s staffDialogue) chatOf(ref string) (Operator, *directory.Centre, bool) {
 	ops, err := s.d.svc.cb.store.Operators(s.d.ctx)
 	if err != nil {
 		return Operator{}, nil, false
@@ -417,7 +418,7 @@ func (s staffDialogue) saveName(text string) {
 // refuseOrphans refuses, with a list of what stands in the way, a change
 // of the directory to next that would leave receiving chats without their
 // centre or requests without their network; it reports whether it did.
-func (s staffDialogue) refuseOrphans(next DirectoryData, back []Button) bool {
+func (s staffDialogue) refuseOrphans(next directory.Data, back []Button) bool {
 	st := s.d.svc.cb.store
 	if st == nil {
 		return false

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // TestClosurePreview: what a volunteer types as a closure, in Italian or
@@ -78,7 +79,7 @@ func TestCorrectionsOnPreview(t *testing.T) {
 	}
 	text := func(s string) flows.Result { return say(flows.Input{Kind: flows.KindText, Text: s}) }
 	button := func(d string) flows.Result { return say(flows.Input{Kind: flows.KindButton, Data: d}) }
-	crema := func() *flows.Centre { c, _ := svc.Directory().Centre("arca-crema"); return c }
+	crema := func() *directory.Centre { c, _ := svc.Directory().Centre("arca-crema"); return c }
 
 	button("st.hours:arca-crema")
 	text("lun-ven 9-13")
@@ -157,7 +158,7 @@ func TestMarkReal(t *testing.T) {
 		data.Centres[i].Phones = []string{"+39037212345" + string(rune('0'+i))}
 	}
 	data.Networks[0].Phone24h = "+393351234567"
-	dir, err := flows.NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		t.Fatal(err)
 	}

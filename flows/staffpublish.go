@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"frontdoor/flows/directory"
 	"strings"
 )
 
@@ -13,9 +14,9 @@ const samplePrefix = "+39000"
 
 // draftMissing is what a draft lacks before women may see it: hours and a
 // phone.
-func draftMissing(c *Centre) []Text {
+func draftMissing(c *directory.Centre) []Text {
 	var out []Text
-	if weekString(c.Hours) == "" {
+	if directory.WeekString(c.Hours) == "" {
 		out = append(out, T("field.hours"))
 	}
 	if len(c.Phones) == 0 {
@@ -26,7 +27,7 @@ func draftMissing(c *Centre) []Text {
 
 // draftState tells staff, on a draft's screen, that women do not see it and
 // what it lacks.
-func (s staffDialogue) draftState(c *Centre) []Text {
+func (s staffDialogue) draftState(c *directory.Centre) []Text {
 	if missing := draftMissing(c); len(missing) > 0 {
 		return []Text{T("staff.draft_missing", "Missing", missing)}
 	}
@@ -56,7 +57,7 @@ func (s staffDialogue) publish(id string, confirmed bool) {
 			[]Button{staffButton(T("staff.button_publish"), "publishok", id), staffButton(T("staff.button_cancel"), "edit", id)})
 		return
 	}
-	err := s.change(id, func(cc *Centre) error {
+	err := s.change(id, func(cc *directory.Centre) error {
 		if len(draftMissing(cc)) > 0 {
 			return errNotReady
 		}
@@ -92,7 +93,7 @@ func (s staffDialogue) markReal(confirmed bool) {
 			[]Button{staffButton(T("staff.button_real_yes"), "realok", ""), staffButton(T("staff.button_cancel"), "menu", "")})
 		return
 	}
-	err := s.updateDirectory(func(dd *DirectoryData) error {
+	err := s.updateDirectory(func(dd *directory.Data) error {
 		dd.Sample = false
 		return nil
 	})
@@ -108,7 +109,7 @@ func (s staffDialogue) markReal(confirmed bool) {
 
 // sampleNumbers names the centres and networks that still have a number
 // of the sample directory.
-func sampleNumbers(d DirectoryData) []string {
+func sampleNumbers(d directory.Data) []string {
 	var out []string
 	for _, n := range d.Networks {
 		if strings.HasPrefix(n.Phone24h, samplePrefix) {

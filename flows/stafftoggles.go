@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 )
@@ -12,7 +13,7 @@ var languageChoices = []string{"it", "en", "fr", "es", "ar", "ro", "uk", "ru", "
 // toggleField is a field chosen with buttons, one per option, over a
 // pending set kept in her session; typing the values works as well.
 type toggleField struct {
-	get func(*Centre) []string
+	get func(*directory.Centre) []string
 	// options are the keys to offer, given the pending set.
 	options func(pending []string) []string
 	label   func(key string) Text
@@ -22,23 +23,23 @@ type toggleField struct {
 // toggled are the fields chosen with buttons.
 var toggled = map[string]*toggleField{
 	"services": {
-		get:     func(c *Centre) []string { return c.Services },
-		options: func([]string) []string { return ServiceKeys },
+		get:     func(c *directory.Centre) []string { return c.Services },
+		options: func([]string) []string { return directory.ServiceKeys },
 		label:   func(k string) Text { return T("service." + k) },
 		perRow:  1,
 	},
 	"languages": {
-		get: func(c *Centre) []string { return c.Languages },
+		get: func(c *directory.Centre) []string { return c.Languages },
 		options: func(pending []string) []string {
 			out := slices.Clone(languageChoices)
 			for _, l := range pending {
-				if isLanguageCode(l) && !slices.Contains(out, l) {
+				if directory.IsLanguageCode(l) && !slices.Contains(out, l) {
 					out = append(out, l)
 				}
 			}
 			return out
 		},
-		label:  func(k string) Text { return Raw(LanguageName(k)) },
+		label:  func(k string) Text { return Raw(directory.LanguageName(k)) },
 		perRow: 3,
 	},
 }
@@ -64,7 +65,7 @@ func (s staffDialogue) toggles() {
 	if data[dataValue] == "" {
 		data[dataValue] = pendingValue(t.get(c))
 	}
-	pending := splitList(data[dataValue])
+	pending := directory.SplitList(data[dataValue])
 	var btns []Button
 	for _, key := range t.options(pending) {
 		mark := "▫️ "
@@ -86,7 +87,7 @@ func (s staffDialogue) toggles() {
 func (s staffDialogue) toggle(key string) {
 	data := s.d.sess.Data
 	t := toggled[data[dataField]]
-	pending := splitList(data[dataValue])
+	pending := directory.SplitList(data[dataValue])
 	if t == nil || data[dataValue] == "" || !slices.Contains(t.options(pending), key) {
 		s.d.sess.State, s.d.sess.Data = stStaff, nil
 		s.centres()

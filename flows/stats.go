@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"frontdoor/flows/directory"
 	"time"
 )
 
@@ -74,7 +75,7 @@ type StatsStore interface {
 }
 
 // MonthOf is the month a time counts in, in Italy's time.
-func MonthOf(t time.Time) string { return t.In(Rome).Format("2006-01") }
+func MonthOf(t time.Time) string { return t.In(directory.Rome).Format("2006-01") }
 
 // ValidMonth says whether s is a month as counters key it.
 func ValidMonth(s string) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"frontdoor/flows/directory"
 	"frontdoor/flows/logattr"
 )
 
@@ -74,7 +75,7 @@ func (s staffDialogue) stats() {
 		s.reply(append(texts, T("stats.none")))
 		return
 	}
-	texts = append(texts, T("stats.table", "Table", clip(table, maxStatsTable)), T("stats.small"))
+	texts = append(texts, T("stats.table", "Table", directory.Clip(table, maxStatsTable)), T("stats.small"))
 	row := []Button{staffButton(T("stats.button_csv"), "statscsv", "")}
 	if s.d.svc.chart != nil {
 		row = append(row, staffButton(T("stats.button_chart"), "statschart", ""))

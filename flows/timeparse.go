@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"frontdoor/flows/directory"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ const maxTypedWindows = 6
 // nothing could be read: no time at all, hours outside the calling day, a
 // day after tomorrow, or a time already past.
 func ParseTimes(s string, now time.Time) ([]Window, error) {
-	now = now.In(Rome)
+	now = now.In(directory.Rome)
 	p := timeParser{now: now, toks: timeTokens(s)}
 	var out []Window
 	for _, c := range p.clauses() {
@@ -127,14 +128,14 @@ func timeTokens(s string) []timeToken {
 // becomes a word that means nothing here.
 func numToken(s string) timeToken {
 	h, m, hasMin := strings.Cut(s, ":")
-	hh, ok := parseDigits(h, 1, 2)
+	hh, ok := directory.ParseDigits(h, 1, 2)
 	if !ok {
 		return timeToken{kind: tokWord, word: "#"}
 	}
 	if !hasMin {
 		return timeToken{kind: tokNum, n: hh * 60}
 	}
-	mm, ok := parseDigits(m, 2, 2)
+	mm, ok := directory.ParseDigits(m, 2, 2)
 	if !ok || mm > 59 {
 		return timeToken{kind: tokWord, word: "#"}
 	}
@@ -221,7 +222,7 @@ const (
 // to guess ("18", "6pm", "mezzogiorno").
 type hourVal struct {
 	set, explicit bool
-	c             Clock
+	c             directory.Clock
 }
 
 // timeClause is one time she gave: "domani mattina", "dopo le 18".
@@ -298,7 +299,7 @@ func (p *timeParser) clauses() []timeClause {
 		case tokDash:
 			p.spanEnd()
 		case tokNum:
-			p.number(Clock(t.n), t.mins)
+			p.number(directory.Clock(t.n), t.mins)
 		default:
 			p.readWord(t.word)
 		}
@@ -324,11 +325,11 @@ func (p *timeParser) readWord(w string) {
 	c := &p.cur
 	if n, ok := numberWords[w]; ok && (p.mode != modeAt || slices.Contains(atWords, p.word(-1)) || p.unitAhead()) {
 		// "alle cinque", "tra un'ora"; a lone "una" is no hour.
-		p.number(Clock(n*60), false)
+		p.number(directory.Clock(n*60), false)
 		return
 	}
 	if n, ok := noonWords[w]; ok {
-		p.number(Clock(n*60), false)
+		p.number(directory.Clock(n*60), false)
 		if p.last != nil {
 			p.last.explicit = true
 		}
@@ -452,7 +453,7 @@ func (p *timeParser) unitAhead() bool {
 
 // number places an hour (or, before a unit, a duration) in the current
 // time as the words before it say.
-func (p *timeParser) number(v Clock, mins bool) {
+func (p *timeParser) number(v directory.Clock, mins bool) {
 	c := &p.cur
 	if p.soft && (c.hours() || c.in > 0) {
 		p.another() // "dalle 15 alle 17 o dopo le 19"
@@ -495,21 +496,23 @@ func (p *timeParser) number(v Clock, mins bool) {
 
 // readings are the hours an hour she wrote may mean: as written, and
 // twelve hours later when she gave no am/pm ("alle 5").
-func readings(h hourVal) []Clock {
+func readings(h hourVal) []directory.Clock {
 	if h.explicit || h.c >= 12*60 {
-		return []Clock{h.c}
+		return []directory.Clock{h.c}
 	}
-	return []Clock{h.c, h.c + 12*60}
+	return []directory.Clock{h.c, h.c + 12*60}
 }
 
 // overlap is how much of from–to lies within lo–hi.
-func overlap(from, to, lo, hi Clock) Clock { return max(0, min(to, hi)-max(from, lo)) }
+func overlap(from, to, lo, hi directory.Clock) directory.Clock {
+	return max(0, min(to, hi)-max(from, lo))
+}
 
 // pick reads an hour as the time around it (before..after) that best fits
 // lo–hi, the part of the day she named or the calling day; as written when
 // both fit as well.
-func pick(h hourVal, before, after, lo, hi Clock) Clock {
-	best, fit := h.c, Clock(-1)
+func pick(h hourVal, before, after, lo, hi directory.Clock) directory.Clock {
+	best, fit := h.c, directory.Clock(-1)
 	for _, c := range readings(h) {
 		if f := overlap(c+before, c+after, lo, hi); f > fit {
 			best, fit = c, f
@@ -520,13 +523,13 @@ func pick(h hourVal, before, after, lo, hi Clock) Clock {
 
 // pickSpan reads a span the same way, both ends in the same half of the
 // day unless the end comes before the start as written ("dalle 9 alle 5").
-func pickSpan(from, to hourVal, lo, hi Clock) (Clock, Clock) {
+func pickSpan(from, to hourVal, lo, hi directory.Clock) (directory.Clock, directory.Clock) {
 	f, t := readings(from), readings(to)
-	cands := [][2]Clock{{f[0], t[0]}, {f[len(f)-1], t[len(t)-1]}}
+	cands := [][2]directory.Clock{{f[0], t[0]}, {f[len(f)-1], t[len(t)-1]}}
 	if from.c >= to.c {
-		cands = append(cands, [2]Clock{f[0], t[len(t)-1]})
+		cands = append(cands, [2]directory.Clock{f[0], t[len(t)-1]})
 	}
-	best, fit := cands[0], Clock(-1)
+	best, fit := cands[0], directory.Clock(-1)
 	for _, c := range cands {
 		if c[0] >= c[1] {
 			continue
@@ -549,10 +552,10 @@ func (c *timeClause) window(now time.Time) (Window, error) {
 	if c.asap && !c.hours() && c.part == "" && c.day <= 0 && c.in == 0 {
 		return Window{Start: now, End: now.Add(asapSpan), Key: asapKey}, nil
 	}
-	today := DateOf(now)
+	today := directory.DateOf(now)
 	if c.in > 0 {
 		start := now.Add(c.in)
-		if DateOf(start) != today || c.day == 1 {
+		if directory.DateOf(start) != today || c.day == 1 {
 			return Window{}, errTimesFar
 		}
 		from := clockIn(today, start)
@@ -561,11 +564,11 @@ func (c *timeClause) window(now time.Time) (Window, error) {
 	lo, hi := callDayStart, callDayEnd
 	for _, p := range dayParts {
 		if p.key == c.part {
-			lo, hi = Clock(p.start*60), Clock(p.stop*60)
+			lo, hi = directory.Clock(p.start*60), directory.Clock(p.stop*60)
 		}
 	}
 	if s, ok := partSpans[c.part]; ok {
-		lo, hi = Clock(s[0]*60), Clock(s[1]*60)
+		lo, hi = directory.Clock(s[0]*60), directory.Clock(s[1]*60)
 	}
 	from, to := lo, hi
 	switch {
@@ -604,9 +607,9 @@ func (c *timeClause) window(now time.Time) (Window, error) {
 
 // clipWindow keeps from–to on day within the hours calls can be asked for;
 // what is left must be long enough for a call to be arranged.
-func clipWindow(day Date, from, to Clock) (Window, error) {
+func clipWindow(day directory.Date, from, to directory.Clock) (Window, error) {
 	from, to = max(from, callDayStart), min(to, callDayEnd)
-	if to-from < Clock(minCallTime/time.Minute) {
+	if to-from < directory.Clock(minCallTime/time.Minute) {
 		return Window{}, errTimesHours
 	}
 	return Window{Start: day.Time(from), End: day.Time(to)}, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // windowsString writes windows as "today 18:00-21:00", "tomorrow 9:00-13:00"
@@ -19,14 +20,14 @@ func windowsString(wins []flows.Window, now time.Time) string {
 			continue
 		}
 		day := "today"
-		switch flows.DateOf(w.Start) {
-		case flows.DateOf(now):
-		case flows.DateOf(now).AddDays(1):
+		switch directory.DateOf(w.Start) {
+		case directory.DateOf(now):
+		case directory.DateOf(now).AddDays(1):
 			day = "tomorrow"
 		default:
-			day = flows.DateOf(w.Start).String()
+			day = directory.DateOf(w.Start).String()
 		}
-		s, e := w.Start.In(flows.Rome), w.End.In(flows.Rome)
+		s, e := w.Start.In(directory.Rome), w.End.In(directory.Rome)
 		parts[i] = fmt.Sprintf("%s %d:%02d-%d:%02d", day, s.Hour(), s.Minute(), e.Hour(), e.Minute())
 	}
 	return strings.Join(parts, "; ")
@@ -234,9 +235,9 @@ func FuzzParseTimes(f *testing.F) {
 			if w.Key == "asap" {
 				continue
 			}
-			s0, e0 := w.Start.In(flows.Rome), w.End.In(flows.Rome)
-			day := flows.DateOf(s0)
-			if day != flows.DateOf(now) && day != flows.DateOf(now).AddDays(1) || flows.DateOf(e0) != day {
+			s0, e0 := w.Start.In(directory.Rome), w.End.In(directory.Rome)
+			day := directory.DateOf(s0)
+			if day != directory.DateOf(now) && day != directory.DateOf(now).AddDays(1) || directory.DateOf(e0) != day {
 				t.Fatalf("%q at %v: %v–%v is not today or tomorrow", s, now, s0, e0)
 			}
 			if s0.Hour() < 9 || e0.Hour()*60+e0.Minute() > 21*60 || e0.Sub(s0) < 30*time.Minute || !e0.After(now) {

@@ -16,6 +16,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
@@ -24,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata (t
 
 // rome builds a wall-clock time in Europe/Rome.
 func rome(y int, m time.Month, d, hh, mm int) time.Time {
-	return time.Date(y, m, d, hh, mm, 0, 0, flows.Rome)
+	return time.Date(y, m, d, hh, mm, 0, 0, directory.Rome)
 }
 
 var (
@@ -216,7 +217,7 @@ func TestTranscripts(t *testing.T) {
 
 // catalogueAndSample loads the message catalogue and the sample directory
 // the transcript tests play against.
-func catalogueAndSample(t *testing.T) (*locales.Catalog, *flows.Directory) {
+func catalogueAndSample(t *testing.T) (*locales.Catalog, *directory.Directory) {
 	t.Helper()
 	cat, err := locales.New()
 	if err != nil {

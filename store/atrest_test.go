@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // What a stolen store or backup must not tell without the key.
@@ -25,9 +26,9 @@ const (
 )
 
 // atRestDirectory has one network and a centre with a confidential address.
-var atRestDirectory = flows.DirectoryData{
-	Networks: []flows.Network{{ID: secretNetwork, Name: "Rete"}},
-	Centres: []flows.Centre{{ID: secretCentre, Network: secretNetwork, Name: "Casa", Town: "Crema", Lat: 45.36, Lon: 9.68,
+var atRestDirectory = directory.Data{
+	Networks: []directory.Network{{ID: secretNetwork, Name: "Rete"}},
+	Centres: []directory.Centre{{ID: secretCentre, Network: secretNetwork, Name: "Casa", Town: "Crema", Lat: 45.36, Lon: 9.68,
 		Address: secretAddress, AddressConfidential: true}},
 }
 

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // schemaSealed is the schema from which the directory, the counters and
@@ -20,7 +21,7 @@ import (
 const schemaSealed = 2
 
 // schemaCoarse is the schema from which a centre whose address is
-// confidential keeps only the position of its comune (flows.KeepCoarse);
+// confidential keeps only the position of its comune (directory.KeepCoarse);
 // schema 2 kept its own coordinates, which locate it.
 const schemaCoarse = 3
 
@@ -36,7 +37,7 @@ func (db *DB) keepCoarse(tx *bolt.Tx) error {
 	if v == nil {
 		return nil
 	}
-	var d flows.DirectoryData
+	var d directory.Data
 	if err := db.openJSON(bucketDirectory, key, v, &d); err != nil {
 		return fmt.Errorf("open the directory: %w", err)
 	}
@@ -49,7 +50,7 @@ func (db *DB) keepCoarse(tx *bolt.Tx) error {
 	if len(confidential) == 0 {
 		return nil
 	}
-	if len(flows.KeepCoarse(&d)) > 0 {
+	if len(directory.KeepCoarse(&d)) > 0 {
 		val, err := db.sealJSON(bucketDirectory, key, d)
 		if err != nil {
 			return err
@@ -68,7 +69,7 @@ func (db *DB) keepCoarse(tx *bolt.Tx) error {
 		if e.Field != "location" || !confidential[e.Subject] {
 			return nil
 		}
-		e.Before, e.After = flows.ConfidentialValue, flows.ConfidentialValue
+		e.Before, e.After = directory.ConfidentialValue, directory.ConfidentialValue
 		val, err := db.sealJSON(bucketAudit, k, e)
 		scrubbed = append(scrubbed, [2][]byte{slices.Clone(k), val})
 		return err

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // TestOpenKeepsCoarse: a store of schema 2 kept the own coordinates of a
@@ -23,7 +24,7 @@ func TestOpenKeepsCoarse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "frontdoor.db")
 	db := openTest(t, path, testKey(1), Options{})
 	exact := atRestDirectory
-	exact.Centres = []flows.Centre{atRestDirectory.Centres[0]}
+	exact.Centres = []directory.Centre{atRestDirectory.Centres[0]}
 	exact.Centres[0].Lat, exact.Centres[0].Lon = 45.3581, 9.6893
 	dirVal, err := db.sealJSON(bucketDirectory, []byte(keyCurrent), exact)
 	must(t, err)
@@ -58,7 +59,7 @@ func TestOpenKeepsCoarse(t *testing.T) {
 	}
 	audit, err := db.Audit(ctx, "", 10)
 	must(t, err)
-	if len(audit) != 1 || audit[0].Before != flows.ConfidentialValue || audit[0].After != flows.ConfidentialValue {
+	if len(audit) != 1 || audit[0].Before != directory.ConfidentialValue || audit[0].After != directory.ConfidentialValue {
 		t.Errorf("the audit after opening: %+v", audit)
 	}
 	must(t, db.bolt.View(func(tx *bolt.Tx) error {

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // TestRekey: after a rekey the new key opens everything and the old one
@@ -27,7 +28,7 @@ func TestRekey(t *testing.T) {
 	must(t, db.SaveSession(ctx, 1, flows.Session{State: "menu", Town: "Crema"}, exp))
 	must(t, db.SaveSession(ctx, -2, flows.Session{State: "find", Lang: "en"}, exp))
 	must(t, db.Track(ctx, 3, []int{7, 8}, time.Now(), exp, true))
-	must(t, db.SaveDirectory(ctx, flows.DirectoryData{Sample: true}))
+	must(t, db.SaveDirectory(ctx, directory.Data{Sample: true}))
 	grant := flows.Grant{Role: flows.RoleAdmin}
 	must(t, db.SaveStaff(ctx, 9, flows.Staff{Pseudonym: "s1", Grants: []flows.Grant{grant}}))
 	must(t, db.SaveInvite(ctx, flows.Invite{Code: "abc", Grant: grant, Expires: exp}))

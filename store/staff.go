@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // Buckets of the staff: roles (HMAC of the user id → sealed flows.Staff),
@@ -175,21 +176,21 @@ func (db *DB) Audit(ctx context.Context, network string, n int) ([]flows.AuditEn
 // UpdateDirectory changes the stored directory (or base, when none is
 // stored) in one transaction and returns the result, which keeps of a
 // centre whose address is confidential only the position of its comune
-// (flows.KeepCoarse).
-func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, change func(*flows.DirectoryData) error) (flows.DirectoryData, error) {
+// (directory.KeepCoarse).
+func (db *DB) UpdateDirectory(ctx context.Context, base directory.Data, change func(*directory.Data) error) (directory.Data, error) {
 	if err := ctx.Err(); err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
 	// change may run more than once: each run starts from a copy.
 	baseJSON, err := json.Marshal(base)
 	if err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: encode: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: encode: %w", err)
 	}
-	var out flows.DirectoryData
+	var out directory.Data
 	key := []byte(keyCurrent)
 	err = db.gc.commit(db.bolt, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketDirectory))
-		var d flows.DirectoryData
+		var d directory.Data
 		if cur := b.Get(key); cur != nil {
 			if err := db.openJSON(bucketDirectory, key, cur, &d); err != nil {
 				return err
@@ -200,7 +201,7 @@ func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, cha
 		if err := change(&d); err != nil {
 			return err
 		}
-		flows.KeepCoarse(&d)
+		directory.KeepCoarse(&d)
 		val, err := db.sealJSON(bucketDirectory, key, d)
 		if err != nil {
 			return err
@@ -209,7 +210,7 @@ func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, cha
 		return b.Put(key, val)
 	})
 	if err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
 	return out, nil
 }

@@ -21,6 +21,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // Bucket names. They are part of the associated data of sealed records, so
@@ -362,11 +363,11 @@ func (db *DB) deleteSession(tx *bolt.Tx, key []byte) error {
 }
 
 // Directory returns the stored directory; found is false on a new store.
-func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) {
-	var d flows.DirectoryData
+func (db *DB) Directory(ctx context.Context) (directory.Data, bool, error) {
+	var d directory.Data
 	found, err := db.getSealed(ctx, bucketDirectory, []byte(keyCurrent), &d)
 	if err != nil {
-		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
+		return directory.Data{}, false, fmt.Errorf("load directory: %w", err)
 	}
 	return d, found, nil
 }
@@ -374,10 +375,10 @@ func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) 
 // SaveDirectory replaces the stored directory. It is sealed like the rest:
 // it holds confidential addresses, and volunteers read it through
 // `frontdoor directory export`. Of a centre whose address is confidential
-// it keeps only the position of its comune (flows.KeepCoarse).
-func (db *DB) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
+// it keeps only the position of its comune (directory.KeepCoarse).
+func (db *DB) SaveDirectory(ctx context.Context, d directory.Data) error {
 	d.Centres = slices.Clone(d.Centres)
-	flows.KeepCoarse(&d)
+	directory.KeepCoarse(&d)
 	if err := db.putSealed(ctx, bucketDirectory, []byte(keyCurrent), d); err != nil {
 		return fmt.Errorf("save directory: %w", err)
 	}

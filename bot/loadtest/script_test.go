@@ -7,6 +7,7 @@ import (
 
 	"frontdoor/bot/loadtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -22,7 +23,7 @@ func TestScriptMakesARequest(t *testing.T) {
 	if err := st.SaveOperator(ctx, flows.Operator{Chat: -100123, Centre: "arca-cremona"}); err != nil {
 		t.Fatal(err)
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

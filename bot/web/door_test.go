@@ -19,13 +19,14 @@ import (
 	"frontdoor/bot"
 	"frontdoor/bot/web"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store/memstore"
 )
 
 // The test's clock: a Tuesday morning, ARCA Cremona open.
-var tuesdayMorning = time.Date(2027, time.March, 16, 10, 30, 0, 0, flows.Rome)
+var tuesdayMorning = time.Date(2027, time.March, 16, 10, 30, 0, 0, directory.Rome)
 
 const away = "http://away.test/"
 
@@ -64,7 +65,7 @@ func newDoor(t testing.TB, tune ...func(*web.Config)) *door {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

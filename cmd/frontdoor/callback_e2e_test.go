@@ -15,6 +15,7 @@ import (
 
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store"
 )
@@ -207,7 +208,7 @@ func openDataStore(t *testing.T, dataDir string) *store.DB {
 func offlineRequest(t *testing.T, dataDir string) (*store.DB, *flows.Service) {
 	t.Helper()
 	db := openDataStore(t, dataDir)
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

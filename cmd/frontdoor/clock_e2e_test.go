@@ -14,6 +14,7 @@ import (
 	"frontdoor/bot/ops"
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store"
@@ -62,7 +63,7 @@ func startClockRig(t *testing.T, now time.Time, opsChats []flows.Operator, staff
 			t.Fatal(err)
 		}
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func (r *clockRig) ask(t *testing.T, her int64, centre, window string) {
 
 // rome is a wall-clock time in Italy.
 func rome(month time.Month, day, hour, minute int) time.Time {
-	return time.Date(2027, month, day, hour, minute, 0, 0, flows.Rome)
+	return time.Date(2027, month, day, hour, minute, 0, 0, directory.Rome)
 }
 
 // TestTakenRequestNotForgotten: an operator takes a request for this

@@ -14,6 +14,7 @@ import (
 
 	"frontdoor/bot"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/locales"
 	"frontdoor/store"
@@ -133,7 +134,7 @@ func (t teller) text(m flows.Text) string {
 // problems says the problems of a directory, one a line.
 func (t teller) problems(err error) string {
 	var lines []string
-	for _, p := range flows.Problems(err) {
+	for _, p := range directory.Problems(err) {
 		lines = append(lines, t.text(flows.ProblemText(p)))
 	}
 	return strings.Join(lines, "\n")
@@ -159,13 +160,13 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool, 
 	if err != nil {
 		return err
 	}
-	coarse := flows.KeepCoarse(&data)
-	changes := flows.DiffDirectories(cur, data)
+	coarse := directory.KeepCoarse(&data)
+	changes := directory.Diff(cur, data)
 	if err := checkOrphans(ctx, env.db, data); err != nil {
 		return err
 	}
 	if save {
-		dir, err := flows.NewDirectory(data)
+		dir, err := directory.New(data)
 		if err != nil {
 			return fmt.Errorf("%s is not a valid directory:\n%s", file, say.problems(err))
 		}
@@ -216,7 +217,7 @@ var auditCommand = storeCommand{
 					return err
 				}
 				for _, e := range entries {
-					fmt.Fprintf(env.io.Stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(flows.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
+					fmt.Fprintf(env.io.Stdout, "%s\t%s\t%s\t%s\t%s\t%s → %s\n", e.At.In(directory.Rome).Format("2006-01-02 15:04"), e.Who, e.Network, e.Subject, e.Field, e.Before, e.After)
 				}
 				if len(entries) == 0 {
 					fmt.Fprintln(env.io.Stdout, "No changes recorded.")
@@ -230,7 +231,7 @@ var auditCommand = storeCommand{
 // checkOrphans refuses a directory that would leave receiving chats
 // without their centre or open requests without their network, naming
 // them. (The requests of a removed centre go to its network.)
-func checkOrphans(ctx context.Context, db *store.DB, next flows.DirectoryData) error {
+func checkOrphans(ctx context.Context, db *store.DB, next directory.Data) error {
 	ops, err := db.Operators(ctx)
 	if err != nil {
 		return err

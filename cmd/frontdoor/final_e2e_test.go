@@ -9,6 +9,7 @@ import (
 
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 )
 
@@ -27,7 +28,7 @@ func TestFinalMessageEndToEnd(t *testing.T) {
 	if err := db.SaveOperator(context.Background(), flows.Operator{Chat: opA, Centre: "arca-cremona", OnCall: true}); err != nil {
 		t.Fatal(err)
 	}
-	dir, err := flows.NewDirectory(dirfile.Sample())
+	dir, err := directory.New(dirfile.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}

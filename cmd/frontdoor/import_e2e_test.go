@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"frontdoor/bot/telegramtest"
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 )
 
@@ -105,7 +105,7 @@ func TestVolunteerAddsCentreByFile(t *testing.T) {
 func TestRepairStoredDirectory(t *testing.T) {
 	dataDir := newDataDir(t)
 	data := dirfile.Sample()
-	long := strings.Repeat("x", flows.MaxIDLen+5)
+	long := strings.Repeat("x", directory.MaxIDLen+5)
 	data.Centres[0].ID = long
 	db := openDataStore(t, dataDir)
 	if err := db.SaveDirectory(context.Background(), data); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"frontdoor/bot/telegramtest"
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 )
 
@@ -333,7 +334,7 @@ func TestDirectoryKeepsRequestsReachable(t *testing.T) {
 	}
 	// A file without ARCA Cremona, whose chats still receive its requests.
 	data := dirfile.Sample()
-	data.Centres = slices.DeleteFunc(data.Centres, func(c flows.Centre) bool { return c.ID == "arca-cremona" })
+	data.Centres = slices.DeleteFunc(data.Centres, func(c directory.Centre) bool { return c.ID == "arca-cremona" })
 	var buf bytes.Buffer
 	if err := dirfile.Encode(&buf, data); err != nil {
 		t.Fatal(err)

@@ -220,25 +220,25 @@ func socketPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, op
 // import must work on a directory that a newer version no longer accepts,
 // since they are how it gets fixed. Like the stored one, it keeps only the
 // position of the comune of a centre whose address is confidential.
-func storedDirectory(ctx context.Context, db *store.DB) (flows.DirectoryData, error) {
+func storedDirectory(ctx context.Context, db *store.DB) (directory.Data, error) {
 	data, found, err := db.Directory(ctx)
 	if err != nil {
-		return flows.DirectoryData{}, err
+		return directory.Data{}, err
 	}
 	if !found {
 		data = dirfile.Sample()
-		flows.KeepCoarse(&data)
+		directory.KeepCoarse(&data)
 	}
 	return data, nil
 }
 
 // loadDirectory returns the directory in use, checked.
-func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) {
+func loadDirectory(ctx context.Context, db *store.DB) (*directory.Directory, error) {
 	data, err := storedDirectory(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := flows.NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		why := err.Error()
 		if cat, cerr := locales.New(); cerr == nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // MaxSize is the largest directory file Decode accepts. A real directory is
@@ -98,46 +98,46 @@ var aliases = map[string]string{
 // the forms the bot reads them: phones as people write them ("0373
 // 123456"), languages by code or name, slots and days as in the bot. All
 // problems are reported at once, in the order of the file, each a
-// *flows.Problem joined with errors.Join that names its line, its network
+// *directory.Problem joined with errors.Join that names its line, its network
 // or centre and its field, with a message id for the volunteer's language;
-// the checks of flows.NewDirectory run on every file and their problems
+// the checks of directory.New run on every file and their problems
 // get a line too. A file with a TOML syntax error reports only that
 // error, since nothing after it can be read.
 //
 // Empty lists decode as nil slices.
-func Decode(r io.Reader) (flows.DirectoryData, error) {
+func Decode(r io.Reader) (directory.Data, error) {
 	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("reading the directory file: %w", err)
+		return directory.Data{}, fmt.Errorf("reading the directory file: %w", err)
 	}
 	if len(src) > MaxSize {
-		return flows.DirectoryData{}, &flows.Problem{Why: flows.Msg("dir.too_large", "Max", MaxSize>>20)}
+		return directory.Data{}, &directory.Problem{Why: directory.Msg("dir.too_large", "Max", MaxSize>>20)}
 	}
 	var raw rawFile
 	md, err := toml.Decode(string(src), &raw)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) && pe.Position.Line > 0 {
-			return flows.DirectoryData{}, &flows.Problem{Line: pe.Position.Line, Why: flows.Msg("dir.syntax", "Detail", pe.Message)}
+			return directory.Data{}, &directory.Problem{Line: pe.Position.Line, Why: directory.Msg("dir.syntax", "Detail", pe.Message)}
 		}
 		// A table where a list of tables belongs and the like: the library
 		// names the line in its message.
-		return flows.DirectoryData{}, &flows.Problem{Why: flows.Msg("dir.shape", "Detail", strings.TrimPrefix(err.Error(), "toml: "))}
+		return directory.Data{}, &directory.Problem{Why: directory.Msg("dir.shape", "Detail", strings.TrimPrefix(err.Error(), "toml: "))}
 	}
 	d := &decoder{idx: indexLines(string(src)), failed: map[string]bool{}}
 	data := d.convert(&raw)
 	d.unknownKeys(md.Undecoded())
-	if _, err := flows.NewDirectory(data); err != nil {
+	if _, err := directory.New(data); err != nil {
 		d.annotate(err)
 	}
 	if len(d.errs) > 0 {
 		// In the order of the file, as a volunteer fixes them.
-		slices.SortStableFunc(d.errs, func(a, b *flows.Problem) int { return cmpLine(a.Line, b.Line) })
+		slices.SortStableFunc(d.errs, func(a, b *directory.Problem) int { return cmpLine(a.Line, b.Line) })
 		errs := make([]error, len(d.errs))
 		for i, e := range d.errs {
 			errs[i] = e
 		}
-		return flows.DirectoryData{}, errors.Join(errs...)
+		return directory.Data{}, errors.Join(errs...)
 	}
 	return data, nil
 }
@@ -158,10 +158,10 @@ func cmpLine(a, b int) int {
 // decoder collects the problems of one file.
 type decoder struct {
 	idx  *lineIndex
-	errs []*flows.Problem
+	errs []*directory.Problem
 	// failed holds the values that could not be read (entry|field), so
 	// that the zero value put in their place is not reported again by
-	// NewDirectory.
+	// directory.New.
 	failed map[string]bool
 	// The ids of the networks and centres, in file order, to name them.
 	netIDs, centreIDs []string
@@ -183,9 +183,9 @@ func (w where) entry() string { return fmt.Sprintf("%s#%d", w.kind, w.index) }
 
 // problem reports what is wrong with the value at w (field is how the
 // message names it, value the value as written).
-func (d *decoder) problem(w where, field, value string, why flows.Message) {
+func (d *decoder) problem(w where, field, value string, why directory.Message) {
 	d.failed[w.entry()+"|"+w.key] = true
-	d.errs = append(d.errs, &flows.Problem{Line: w.line, Kind: w.kind, Index: w.index, Entry: w.id, Field: field, Value: value, Why: why})
+	d.errs = append(d.errs, &directory.Problem{Line: w.line, Kind: w.kind, Index: w.index, Entry: w.id, Field: field, Value: value, Why: why})
 }
 
 func (d *decoder) centreBlock(i int) *block {
@@ -195,10 +195,10 @@ func (d *decoder) centreBlock(i int) *block {
 	return nil
 }
 
-// annotate adds the problems NewDirectory found, each with the line of the
+// annotate adds the problems directory.New found, each with the line of the
 // value it names (or of its table), skipping values already reported.
 func (d *decoder) annotate(err error) {
-	for _, p := range flows.Problems(err) {
+	for _, p := range directory.Problems(err) {
 		w := where{kind: p.Kind, index: p.Index, key: fieldKey(p.Field)}
 		if d.failed[w.entry()+"|"+w.key] || d.failedUnder(w) {
 			continue
@@ -220,8 +220,8 @@ func (d *decoder) failedUnder(w where) bool {
 	return false
 }
 
-// lineOf finds the line of the value a problem of NewDirectory names.
-func (d *decoder) lineOf(p *flows.Problem) int {
+// lineOf finds the line of the value a problem of directory.New names.
+func (d *decoder) lineOf(p *directory.Problem) int {
 	key := fieldKey(p.Field)
 	switch p.Kind {
 	case "network":
@@ -329,9 +329,9 @@ func (d *decoder) unknownKey(k toml.Key) {
 		places = []where{{}}
 		name = k.String()
 	}
-	why := flows.Msg("dir.unknown_key")
+	why := directory.Msg("dir.unknown_key")
 	if s := suggest(k[len(k)-1], known); s != "" {
-		why = flows.Msg("dir.unknown_key_hint", "Hint", s)
+		why = directory.Msg("dir.unknown_key_hint", "Hint", s)
 	}
 	for _, w := range places {
 		if w.key == "" {
@@ -404,15 +404,15 @@ func editDistance(a, b string) int {
 
 // convert turns the raw file into directory data, reporting values of the
 // wrong type or form; each is replaced by its zero value.
-func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
-	var data flows.DirectoryData
+func (d *decoder) convert(raw *rawFile) directory.Data {
+	var data directory.Data
 	data.Sample = d.boolean(where{line: d.idx.top.lookup("sample"), key: "sample"}, "sample", raw.Sample)
 	for i, rn := range raw.Network {
 		b := d.idx.network(i)
 		at := func(key string) where { w := d.networkAt(i, b.lookup(key)); w.key = key; return w }
 		id := d.str(at("id"), "id", rn.ID)
 		d.netIDs = append(d.netIDs, id)
-		data.Networks = append(data.Networks, flows.Network{
+		data.Networks = append(data.Networks, directory.Network{
 			ID:        id,
 			Name:      d.str(at("name"), "name", rn.Name),
 			ShortName: d.str(at("short_name"), "short_name", rn.ShortName),
@@ -426,12 +426,12 @@ func (d *decoder) convert(raw *rawFile) flows.DirectoryData {
 	return data
 }
 
-func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
+func (d *decoder) centre(i int, rc *rawCentre) directory.Centre {
 	b := d.centreBlock(i)
 	at := func(key string) where { w := d.centreAt(i, b.lookup(key)); w.key = key; return w }
 	id := d.str(at("id"), "id", rc.ID)
 	d.centreIDs = append(d.centreIDs, id)
-	c := flows.Centre{
+	c := directory.Centre{
 		ID:                  id,
 		Network:             d.str(at("network"), "network", rc.Network),
 		Name:                d.str(at("name"), "name", rc.Name),
@@ -462,7 +462,7 @@ func (d *decoder) centre(i int, rc *rawCentre) flows.Centre {
 		if cb == nil { // placed by the index only if written as [[centre.closure]]
 			at = func(f string) where { w := d.centreAt(i, b.lookup("closure")); w.key = field(f); return w }
 		}
-		c.Closures = append(c.Closures, flows.Closure{
+		c.Closures = append(c.Closures, directory.Closure{
 			From:   d.date(at("from"), field("from"), rcl.From),
 			To:     d.date(at("to"), field("to"), rcl.To),
 			Reason: d.str(at("reason"), field("reason"), rcl.Reason),
@@ -493,7 +493,7 @@ func typeName(v any) any {
 	default:
 		return kind
 	}
-	return flows.Msg("dir.type_" + kind)
+	return directory.Msg("dir.type_" + kind)
 }
 
 func (d *decoder) str(w where, field string, v any) string {
@@ -503,7 +503,7 @@ func (d *decoder) str(w where, field string, v any) string {
 	case string:
 		return strings.TrimSpace(v)
 	}
-	d.problem(w, field, "", flows.Msg("dir.want_text", "Got", typeName(v)))
+	d.problem(w, field, "", directory.Msg("dir.want_text", "Got", typeName(v)))
 	return ""
 }
 
@@ -514,7 +514,7 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 	case bool:
 		return v
 	}
-	d.problem(w, field, "", flows.Msg("dir.want_bool", "Got", typeName(v)))
+	d.problem(w, field, "", directory.Msg("dir.want_bool", "Got", typeName(v)))
 	return false
 }
 
@@ -523,14 +523,14 @@ func (d *decoder) boolean(w where, field string, v any) bool {
 func (d *decoder) coord(w where, field string, v any) float64 {
 	switch v := v.(type) {
 	case nil:
-		d.problem(w, field, "", flows.Msg("dir.no_coordinate"))
+		d.problem(w, field, "", directory.Msg("dir.no_coordinate"))
 		return 0
 	case float64:
 		return v
 	case int64:
 		return float64(v)
 	}
-	d.problem(w, field, "", flows.Msg("dir.want_number", "Got", typeName(v)))
+	d.problem(w, field, "", directory.Msg("dir.want_number", "Got", typeName(v)))
 	return 0
 }
 
@@ -540,14 +540,14 @@ func (d *decoder) strs(w where, field string, v any) []string {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		d.problem(w, field, "", flows.Msg("dir.want_list", "Got", typeName(v)))
+		d.problem(w, field, "", directory.Msg("dir.want_list", "Got", typeName(v)))
 		return nil
 	}
 	var out []string
 	for k, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			d.problem(w, fmt.Sprintf("%s[%d]", field, k+1), "", flows.Msg("dir.want_text", "Got", typeName(e)))
+			d.problem(w, fmt.Sprintf("%s[%d]", field, k+1), "", directory.Msg("dir.want_text", "Got", typeName(e)))
 			continue
 		}
 		out = append(out, strings.TrimSpace(s))
@@ -558,10 +558,10 @@ func (d *decoder) strs(w where, field string, v any) []string {
 // inputProblem reports a value the bot's parsers refused, with their
 // explanation.
 func (d *decoder) inputProblem(w where, field, value string, err error) {
-	why := flows.Msg("parse.bad_input")
-	var ie *flows.InputError
+	why := directory.Msg("parse.bad_input")
+	var ie *directory.InputError
 	if errors.As(err, &ie) {
-		why = flows.Message{ID: ie.ID, Data: ie.Data}
+		why = directory.Message{ID: ie.ID, Data: ie.Data}
 	}
 	d.problem(w, field, value, why)
 }
@@ -570,7 +570,7 @@ func (d *decoder) inputProblem(w where, field, value string, err error) {
 func (d *decoder) phones(w where, field string, v any) []string {
 	var out []string
 	for _, s := range d.strs(w, field, v) {
-		p, err := flows.ParsePhones(s)
+		p, err := directory.ParsePhones(s)
 		if err != nil || len(p) != 1 {
 			d.inputProblem(w, field, s, err)
 			continue
@@ -586,7 +586,7 @@ func (d *decoder) phone(w where, field string, v any) string {
 	if s == "" {
 		return ""
 	}
-	p, err := flows.ParsePhones(s)
+	p, err := directory.ParsePhones(s)
 	if err != nil || len(p) != 1 {
 		d.inputProblem(w, field, s, err)
 		return ""
@@ -598,7 +598,7 @@ func (d *decoder) phone(w where, field string, v any) string {
 func (d *decoder) languages(w where, field string, v any) []string {
 	var out []string
 	for _, s := range d.strs(w, field, v) {
-		codes, err := flows.ParseLanguages(s)
+		codes, err := directory.ParseLanguages(s)
 		if err != nil {
 			d.inputProblem(w, field, s, err)
 			continue
@@ -610,13 +610,13 @@ func (d *decoder) languages(w where, field string, v any) []string {
 
 // slots reads the slots of a day, as the bot reads them ("9-13", "9:00 –
 // 13:00", "2pm-6pm"); a day may also be one text ("9-13, 15-18").
-func (d *decoder) slots(w where, field string, v any) []flows.Slot {
+func (d *decoder) slots(w where, field string, v any) []directory.Slot {
 	if s, ok := v.(string); ok {
 		v = splitSlots(s)
 	}
-	var out []flows.Slot
+	var out []directory.Slot
 	for _, s := range d.strs(w, field, v) {
-		slot, err := flows.ParseSlot(strings.ToLower(s))
+		slot, err := directory.ParseSlot(strings.ToLower(s))
 		if err != nil {
 			d.inputProblem(w, field, s, err)
 			continue
@@ -637,24 +637,24 @@ func splitSlots(s string) []any {
 	return out
 }
 
-func (d *decoder) date(w where, field string, v any) flows.Date {
+func (d *decoder) date(w where, field string, v any) directory.Date {
 	switch v := v.(type) {
 	case nil:
-		d.problem(w, field, "", flows.Msg("dir.no_date"))
-		return flows.Date{}
+		d.problem(w, field, "", directory.Msg("dir.no_date"))
+		return directory.Date{}
 	case string:
-		day, err := flows.ParseDate(strings.TrimSpace(v))
+		day, err := directory.ParseDate(strings.TrimSpace(v))
 		if err != nil {
 			d.inputProblem(w, field, v, err)
-			return flows.Date{}
+			return directory.Date{}
 		}
 		return day
 	case time.Time:
 		// A bare TOML date (from = 2026-12-24) is fine too.
 		if h, m, s := v.Clock(); h == 0 && m == 0 && s == 0 && v.Nanosecond() == 0 {
-			return flows.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}
+			return directory.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}
 		}
 	}
-	d.problem(w, field, "", flows.Msg("dir.want_date", "Got", typeName(v)))
-	return flows.Date{}
+	d.problem(w, field, "", directory.Msg("dir.want_date", "Got", typeName(v)))
+	return directory.Date{}
 }

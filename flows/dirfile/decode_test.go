@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // base is a small valid file; the bad files below are edits of it, so that
@@ -55,7 +55,7 @@ func edit(t *testing.T, src, old, new string) string {
 	return ""
 }
 
-func decodeString(s string) (flows.DirectoryData, error) { return Decode(strings.NewReader(s)) }
+func decodeString(s string) (directory.Data, error) { return Decode(strings.NewReader(s)) }
 
 func problems(err error) []string {
 	if err == nil {
@@ -76,22 +76,22 @@ func TestDecodeBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := flows.DirectoryData{
-		Networks: []flows.Network{{ID: "n1", Name: "Rete uno", Province: "CR"}},
-		Centres: []flows.Centre{{
+	want := directory.Data{
+		Networks: []directory.Network{{ID: "n1", Name: "Rete uno", Province: "CR"}},
+		Centres: []directory.Centre{{
 			ID: "c1", Network: "n1", Name: "Centro uno", Town: "Cremona",
 			Lat: 45.1336, Lon: 10.0242,
 			Phones:    []string{"+390000000101"},
 			Towns:     []string{"Cremona", "Castelverde"},
 			Languages: []string{"it", "en"},
 			Services:  []string{"listening", "legal"},
-			Hours: flows.Week{
+			Hours: directory.Week{
 				1: {{Open: 9 * 60, Close: 13 * 60}, {Open: 14 * 60, Close: 18 * 60}},
 				5: {{Open: 20 * 60, Close: 2 * 60}},
 			},
-			Closures: []flows.Closure{{
-				From:   flows.Date{Year: 2026, Month: 12, Day: 24},
-				To:     flows.Date{Year: 2027, Month: 1, Day: 6},
+			Closures: []directory.Closure{{
+				From:   directory.Date{Year: 2026, Month: 12, Day: 24},
+				To:     directory.Date{Year: 2027, Month: 1, Day: 6},
 				Reason: "chiusura per le feste",
 			}},
 		}},
@@ -272,13 +272,13 @@ func TestDecodeAcceptsFriendlyForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := d.Centres[0]
-	if want := []flows.Slot{{Open: 540, Close: 780}, {Open: 840, Close: 1080}}; !reflect.DeepEqual(c.Hours[1], want) {
+	if want := []directory.Slot{{Open: 540, Close: 780}, {Open: 840, Close: 1080}}; !reflect.DeepEqual(c.Hours[1], want) {
 		t.Errorf("mon = %v, want %v", c.Hours[1], want)
 	}
-	if want := []flows.Slot{{Open: 540, Close: 720}, {Open: 900, Close: 1080}}; !reflect.DeepEqual(c.Hours[5], want) {
+	if want := []directory.Slot{{Open: 540, Close: 720}, {Open: 900, Close: 1080}}; !reflect.DeepEqual(c.Hours[5], want) {
 		t.Errorf("fri = %v, want %v", c.Hours[5], want)
 	}
-	if want := (flows.Closure{From: flows.Date{Year: 2026, Month: 12, Day: 24}, To: flows.Date{Year: 2027, Month: 1, Day: 6}, Reason: "chiusura per le feste"}); c.Closures[0] != want {
+	if want := (directory.Closure{From: directory.Date{Year: 2026, Month: 12, Day: 24}, To: directory.Date{Year: 2027, Month: 1, Day: 6}, Reason: "chiusura per le feste"}); c.Closures[0] != want {
 		t.Errorf("closure = %v, want %v", c.Closures[0], want)
 	}
 	if want := []string{"+390373123456", "+393331234567"}; !reflect.DeepEqual(c.Phones, want) {
@@ -297,7 +297,7 @@ func TestDecodeEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(d, flows.DirectoryData{}) {
+	if !reflect.DeepEqual(d, directory.Data{}) {
 		t.Errorf("got %+v", d)
 	}
 }

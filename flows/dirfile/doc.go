@@ -29,7 +29,7 @@
 //	phones = ["0373 000111"]        # as people write them
 //	towns = ["Crema", "Offanengo"]  # covered towns, its own too
 //	languages = ["it", "inglese"]   # ISO 639-1 codes or names
-//	services = ["listening", "legal"] # keys of flows.ServiceKeys
+//	services = ["listening", "legal"] # keys of directory.ServiceKeys
 //	open_on_holidays = false        # false: closed on public holidays
 //	draft = false                   # true: women do not see it yet
 //
@@ -44,9 +44,9 @@
 //	reason = "chiusura per le feste"
 //
 // Values are read as the bot reads what volunteers type: phones by
-// flows.ParsePhones (stored as +39…), languages by flows.ParseLanguages,
-// slots by flows.ParseSlot ("9-13", "9.00 – 13", "2pm-6pm"; a day may be
-// one text, "9-13, 15-18"), days by flows.ParseDate (with the year). Text
+// directory.ParsePhones (stored as +39…), languages by directory.ParseLanguages,
+// slots by directory.ParseSlot ("9-13", "9.00 – 13", "2pm-6pm"; a day may be
+// one text, "9-13, 15-18"), days by directory.ParseDate (with the year). Text
 // is trimmed of surrounding spaces.
 //
 // EncodeCommented writes a short comment above every value, in the
@@ -55,13 +55,13 @@
 //
 // Decode is strict: an unknown key, a value of the wrong type or form, a
 // duplicate id or a centre of a network that does not exist is an error, and
-// every problem of the file is reported at once as a *flows.Problem, naming
+// every problem of the file is reported at once as a *directory.Problem, naming
 // its line, its network or centre, its field and a message id that the bot
 // and the command line show in the volunteer's language:
 //
 //	riga 42 · centro «arca-crema» · hours.mon «9-13:00x»: «13:00x» non è un orario …
 //
-// The checks of flows.NewDirectory run on every file too, and their problems
+// The checks of directory.New run on every file too, and their problems
 // get a line in the same way, so Decode never returns data the bot would
 // refuse. Problems come in the order of the file.
 package dirfile

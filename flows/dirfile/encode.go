@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // header opens every exported file, so a volunteer who finds it on a disk
@@ -35,11 +35,11 @@ type Commenter func(key string) string
 // Decode(Encode(d)) gives d back, except that empty lists come back as
 // nil. Text that is not valid UTF-8 cannot be written in TOML and is an
 // error.
-func Encode(w io.Writer, d flows.DirectoryData) error { return EncodeCommented(w, d, nil) }
+func Encode(w io.Writer, d directory.Data) error { return EncodeCommented(w, d, nil) }
 
 // EncodeCommented is Encode with a short comment above every value, from
 // c: the file a volunteer downloads explains itself in her language.
-func EncodeCommented(w io.Writer, d flows.DirectoryData, c Commenter) error {
+func EncodeCommented(w io.Writer, d directory.Data, c Commenter) error {
 	e := &encoder{w: bufio.NewWriter(w), c: c}
 	if !e.comment("header") {
 		e.raw(header)
@@ -126,7 +126,7 @@ func (e *encoder) kvList(key string, items []string) {
 	e.kv(key, "[\n  "+strings.Join(q, ",\n  ")+",\n]")
 }
 
-func (e *encoder) centre(c *flows.Centre) {
+func (e *encoder) centre(c *directory.Centre) {
 	e.table("centre", "[[centre]]")
 	e.field("centre", "id", e.quote(c.ID))
 	e.field("centre", "network", e.quote(c.Network))
@@ -223,11 +223,11 @@ type Codec struct {
 }
 
 // Decode reads a directory file; see the package function.
-func (Codec) Decode(r io.Reader) (flows.DirectoryData, error) { return Decode(r) }
+func (Codec) Decode(r io.Reader) (directory.Data, error) { return Decode(r) }
 
 // Encode writes a directory file with comments in lang; see
 // EncodeCommented.
-func (c Codec) Encode(w io.Writer, d flows.DirectoryData, lang string) error {
+func (c Codec) Encode(w io.Writer, d directory.Data, lang string) error {
 	var cm Commenter
 	if c.Comments != nil {
 		cm = c.Comments(lang)

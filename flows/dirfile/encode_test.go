@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/sample.golden.toml")
@@ -18,22 +18,22 @@ var update = flag.Bool("update", false, "rewrite testdata/sample.golden.toml")
 // full sets every field of the format, with the awkward values a real
 // directory may hold: quotes, backslashes, accents, a slot across midnight,
 // a slot to 24:00, negative coordinates, two closures.
-func full() flows.DirectoryData {
-	return flows.DirectoryData{
+func full() directory.Data {
+	return directory.Data{
 		Sample: true,
-		Networks: []flows.Network{
+		Networks: []directory.Network{
 			{ID: "n1", Name: `Rete "uno" \ Cremona`, Province: "CR", Phone24h: "+393351234567"},
 			{ID: "n2", Name: "Rete due – città", Province: "MI"},
 		},
-		Centres: []flows.Centre{{
+		Centres: []directory.Centre{{
 			ID: "c1", Network: "n1", Name: "Centro\tuno", Town: "Pieve d'Olmi",
 			Address: "Via dell'Unità d'Italia 1", AddressConfidential: true,
 			Lat: -45.123456789, Lon: 10,
 			Phones:    []string{"+390000000101", "+390000000102"},
 			Towns:     []string{"Pieve d'Olmi", "Stagno Lombardo", "Sesto ed Uniti", "Gadesco-Pieve Delmona", "Malagnino", "Bonemerse"},
 			Languages: []string{"it", "en", "fr", "es", "ar"},
-			Services:  append([]string(nil), flows.ServiceKeys...),
-			Hours: flows.Week{
+			Services:  append([]string(nil), directory.ServiceKeys...),
+			Hours: directory.Week{
 				{{Open: 0, Close: 1440}},
 				{{Open: 540, Close: 780}, {Open: 840, Close: 1080}},
 				{{Open: 570, Close: 750}},
@@ -42,9 +42,9 @@ func full() flows.DirectoryData {
 				{{Open: 1380, Close: 0}},
 				{{Open: 600, Close: 660}},
 			},
-			Closures: []flows.Closure{
-				{From: flows.Date{Year: 2026, Month: 12, Day: 24}, To: flows.Date{Year: 2027, Month: 1, Day: 6}, Reason: "chiusura per le feste\nauguri!"},
-				{From: flows.Date{Year: 2027, Month: 8, Day: 10}, To: flows.Date{Year: 2027, Month: 8, Day: 10}},
+			Closures: []directory.Closure{
+				{From: directory.Date{Year: 2026, Month: 12, Day: 24}, To: directory.Date{Year: 2027, Month: 1, Day: 6}, Reason: "chiusura per le feste\nauguri!"},
+				{From: directory.Date{Year: 2027, Month: 8, Day: 10}, To: directory.Date{Year: 2027, Month: 8, Day: 10}},
 			},
 			OpenOnHolidays: true,
 			Draft:          true,
@@ -54,7 +54,7 @@ func full() flows.DirectoryData {
 	}
 }
 
-func roundTrip(t *testing.T, d flows.DirectoryData) []byte {
+func roundTrip(t *testing.T, d directory.Data) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Encode(&b, d); err != nil {
@@ -79,7 +79,7 @@ func trickyComments(key string) string {
 // TestRoundTripCommented: a file with comments reads back as the same
 // directory, and writing it again gives the same bytes.
 func TestRoundTripCommented(t *testing.T) {
-	for _, d := range []flows.DirectoryData{full(), Sample(), {}} {
+	for _, d := range []directory.Data{full(), Sample(), {}} {
 		var first, second bytes.Buffer
 		if err := EncodeCommented(&first, d, trickyComments); err != nil {
 			t.Fatal(err)
@@ -105,7 +105,7 @@ func TestRoundTripCommented(t *testing.T) {
 
 func TestRoundTripFull(t *testing.T) {
 	d := full()
-	if _, err := flows.NewDirectory(d); err != nil {
+	if _, err := directory.New(d); err != nil {
 		t.Fatalf("the test directory itself is invalid: %v", err)
 	}
 	roundTrip(t, d)
@@ -113,7 +113,7 @@ func TestRoundTripFull(t *testing.T) {
 
 func TestRoundTripSample(t *testing.T) { roundTrip(t, Sample()) }
 
-func TestRoundTripEmpty(t *testing.T) { roundTrip(t, flows.DirectoryData{}) }
+func TestRoundTripEmpty(t *testing.T) { roundTrip(t, directory.Data{}) }
 
 func TestEncodeGolden(t *testing.T) {
 	got := roundTrip(t, Sample())

@@ -5,7 +5,7 @@ import (
 	_ "embed" // the sample directory ships inside the binary
 	"fmt"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 //go:embed sample.toml
@@ -19,7 +19,7 @@ func SampleFile() []byte { return bytes.Clone(sampleFile) }
 // with invented hours and unreachable phones, marked as sample data. It lets
 // a fresh deployment or the console show real-looking dialogues before the
 // real directory is imported. Each call returns a fresh copy.
-func Sample() flows.DirectoryData {
+func Sample() directory.Data {
 	d, err := Decode(bytes.NewReader(sampleFile))
 	if err != nil {
 		// Cannot happen: TestSample decodes the same embedded file.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 func TestSample(t *testing.T) {
@@ -20,7 +20,7 @@ func TestSample(t *testing.T) {
 	if len(d.Centres) != 5 {
 		t.Errorf("%d centres, want 5", len(d.Centres))
 	}
-	dir, err := flows.NewDirectory(d)
+	dir, err := directory.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestSample(t *testing.T) {
 // at the same time, and together open more than either alone.
 func TestSampleAmarantaComplementary(t *testing.T) {
 	d := Sample()
-	var cs []flows.Centre
+	var cs []directory.Centre
 	for _, c := range d.Centres {
 		if c.Network == "amaranta" {
 			cs = append(cs, c)

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/locales"
 )
 
@@ -29,7 +29,7 @@ func LanguageTable(fsys fs.FS) (string, error) {
 	b.WriteString("| language | file | reviewed by a native speaker | on |\n|---|---|---|---|\n")
 	for _, lang := range sortLangs(langs) {
 		if lang == locales.Source {
-			fmt.Fprintf(&b, "| %s | `%s.toml` | the source | |\n", flows.LanguageName(lang), lang)
+			fmt.Fprintf(&b, "| %s | `%s.toml` | the source | |\n", directory.LanguageName(lang), lang)
 			continue
 		}
 		st, err := locales.ReadStamps(fsys, lang)
@@ -40,7 +40,7 @@ func LanguageTable(fsys fs.FS) (string, error) {
 		if st.Review.By != "" {
 			by, on = strings.ReplaceAll(st.Review.By, "|", "/"), st.Review.On
 		}
-		fmt.Fprintf(&b, "| %s | `%s.toml` | %s | %s |\n", flows.LanguageName(lang), lang, by, on)
+		fmt.Fprintf(&b, "| %s | `%s.toml` | %s | %s |\n", directory.LanguageName(lang), lang, by, on)
 	}
 	return b.String(), nil
 }

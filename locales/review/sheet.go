@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"frontdoor/bot"
-	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/locales"
 )
 
@@ -105,7 +105,7 @@ func New(fsys fs.FS, lang string, steps []Step, r *bot.CatalogRenderer, today ti
 	forms, _ := locales.PluralExamples(lang)
 	status := locales.Check(src, tr, st)
 	s := &Sheet{
-		Lang: lang, Name: flows.LanguageName(lang), RightToLeft: locales.RightToLeft(lang),
+		Lang: lang, Name: directory.LanguageName(lang), RightToLeft: locales.RightToLeft(lang),
 		Written: today.Format(time.DateOnly), Review: st.Review, Alarming: alarming, Forms: forms,
 		Stale: len(status.Stale), ReviewAgain: len(status.ReviewAgain),
 	}

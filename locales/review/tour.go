@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/flows/dirfile"
 	"frontdoor/store/memstore"
 )
@@ -44,9 +45,9 @@ var tourDirectory []byte
 
 // The tour plays on a Saturday afternoon, then on Sunday and Monday.
 var (
-	saturday = time.Date(2027, time.March, 13, 16, 30, 0, 0, flows.Rome)
-	sunday   = time.Date(2027, time.March, 14, 13, 0, 0, 0, flows.Rome)
-	monday   = time.Date(2027, time.March, 15, 6, 0, 0, 0, flows.Rome)
+	saturday = time.Date(2027, time.March, 13, 16, 30, 0, 0, directory.Rome)
+	sunday   = time.Date(2027, time.March, 14, 13, 0, 0, 0, directory.Rome)
+	monday   = time.Date(2027, time.March, 15, 6, 0, 0, 0, directory.Rome)
 )
 
 // Chats of the tour: hers, and the operators' group of Centro Esempio A.
@@ -66,7 +67,7 @@ func Tour(ctx context.Context, langs []string) ([]Step, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tour directory: %w", err)
 	}
-	dir, err := flows.NewDirectory(data)
+	dir, err := directory.New(data)
 	if err != nil {
 		return nil, fmt.Errorf("tour directory: %w", err)
 	}

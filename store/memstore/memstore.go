@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // Store keeps sessions and the directory in maps. It is safe for concurrent
@@ -122,32 +123,32 @@ func (s *Store) Sweep(ctx context.Context, now time.Time) (int, error) {
 
 // Directory returns a copy of the stored directory; found is false until
 // one is saved.
-func (s *Store) Directory(ctx context.Context) (flows.DirectoryData, bool, error) {
+func (s *Store) Directory(ctx context.Context) (directory.Data, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return flows.DirectoryData{}, false, fmt.Errorf("load directory: %w", err)
+		return directory.Data{}, false, fmt.Errorf("load directory: %w", err)
 	}
 	s.mu.Lock()
 	b := s.directory
 	s.mu.Unlock()
 	if b == nil {
-		return flows.DirectoryData{}, false, nil
+		return directory.Data{}, false, nil
 	}
-	var d flows.DirectoryData
+	var d directory.Data
 	if err := json.Unmarshal(b, &d); err != nil {
-		return flows.DirectoryData{}, false, fmt.Errorf("load directory: decode: %w", err)
+		return directory.Data{}, false, fmt.Errorf("load directory: decode: %w", err)
 	}
 	return d, true, nil
 }
 
 // SaveDirectory replaces the stored directory with a copy of d, in which a
 // centre whose address is confidential keeps only the position of its
-// comune (flows.KeepCoarse), as in the bbolt store.
-func (s *Store) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
+// comune (directory.KeepCoarse), as in the bbolt store.
+func (s *Store) SaveDirectory(ctx context.Context, d directory.Data) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save directory: %w", err)
 	}
 	d.Centres = slices.Clone(d.Centres)
-	flows.KeepCoarse(&d)
+	directory.KeepCoarse(&d)
 	b, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("save directory: encode: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 var _ flows.StaffStore = (*Store)(nil)
@@ -158,10 +159,10 @@ func (s *Store) Audit(ctx context.Context, network string, n int) ([]flows.Audit
 // UpdateDirectory changes the directory (or base, when none is stored)
 // under the store's lock, so concurrent edits never lose each other; a
 // centre whose address is confidential keeps only the position of its
-// comune (flows.KeepCoarse).
-func (s *Store) UpdateDirectory(ctx context.Context, base flows.DirectoryData, change func(*flows.DirectoryData) error) (flows.DirectoryData, error) {
+// comune (directory.KeepCoarse).
+func (s *Store) UpdateDirectory(ctx context.Context, base directory.Data, change func(*directory.Data) error) (directory.Data, error) {
 	if err := ctx.Err(); err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -169,21 +170,21 @@ func (s *Store) UpdateDirectory(ctx context.Context, base flows.DirectoryData, c
 	if cur == nil {
 		b, err := json.Marshal(base)
 		if err != nil {
-			return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+			return directory.Data{}, fmt.Errorf("update directory: %w", err)
 		}
 		cur = b
 	}
-	var d flows.DirectoryData
+	var d directory.Data
 	if err := json.Unmarshal(cur, &d); err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
 	if err := change(&d); err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
-	flows.KeepCoarse(&d)
+	directory.KeepCoarse(&d)
 	b, err := json.Marshal(d)
 	if err != nil {
-		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
+		return directory.Data{}, fmt.Errorf("update directory: %w", err)
 	}
 	s.directory = b
 	return d, nil

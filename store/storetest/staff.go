@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 func testStaffRoundTrip(t *testing.T, s Store) {
@@ -140,7 +141,7 @@ func testUpdateDirectoryConcurrent(t *testing.T, s Store) {
 	var wg sync.WaitGroup
 	for i, id := range []string{"cr", "shelter", "cr", "shelter"} {
 		wg.Go(func() {
-			_, err := s.UpdateDirectory(ctx, base, func(d *flows.DirectoryData) error {
+			_, err := s.UpdateDirectory(ctx, base, func(d *directory.Data) error {
 				for j := range d.Centres {
 					if d.Centres[j].ID == id {
 						d.Centres[j].Phones = append(d.Centres[j].Phones, fmt.Sprintf("+3900000%02d", i))
@@ -162,7 +163,7 @@ func testUpdateDirectoryConcurrent(t *testing.T, s Store) {
 	if phones != len(base.Centres[0].Phones)+4 {
 		t.Errorf("after 4 concurrent edits the centres have %d phones, want %d: an edit was lost", phones, len(base.Centres[0].Phones)+4)
 	}
-	_, err = s.UpdateDirectory(ctx, base, func(*flows.DirectoryData) error { return fmt.Errorf("refused") })
+	_, err = s.UpdateDirectory(ctx, base, func(*directory.Data) error { return fmt.Errorf("refused") })
 	if err == nil {
 		t.Errorf("a refused change did not report its error")
 	}

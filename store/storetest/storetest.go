@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 )
 
 // Store is what the suite tests: both flows interfaces, the deletion the
@@ -290,15 +291,15 @@ func testSweepKeepsResaved(t *testing.T, s Store) {
 	}
 }
 
-func sampleDirectory() flows.DirectoryData {
-	var week flows.Week
-	week[time.Monday] = []flows.Slot{{Open: 9 * 60, Close: 13 * 60}, {Open: 14 * 60, Close: 18 * 60}}
-	week[time.Saturday] = []flows.Slot{{Open: 20 * 60, Close: 2 * 60}}
-	week[time.Sunday] = []flows.Slot{{Open: 0, Close: 1440}}
-	return flows.DirectoryData{
+func sampleDirectory() directory.Data {
+	var week directory.Week
+	week[time.Monday] = []directory.Slot{{Open: 9 * 60, Close: 13 * 60}, {Open: 14 * 60, Close: 18 * 60}}
+	week[time.Saturday] = []directory.Slot{{Open: 20 * 60, Close: 2 * 60}}
+	week[time.Sunday] = []directory.Slot{{Open: 0, Close: 1440}}
+	return directory.Data{
 		Sample:   true,
-		Networks: []flows.Network{{ID: "arca", Name: "ARCA", Province: "CR"}, {ID: "amaranta", Name: "Amaranta"}},
-		Centres: []flows.Centre{{
+		Networks: []directory.Network{{ID: "arca", Name: "ARCA", Province: "CR"}, {ID: "amaranta", Name: "Amaranta"}},
+		Centres: []directory.Centre{{
 			ID: "cr", Network: "arca", Name: "Centro Antiviolenza Cremona", Town: "Cremona",
 			Address: "Via Esempio 1", Lat: 45.1332, Lon: 10.0227,
 			Phones:    []string{"+390372000000"},
@@ -306,9 +307,9 @@ func sampleDirectory() flows.DirectoryData {
 			Languages: []string{"it", "en"},
 			Services:  []string{"listening", "legal"},
 			Hours:     week,
-			Closures: []flows.Closure{{
-				From: flows.Date{Year: 2025, Month: time.December, Day: 24},
-				To:   flows.Date{Year: 2026, Month: time.January, Day: 6}, Reason: "festività",
+			Closures: []directory.Closure{{
+				From: directory.Date{Year: 2025, Month: time.December, Day: 24},
+				To:   directory.Date{Year: 2026, Month: time.January, Day: 6}, Reason: "festività",
 			}},
 			OpenOnHolidays: true,
 		}, {
@@ -325,7 +326,7 @@ func testDirectoryRoundTrip(t *testing.T, s Store) {
 	if err != nil || found {
 		t.Fatalf("empty store: Directory = found %v, err %v; want not found", found, err)
 	}
-	if !reflect.DeepEqual(d, flows.DirectoryData{}) {
+	if !reflect.DeepEqual(d, directory.Data{}) {
 		t.Errorf("not-found directory is not zero: %#v", d)
 	}
 	want := sampleDirectory()
@@ -340,7 +341,7 @@ func testDirectoryRoundTrip(t *testing.T, s Store) {
 		t.Errorf("directory = %#v\nwant %#v", got, want)
 	}
 	// Replacing it drops what the old one had.
-	small := flows.DirectoryData{Networks: []flows.Network{{ID: "n", Name: "N"}}}
+	small := directory.Data{Networks: []directory.Network{{ID: "n", Name: "N"}}}
 	if err := s.SaveDirectory(ctx, small); err != nil {
 		t.Fatalf("SaveDirectory: %v", err)
 	}
@@ -355,12 +356,12 @@ func testDirectoryRoundTrip(t *testing.T, s Store) {
 // and however: its own coordinates would locate it (issue 15).
 func testDirectoryKeepsCoarse(t *testing.T, s Store) {
 	ctx := context.Background()
-	exact := func(lat, lon float64) flows.DirectoryData {
+	exact := func(lat, lon float64) directory.Data {
 		d := sampleDirectory()
 		d.Centres[1].Lat, d.Centres[1].Lon = lat, lon
 		return d
 	}
-	check := func(how string, got flows.DirectoryData) {
+	check := func(how string, got directory.Data) {
 		t.Helper()
 		if c := got.Centres[1]; c.Lat != 45.3667 || c.Lon != 9.68333 {
 			t.Errorf("%s: the confidential centre is kept at %v,%v, not at its comune's point", how, c.Lat, c.Lon)
@@ -381,7 +382,7 @@ func testDirectoryKeepsCoarse(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	check("SaveDirectory", got)
-	got, err = s.UpdateDirectory(ctx, flows.DirectoryData{}, func(d *flows.DirectoryData) error {
+	got, err = s.UpdateDirectory(ctx, directory.Data{}, func(d *directory.Data) error {
 		d.Centres[1].Lat, d.Centres[1].Lon = 45.3702, 9.6711
 		return nil
 	})

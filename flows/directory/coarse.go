@@ -1,9 +1,7 @@
-package flows
+package directory
 
 import (
 	"math"
-
-	"frontdoor/flows/directory"
 )
 
 // ConfidentialValue stands in the audit trail for the address and the
@@ -11,13 +9,13 @@ import (
 // neither.
 const ConfidentialValue = "(confidential)"
 
-// coarsePlace is where the directory puts a centre whose address is
+// CoarsePlace is where the directory puts a centre whose address is
 // confidential: the comune of its town, or the one nearest its coordinates
 // when the town is not a comune (directory.Gazetteer.Locate); nil for any
 // other centre. Its own coordinates would locate it: a distance, or the
 // order of a list, from a few made-up shared locations narrows a shelter
 // down to metres, while its town is on its card anyway.
-func coarsePlace(c *Centre) *directory.Place {
+func CoarsePlace(c *Centre) *Place {
 	if !c.AddressConfidential {
 		return nil
 	}
@@ -25,13 +23,13 @@ func coarsePlace(c *Centre) *directory.Place {
 	if c.Lat == 0 && c.Lon == 0 {
 		lat = math.NaN() // no position yet: only the town can tell
 	}
-	return directory.Italy().Locate(c.Town, lat, c.Lon)
+	return Italy().Locate(c.Town, lat, c.Lon)
 }
 
-// keepCoarse puts c at its coarsePlace and reports whether its position
+// Coarsen puts c at its CoarsePlace and reports whether its position
 // changed.
-func keepCoarse(c *Centre) bool {
-	p := coarsePlace(c)
+func Coarsen(c *Centre) bool {
+	p := CoarsePlace(c)
 	if p == nil || p.Lat == c.Lat && p.Lon == c.Lon {
 		return false
 	}
@@ -41,13 +39,13 @@ func keepCoarse(c *Centre) bool {
 
 // KeepCoarse keeps of every centre of d whose address is confidential only
 // the position of its comune, and returns the names (Label) of those it
-// moved, to tell the volunteer. NewDirectory, the stores and the imports
+// moved, to tell the volunteer. New, the stores and the imports
 // apply it, so that no directory in use, stored or exported holds such a
 // centre's own coordinates.
-func KeepCoarse(d *DirectoryData) []string {
+func KeepCoarse(d *Data) []string {
 	var moved []string
 	for i := range d.Centres {
-		if keepCoarse(&d.Centres[i]) {
+		if Coarsen(&d.Centres[i]) {
 			moved = append(moved, d.Centres[i].Label())
 		}
 	}

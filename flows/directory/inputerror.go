@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"fmt"
@@ -18,16 +18,16 @@ type InputError struct {
 
 func (e *InputError) Error() string { return fmt.Sprintf("%s: %q", e.ID, e.Part) }
 
-func inputErr(part, id string, kv ...any) *InputError {
+func NewInputError(part, id string, kv ...any) *InputError {
 	m := Msg(id, kv...)
 	return &InputError{Part: part, ID: m.ID, Data: m.Data}
 }
 
-// maxTypedLen bounds what a volunteer may type for one value.
-const maxTypedLen = 500
+// MaxTypedLen bounds what a volunteer may type for one value.
+const MaxTypedLen = 500
 
-// clip shortens what someone typed before it is echoed back.
-func clip(s string, n int) string {
+// Clip shortens what someone typed before it is echoed back.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -35,9 +35,9 @@ func clip(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// splitList reads "a, b; c" into its items; the commas of Chinese and
+// SplitList reads "a, b; c" into its items; the commas of Chinese and
 // Arabic count too.
-func splitList(s string) []string {
+func SplitList(s string) []string {
 	var out []string
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",;\n，、،؛", r) }) {
 		if f = strings.TrimSpace(f); f != "" {

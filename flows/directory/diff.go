@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"fmt"
@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// DirectoryChange is one centre or network added, removed or changed by
+// Change is one centre or network added, removed or changed by
 // an import, for the dry run and the audit trail.
-type DirectoryChange struct {
+type Change struct {
 	Kind    string // "added", "removed" or "changed"
 	Network string
 	Subject string // a centre or network id, or "sample"
@@ -18,7 +18,7 @@ type DirectoryChange struct {
 }
 
 // String writes a change on one line, for the command line.
-func (c DirectoryChange) String() string {
+func (c Change) String() string {
 	s := map[string]string{"added": "+", "removed": "-", "changed": "~"}[c.Kind] + " " + c.Subject
 	if c.Name != "" && c.Name != c.Subject {
 		s += " (" + c.Name + ")"
@@ -43,7 +43,7 @@ var centreFields = []struct {
 	{"towns", func(c Centre) any { return c.Towns }},
 	{"languages", func(c Centre) any { return c.Languages }},
 	{"services", func(c Centre) any { return c.Services }},
-	{"hours", func(c Centre) any { return weekString(c.Hours) }},
+	{"hours", func(c Centre) any { return WeekString(c.Hours) }},
 	{"closures", func(c Centre) any { return c.Closures }},
 	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
 	{"draft", func(c Centre) any { return c.Draft }},
@@ -60,14 +60,14 @@ var networkFields = []struct {
 	{"phone_24h", func(n Network) string { return n.Phone24h }},
 }
 
-// DiffDirectories lists what changes from a to b, networks first.
-func DiffDirectories(a, b DirectoryData) []DirectoryChange {
-	var out []DirectoryChange
+// Diff lists what changes from a to b, networks first.
+func Diff(a, b Data) []Change {
+	var out []Change
 	for _, n := range b.Networks {
 		i := slices.IndexFunc(a.Networks, func(m Network) bool { return m.ID == n.ID })
 		switch {
 		case i < 0:
-			out = append(out, DirectoryChange{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
+			out = append(out, Change{Kind: "added", Network: n.ID, Subject: n.ID, Name: n.Name})
 		case a.Networks[i] != n:
 			var fields []string
 			for _, f := range networkFields {
@@ -78,18 +78,18 @@ func DiffDirectories(a, b DirectoryData) []DirectoryChange {
 			if len(fields) == 0 {
 				fields = []string{"network"}
 			}
-			out = append(out, DirectoryChange{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: fields})
+			out = append(out, Change{Kind: "changed", Network: n.ID, Subject: n.ID, Name: n.Name, Fields: fields})
 		}
 	}
 	for _, n := range a.Networks {
 		if !slices.ContainsFunc(b.Networks, func(m Network) bool { return m.ID == n.ID }) {
-			out = append(out, DirectoryChange{Kind: "removed", Network: n.ID, Subject: n.ID, Name: n.Name})
+			out = append(out, Change{Kind: "removed", Network: n.ID, Subject: n.ID, Name: n.Name})
 		}
 	}
 	for _, c := range b.Centres {
 		i := slices.IndexFunc(a.Centres, func(o Centre) bool { return o.ID == c.ID })
 		if i < 0 {
-			out = append(out, DirectoryChange{Kind: "added", Network: c.Network, Subject: c.ID, Name: c.Name})
+			out = append(out, Change{Kind: "added", Network: c.Network, Subject: c.ID, Name: c.Name})
 			continue
 		}
 		var fields []string
@@ -99,16 +99,16 @@ func DiffDirectories(a, b DirectoryData) []DirectoryChange {
 			}
 		}
 		if len(fields) > 0 {
-			out = append(out, DirectoryChange{Kind: "changed", Network: c.Network, Subject: c.ID, Name: c.Name, Fields: fields})
+			out = append(out, Change{Kind: "changed", Network: c.Network, Subject: c.ID, Name: c.Name, Fields: fields})
 		}
 	}
 	for _, c := range a.Centres {
 		if !slices.ContainsFunc(b.Centres, func(o Centre) bool { return o.ID == c.ID }) {
-			out = append(out, DirectoryChange{Kind: "removed", Network: c.Network, Subject: c.ID, Name: c.Name})
+			out = append(out, Change{Kind: "removed", Network: c.Network, Subject: c.ID, Name: c.Name})
 		}
 	}
 	if a.Sample != b.Sample {
-		out = append(out, DirectoryChange{Kind: "changed", Subject: "sample", Name: "sample", Fields: []string{fmt.Sprint(b.Sample)}})
+		out = append(out, Change{Kind: "changed", Subject: "sample", Name: "sample", Fields: []string{fmt.Sprint(b.Sample)}})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package flows
+package directory
 
 // Message is what the directory has to say to a volunteer — a problem of
 // a file, a value she typed that cannot be read: a message id of the

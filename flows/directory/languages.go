@@ -1,10 +1,8 @@
-package flows
+package directory
 
 import (
 	"strings"
 	"unicode"
-
-	"frontdoor/flows/directory"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -51,9 +49,9 @@ var languageNames = func() map[string]string {
 	m := map[string]string{"farsi": "fa", "mandarino": "zh", "mandarin": "zh"}
 	for code := range Languages {
 		tag := language.Make(code)
-		m[directory.Normalize(LanguageName(code))] = code
+		m[Normalize(LanguageName(code))] = code
 		for in := range Languages {
-			if n := directory.Normalize(display.Languages(language.Make(in)).Name(tag)); n != "" {
+			if n := Normalize(display.Languages(language.Make(in)).Name(tag)); n != "" {
 				m[n] = code
 			}
 		}
@@ -76,7 +74,7 @@ func ParseLanguages(s string) ([]string, error) {
 		}
 		out = append(out, code)
 	}
-	for _, item := range splitList(s) {
+	for _, item := range SplitList(s) {
 		if item == "-" {
 			continue
 		}
@@ -88,7 +86,7 @@ func ParseLanguages(s string) ([]string, error) {
 		for _, w := range strings.FieldsFunc(item, func(r rune) bool { return unicode.IsSpace(r) || r == '/' }) {
 			code, ok := languageCode(w)
 			if !ok {
-				return nil, inputErr(w, "parse.unknown_language")
+				return nil, NewInputError(w, "parse.unknown_language")
 			}
 			add(code)
 		}
@@ -98,15 +96,15 @@ func ParseLanguages(s string) ([]string, error) {
 
 // isLanguageCode tells whether s has the form of an ISO 639-1 code, the
 // form the directory keeps.
-func isLanguageCode(s string) bool { return langPattern.MatchString(s) }
+func IsLanguageCode(s string) bool { return langPattern.MatchString(s) }
 
 // languageCode reads one code or name.
 func languageCode(s string) (string, bool) {
-	n := directory.Normalize(s)
+	n := Normalize(s)
 	if code, ok := languageNames[n]; ok {
 		return code, true
 	}
-	if isLanguageCode(n) {
+	if IsLanguageCode(n) {
 		if b, err := language.ParseBase(n); err == nil && b.String() == n {
 			return n, true
 		}

@@ -1,12 +1,10 @@
-package flows
+package directory
 
 import (
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"frontdoor/flows/directory"
 )
 
 // ParseClosure reads a closure as volunteers write it, in Italian or
@@ -20,8 +18,8 @@ import (
 // The words around the dates, without the leading "chiuso"/"dal", are the
 // reason shown to women.
 func ParseClosure(s string, today Date) (Closure, error) {
-	if len([]rune(s)) > maxTypedLen {
-		return Closure{}, inputErr(clip(s, 20), "parse.too_long", "Max", maxTypedLen)
+	if len([]rune(s)) > MaxTypedLen {
+		return Closure{}, NewInputError(Clip(s, 20), "parse.too_long", "Max", MaxTypedLen)
 	}
 	p := &dateParser{src: s, toks: dateTokens(s), today: today}
 	return p.closure()
@@ -34,22 +32,22 @@ func ParseClosure(s string, today Date) (Closure, error) {
 func ParseDate(s string) (Date, error) {
 	p := &dateParser{src: s, toks: dateTokens(s)}
 	if len(p.toks) == 0 {
-		return Date{}, inputErr(s, "parse.closure_no_date")
+		return Date{}, NewInputError(s, "parse.closure_no_date")
 	}
 	d, next, err := p.date(0)
 	switch {
 	case err != nil:
 		return Date{}, err
 	case next < len(p.toks):
-		return Date{}, inputErr(strings.TrimSpace(s), "parse.bad_date")
+		return Date{}, NewInputError(strings.TrimSpace(s), "parse.bad_date")
 	case d.month == 0:
 		return Date{}, p.noMonth(d, next)
 	case d.year == 0:
-		return Date{}, inputErr(strings.TrimSpace(s), "parse.date_no_year")
+		return Date{}, NewInputError(strings.TrimSpace(s), "parse.date_no_year")
 	}
 	out := Date{Year: d.year, Month: time.Month(d.month), Day: d.day}
-	if !out.valid() || out.Year < minYear || out.Year > maxYear {
-		return Date{}, inputErr(p.span(d), "parse.bad_date")
+	if !out.Valid() || out.Year < minYear || out.Year > maxYear {
+		return Date{}, NewInputError(p.span(d), "parse.bad_date")
 	}
 	return out, nil
 }
@@ -102,7 +100,7 @@ func dateTokens(s string) []dateTok {
 				}
 				j += w
 			}
-			toks = append(toks, dateTok{norm: directory.Normalize(s[i:j]), num: -1, start: i, end: j})
+			toks = append(toks, dateTok{norm: Normalize(s[i:j]), num: -1, start: i, end: j})
 			i = j
 		case unicode.IsSpace(r) || r == '\'' || r == '’' || r == '°' || r == 'º':
 			i += w
@@ -265,7 +263,7 @@ func (p *dateParser) closure() (Closure, error) {
 		first++
 	}
 	if first == len(p.toks) {
-		return Closure{}, inputErr(clip(strings.TrimSpace(p.src), 40), "parse.closure_no_date")
+		return Closure{}, NewInputError(Clip(strings.TrimSpace(p.src), 40), "parse.closure_no_date")
 	}
 	// The words before the first date: "chiuso per ferie dal".
 	lead, before := 0, first
@@ -302,7 +300,7 @@ func (p *dateParser) closure() (Closure, error) {
 		from = true // "24/12/2026-" and nothing after
 	}
 	if from && len(parts) == 1 && !a.whole {
-		return Closure{}, inputErr(p.span(a), "parse.closure_no_end")
+		return Closure{}, NewInputError(p.span(a), "parse.closure_no_end")
 	}
 	if b.weekday && a.year != 0 && b.date().Before(a.date()) {
 		b = b.plusDays(7) // "da venerdì a lunedì"
@@ -325,7 +323,7 @@ func (p *dateParser) closure() (Closure, error) {
 	}
 	if len(parts) > 1 && !ranged && !p.consecutive(cl.From, parts) {
 		// "24 e 25 dicembre" is a range; "24 e 26" two closures.
-		return Closure{}, inputErr(p.src[p.toks[a.first].start:p.toks[b.last].end], "parse.closure_two_days")
+		return Closure{}, NewInputError(p.src[p.toks[a.first].start:p.toks[b.last].end], "parse.closure_two_days")
 	}
 	cl.Reason = p.reason(lead, before, next)
 	return cl, nil
@@ -387,7 +385,7 @@ func (p *dateParser) reason(lead, before, next int) string {
 // ("lunedì 8 dicembre") is skipped. next is the first token after it.
 func (p *dateParser) date(i int) (d partDate, next int, err error) {
 	if i >= len(p.toks) {
-		return d, i, inputErr(strings.TrimSpace(p.src), "parse.closure_no_date")
+		return d, i, NewInputError(strings.TrimSpace(p.src), "parse.closure_no_date")
 	}
 	t := p.toks[i]
 	if n, ok := relativeDays[t.norm]; ok && !t.isNum() && !p.today.isZero() {
@@ -413,14 +411,14 @@ func (p *dateParser) date(i int) (d partDate, next int, err error) {
 		return p.monthFirst(i, m)
 	}
 	if !t.isNum() {
-		return d, i, inputErr(p.src[t.start:t.end], "parse.bad_date")
+		return d, i, NewInputError(p.src[t.start:t.end], "parse.bad_date")
 	}
 	if t.digits == 4 {
 		return p.iso(i)
 	}
 	d = partDate{day: t.num, first: i, last: i}
 	if t.digits > 2 || t.num < 1 || t.num > 31 {
-		return d, i, inputErr(p.src[t.start:t.end], "parse.bad_date")
+		return d, i, NewInputError(p.src[t.start:t.end], "parse.bad_date")
 	}
 	j := i + 1
 	for j < len(p.toks) && ordinals[p.word(j)] { // "24th"
@@ -453,7 +451,7 @@ func (p *dateParser) numeric(d partDate, j int) (partDate, int, error) {
 	m := p.toks[j+1]
 	d.last = j + 1
 	if m.digits > 2 || m.num < 1 || m.num > 12 {
-		return d, j + 2, inputErr(p.span(d), "parse.bad_date")
+		return d, j + 2, NewInputError(p.span(d), "parse.bad_date")
 	}
 	d.month = m.num
 	next := j + 2
@@ -466,7 +464,7 @@ func (p *dateParser) numeric(d partDate, j int) (partDate, int, error) {
 		case 4:
 			d.year = y.num
 		default:
-			return d, next + 2, inputErr(p.span(d), "parse.bad_date")
+			return d, next + 2, NewInputError(p.span(d), "parse.bad_date")
 		}
 		next += 2
 	}
@@ -478,7 +476,7 @@ func (p *dateParser) monthFirst(i, month int) (partDate, int, error) {
 	j := p.skipMark(i + 1)
 	d := partDate{month: month, first: i, last: i}
 	if j >= len(p.toks) || !p.toks[j].isNum() || p.toks[j].digits > 2 {
-		return d, j, inputErr(p.src[p.toks[i].start:p.toks[i].end], "parse.bad_date")
+		return d, j, NewInputError(p.src[p.toks[i].start:p.toks[i].end], "parse.bad_date")
 	}
 	d.day, d.last = p.toks[j].num, j
 	j++
@@ -500,7 +498,7 @@ func (p *dateParser) year(d partDate, j int) (partDate, int, error) {
 		j++
 	}
 	if d.day < 1 || d.day > 31 {
-		return d, j, inputErr(p.span(d), "parse.bad_date")
+		return d, j, NewInputError(p.span(d), "parse.bad_date")
 	}
 	return d, j, nil
 }
@@ -513,7 +511,7 @@ func (p *dateParser) iso(i int) (partDate, int, error) {
 		d.month, d.day, d.last = p.toks[i+2].num, p.toks[i+4].num, i+4
 		return d, i + 5, nil
 	}
-	return d, i + 1, inputErr(p.src[p.toks[i].start:p.toks[i].end], "parse.bad_date")
+	return d, i + 1, NewInputError(p.src[p.toks[i].start:p.toks[i].end], "parse.bad_date")
 }
 
 // skipMark skips the dot of an abbreviated month ("dic.", "Dec. 24").
@@ -530,11 +528,11 @@ func (p *dateParser) noMonth(d partDate, next int) error {
 	if w := p.word(next); len(w) >= 3 {
 		for name := range monthNames {
 			if len(name) > 3 && strings.HasPrefix(name, w[:3]) {
-				return inputErr(p.src[p.toks[next].start:p.toks[next].end], "parse.unknown_month")
+				return NewInputError(p.src[p.toks[next].start:p.toks[next].end], "parse.unknown_month")
 			}
 		}
 	}
-	return inputErr(p.span(d), "parse.date_no_month")
+	return NewInputError(p.span(d), "parse.date_no_month")
 }
 
 // resolve completes the two ends of a range: a missing month or year is
@@ -584,7 +582,7 @@ func (p *dateParser) resolve(a, b partDate, next int) (Date, Date, error) {
 		return Date{}, Date{}, err
 	}
 	if to.Before(from) {
-		return Date{}, Date{}, inputErr(p.src[p.toks[a.first].start:p.toks[b.last].end], "parse.closure_backwards")
+		return Date{}, Date{}, NewInputError(p.src[p.toks[a.first].start:p.toks[b.last].end], "parse.closure_backwards")
 	}
 	return from, to, nil
 }
@@ -599,7 +597,7 @@ func (p *dateParser) resolveOne(b partDate, next int) (Date, error) {
 	}
 	to, err := p.complete(b)
 	if err == nil && to.Before(p.today) {
-		return Date{}, inputErr(p.span(b), "parse.closure_backwards")
+		return Date{}, NewInputError(p.span(b), "parse.closure_backwards")
 	}
 	return to, err
 }
@@ -610,7 +608,7 @@ func (p *dateParser) nextYear(d partDate) int {
 	y := max(p.today.Year, minYear)
 	for k := range 8 {
 		c := Date{Year: y + k, Month: time.Month(d.month), Day: d.day}
-		if c.valid() && !c.Before(p.today) {
+		if c.Valid() && !c.Before(p.today) {
 			return y + k
 		}
 	}
@@ -620,8 +618,8 @@ func (p *dateParser) nextYear(d partDate) int {
 // complete checks a date whose parts are all known.
 func (p *dateParser) complete(d partDate) (Date, error) {
 	out := Date{Year: d.year, Month: time.Month(d.month), Day: d.day}
-	if d.month < 1 || d.month > 12 || !out.valid() || out.Year < minYear || out.Year > maxYear {
-		return Date{}, inputErr(p.span(d), "parse.bad_date")
+	if d.month < 1 || d.month > 12 || !out.Valid() || out.Year < minYear || out.Year > maxYear {
+		return Date{}, NewInputError(p.span(d), "parse.bad_date")
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"cmp"
@@ -89,9 +89,9 @@ type Centre struct {
 // Label is the name shown on buttons and in lists: ShortName, or Name.
 func (c *Centre) Label() string { return cmp.Or(c.ShortName, c.Name) }
 
-// DirectoryData is the directory as it is stored and exchanged: plain data,
-// validated by NewDirectory before use.
-type DirectoryData struct {
+// Data is the directory as it is stored and exchanged: plain data,
+// validated by New before use.
+type Data struct {
 	// Sample marks invented data: every card built from it says so.
 	Sample   bool      `json:"sample,omitempty"`
 	Networks []Network `json:"networks"`

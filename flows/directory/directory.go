@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"errors"
@@ -10,16 +10,14 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"frontdoor/flows/directory"
 )
 
-// Directory is a validated, indexed DirectoryData. It never changes after
-// NewDirectory, so one value can serve every chat at once; a new version of
+// Directory is a validated, indexed Data. It never changes after
+// New, so one value can serve every chat at once; a new version of
 // the directory is a new Directory. The *Centre values it hands out are
 // shared: read them, never modify them.
 type Directory struct {
-	data      DirectoryData
+	data      Data
 	networks  map[string]int       // network id -> index in data.Networks
 	centres   map[string]*Centre   // centre id -> centre in data.Centres, drafts too
 	byNetwork map[string][]*Centre // network id -> published centres, file order
@@ -30,7 +28,7 @@ type Directory struct {
 	// (however the file spells them: "Reggio Emilia") to index in towns;
 	// built at the first search, so that a directory is checked and loaded
 	// without the gazetteer.
-	placeTown func() map[*directory.Place]int
+	placeTown func() map[*Place]int
 }
 
 // coveredTown is a town some centre serves, with the spelling to show and
@@ -57,18 +55,18 @@ var (
 	langPattern  = regexp.MustCompile(`^[a-z]{2}$`)
 )
 
-// NewDirectory checks d and indexes it. A volunteer's typo must not take the
+// New checks d and indexes it. A volunteer's typo must not take the
 // bot down, so it reports every problem at once (joined with errors.Join,
 // one line each, naming the network or centre and the field) and the bot
-// keeps serving the previous directory. NewDirectory(DirectoryData{}) is a
+// keeps serving the previous directory. New(Data{}) is a
 // valid empty directory. d is copied: later changes to it do not show. A
 // centre whose address is confidential keeps only the position of its
 // comune (KeepCoarse).
-func NewDirectory(d DirectoryData) (*Directory, error) {
-	if err := validateDirectory(&d); err != nil {
+func New(d Data) (*Directory, error) {
+	if err := validate(&d); err != nil {
 		return nil, err
 	}
-	data := copyDirectoryData(d)
+	data := copyData(d)
 	KeepCoarse(&data)
 	dir := &Directory{
 		data:      data,
@@ -90,7 +88,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 		dir.all = append(dir.all, c)
 		dir.byNetwork[c.Network] = append(dir.byNetwork[c.Network], c)
 		for _, name := range append([]string{c.Town}, c.Towns...) {
-			key := directory.Normalize(name)
+			key := Normalize(name)
 			ti, ok := dir.townIndex[key]
 			if !ok {
 				ti = len(dir.towns)
@@ -102,10 +100,10 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 			}
 		}
 	}
-	dir.placeTown = sync.OnceValue(func() map[*directory.Place]int {
-		places := make(map[*directory.Place]int, len(dir.towns))
+	dir.placeTown = sync.OnceValue(func() map[*Place]int {
+		places := make(map[*Place]int, len(dir.towns))
 		for i, t := range dir.towns {
-			if m := directory.Italy().Lookup(t.name, false); len(m.Places) == 1 {
+			if m := Italy().Lookup(t.name, false); len(m.Places) == 1 {
 				if _, dup := places[m.Places[0]]; !dup {
 					places[m.Places[0]] = i
 				}
@@ -118,7 +116,7 @@ func NewDirectory(d DirectoryData) (*Directory, error) {
 	for i := range dir.towns {
 		t := &dir.towns[i]
 		slices.SortStableFunc(t.centres, func(a, b *Centre) int {
-			return boolRank(directory.Normalize(a.Town) == t.key) - boolRank(directory.Normalize(b.Town) == t.key)
+			return boolRank(Normalize(a.Town) == t.key) - boolRank(Normalize(b.Town) == t.key)
 		})
 	}
 	return dir, nil
@@ -131,9 +129,9 @@ func boolRank(located bool) int {
 	return 1
 }
 
-// validateDirectory returns every problem of d, or nil: Problems joined
+// validate returns every problem of d, or nil: Problems joined
 // with errors.Join, in the order of d.
-func validateDirectory(d *DirectoryData) error {
+func validate(d *Data) error {
 	var errs []error
 	seenNet := make(map[string]int)
 	for i, n := range d.Networks {
@@ -153,11 +151,11 @@ func validateDirectory(d *DirectoryData) error {
 		}
 		checkName(bad, c.Name)
 		shortNameCheck(bad, c.ShortName)
-		if directory.Normalize(c.Town) == "" {
+		if Normalize(c.Town) == "" {
 			bad("town", "", Msg("dir.empty"))
 		}
 		for j, t := range c.Towns {
-			if directory.Normalize(t) == "" {
+			if Normalize(t) == "" {
 				bad(fmt.Sprintf("towns[%d]", j+1), t, Msg("dir.empty"))
 			}
 		}
@@ -188,9 +186,9 @@ func validateDirectory(d *DirectoryData) error {
 		for j, cl := range c.Closures {
 			field := fmt.Sprintf("closure %d", j+1)
 			switch {
-			case !cl.From.valid():
+			case !cl.From.Valid():
 				bad(field+": from", cl.From.String(), Msg("parse.bad_date"))
-			case !cl.To.valid():
+			case !cl.To.Valid():
 				bad(field+": to", cl.To.String(), Msg("parse.bad_date"))
 			case cl.To.Before(cl.From):
 				bad(field, cl.From.String()+".."+cl.To.String(), Msg("parse.closure_backwards"))
@@ -202,7 +200,7 @@ func validateDirectory(d *DirectoryData) error {
 			}
 		}
 		for _, l := range c.Languages {
-			if !isLanguageCode(l) {
+			if !IsLanguageCode(l) {
 				bad("languages", l, Msg("parse.unknown_language"))
 			}
 		}
@@ -262,9 +260,9 @@ func checkName(bad func(field, value string, why Message), name string) {
 	}
 }
 
-// copyDirectoryData is a deep copy: no slice of the result is shared with d.
-func copyDirectoryData(d DirectoryData) DirectoryData {
-	out := DirectoryData{
+// copyData is a deep copy: no slice of the result is shared with d.
+func copyData(d Data) Data {
+	out := Data{
 		Sample:   d.Sample,
 		Networks: slices.Clone(d.Networks),
 		Centres:  make([]Centre, len(d.Centres)),
@@ -285,7 +283,7 @@ func copyDirectoryData(d DirectoryData) DirectoryData {
 
 // Data is a deep copy of the directory, for export or for editing into a
 // new version.
-func (d *Directory) Data() DirectoryData { return copyDirectoryData(d.data) }
+func (d *Directory) Data() Data { return copyData(d.data) }
 
 // Sample reports whether the directory is invented data; every card built
 // from it must say so.
@@ -352,7 +350,7 @@ func (d *Directory) centresOf(network string) []*Centre {
 // CoveredPlace is the covered town that a comune of the gazetteer is, with
 // its display name and centres as FindTown gives them; empty when no
 // centre covers it.
-func (d *Directory) CoveredPlace(p *directory.Place) (town string, centres []*Centre) {
+func (d *Directory) CoveredPlace(p *Place) (town string, centres []*Centre) {
 	if i, ok := d.placeTown()[p]; ok {
 		t := d.towns[i]
 		return t.name, slices.Clone(t.centres)

@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"errors"
@@ -72,8 +72,8 @@ func (d Date) civil() time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
 }
 
-// valid reports whether d is a real calendar day (not 31 April).
-func (d Date) valid() bool {
+// Valid reports whether d is a real calendar day (not 31 April).
+func (d Date) Valid() bool {
 	y, m, dd := d.civil().Date()
 	return y == d.Year && m == d.Month && dd == d.Day
 }
@@ -86,13 +86,13 @@ func ParseClock(s string) (Clock, error) {
 	if !hasMin {
 		hs, ms, hasMin = strings.Cut(t, ".")
 	}
-	h, ok := parseDigits(hs, 1, 2)
+	h, ok := ParseDigits(hs, 1, 2)
 	if !ok {
 		return 0, fmt.Errorf("clock %q: %w", s, errClockForm)
 	}
 	m := 0
 	if hasMin {
-		if m, ok = parseDigits(ms, 2, 2); !ok {
+		if m, ok = ParseDigits(ms, 2, 2); !ok {
 			return 0, fmt.Errorf("clock %q: %w", s, errClockForm)
 		}
 	}
@@ -109,8 +109,8 @@ func ParseClock(s string) (Clock, error) {
 
 var errClockForm = errors.New("want H, H:MM or H.MM (for example 9, 9:00, 13.30, 24:00)")
 
-// parseDigits reads an unsigned decimal of lo..hi ASCII digits.
-func parseDigits(s string, lo, hi int) (int, bool) {
+// ParseDigits reads an unsigned decimal of lo..hi ASCII digits.
+func ParseDigits(s string, lo, hi int) (int, bool) {
 	if len(s) < lo || len(s) > hi {
 		return 0, false
 	}
@@ -156,7 +156,7 @@ func (c *Centre) slotsOn(d Date) []Slot {
 
 // closedOn reports whether a closure or a holiday cancels the hours of d.
 func (c *Centre) closedOn(d Date) bool {
-	if _, closed := closureOn(c, d); closed {
+	if _, closed := ClosureOn(c, d); closed {
 		return true
 	}
 	return !c.OpenOnHolidays && IsHoliday(d)
@@ -301,8 +301,8 @@ func (c Clock) Short() string {
 	return fmt.Sprintf("%d:%02d", int(c)/60, int(c)%60)
 }
 
-// closureOn is the closure of c that includes day, if any.
-func closureOn(c *Centre, day Date) (Closure, bool) {
+// ClosureOn is the closure of c that includes day, if any.
+func ClosureOn(c *Centre, day Date) (Closure, bool) {
 	for _, cl := range c.Closures {
 		if !day.Before(cl.From) && !cl.To.Before(day) {
 			return cl, true
@@ -311,9 +311,9 @@ func closureOn(c *Centre, day Date) (Closure, bool) {
 	return Closure{}, false
 }
 
-// slotsText writes the slots of a day as people read them: "9:00–13:00,
+// SlotsText writes the slots of a day as people read them: "9:00–13:00,
 // 14:00–18:00".
-func slotsText(slots []Slot) string {
+func SlotsText(slots []Slot) string {
 	parts := make([]string, len(slots))
 	for i, s := range slots {
 		parts[i] = s.Open.String() + "–" + s.Close.String()
@@ -321,14 +321,14 @@ func slotsText(slots []Slot) string {
 	return strings.Join(parts, ", ")
 }
 
-// weekString writes a week compactly for the audit trail: "Mon 9:00–13:00;
+// WeekString writes a week compactly for the audit trail: "Mon 9:00–13:00;
 // Tue 14:00–18:00". The audit shows it in her language (auditValue).
-func weekString(w Week) string {
+func WeekString(w Week) string {
 	var parts []string
 	for i := 1; i <= 7; i++ {
 		day := time.Weekday(i % 7)
 		if len(w[day]) > 0 {
-			parts = append(parts, day.String()[:3]+" "+slotsText(w[day]))
+			parts = append(parts, day.String()[:3]+" "+SlotsText(w[day]))
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 
 // Problem is one mistake in a directory: where it is and what is wrong, as
 // a message id with its data, so that a volunteer reads it in her
-// language with the line of the file to fix. NewDirectory, the directory
+// language with the line of the file to fix. New, the directory
 // file and the import through the bot report problems; errors.Join
 // gathers them and Problems takes them apart.
 type Problem struct {
@@ -65,7 +65,7 @@ func (p *Problem) where() string {
 	return fmt.Sprintf("%s #%d", p.Kind, p.Index+1)
 }
 
-// Problems takes apart an error of NewDirectory, of the directory file or
+// Problems takes apart an error of New, of the directory file or
 // of an import into its problems; an error that is not a Problem (the file
 // could not be read) becomes one that says so.
 func Problems(err error) []*Problem {

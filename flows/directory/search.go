@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"cmp"
@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"frontdoor/flows/directory"
 )
 
 // maxTownQuery is the longest normalized query, in bytes, that Suggest
@@ -16,15 +14,11 @@ import (
 // keeps a pasted page of text from costing more than a short query.
 const maxTownQuery = 128
 
-// townPrefixes are words people put before a town's name that are not part
-// of it ("Comune di Crema"), in normalized form, longest first.
-var townPrefixes = []string{"comune di ", "citta di ", "comune ", "citta "}
-
 // townQueries is the normalized forms under which q may name a covered town:
 // as typed, without a leading "comune di", without a trailing province code
 // ("Crema (CR)").
 func townQueries(q string) []string {
-	k := directory.Normalize(q)
+	k := Normalize(q)
 	if k == "" {
 		return nil
 	}
@@ -133,7 +127,7 @@ func townScore(q, town string) int {
 	if utf8.RuneCountInString(town) <= 5 {
 		limit = 1
 	}
-	if dist := directory.TypoDistance(q, town, limit); dist <= limit {
+	if dist := TypoDistance(q, town, limit); dist <= limit {
 		better(2 * dist)
 	}
 	return best

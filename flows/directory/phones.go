@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 // without +39.
 func ParsePhones(s string) ([]string, error) {
 	var out []string
-	for _, f := range splitList(s) {
+	for _, f := range SplitList(s) {
 		n := strings.Map(func(r rune) rune {
 			if unicode.IsSpace(r) || r == '.' || r == '-' || r == '/' || r == '(' || r == ')' {
 				return -1
@@ -25,13 +25,13 @@ func ParsePhones(s string) ([]string, error) {
 		if !strings.HasPrefix(n, "+") && (strings.HasPrefix(n, "0") || strings.HasPrefix(n, "3")) {
 			n = "+39" + n
 		}
-		if !phonePattern.MatchString(n) { // the form validateDirectory wants
-			return nil, inputErr(f, "parse.bad_phone")
+		if !phonePattern.MatchString(n) { // the form validate wants
+			return nil, NewInputError(f, "parse.bad_phone")
 		}
 		out = append(out, n)
 	}
 	if len(out) == 0 {
-		return nil, inputErr(s, "parse.bad_phone")
+		return nil, NewInputError(s, "parse.bad_phone")
 	}
 	return out, nil
 }
@@ -49,8 +49,8 @@ func PhoneText(p string) string {
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
 
-// phonesText writes numbers for a card, separated by a middle dot.
-func phonesText(phones []string) string {
+// PhonesText writes numbers for a card, separated by a middle dot.
+func PhonesText(phones []string) string {
 	out := make([]string, len(phones))
 	for i, p := range phones {
 		out[i] = PhoneText(p)

@@ -1,4 +1,4 @@
-package flows
+package directory
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"frontdoor/flows/directory"
 )
 
 // dayNames maps the ways people write weekdays, in Italian and English, to
@@ -42,12 +40,12 @@ var dayNames = func() map[string]time.Weekday {
 // days it names.
 func ParseWeek(s string) (Week, error) {
 	var w Week
-	if len([]rune(s)) > maxTypedLen {
-		return w, inputErr(clip(s, 20), "parse.too_long", "Max", maxTypedLen)
+	if len([]rune(s)) > MaxTypedLen {
+		return w, NewInputError(Clip(s, 20), "parse.too_long", "Max", MaxTypedLen)
 	}
 	toks := hoursTokens(s)
 	if len(toks) == 0 {
-		return w, inputErr(s, "parse.hours_empty")
+		return w, NewInputError(s, "parse.hours_empty")
 	}
 	groups, err := hoursGroups(toks)
 	if err != nil {
@@ -57,7 +55,7 @@ func ParseWeek(s string) (Week, error) {
 		slices.SortFunc(g.slots, func(a, b Slot) int { return int(a.Open - b.Open) })
 		for i := 1; i < len(g.slots); i++ {
 			if g.slots[i].Open < g.slots[i-1].End() {
-				return Week{}, inputErr(g.slots[i-1].String()+" "+g.slots[i].String(), "parse.hours_overlap", "Day", Msg("weekday."+g.days[0].String()))
+				return Week{}, NewInputError(g.slots[i-1].String()+" "+g.slots[i].String(), "parse.hours_overlap", "Day", Msg("weekday."+g.days[0].String()))
 			}
 		}
 		for _, d := range g.days {
@@ -158,9 +156,9 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 		case len(g.typed) == 0:
 			return nil
 		case len(g.days) == 0:
-			return inputErr(strings.Join(g.typed, " "), "parse.hours_no_day")
+			return NewInputError(strings.Join(g.typed, " "), "parse.hours_no_day")
 		case len(g.slots) == 0 && !g.closed:
-			return inputErr(strings.Join(g.typed, " "), "parse.hours_no_time")
+			return NewInputError(strings.Join(g.typed, " "), "parse.hours_no_time")
 		}
 		groups = append(groups, *g)
 		g, except = &hoursGroup{}, false
@@ -191,20 +189,20 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 			continue
 		}
 		switch {
-		case hoursSkip[directory.Normalize(t)]:
+		case hoursSkip[Normalize(t)]:
 			continue
-		case hoursClosed[directory.Normalize(t)]:
+		case hoursClosed[Normalize(t)]:
 			g.closed, except = true, false
 			g.typed = append(g.typed, t)
-		case hoursExcept[directory.Normalize(t)]:
+		case hoursExcept[Normalize(t)]:
 			except = true
 		case t[0] >= '0' && t[0] <= '9' || t == "h24":
 			if len(g.days) == 0 {
-				return nil, inputErr(t, "parse.hours_no_day")
+				return nil, NewInputError(t, "parse.hours_no_day")
 			}
 			text := t
 			// "9 alle 13", "9am to 5pm"
-			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[directory.Normalize(toks[i+1])] && toks[i+2][0] >= '0' && toks[i+2][0] <= '9' {
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[Normalize(toks[i+1])] && toks[i+2][0] >= '0' && toks[i+2][0] <= '9' {
 				text = t + "-" + toks[i+2]
 				i += 2
 			}
@@ -220,8 +218,8 @@ func hoursGroups(toks []string) ([]hoursGroup, error) {
 				return nil, err
 			}
 			// "dal lunedì al venerdì", "monday to friday"
-			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[directory.Normalize(toks[i+1])] {
-				if _, isDay := dayNames[directory.Normalize(toks[i+2])]; isDay {
+			if !strings.Contains(t, "-") && i+2 < len(toks) && hoursTo[Normalize(toks[i+1])] {
+				if _, isDay := dayNames[Normalize(toks[i+2])]; isDay {
 					if days, err = parseDays(t + "-" + toks[i+2]); err != nil {
 						return nil, err
 					}
@@ -248,7 +246,7 @@ func matchSeveralDays(toks []string) (int, []time.Weekday) {
 		}
 		ok := true
 		for k, w := range dw.words {
-			ok = ok && directory.Normalize(toks[k]) == w
+			ok = ok && Normalize(toks[k]) == w
 		}
 		if ok {
 			return len(dw.words), dw.days
@@ -261,16 +259,16 @@ func matchSeveralDays(toks []string) (int, []time.Weekday) {
 // like "sab-lun" go through Sunday).
 func parseDays(f string) ([]time.Weekday, error) {
 	from, to, isRange := strings.Cut(f, "-")
-	a, ok := dayNames[directory.Normalize(from)]
+	a, ok := dayNames[Normalize(from)]
 	if !ok {
-		return nil, inputErr(from, "parse.unknown_day")
+		return nil, NewInputError(from, "parse.unknown_day")
 	}
 	if !isRange {
 		return []time.Weekday{a}, nil
 	}
-	b, ok := dayNames[directory.Normalize(to)]
+	b, ok := dayNames[Normalize(to)]
 	if !ok {
-		return nil, inputErr(to, "parse.unknown_day")
+		return nil, NewInputError(to, "parse.unknown_day")
 	}
 	var out []time.Weekday
 	for d := a; ; d = (d + 1) % 7 {
@@ -290,15 +288,15 @@ func ParseSlot(f string) (Slot, error) {
 	}
 	from, to, ok := strings.Cut(strings.ReplaceAll(f, "–", "-"), "-")
 	if !ok {
-		return Slot{}, inputErr(f, "parse.slot_no_dash")
+		return Slot{}, NewInputError(f, "parse.slot_no_dash")
 	}
 	open, openHalf, err := parseClock12(from)
 	if err != nil {
-		return Slot{}, inputErr(f, "parse.bad_time", "Time", from)
+		return Slot{}, NewInputError(f, "parse.bad_time", "Time", from)
 	}
 	closeAt, closeHalf, err := parseClock12(to)
 	if err != nil {
-		return Slot{}, inputErr(f, "parse.bad_time", "Time", to)
+		return Slot{}, NewInputError(f, "parse.bad_time", "Time", to)
 	}
 	switch {
 	case openHalf == "" && closeHalf == "pm" && open+12*60 < closeAt:
@@ -307,7 +305,7 @@ func ParseSlot(f string) (Slot, error) {
 		closeAt += 12 * 60 // "9-1" is 9:00-13:00; "20-2" runs past midnight
 	}
 	if open == closeAt || open == 1440 {
-		return Slot{}, inputErr(f, "parse.slot_empty")
+		return Slot{}, NewInputError(f, "parse.slot_empty")
 	}
 	return Slot{Open: open, Close: closeAt}, nil
 }
