@@ -14,6 +14,9 @@ import (
 )
 
 // rendered is what she reads of a result in lang, every reply as plain text.
+// day is a civil date.
+func day(y int, m time.Month, d int) directory.Date { return directory.Date{Year: y, Month: m, Day: d} }
+
 func rendered(t testing.TB, res flows.Result, lang string) string {
 	t.Helper()
 	cat, err := locales.New()

@@ -1,4 +1,4 @@
-package flows_test
+package directory_test
 
 import (
 	"fmt"
@@ -11,6 +11,11 @@ import (
 
 // dtRome is a wall-clock time in Rome; not for the ambiguous hour of the
 // autumn change (use dtUTC there).
+// rome builds a wall-clock time in Europe/Rome.
+func rome(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, directory.Rome)
+}
+
 func dtUTC(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, time.UTC)
 }

@@ -1,4 +1,4 @@
-package flows_test
+package directory_test
 
 import (
 	"math"
@@ -245,7 +245,7 @@ func FuzzNormalizeTown(f *testing.F) {
 			t.Fatalf("directory.Normalize(%q) = %q: stray spaces", s, n)
 		}
 		if again := directory.Normalize(n); again != n {
-			t.Fatalf("NormalizeTown not idempotent: %q -> %q -> %q", s, n, again)
+			t.Fatalf("Normalize not idempotent: %q -> %q -> %q", s, n, again)
 		}
 	})
 }

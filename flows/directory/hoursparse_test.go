@@ -1,4 +1,4 @@
-package flows_test
+package directory_test
 
 import (
 	"errors"
