@@ -119,7 +119,7 @@ func TestVolunteerEditsConfidentialPosition(t *testing.T) {
 		t.Errorf("kept at %v,%v, not at the point of Casalmaggiore", c.Lat, c.Lon)
 	}
 	entries, _ := st.Audit(context.Background(), "arca", 1)
-	if len(entries) != 1 || entries[0].Field != "location" || entries[0].Before != directory.ConfidentialValue || entries[0].After != directory.ConfidentialValue {
+	if len(entries) != 1 || entries[0].Field != "lat" || entries[0].Before != directory.ConfidentialValue || entries[0].After != directory.ConfidentialValue {
 		t.Errorf("audit: %+v", entries)
 	}
 	// A public centre keeps the position she gives, and she is not told

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"testing"
 
-	"frontdoor/flows"
 	"frontdoor/flows/directory"
 	"frontdoor/locales"
 )
@@ -27,7 +26,7 @@ func TestExamplesParse(t *testing.T) {
 		"staff.prompt_again_closure":    func(s string) error { _, err := directory.ParseClosure(s, today); return err },
 		"staff.field_example_languages": func(s string) error { _, err := directory.ParseLanguages(s); return err },
 		"staff.field_example_phones":    func(s string) error { _, err := directory.ParsePhones(s); return err },
-		"staff.field_example_location":  func(s string) error { _, _, err := flows.ParseLatLon(s); return err },
+		"staff.field_example_lat":       func(s string) error { _, _, err := directory.ParseLatLon(s); return err },
 		"staff.line_example":            func(s string) error { _, err := directory.ParsePhones(s); return err },
 	}
 	for _, lang := range cat.Langs() {

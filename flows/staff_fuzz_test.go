@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"frontdoor/flows"
+	"frontdoor/flows/directory"
 	"frontdoor/store/memstore"
 )
 
@@ -20,7 +21,7 @@ func FuzzParseLatLon(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		lat, lon, err := flows.ParseLatLon(s)
+		lat, lon, err := directory.ParseLatLon(s)
 		if err != nil {
 			return
 		}

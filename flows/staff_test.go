@@ -305,7 +305,7 @@ func TestVolunteerAddsCentre(t *testing.T) {
 	}
 	text("Sportello Cusano")
 	text("Cusano Milanino")
-	if res := text("riservato"); !hasText(res, "staff.field_example_location") || !res.Replies[0].AskLocation {
+	if res := text("riservato"); !hasText(res, "staff.field_example_lat") || !res.Replies[0].AskLocation {
 		t.Fatalf("no location asked with a location button: %v", ids(res))
 	}
 	if res := text("450, 9"); !hasText(res, "staff.input_error") {

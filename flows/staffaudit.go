@@ -96,18 +96,43 @@ func (s staffDialogue) auditSubject(e AuditEntry) any {
 	return e.Subject
 }
 
-// auditFields are the fields of the audit trail that have a name in her
+// otherAuditFields are the subjects of changes in the audit trail, beside
+// the fields of a centre (directory.Fields), that have a name in her
 // language ("field.<name>").
-var auditFields = []string{"name", "network", "town", "address", "location", "phones", "towns", "languages", "services",
-	"hours", "closure", "closures", "open_on_holidays", "draft", "centre", "publish", "sample", "phone_24h", "role", "province"}
+var otherAuditFields = []string{"centre", "publish", "sample", "phone_24h", "role", "province"}
+
+// fieldText names a field of the audit trail or of an import in her
+// language: a field of a centre, by its name or a former one, or another
+// subject of changes.
+func fieldText(f string) (Text, bool) {
+	if cf, ok := directory.FieldNamed(f); ok {
+		return T("field." + cf.Name), true
+	}
+	if slices.Contains(otherAuditFields, f) {
+		return T("field." + f), true
+	}
+	return Text{}, false
+}
+
+// fieldTexts names fields in her language; an unknown one stays as it is.
+func fieldTexts(fields []string) []Text {
+	out := make([]Text, len(fields))
+	for i, f := range fields {
+		out[i] = Raw(f)
+		if t, ok := fieldText(f); ok {
+			out[i] = t
+		}
+	}
+	return out
+}
 
 // auditField names a field of the audit trail in her language.
 func auditField(f string) any {
 	if kind, ok := strings.CutPrefix(f, "import "); ok && slices.Contains([]string{"added", "removed", "changed"}, kind) {
 		return T("field.import_" + kind)
 	}
-	if slices.Contains(auditFields, f) {
-		return T("field." + f)
+	if t, ok := fieldText(f); ok {
+		return t
 	}
 	return f
 }
@@ -141,7 +166,7 @@ func (s staffDialogue) auditValue(field, v string) any {
 			return s.grantTexts([]Grant{{Role: Role(parts[0]), Network: parts[1], Centre: parts[2]}})[0]
 		}
 	case "import changed":
-		return keyTexts(directory.SplitList(v), "field.", auditFields)
+		return fieldTexts(directory.SplitList(v))
 	case "publish":
 		return T("staff.audit_" + v)
 	}

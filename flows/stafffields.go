@@ -23,15 +23,19 @@ const (
 )
 
 // editFields are the fields staff can change one by one, in menu order;
-// addSteps the fields a new centre is asked for, in order.
+// addSteps the fields a new centre is asked for, in order: typed fields of
+// directory.Fields, by their names.
 var (
-	editFields = []string{"name", "town", "address", "phones", "towns", "languages", "location", "services"}
-	addSteps   = []string{"name", "town", "address", "location", "phones", "towns", "languages"}
+	editFields = []string{"name", "town", "address", "phones", "towns", "languages", "lat", "services"}
+	addSteps   = []string{"name", "town", "address", "lat", "phones", "towns", "languages"}
 )
 
 // askField asks for one field of an existing centre (id) or of the new
 // centre in her session (id == "").
 func (s staffDialogue) askField(id, field string) {
+	if f, ok := directory.FieldNamed(field); ok {
+		field = f.Name // a button of before the fields took the file's names
+	}
 	name := ""
 	switch {
 	case !slices.Contains(editFields, field):
@@ -66,7 +70,7 @@ func (s staffDialogue) askField(id, field string) {
 	}
 	texts := []Text{prompt, T("staff.field_example_" + field)}
 	cancel := staffButton(T("staff.button_cancel"), "menu", "")
-	if field == "location" {
+	if field == "lat" {
 		s.d.say(Reply{Texts: texts, AskLocation: true})
 		s.reply([]Text{T("staff.field_location_or_type")}, []Button{cancel})
 		return
@@ -79,7 +83,7 @@ func (s staffDialogue) askField(id, field string) {
 func (s staffDialogue) fieldInput() {
 	text := strings.TrimSpace(s.d.in.Text)
 	if s.d.in.Kind == KindLocation {
-		text = latLonText(s.d.in.Lat, s.d.in.Lon)
+		text = directory.LatLonText(s.d.in.Lat, s.d.in.Lon)
 	}
 	if s.d.sess.Data[dataNetwork] != "" {
 		s.lineInput(text)
@@ -93,23 +97,25 @@ func (s staffDialogue) fieldInput() {
 // the same question: typing again corrects the value.
 func (s staffDialogue) fieldValue(text string) {
 	data := s.d.sess.Data
-	field := data[dataField]
+	f, _ := directory.FieldNamed(data[dataField])
+	field := f.Name
 	c, draft := s.target()
 	if c == nil {
 		s.d.sess.State, s.d.sess.Data = stStaff, nil
 		s.centres()
 		return
 	}
+	data[dataField] = field // the file's name, in a session of before
 	changed := *c
-	if err := applyField(&changed, field, text); err != nil {
+	if err := f.Set(&changed, text); err != nil {
 		s.inputError(err, T("staff.field_example_"+field))
 		return
 	}
 	if t := toggled[field]; t != nil {
 		text = pendingValue(t.get(&changed))
 	}
-	if directory.Coarsen(&changed) && field == "location" {
-		text = latLonText(changed.Lat, changed.Lon) // her session keeps no more than the store
+	if directory.Coarsen(&changed) && field == "lat" {
+		text = directory.LatLonText(changed.Lat, changed.Lon) // her session keeps no more than the store
 	}
 	data[dataValue] = text
 	if draft {
@@ -124,7 +130,7 @@ func (s staffDialogue) fieldValue(text string) {
 	s.d.event = "staff_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
 	s.confirm(T("staff.confirm"), "fieldok", staffButton(T("staff.button_cancel"), "edit", c.ID))
-	if note, ok := coarseNote(&changed); ok && (field == "location" || field == "address") {
+	if note, ok := coarseNote(&changed); ok && (field == "lat" || field == "address") {
 		s.prefix(note)
 	}
 }
@@ -155,56 +161,6 @@ func (s staffDialogue) target() (*directory.Centre, bool) {
 	return c, false
 }
 
-// applyField sets one field of c from what she typed ("lat,lon" for the
-// location).
-func applyField(c *directory.Centre, field, text string) error {
-	if text == "" || len([]rune(text)) > directory.MaxTypedLen {
-		return directory.NewInputError(directory.Clip(text, 20), "parse.bad_input")
-	}
-	switch field {
-	case "location":
-		lat, lon, err := ParseLatLon(text)
-		if err != nil {
-			return err
-		}
-		c.Lat, c.Lon = lat, lon
-	case "name":
-		c.Name = text
-	case "town":
-		c.Town = text
-	case "address":
-		switch strings.ToLower(text) {
-		case "riservato", "riservata", "confidential", "-":
-			c.Address, c.AddressConfidential = "", true
-		default:
-			c.Address, c.AddressConfidential = text, false
-		}
-	case "phones":
-		phones, err := directory.ParsePhones(text)
-		if err != nil {
-			return err
-		}
-		c.Phones = phones
-	case "towns":
-		c.Towns = directory.SplitList(text)
-	case "services":
-		keys, err := ParseServices(text)
-		if err != nil {
-			return err
-		}
-		c.Services = keys
-	case "languages":
-		langs, err := directory.ParseLanguages(text)
-		if err != nil {
-			return err
-		}
-		c.Languages = langs
-	default:
-		return directory.NewInputError(field, "parse.bad_input")
-	}
-	return nil
-}
-
 // checkCentre validates a directory in which c replaces (or joins) the
 // centre of the same id.
 func checkCentre(d directory.Data, c directory.Centre) error {
@@ -225,54 +181,28 @@ func (s staffDialogue) saveField() {
 		s.saveLine()
 		return
 	}
-	field, value := data[dataField], data[dataValue]
+	f, known := directory.FieldNamed(data[dataField])
+	value := data[dataValue]
 	c, ok := s.editable(data[dataCentre])
-	if !ok || value == "" || field == "" {
+	if !ok || value == "" || !known {
 		s.centres()
 		return
 	}
 	s.d.sess.Data = nil
 	var before string
 	err := s.change(c.ID, func(cc *directory.Centre) error {
-		before = fieldString(*cc, field)
-		return applyField(cc, field, value)
+		before = f.Text(cc)
+		return f.Set(cc, value)
 	})
 	if err != nil {
 		s.failed(err)
 		return
 	}
 	now, _ := s.d.dir.Centre(c.ID)
-	s.audited(c, field, before, fieldString(*now, field))
+	s.audited(c, f.Name, before, f.Text(now))
 	s.edit(c.ID)
 	s.d.event = "staff_saved"
 	s.prefix(T("staff.saved"))
-}
-
-// fieldString writes a field for the audit trail.
-func fieldString(c directory.Centre, field string) string {
-	switch field {
-	case "name":
-		return c.Name
-	case "town":
-		return c.Town
-	case "address", "location":
-		if c.AddressConfidential {
-			return directory.ConfidentialValue
-		}
-		if field == "location" {
-			return latLonText(c.Lat, c.Lon)
-		}
-		return c.Address
-	case "phones":
-		return strings.Join(c.Phones, ", ")
-	case "towns":
-		return strings.Join(c.Towns, ", ")
-	case "languages":
-		return strings.Join(c.Languages, ", ")
-	case "services":
-		return strings.Join(c.Services, ", ")
-	}
-	return ""
 }
 
 // startAdd begins a new centre in a network she may edit.
@@ -396,40 +326,4 @@ func (s staffDialogue) newCentreID(network, town string) string {
 		}
 		id = base + "-" + strconv.Itoa(n)
 	}
-}
-
-// ParseServices reads service keys ("listening, legal"); "-" alone is
-// none.
-func ParseServices(s string) ([]string, error) {
-	var keys []string
-	for _, k := range directory.SplitList(strings.ToLower(s)) {
-		if k == "-" {
-			continue
-		}
-		if !slices.Contains(directory.ServiceKeys, k) {
-			return nil, directory.NewInputError(k, "parse.unknown_service")
-		}
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	return keys, nil
-}
-
-// latLonText writes a position as ParseLatLon reads it, to the metre.
-func latLonText(lat, lon float64) string { return fmt.Sprintf("%.5f,%.5f", lat, lon) }
-
-// ParseLatLon reads "45.1332, 10.0227".
-func ParseLatLon(s string) (lat, lon float64, err error) {
-	a, b, ok := strings.Cut(s, ",")
-	if ok {
-		lat, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
-	}
-	if ok && err == nil {
-		lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
-	}
-	if !ok || err != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat != lat || lon != lon {
-		return 0, 0, directory.NewInputError(s, "parse.bad_location")
-	}
-	return lat, lon, nil
 }

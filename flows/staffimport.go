@@ -236,7 +236,7 @@ func changeText(c directory.Change) Text {
 	if c.Subject == "sample" {
 		return T("staff.import_sample_" + c.Fields[0])
 	}
-	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", keyTexts(c.Fields, "field.", auditFields))
+	return T("staff.import_"+c.Kind, "Name", c.Name, "Fields", fieldTexts(c.Fields))
 }
 
 // ImportAudit is the audit entry of one change of an import by who.

@@ -66,7 +66,7 @@ func (db *DB) keepCoarse(tx *bolt.Tx) error {
 		if err := db.openJSON(bucketAudit, k, v, &e); err != nil {
 			return nil // never readable: nothing to scrub
 		}
-		if e.Field != "location" || !confidential[e.Subject] {
+		if f, _ := directory.FieldNamed(e.Field); f.Name != "lat" || !confidential[e.Subject] {
 			return nil
 		}
 		e.Before, e.After = directory.ConfidentialValue, directory.ConfidentialValue

@@ -29,26 +29,6 @@ func (c Change) String() string {
 	return s
 }
 
-// centreFields are the fields compared to tell what an import changes.
-var centreFields = []struct {
-	name string
-	get  func(Centre) any
-}{
-	{"name", func(c Centre) any { return c.Name }},
-	{"network", func(c Centre) any { return c.Network }},
-	{"town", func(c Centre) any { return c.Town }},
-	{"address", func(c Centre) any { return [2]any{c.Address, c.AddressConfidential} }},
-	{"location", func(c Centre) any { return [2]float64{c.Lat, c.Lon} }},
-	{"phones", func(c Centre) any { return c.Phones }},
-	{"towns", func(c Centre) any { return c.Towns }},
-	{"languages", func(c Centre) any { return c.Languages }},
-	{"services", func(c Centre) any { return c.Services }},
-	{"hours", func(c Centre) any { return WeekString(c.Hours) }},
-	{"closures", func(c Centre) any { return c.Closures }},
-	{"open_on_holidays", func(c Centre) any { return c.OpenOnHolidays }},
-	{"draft", func(c Centre) any { return c.Draft }},
-}
-
 // networkFields are the fields compared to tell what an import changes in
 // a network.
 var networkFields = []struct {
@@ -56,6 +36,7 @@ var networkFields = []struct {
 	get  func(Network) string
 }{
 	{"name", func(n Network) string { return n.Name }},
+	{"short_name", func(n Network) string { return n.ShortName }},
 	{"province", func(n Network) string { return n.Province }},
 	{"phone_24h", func(n Network) string { return n.Phone24h }},
 }
@@ -93,9 +74,9 @@ func Diff(a, b Data) []Change {
 			continue
 		}
 		var fields []string
-		for _, f := range centreFields {
-			if !reflect.DeepEqual(normalizeEmpty(f.get(a.Centres[i])), normalizeEmpty(f.get(c))) {
-				fields = append(fields, f.name)
+		for _, f := range Fields {
+			if !reflect.DeepEqual(normalizeEmpty(f.value(&a.Centres[i])), normalizeEmpty(f.value(&c))) {
+				fields = append(fields, f.Name)
 			}
 		}
 		if len(fields) > 0 {

@@ -75,8 +75,7 @@ type rawClosure struct {
 var (
 	topKeys     = []string{"sample", "network", "centre"}
 	networkKeys = []string{"id", "name", "short_name", "province", "phone_24h"}
-	centreKeys  = []string{"id", "network", "name", "short_name", "town", "address", "address_confidential",
-		"lat", "lon", "phones", "towns", "languages", "services", "open_on_holidays", "draft", "hours", "closure"}
+	centreKeys  = directory.FileKeys()
 	dayKeys     = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	closureKeys = []string{"from", "to", "reason"}
 )

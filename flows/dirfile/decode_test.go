@@ -3,6 +3,7 @@ package dirfile
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -341,5 +342,18 @@ func TestSuggest(t *testing.T) {
 	}
 	if got := suggest("lun", dayKeys); got != "mon" {
 		t.Errorf("suggest(lun) = %q", got)
+	}
+}
+
+// TestCentreKeysAreTheTable: the file reads a centre's keys under the
+// names of the one table of fields (directory.Fields), in its order.
+func TestCentreKeysAreTheTable(t *testing.T) {
+	var tags []string
+	rt := reflect.TypeOf(rawCentre{})
+	for i := range rt.NumField() {
+		tags = append(tags, rt.Field(i).Tag.Get("toml"))
+	}
+	if want := directory.FileKeys(); !slices.Equal(tags, want) {
+		t.Errorf("the decoder reads %v, the table has %v", tags, want)
 	}
 }

@@ -126,37 +126,47 @@ func (e *encoder) kvList(key string, items []string) {
 	e.kv(key, "[\n  "+strings.Join(q, ",\n  ")+",\n]")
 }
 
+// centre writes a centre's keys in the order of directory.FileKeys.
 func (e *encoder) centre(c *directory.Centre) {
 	e.table("centre", "[[centre]]")
-	e.field("centre", "id", e.quote(c.ID))
-	e.field("centre", "network", e.quote(c.Network))
-	e.field("centre", "name", e.quote(c.Name))
-	e.field("centre", "short_name", e.quote(c.ShortName))
-	e.field("centre", "town", e.quote(c.Town))
-	e.field("centre", "address", e.quote(c.Address))
-	e.field("centre", "address_confidential", strconv.FormatBool(c.AddressConfidential))
-	e.field("centre", "lat", formatFloat(c.Lat))
-	e.field("centre", "lon", formatFloat(c.Lon))
-	e.comment("centre.phones")
-	e.kvList("phones", c.Phones)
-	e.comment("centre.towns")
-	e.kvList("towns", c.Towns)
-	e.comment("centre.languages")
-	e.kvList("languages", c.Languages)
-	e.comment("centre.services")
-	e.kvList("services", c.Services)
-	e.field("centre", "open_on_holidays", strconv.FormatBool(c.OpenOnHolidays))
-	e.field("centre", "draft", strconv.FormatBool(c.Draft))
+	text := map[string]string{"id": c.ID, "network": c.Network, "name": c.Name, "short_name": c.ShortName, "town": c.Town, "address": c.Address}
+	flag := map[string]bool{"address_confidential": c.AddressConfidential, "open_on_holidays": c.OpenOnHolidays, "draft": c.Draft}
+	number := map[string]float64{"lat": c.Lat, "lon": c.Lon}
+	list := map[string][]string{"phones": c.Phones, "towns": c.Towns, "languages": c.Languages, "services": c.Services}
+	for _, key := range directory.FileKeys() {
+		if v, ok := text[key]; ok {
+			e.field("centre", key, e.quote(v))
+		} else if v, ok := flag[key]; ok {
+			e.field("centre", key, strconv.FormatBool(v))
+		} else if v, ok := number[key]; ok {
+			e.field("centre", key, formatFloat(v))
+		} else if v, ok := list[key]; ok {
+			e.comment("centre." + key)
+			e.kvList(key, v)
+		} else if key == "hours" {
+			e.hours(c.Hours)
+		} else if key == "closure" {
+			e.closures(c.Closures)
+		} else if e.err == nil {
+			e.err = fmt.Errorf("dirfile: no form for the key %q of a centre", key)
+		}
+	}
+}
+
+func (e *encoder) hours(w directory.Week) {
 	e.table("hours", "[centre.hours]")
 	for i, day := range dayKeys {
-		slots := c.Hours[(i+1)%7] // dayKeys start on Monday, Week on Sunday
+		slots := w[(i+1)%7] // dayKeys start on Monday, Week on Sunday
 		parts := make([]string, len(slots))
 		for k, s := range slots {
 			parts[k] = s.Open.String() + "-" + s.Close.String()
 		}
 		e.kvList(day, parts)
 	}
-	for _, cl := range c.Closures {
+}
+
+func (e *encoder) closures(cls []directory.Closure) {
+	for _, cl := range cls {
 		e.table("closure", "[[centre.closure]]")
 		e.field("closure", "from", e.quote(cl.From.String()))
 		e.field("closure", "to", e.quote(cl.To.String()))
