@@ -62,14 +62,26 @@ func (d *dialogue) nearest(lat, lon float64) {
 		}
 	}
 	d.sess.Network = ranked[0].Centre.Network
+	items, centres := d.rankedItems(ranked)
+	d.list([]Text{T("list.nearest"), T("list.hint")}, items, centres)
+}
+
+// rankedItems numbers centres ranked by distance, each with its distance
+// except a centre whose address is confidential: it is ranked by the point
+// of its comune (keepCoarse), which is no distance to tell her.
+func (d *dialogue) rankedItems(ranked []Ranked) ([]Text, []*Centre) {
 	items := make([]Text, 0, len(ranked))
 	centres := make([]*Centre, 0, len(ranked))
 	for i, r := range ranked {
-		dist := distanceText(r.Metres)
-		items = append(items, d.listItem(i+1, r.Centre, &dist))
+		if r.Centre.AddressConfidential {
+			items = append(items, d.listItem(i+1, r.Centre, nil))
+		} else {
+			dist := distanceText(r.Metres)
+			items = append(items, d.listItem(i+1, r.Centre, &dist))
+		}
 		centres = append(centres, r.Centre)
 	}
-	d.list([]Text{T("list.nearest"), T("list.hint")}, items, centres)
+	return items, centres
 }
 
 // network lists the centres of one network.

@@ -262,12 +262,13 @@ type SessionStore interface {
 	DeleteSession(ctx context.Context, chat int64) error
 }
 
-// DirectoryStore keeps the directory of centres. The directory holds no
-// personal data and is stored as plain data.
+// DirectoryStore keeps the directory of centres.
 type DirectoryStore interface {
 	// Directory returns the stored directory; found is false when none has
 	// been stored yet.
 	Directory(ctx context.Context) (d DirectoryData, found bool, err error)
-	// SaveDirectory replaces the stored directory.
+	// SaveDirectory replaces the stored directory. Of a centre whose
+	// address is confidential it keeps only the position of its comune
+	// (KeepCoarse), never the coordinates in d.
 	SaveDirectory(ctx context.Context, d DirectoryData) error
 }

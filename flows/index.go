@@ -61,12 +61,15 @@ var (
 // bot down, so it reports every problem at once (joined with errors.Join,
 // one line each, naming the network or centre and the field) and the bot
 // keeps serving the previous directory. NewDirectory(DirectoryData{}) is a
-// valid empty directory. d is copied: later changes to it do not show.
+// valid empty directory. d is copied: later changes to it do not show. A
+// centre whose address is confidential keeps only the position of its
+// comune (KeepCoarse).
 func NewDirectory(d DirectoryData) (*Directory, error) {
 	if err := validateDirectory(&d); err != nil {
 		return nil, err
 	}
 	data := copyDirectoryData(d)
+	KeepCoarse(&data)
 	dir := &Directory{
 		data:      data,
 		networks:  make(map[string]int, len(data.Networks)),

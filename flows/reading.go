@@ -267,12 +267,8 @@ func (d *dialogue) outside(p *directory.Place, ranked []Ranked) {
 	var centres []*Centre
 	if len(ranked) > 0 {
 		d.sess.Network = ranked[0].Centre.Network
-		items = append(items, T("list.nearest"))
-		for i, r := range ranked {
-			dist := distanceText(r.Metres)
-			items = append(items, d.listItem(i+1, r.Centre, &dist))
-			centres = append(centres, r.Centre)
-		}
+		items, centres = d.rankedItems(ranked)
+		items = append([]Text{T("list.nearest")}, items...)
 	}
 	items = append(items, T("emergency.outside"))
 	d.list(texts, items, centres, chatRow())

@@ -108,7 +108,9 @@ type StaffStore interface {
 // DirectoryUpdater changes the stored directory in one transaction, so that
 // two volunteers editing at once never lose each other's change. When no
 // directory is stored yet (the sample is in use), change applies to base.
-// change may run more than once and must only depend on its argument.
+// change may run more than once and must only depend on its argument. Of a
+// centre whose address is confidential the result keeps only the position
+// of its comune (KeepCoarse).
 type DirectoryUpdater interface {
 	UpdateDirectory(ctx context.Context, base DirectoryData, change func(*DirectoryData) error) (DirectoryData, error)
 }

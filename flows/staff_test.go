@@ -323,11 +323,15 @@ func TestVolunteerAddsCentre(t *testing.T) {
 	if !hasText(res, "staff.add_confirm") || !hasText(res, "card.address_by_phone") {
 		t.Fatalf("no preview: %v", ids(res))
 	}
+	if !hasText(res, "staff.coarse_position") {
+		t.Errorf("she is not told that the exact position of a confidential centre is not kept: %v", ids(res))
+	}
 	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.addok"}); !hasText(res, "staff.added") {
 		t.Fatalf("not added: %v", ids(res))
 	}
 	c, ok := svc.Directory().Centre("amaranta-cusano-milanino")
-	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.5497 || !c.Draft {
+	// Confidential: kept at the point of its comune, not where she was.
+	if !ok || c.Phones[0] != "+39021234567" || !c.AddressConfidential || len(c.Towns) != 2 || c.Lat != 45.55 || c.Lon != 9.18333 || !c.Draft {
 		t.Fatalf("stored centre: %+v", c)
 	}
 	if _, centres := svc.Directory().FindTown("Cusano Milanino"); slices.ContainsFunc(centres, func(c *flows.Centre) bool { return c.ID == "amaranta-cusano-milanino" }) {

@@ -367,6 +367,7 @@ func (s staffDialogue) updateDirectory(f func(*DirectoryData) error) error {
 		if err := f(dd); err != nil {
 			return err
 		}
+		KeepCoarse(dd)
 		_, err := NewDirectory(*dd)
 		return err
 	})

@@ -77,7 +77,7 @@ func (s staffDialogue) askField(id, field string) {
 func (s staffDialogue) fieldInput() {
 	text := strings.TrimSpace(s.d.in.Text)
 	if s.d.in.Kind == KindLocation {
-		text = strconv.FormatFloat(s.d.in.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(s.d.in.Lon, 'f', 5, 64)
+		text = latLonText(s.d.in.Lat, s.d.in.Lon)
 	}
 	if s.d.sess.Data[dataNetwork] != "" {
 		s.lineInput(text)
@@ -106,6 +106,9 @@ func (s staffDialogue) fieldValue(text string) {
 	if t := toggled[field]; t != nil {
 		text = pendingValue(t.get(&changed))
 	}
+	if keepCoarse(&changed) && field == "location" {
+		text = latLonText(changed.Lat, changed.Lon) // her session keeps no more than the store
+	}
 	data[dataValue] = text
 	if draft {
 		s.draftNext(changed)
@@ -119,6 +122,9 @@ func (s staffDialogue) fieldValue(text string) {
 	s.d.event = "staff_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&changed, true).Texts...)})
 	s.confirm(T("staff.confirm"), "fieldok", staffButton(T("staff.button_cancel"), "edit", c.ID))
+	if note, ok := coarseNote(&changed); ok && (field == "location" || field == "address") {
+		s.prefix(note)
+	}
 }
 
 // target is the centre being edited, or the draft of a new one.
@@ -237,9 +243,12 @@ func fieldString(c Centre, field string) string {
 		return c.Name
 	case "town":
 		return c.Town
-	case "address":
+	case "address", "location":
 		if c.AddressConfidential {
-			return "(confidential)"
+			return ConfidentialValue
+		}
+		if field == "location" {
+			return latLonText(c.Lat, c.Lon)
 		}
 		return c.Address
 	case "phones":
@@ -250,8 +259,6 @@ func fieldString(c Centre, field string) string {
 		return strings.Join(c.Languages, ", ")
 	case "services":
 		return strings.Join(c.Services, ", ")
-	case "location":
-		return fmt.Sprintf("%.5f,%.5f", c.Lat, c.Lon)
 	}
 	return ""
 }
@@ -273,6 +280,7 @@ func (s staffDialogue) draftNext(c Centre) {
 	if field == "town" && c.ID == "" {
 		c.ID = s.newCentreID(c.Network, c.Town)
 	}
+	keepCoarse(&c)
 	raw, _ := json.Marshal(c)
 	s.d.sess.Data[dataDraft] = string(raw)
 	if i := slices.Index(addSteps, field); i >= 0 && i+1 < len(addSteps) {
@@ -288,6 +296,9 @@ func (s staffDialogue) draftNext(c Centre) {
 	s.d.event = "staff_add_preview"
 	s.d.say(Reply{Texts: append([]Text{T("staff.preview_card")}, s.d.cardReply(&c, true).Texts...)})
 	s.confirm(T("staff.add_confirm"), "addok", staffButton(T("staff.button_cancel"), "centres", ""))
+	if note, ok := coarseNote(&c); ok {
+		s.prefix(note)
+	}
 }
 
 // saveAdd stores the new centre as a draft: women see it once it has its
@@ -404,6 +415,9 @@ func ParseServices(s string) ([]string, error) {
 	}
 	return keys, nil
 }
+
+// latLonText writes a position as ParseLatLon reads it, to the metre.
+func latLonText(lat, lon float64) string { return fmt.Sprintf("%.5f,%.5f", lat, lon) }
 
 // ParseLatLon reads "45.1332, 10.0227".
 func ParseLatLon(s string) (lat, lon float64, err error) {

@@ -97,7 +97,7 @@ func (s staffDialogue) uploaded() {
 		s.reply([]Text{T("staff.import_too_large", "Max", maxImport>>10)})
 		return
 	}
-	next, changes, err := s.merge(in.Document)
+	m, err := s.merge(in.Document)
 	if err != nil {
 		s.d.event = "staff_import_invalid"
 		texts := []Text{T("staff.import_invalid")}
@@ -112,19 +112,20 @@ func (s staffDialogue) uploaded() {
 		s.reply(texts)
 		return
 	}
-	if s.refuseOrphans(next, nil) {
+	if s.refuseOrphans(m.data, nil) {
 		return
 	}
 	s.d.event = "staff_import_preview"
-	if len(changes) == 0 {
-		s.reply([]Text{T("staff.import_same")})
+	if len(m.changes) == 0 {
+		s.reply(append([]Text{T("staff.import_same")}, m.coarseNote()...))
 		return
 	}
 	s.d.sess.Data = map[string]string{dataImport: string(in.Document)}
 	texts := []Text{T("staff.import_preview")}
-	for _, c := range changes {
+	for _, c := range m.changes {
 		texts = append(texts, c.text())
 	}
+	texts = append(texts, m.coarseNote()...)
 	s.reply(texts, []Button{staffButton(T("staff.button_import"), "import", ""), staffButton(T("staff.button_cancel"), "menu", "")})
 }
 
@@ -136,16 +137,16 @@ func (s staffDialogue) importConfirmed() {
 		s.menu()
 		return
 	}
-	if next, _, err := s.merge([]byte(file)); err == nil && s.refuseOrphans(next, nil) {
+	if m, err := s.merge([]byte(file)); err == nil && s.refuseOrphans(m.data, nil) {
 		return
 	}
 	var changes []DirectoryChange
 	err := s.updateDirectory(func(cur *DirectoryData) error {
-		next, ch, err := s.mergeInto(*cur, []byte(file))
+		m, err := s.mergeInto(*cur, []byte(file))
 		if err != nil {
 			return err
 		}
-		*cur, changes = next, ch
+		*cur, changes = m.data, m.changes
 		return nil
 	})
 	if err != nil {
@@ -163,18 +164,36 @@ func (s staffDialogue) importConfirmed() {
 	s.reply([]Text{done})
 }
 
+// merged is a directory file put in place of what she may edit.
+type merged struct {
+	data    DirectoryData
+	changes []DirectoryChange
+	// coarse names the centres whose exact position in the file is not
+	// kept (KeepCoarse).
+	coarse []string
+}
+
+// coarseNote tells her which centres of her file keep only the position
+// of their comune.
+func (m merged) coarseNote() []Text {
+	if len(m.coarse) == 0 {
+		return nil
+	}
+	return []Text{T("staff.import_coarse", "Names", strings.Join(m.coarse, ", "))}
+}
+
 // merge validates a file against the directory in use.
-func (s staffDialogue) merge(file []byte) (DirectoryData, []DirectoryChange, error) {
+func (s staffDialogue) merge(file []byte) (merged, error) {
 	return s.mergeInto(s.d.dir.Data(), file)
 }
 
 // mergeInto decodes file and puts it in place of what she may edit in cur:
 // an admin's file is the whole directory; a volunteer's replaces the centres
 // of her networks and may not touch any other network.
-func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData, []DirectoryChange, error) {
+func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (merged, error) {
 	in, err := s.d.svc.codec.Decode(bytes.NewReader(file))
 	if err != nil {
-		return DirectoryData{}, nil, err
+		return merged{}, err
 	}
 	next := in
 	if !s.me.isAdmin() {
@@ -190,7 +209,7 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData,
 			}
 		}
 		if err := errors.Join(errs...); err != nil {
-			return DirectoryData{}, nil, err
+			return merged{}, err
 		}
 		next = DirectoryData{Sample: cur.Sample}
 		for _, n := range cur.Networks {
@@ -207,9 +226,10 @@ func (s staffDialogue) mergeInto(cur DirectoryData, file []byte) (DirectoryData,
 		next.Centres = append(next.Centres, in.Centres...)
 	}
 	if _, err := NewDirectory(next); err != nil {
-		return DirectoryData{}, nil, err
+		return merged{}, err
 	}
-	return next, DiffDirectories(cur, next), nil
+	coarse := KeepCoarse(&next)
+	return merged{data: next, changes: DiffDirectories(cur, next), coarse: coarse}, nil
 }
 
 // DirectoryChange is one centre or network added, removed or changed by

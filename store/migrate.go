@@ -10,12 +10,79 @@ import (
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
+
+	"frontdoor/flows"
 )
 
 // schemaSealed is the schema from which the directory, the counters and
 // the due times of sessions and trails are sealed; schema 1 kept them in
 // clear.
 const schemaSealed = 2
+
+// schemaCoarse is the schema from which a centre whose address is
+// confidential keeps only the position of its comune (flows.KeepCoarse);
+// schema 2 kept its own coordinates, which locate it.
+const schemaCoarse = 3
+
+// keepCoarse brings a store of an older schema to schemaCoarse: the stored
+// directory keeps of every centre whose address is confidential only the
+// position of its comune, and the audit trail's changes of the position of
+// those centres say flows.ConfidentialValue instead of coordinates. The
+// store is compacted after it, so that no freed page keeps them.
+func (db *DB) keepCoarse(tx *bolt.Tx) error {
+	b := tx.Bucket([]byte(bucketDirectory))
+	key := []byte(keyCurrent)
+	v := b.Get(key)
+	if v == nil {
+		return nil
+	}
+	var d flows.DirectoryData
+	if err := db.openJSON(bucketDirectory, key, v, &d); err != nil {
+		return fmt.Errorf("open the directory: %w", err)
+	}
+	confidential := make(map[string]bool)
+	for _, c := range d.Centres {
+		if c.AddressConfidential {
+			confidential[c.ID] = true
+		}
+	}
+	if len(confidential) == 0 {
+		return nil
+	}
+	if len(flows.KeepCoarse(&d)) > 0 {
+		val, err := db.sealJSON(bucketDirectory, key, d)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(key, val); err != nil {
+			return err
+		}
+	}
+	audit := tx.Bucket([]byte(bucketAudit))
+	var scrubbed [][2][]byte
+	err := audit.ForEach(func(k, v []byte) error {
+		var e flows.AuditEntry
+		if err := db.openJSON(bucketAudit, k, v, &e); err != nil {
+			return nil // never readable: nothing to scrub
+		}
+		if e.Field != "location" || !confidential[e.Subject] {
+			return nil
+		}
+		e.Before, e.After = flows.ConfidentialValue, flows.ConfidentialValue
+		val, err := db.sealJSON(bucketAudit, k, e)
+		scrubbed = append(scrubbed, [2][]byte{slices.Clone(k), val})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("the audit trail: %w", err)
+	}
+	for _, r := range scrubbed {
+		if err := audit.Put(r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // sealOlderForms seals what a store of an older schema kept in clear:
 // the directory, the counters, and the due times at the head of sessions

@@ -173,7 +173,9 @@ func (db *DB) Audit(ctx context.Context, network string, n int) ([]flows.AuditEn
 }
 
 // UpdateDirectory changes the stored directory (or base, when none is
-// stored) in one transaction and returns the result.
+// stored) in one transaction and returns the result, which keeps of a
+// centre whose address is confidential only the position of its comune
+// (flows.KeepCoarse).
 func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, change func(*flows.DirectoryData) error) (flows.DirectoryData, error) {
 	if err := ctx.Err(); err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
@@ -198,6 +200,7 @@ func (db *DB) UpdateDirectory(ctx context.Context, base flows.DirectoryData, cha
 		if err := change(&d); err != nil {
 			return err
 		}
+		flows.KeepCoarse(&d)
 		val, err := db.sealJSON(bucketDirectory, key, d)
 		if err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,7 +42,7 @@ const (
 // SchemaVersion is the layout version written to the meta bucket; a program
 // refuses a store written by a newer layout instead of misreading it, and
 // brings an older one to its own when it opens it.
-const SchemaVersion = schemaSealed
+const SchemaVersion = schemaCoarse
 
 // ErrLocked means another process holds the store file open; two bots on one
 // file would corrupt each other's view, so the second one must stop.
@@ -188,6 +189,12 @@ func (db *DB) init() (migrated bool, err error) {
 		if ver < schemaSealed {
 			if err := db.sealOlderForms(tx); err != nil {
 				return err
+			}
+			migrated = true
+		}
+		if ver < schemaCoarse {
+			if err := db.keepCoarse(tx); err != nil {
+				return fmt.Errorf("keep the coarse position of confidential centres: %w", err)
 			}
 			migrated = true
 		}
@@ -366,8 +373,11 @@ func (db *DB) Directory(ctx context.Context) (flows.DirectoryData, bool, error) 
 
 // SaveDirectory replaces the stored directory. It is sealed like the rest:
 // it holds confidential addresses, and volunteers read it through
-// `frontdoor directory export`.
+// `frontdoor directory export`. Of a centre whose address is confidential
+// it keeps only the position of its comune (flows.KeepCoarse).
 func (db *DB) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
+	d.Centres = slices.Clone(d.Centres)
+	flows.KeepCoarse(&d)
 	if err := db.putSealed(ctx, bucketDirectory, []byte(keyCurrent), d); err != nil {
 		return fmt.Errorf("save directory: %w", err)
 	}

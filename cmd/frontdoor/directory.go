@@ -58,7 +58,7 @@ var directoryCheck = storeCommand{
 				return nil, err
 			}
 			return func(ctx context.Context, env storeEnv) error {
-				return importDirectory(ctx, env, pos[0], false, problemsIn(cat, *lang))
+				return importDirectory(ctx, env, pos[0], false, tellerIn(cat, *lang))
 			}, nil
 		}
 	},
@@ -78,7 +78,7 @@ of a file are said in LANG, each with its line.`},
 				return nil, err
 			}
 			return func(ctx context.Context, env storeEnv) error {
-				return importDirectory(ctx, env, pos[0], true, problemsIn(cat, *lang))
+				return importDirectory(ctx, env, pos[0], true, tellerIn(cat, *lang))
 			}, nil
 		}
 	},
@@ -115,29 +115,41 @@ func fileComments(cat *locales.Catalog) func(lang string) dirfile.Commenter {
 	}
 }
 
-// problemsIn says the problems of a directory in lang, one a line.
-func problemsIn(cat *locales.Catalog, lang string) func(error) string {
-	r := bot.NewRenderer(cat)
-	return func(err error) string {
-		var lines []string
-		for _, p := range flows.Problems(err) {
-			lines = append(lines, bot.PlainText(r.Render(lang, flows.Reply{Texts: []flows.Text{p.Message()}}).Text))
-		}
-		return strings.Join(lines, "\n")
+// teller says what the directory commands tell a volunteer in her language.
+type teller struct {
+	r    *bot.CatalogRenderer
+	lang string
+}
+
+func tellerIn(cat *locales.Catalog, lang string) teller {
+	return teller{r: bot.NewRenderer(cat), lang: lang}
+}
+
+// text says one message as plain text.
+func (t teller) text(m flows.Text) string {
+	return bot.PlainText(t.r.Render(t.lang, flows.Reply{Texts: []flows.Text{m}}).Text)
+}
+
+// problems says the problems of a directory, one a line.
+func (t teller) problems(err error) string {
+	var lines []string
+	for _, p := range flows.Problems(err) {
+		lines = append(lines, t.text(p.Message()))
 	}
+	return strings.Join(lines, "\n")
 }
 
 // importDirectory checks a directory file against the current directory
 // and, with save, replaces it and records each change in the audit trail;
-// say writes the problems of a file that is not valid.
-func importDirectory(ctx context.Context, env storeEnv, file string, save bool, say func(error) string) error {
+// say writes the problems of a file that is not valid and the notes.
+func importDirectory(ctx context.Context, env storeEnv, file string, save bool, say teller) error {
 	raw, err := env.io.ReadFile(file)
 	if err != nil {
 		return err
 	}
 	data, err := dirfile.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return fmt.Errorf("%s is not a valid directory:\n%s", file, say(err))
+		return fmt.Errorf("%s is not a valid directory:\n%s", file, say.problems(err))
 	}
 	summary := fmt.Sprintf("%d networks, %d centres", len(data.Networks), len(data.Centres))
 	if data.Sample {
@@ -147,6 +159,7 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool, 
 	if err != nil {
 		return err
 	}
+	coarse := flows.KeepCoarse(&data)
 	changes := flows.DiffDirectories(cur, data)
 	if err := checkOrphans(ctx, env.db, data); err != nil {
 		return err
@@ -154,7 +167,7 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool, 
 	if save {
 		dir, err := flows.NewDirectory(data)
 		if err != nil {
-			return fmt.Errorf("%s is not a valid directory:\n%s", file, say(err))
+			return fmt.Errorf("%s is not a valid directory:\n%s", file, say.problems(err))
 		}
 		if err := env.db.SaveDirectory(ctx, data); err != nil {
 			return err
@@ -176,6 +189,9 @@ func importDirectory(ctx context.Context, env storeEnv, file string, save bool, 
 	}
 	for _, c := range changes {
 		fmt.Fprintln(env.io.Stdout, c)
+	}
+	if len(coarse) > 0 {
+		fmt.Fprintln(env.io.Stdout, say.text(flows.T("staff.import_coarse", "Names", strings.Join(coarse, ", "))))
 	}
 	return nil
 }

@@ -173,6 +173,34 @@ func TestDirectoryExportImport(t *testing.T) {
 	}
 }
 
+// TestDirectoryImportKeepsCoarse: a file that gives a centre whose address
+// is confidential its own coordinates is imported without them, the
+// volunteer is told so in her language, and the export and the console
+// show no more than the point of its comune.
+func TestDirectoryImportKeepsCoarse(t *testing.T) {
+	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t)}
+	code, raw, stderr := runMain(t, env, "", "directory", "export", "-")
+	if code != 0 || !strings.Contains(raw, "lat = 44.9858\n") || !strings.Contains(raw, "lon = 10.4147\n") {
+		t.Fatalf("export: %d %s\n%s", code, stderr, raw)
+	}
+	file := filepath.Join(t.TempDir(), "directory.toml")
+	exact := strings.NewReplacer("lat = 44.9858\n", "lat = 44.9886\n", "lon = 10.4147\n", "lon = 10.4192\n").Replace(raw)
+	if err := os.WriteFile(file, []byte(exact), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMain(t, env, "", "directory", "import", "--lang", "en", file)
+	if code != 0 || !strings.Contains(stdout, "No differences") ||
+		!strings.Contains(stdout, "Centres with a confidential address keep only the position of their comune, not the coordinates in the file: ARCA Casalmaggiore.") {
+		t.Errorf("import: %d %q %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := runMain(t, env, "", "directory", "export", "-"); strings.Contains(stdout, "44.9886") || strings.Contains(stdout, "10.4192") {
+		t.Errorf("the export holds the desk's own coordinates")
+	}
+	if _, stdout, _ := runMain(t, env, "44.99,10.41\n", "console"); !strings.Contains(stdout, "ARCA Casalmaggiore, Casalmaggiore —") {
+		t.Errorf("the console shows a distance to the desk:\n%s", stdout)
+	}
+}
+
 func TestAuditCommand(t *testing.T) {
 	env := map[string]string{"FRONTDOOR_DATA": newDataDir(t), "FRONTDOOR_ADMINS": "1"}
 	if code, stdout, _ := runMain(t, env, "", "audit"); code != 0 || !strings.Contains(stdout, "No changes recorded") {

@@ -218,7 +218,8 @@ func socketPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, op
 // storedDirectory returns the imported directory as stored, or the sample
 // one when nothing has been imported yet, without checking it: export and
 // import must work on a directory that a newer version no longer accepts,
-// since they are how it gets fixed.
+// since they are how it gets fixed. Like the stored one, it keeps only the
+// position of the comune of a centre whose address is confidential.
 func storedDirectory(ctx context.Context, db *store.DB) (flows.DirectoryData, error) {
 	data, found, err := db.Directory(ctx)
 	if err != nil {
@@ -226,6 +227,7 @@ func storedDirectory(ctx context.Context, db *store.DB) (flows.DirectoryData, er
 	}
 	if !found {
 		data = dirfile.Sample()
+		flows.KeepCoarse(&data)
 	}
 	return data, nil
 }
@@ -240,7 +242,7 @@ func loadDirectory(ctx context.Context, db *store.DB) (*flows.Directory, error) 
 	if err != nil {
 		why := err.Error()
 		if cat, cerr := locales.New(); cerr == nil {
-			why = problemsIn(cat, "en")(err)
+			why = tellerIn(cat, "en").problems(err)
 		}
 		return nil, fmt.Errorf("the stored directory is not valid:\n%s\n"+
 			"(write it to a file with: frontdoor directory export FILE; fix what is listed above; then: frontdoor directory import FILE)", why)

@@ -382,7 +382,7 @@ func (g *Gazetteer) MaxWords() int { return g.maxWords }
 // Nearest is the comune whose point is closest to lat, lon: where a shared
 // location most likely is. It is nil for a position that is not on Earth.
 func (g *Gazetteer) Nearest(lat, lon float64) *Place {
-	if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || len(g.places) == 0 {
+	if !onEarth(lat, lon) || len(g.places) == 0 {
 		return nil
 	}
 	// An equirectangular distance ranks points a few km apart as the
@@ -397,6 +397,40 @@ func (g *Gazetteer) Nearest(lat, lon float64) *Place {
 		}
 	}
 	return &g.places[best]
+}
+
+// Locate is the comune a place called town is in: the comune of that name
+// (of homonyms, the one nearest lat, lon), or, when town names no comune,
+// the one whose point is nearest lat, lon. Either way a point of the
+// gazetteer, as coarse as a comune: what is kept of a centre whose address
+// is confidential. It is nil only when town names no comune and lat, lon
+// is not on Earth.
+func (g *Gazetteer) Locate(town string, lat, lon float64) *Place {
+	ps := g.Lookup(town, false).Places
+	if len(ps) == 0 {
+		return g.Nearest(lat, lon)
+	}
+	best := ps[0]
+	if onEarth(lat, lon) {
+		for _, p := range ps[1:] {
+			if squaredDegrees(p, lat, lon) < squaredDegrees(best, lat, lon) {
+				best = p
+			}
+		}
+	}
+	return best
+}
+
+func onEarth(lat, lon float64) bool {
+	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
+}
+
+// squaredDegrees is an equirectangular distance, squared, in degrees: it
+// ranks points a few km apart as the great circle does, at a fraction of
+// the cost.
+func squaredDegrees(p *Place, lat, lon float64) float64 {
+	dy, dx := p.Lat-lat, (p.Lon-lon)*math.Cos(lat*math.Pi/180)
+	return dy*dy + dx*dx
 }
 
 // All is every comune, in ISTAT order.

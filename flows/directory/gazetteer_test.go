@@ -278,3 +278,28 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+func TestLocate(t *testing.T) {
+	g := Italy()
+	for _, tc := range []struct {
+		town     string
+		lat, lon float64
+		want     string
+	}{
+		{"Casalmaggiore", 44.9886, 10.4192, "Casalmaggiore (CR)"},
+		{"casalmaggiore", 0, 0, "Casalmaggiore (CR)"}, // the name is enough
+		{"Crema (CR)", 45.36, 9.68, "Crema (CR)"},
+		// Of homonyms, the one nearest the point given.
+		{"Castro", 45.80, 10.07, "Castro (BG)"},
+		{"Castro", 40.00, 18.42, "Castro (LE)"},
+		// Not a comune: the comune nearest the point.
+		{"Sportello di Casalmaggiore", 44.9886, 10.4192, "Casalmaggiore (CR)"},
+	} {
+		if p := g.Locate(tc.town, tc.lat, tc.lon); p == nil || p.Label() != tc.want {
+			t.Errorf("Locate(%q, %v, %v) = %v, want %s", tc.town, tc.lat, tc.lon, p, tc.want)
+		}
+	}
+	if p := g.Locate("nowhere at all", 91, 0); p != nil {
+		t.Errorf("Locate of no comune off the Earth = %v", p)
+	}
+}

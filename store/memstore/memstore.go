@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -138,11 +139,15 @@ func (s *Store) Directory(ctx context.Context) (flows.DirectoryData, bool, error
 	return d, true, nil
 }
 
-// SaveDirectory replaces the stored directory with a copy of d.
+// SaveDirectory replaces the stored directory with a copy of d, in which a
+// centre whose address is confidential keeps only the position of its
+// comune (flows.KeepCoarse), as in the bbolt store.
 func (s *Store) SaveDirectory(ctx context.Context, d flows.DirectoryData) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save directory: %w", err)
 	}
+	d.Centres = slices.Clone(d.Centres)
+	flows.KeepCoarse(&d)
 	b, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("save directory: encode: %w", err)

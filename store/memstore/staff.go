@@ -156,7 +156,9 @@ func (s *Store) Audit(ctx context.Context, network string, n int) ([]flows.Audit
 }
 
 // UpdateDirectory changes the directory (or base, when none is stored)
-// under the store's lock, so concurrent edits never lose each other.
+// under the store's lock, so concurrent edits never lose each other; a
+// centre whose address is confidential keeps only the position of its
+// comune (flows.KeepCoarse).
 func (s *Store) UpdateDirectory(ctx context.Context, base flows.DirectoryData, change func(*flows.DirectoryData) error) (flows.DirectoryData, error) {
 	if err := ctx.Err(); err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
@@ -178,6 +180,7 @@ func (s *Store) UpdateDirectory(ctx context.Context, base flows.DirectoryData, c
 	if err := change(&d); err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)
 	}
+	flows.KeepCoarse(&d)
 	b, err := json.Marshal(d)
 	if err != nil {
 		return flows.DirectoryData{}, fmt.Errorf("update directory: %w", err)

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SweepRemovesExpired", testSweepRemovesExpired},
 		{"SweepKeepsResaved", testSweepKeepsResaved},
 		{"DirectoryRoundTrip", testDirectoryRoundTrip},
+		{"DirectoryKeepsCoarse", testDirectoryKeepsCoarse},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"CancelledContext", testCancelledContext},
 		{"StaffRoundTrip", testStaffRoundTrip},
@@ -311,8 +312,9 @@ func sampleDirectory() flows.DirectoryData {
 			}},
 			OpenOnHolidays: true,
 		}, {
+			// Confidential: at the point of its comune, the only one kept.
 			ID: "shelter", Network: "arca", Name: "Casa rifugio", Town: "Crema",
-			AddressConfidential: true, Lat: 45.36, Lon: 9.68,
+			AddressConfidential: true, Lat: 45.3667, Lon: 9.68333,
 		}},
 	}
 }
@@ -346,6 +348,52 @@ func testDirectoryRoundTrip(t *testing.T, s Store) {
 	if err != nil || !reflect.DeepEqual(got, small) {
 		t.Errorf("replaced directory = %#v, err %v; want %#v", got, err, small)
 	}
+}
+
+// testDirectoryKeepsCoarse: of a centre whose address is confidential the
+// store keeps only the point of its comune, whoever saves the directory
+// and however: its own coordinates would locate it (issue 15).
+func testDirectoryKeepsCoarse(t *testing.T, s Store) {
+	ctx := context.Background()
+	exact := func(lat, lon float64) flows.DirectoryData {
+		d := sampleDirectory()
+		d.Centres[1].Lat, d.Centres[1].Lon = lat, lon
+		return d
+	}
+	check := func(how string, got flows.DirectoryData) {
+		t.Helper()
+		if c := got.Centres[1]; c.Lat != 45.3667 || c.Lon != 9.68333 {
+			t.Errorf("%s: the confidential centre is kept at %v,%v, not at its comune's point", how, c.Lat, c.Lon)
+		}
+		if c := got.Centres[0]; c.Lat != 45.1332 || c.Lon != 10.0227 {
+			t.Errorf("%s: a centre with a public address moved to %v,%v", how, c.Lat, c.Lon)
+		}
+	}
+	given := exact(45.3581, 9.6893)
+	if err := s.SaveDirectory(ctx, given); err != nil {
+		t.Fatal(err)
+	}
+	if given.Centres[1].Lat != 45.3581 {
+		t.Errorf("SaveDirectory changed the caller's directory")
+	}
+	got, _, err := s.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("SaveDirectory", got)
+	got, err = s.UpdateDirectory(ctx, flows.DirectoryData{}, func(d *flows.DirectoryData) error {
+		d.Centres[1].Lat, d.Centres[1].Lon = 45.3702, 9.6711
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("UpdateDirectory's result", got)
+	got, _, err = s.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("UpdateDirectory", got)
 }
 
 func testConcurrentSaves(t *testing.T, s Store) {
