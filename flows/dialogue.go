@@ -262,7 +262,7 @@ func (d *dialogue) welcome(payload string) {
 	if _, ok := d.dir.Network(payload); ok {
 		d.sess.Network = payload
 	}
-	texts := []Text{T("welcome.hello"), T("welcome.what"), T("auto.notice"), T("emergency.danger"), T(d.onDoor("welcome.exit"))}
+	texts := []Text{T("welcome.hello"), T("welcome.what"), T(d.onDoor("auto.notice")), T("emergency.danger"), T(d.onDoor("welcome.exit"))}
 	if d.dir.Sample() {
 		texts = append(texts, T("sample.notice"))
 	}
@@ -281,7 +281,7 @@ func (d *dialogue) menu() {
 func (d *dialogue) unknown() {
 	d.event = "unknown"
 	d.sess.State = stMenu
-	texts := append([]Text{T("auto.notice"), T("unknown.hint")}, alwaysOnLines()...)
+	texts := append([]Text{T(d.onDoor("auto.notice")), T("unknown.hint")}, alwaysOnLines()...)
 	texts = append(texts, T("menu.title"))
 	d.say(Reply{Texts: texts, Buttons: append([][]Button{chatRow()}, d.menuButtons()...), Protect: true})
 }

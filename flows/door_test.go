@@ -19,7 +19,10 @@ func TestWebDoorWords(t *testing.T) {
 		in        []flows.Input
 		chat, web []string // message ids that only one door shows
 	}{
-		{"welcome", []flows.Input{start}, []string{"welcome.exit"}, []string{"welcome.exit_web"}},
+		{"welcome", []flows.Input{start}, []string{"welcome.exit", "auto.notice"}, []string{"welcome.exit_web", "auto.notice_web"}},
+		{"unknown words", []flows.Input{start, {Kind: flows.KindText, Text: "qwertyuiop"}}, []string{"auto.notice"}, []string{"auto.notice_web"}},
+		{"idle choice", []flows.Input{start, press("idle")}, []string{"idle.prompt"}, []string{"idle.prompt_web"}},
+		{"forget", []flows.Input{start, press("forget")}, []string{"forget.what"}, []string{"forget.what_web"}},
 		{"find", []flows.Input{start, press("find")}, []string{"find.prompt"}, []string{"find.prompt_web"}},
 		{"privacy", []flows.Input{start, press("privacy")},
 			[]string{"privacy.kept", "privacy.telegram", "privacy.device", "privacy.idle", "privacy.leave_none"},

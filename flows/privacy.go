@@ -156,7 +156,7 @@ func (d *dialogue) idlePicker() {
 		btns = append(btns, Button{Label: label, Data: "idle:" + idleArg(m)})
 	}
 	rows := grid(btns, 4)
-	d.say(Reply{Texts: []Text{T("idle.prompt")}, Buttons: append(rows, navRow(true))})
+	d.say(Reply{Texts: []Text{T(d.onDoor("idle.prompt"))}, Buttons: append(rows, navRow(true))})
 }
 
 func idleArg(m int) string {
@@ -191,7 +191,7 @@ func (d *dialogue) setLeave(arg string) {
 // request, which cannot be undone.
 func (d *dialogue) forgetAsk() {
 	d.event = "forget_ask"
-	d.say(Reply{Texts: []Text{T("forget.ask"), T("forget.what")}, Buttons: [][]Button{
+	d.say(Reply{Texts: []Text{T("forget.ask"), T(d.onDoor("forget.what"))}, Buttons: [][]Button{
 		{{Label: T("button.forget_yes"), Data: "forget:yes"}, {Label: T("button.forget_no"), Data: "privacy"}},
 		navRow(true),
 	}})

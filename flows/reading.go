@@ -296,7 +296,7 @@ func (d *dialogue) pickTown(places []*directory.Place) {
 func (d *dialogue) helpFirst() {
 	d.event = "help"
 	d.sess.State = stMenu
-	texts := []Text{T("auto.notice"), T("emergency.title"), T("emergency.112_now"), T("emergency.1522"), T("menu.title")}
+	texts := []Text{T(d.onDoor("auto.notice")), T("emergency.title"), T("emergency.112_now"), T("emergency.1522"), T("menu.title")}
 	rows := append(d.resumeRow(), chatRow())
 	d.say(Reply{Texts: texts, Buttons: append(rows, d.menuButtons()...), Protect: true})
 }
