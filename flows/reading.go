@@ -218,7 +218,10 @@ func (d *dialogue) rankPlaces(ps []*directory.Place, q string) []*directory.Plac
 	}
 	slices.SortStableFunc(rs, func(a, b ranked) int {
 		if a.covered != b.covered {
-			return map[bool]int{true: -1, false: 1}[a.covered]
+			if a.covered {
+				return -1
+			}
+			return 1
 		}
 		return cmp.Compare(a.metres, b.metres)
 	})

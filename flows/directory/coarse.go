@@ -1,8 +1,6 @@
 package directory
 
-import (
-	"math"
-)
+import "math"
 
 // ConfidentialValue stands in the audit trail for the address and the
 // position of a centre whose address is confidential: the trail keeps
@@ -11,7 +9,7 @@ const ConfidentialValue = "(confidential)"
 
 // CoarsePlace is where the directory puts a centre whose address is
 // confidential: the comune of its town, or the one nearest its coordinates
-// when the town is not a comune (directory.Gazetteer.Locate); nil for any
+// when the town is not a comune (Gazetteer.Locate); nil for any
 // other centre. Its own coordinates would locate it: a distance, or the
 // order of a list, from a few made-up shared locations narrows a shelter
 // down to metres, while its town is on its card anyway.
