@@ -71,6 +71,11 @@ func sealedBuckets() []sealedBucket {
 			r, _ := decodeTrail(pt)
 			return r.Chat
 		})},
+		{bucketShelf, bucketShelfDue, fromChat(func(pt []byte) int64 {
+			var r shelfRecord
+			_ = json.Unmarshal(pt, &r)
+			return r.Chat
+		})},
 		// Staff are never dropped: they would lose their access.
 		{bucketStaff, "", func(ns *sealer, _, pt []byte) ([]byte, error) {
 			var r staffRecord

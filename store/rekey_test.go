@@ -28,6 +28,7 @@ func TestRekey(t *testing.T) {
 	must(t, db.SaveSession(ctx, 1, flows.Session{State: "menu", Town: "Crema"}, exp))
 	must(t, db.SaveSession(ctx, -2, flows.Session{State: "find", Lang: "en"}, exp))
 	must(t, db.Track(ctx, 3, []int{7, 8}, time.Now(), exp, true))
+	must(t, db.Shelve(ctx, flows.Outgoing{ID: "4", Chat: 6, Lang: "it", Hers: true}, exp))
 	must(t, db.SaveDirectory(ctx, directory.Data{Sample: true}))
 	grant := flows.Grant{Role: flows.RoleAdmin}
 	must(t, db.SaveStaff(ctx, 9, flows.Staff{Pseudonym: "s1", Grants: []flows.Grant{grant}}))
@@ -49,8 +50,8 @@ func TestRekey(t *testing.T) {
 	must(t, db.Close())
 
 	res, err := Rekey(path, testKey(1), testKey(2), Options{})
-	if err != nil || res.Resealed != 10 || res.Dropped != 1 {
-		t.Fatalf("Rekey = %+v, %v; want 10 resealed, the legacy session dropped", res, err)
+	if err != nil || res.Resealed != 11 || res.Dropped != 1 {
+		t.Fatalf("Rekey = %+v, %v; want 11 resealed, the legacy session dropped", res, err)
 	}
 	if _, err := Open(path, testKey(1), Options{}); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("the old key still opens the store: %v", err)
@@ -67,6 +68,9 @@ func TestRekey(t *testing.T) {
 	}
 	if tr, found, err := db.TakeTrail(ctx, 3, time.Time{}); !found || err != nil || len(tr.Messages) != 2 {
 		t.Errorf("trail after rekey: %+v %v %v", tr, found, err)
+	}
+	if kept, err := db.TakeShelf(ctx, 6, time.Now()); err != nil || len(kept) != 1 || kept[0].ID != "4" {
+		t.Errorf("the message kept for a web visitor after rekey: %+v %v", kept, err)
 	}
 	if d, found, _ := db.Directory(ctx); !found || !d.Sample {
 		t.Error("the directory was lost")

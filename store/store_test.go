@@ -71,6 +71,37 @@ func TestSingleCommitConformance(t *testing.T) {
 	storetest.RunCallbacks(t, func(t *testing.T) storetest.CallbackStore { return open(t) })
 }
 
+func TestShelfConformance(t *testing.T) {
+	storetest.RunShelf(t, func(t *testing.T) storetest.ShelfStore { return freshDB(t) })
+}
+
+// TestShelfSwept: a message kept for a web visitor who never came back is
+// deleted once its time is over, and the sweep of the sessions leaves it
+// alone until then.
+func TestShelfSwept(t *testing.T) {
+	ctx := context.Background()
+	db := freshDB(t)
+	at := time.Now()
+	must(t, db.Shelve(ctx, flows.Outgoing{ID: "1", Chat: 5, Hers: true}, at.Add(flows.HersVisibleFor)))
+	must(t, db.Shelve(ctx, flows.Outgoing{ID: "2", Chat: 6, Hers: true}, at.Add(2*flows.HersVisibleFor)))
+	if n, err := db.Sweep(ctx, at.Add(3*flows.HersVisibleFor)); err != nil || n != 0 {
+		t.Fatalf("the sweep of sessions: %d %v", n, err)
+	}
+	if n, err := db.SweepShelf(ctx, at.Add(flows.HersVisibleFor+time.Second)); err != nil || n != 1 {
+		t.Fatalf("SweepShelf = %d, %v; want the one message whose time is over", n, err)
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket([]byte(bucketShelf)).Stats().KeyN; n != 1 {
+			t.Errorf("%d visitors' messages left, want 1", n)
+		}
+		return nil
+	})
+	must(t, err)
+	if kept, err := db.TakeShelf(ctx, 6, at); err != nil || len(kept) != 1 {
+		t.Errorf("the message still standing: %+v %v", kept, err)
+	}
+}
+
 func TestTrailConformance(t *testing.T) {
 	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore {
 		return freshDB(t)
@@ -107,6 +138,12 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	}
 	// The wipe trail keeps the raw chat id, sealed.
 	if err := db.Track(ctx, chat, []int{1, 2}, time.Now(), time.Now().Add(time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
+	// So does the shelf of the web door, with a message that names her
+	// town.
+	kept := flows.Outgoing{ID: "1", Chat: chat, Lang: "it", Hers: true, Reply: flows.Reply{Texts: []flows.Text{flows.Raw(town)}}}
+	if err := db.Shelve(ctx, kept, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

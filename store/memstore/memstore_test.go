@@ -13,6 +13,7 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store { return memstore.New() })
 	storetest.RunTrail(t, func(t *testing.T) storetest.TrailStore { return &memstore.Trails{} })
+	storetest.RunShelf(t, func(t *testing.T) storetest.ShelfStore { return &memstore.Shelves{} })
 }
 
 // The clock decides expiry, so tests of idle timeouts need not sleep.
