@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -42,33 +44,44 @@ func TestChatRanges(t *testing.T) {
 	}
 }
 
-// shelf is a web door that keeps what it is given, or refuses.
-type shelf struct {
-	mu     sync.Mutex
-	kept   []flows.Outgoing
-	refuse bool
+// outboxDoor is a door that records what it is given to deliver.
+type outboxDoor struct {
+	owns func(int64) bool
+	mu   sync.Mutex
+	got  []flows.Outgoing
 }
 
-func (s *shelf) Keep(_ context.Context, o flows.Outgoing) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.refuse {
-		return false
-	}
-	s.kept = append(s.kept, o)
-	return true
+func (d *outboxDoor) Owns(chat int64) bool { return d.owns(chat) }
+
+func (d *outboxDoor) Deliver(_ context.Context, o flows.Outgoing, _ bot.Message) (int, int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.got = append(d.got, o)
+	return len(d.got), 1, nil
 }
 
-// TestRoutedOutbox: a message for a web chat never reaches Telegram's
-// sending: it goes to the web door, or is dropped without one, and leaves
-// the outbox either way; the others stay, in order.
-func TestRoutedOutbox(t *testing.T) {
+func (d *outboxDoor) Withdraw(context.Context, int64, int) {}
+
+// drops counts the messages dropped, by kind.
+type drops struct {
+	mu   sync.Mutex
+	kind []string
+}
+
+func (d *drops) OutboxDropped(kind string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.kind = append(d.kind, kind)
+}
+
+// TestDeliveryByDoor: each message of the outbox goes to the door its chat
+// belongs to, in order, so that a web chat never reaches Telegram; without
+// a web door, a message for the web is dropped and counted. Every message
+// leaves the outbox.
+func TestDeliveryByDoor(t *testing.T) {
 	web := bot.WebChat([]byte("her cookie"))
-	for _, tc := range []struct {
-		name string
-		door *shelf
-	}{{"web door", &shelf{}}, {"refused", &shelf{refuse: true}}, {"no web door", nil}} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, withWeb := range []bool{true, false} {
+		t.Run(fmt.Sprintf("web door %v", withWeb), func(t *testing.T) {
 			st := memstore.New()
 			ctx := context.Background()
 			msgs := []flows.Outgoing{
@@ -79,24 +92,21 @@ func TestRoutedOutbox(t *testing.T) {
 			if err := st.Apply(ctx, flows.Change{Send: msgs}); err != nil {
 				t.Fatal(err)
 			}
-			r := bot.RoutedOutbox{Outbox: st}
-			if tc.door != nil {
-				r.Web = tc.door
+			tg, wd := &outboxDoor{owns: bot.IsTelegramChat}, &outboxDoor{owns: bot.IsWebChat}
+			dropped := &drops{}
+			d := &bot.Delivery{Outbox: st, Renderer: tgRenderer{}, Doors: []bot.OutboxDoor{tg}, Observer: dropped}
+			if withWeb {
+				d.Doors = append(d.Doors, wd)
 			}
-			got, err := r.Pending(ctx, 10)
-			if err != nil {
-				t.Fatal(err)
+			d.Flush(ctx)
+			if len(tg.got) != 2 || tg.got[0].Chat != -100123 || tg.got[1].Chat != 7001 {
+				t.Errorf("Telegram got %+v", tg.got)
 			}
-			if len(got) != 2 || got[0].Chat != -100123 || got[1].Chat != 7001 {
-				t.Fatalf("Telegram gets %+v", got)
-			}
-			if tc.door != nil && !tc.door.refuse && (len(tc.door.kept) != 1 || tc.door.kept[0].Chat != web || !tc.door.kept[0].Hers) {
-				t.Errorf("the web door kept %+v", tc.door.kept)
-			}
-			for _, o := range got {
-				if _, err := st.Sent(ctx, o, 1); err != nil {
-					t.Fatal(err)
-				}
+			switch {
+			case withWeb && (len(wd.got) != 1 || wd.got[0].Chat != web || !wd.got[0].Hers || len(dropped.kind) != 0):
+				t.Errorf("the web door got %+v, dropped %v", wd.got, dropped.kind)
+			case !withWeb && !slices.Equal(dropped.kind, []string{bot.OutboxHers}):
+				t.Errorf("dropped %v, want her message", dropped.kind)
 			}
 			if left, _ := st.Pending(ctx, 10); len(left) != 0 {
 				t.Errorf("left in the outbox: %+v", left)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"frontdoor/flows"
 )
 
 // Outcomes of an update, as reported to an Observer.
@@ -37,37 +35,6 @@ type Observer interface {
 	// APICall is called after each Bot API call with its method and the
 	// error code: 0 for success, the Bot API error code, or CodeNetwork.
 	APICall(method string, code int)
-	// OutboxDropped is called when Telegram refused a message of the
-	// outbox for good (403, 400) and it was dropped: what it was (see
-	// outboxKind).
-	OutboxDropped(kind string)
-}
-
-// Kinds of outbox messages, for OutboxDropped.
-const (
-	OutboxNumber   = "number"   // her number, to the operator who took the request
-	OutboxCard     = "card"     // a request's card to an operators' chat
-	OutboxOperator = "operator" // another message to operators
-	OutboxHers     = "her"      // a message to the woman herself
-)
-
-// outboxKind says what an outbox message is, for metrics.
-func outboxKind(o flows.Outgoing) string {
-	switch {
-	case o.Hers:
-		return OutboxHers
-	case o.Number:
-		return OutboxNumber
-	case o.Card != "":
-		return OutboxCard
-	}
-	return OutboxOperator
-}
-
-func (t *Telegram) observeDropped(o flows.Outgoing) {
-	if t.cfg.Observer != nil {
-		t.cfg.Observer.OutboxDropped(outboxKind(o))
-	}
 }
 
 func (t *Telegram) observeUpdate(kind, outcome string, took time.Duration) {

@@ -2,34 +2,124 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"frontdoor/flows"
 	"frontdoor/flows/logattr"
 )
 
-// outboxBatch bounds the messages read from the outbox at a time.
-const outboxBatch = 50
+const (
+	// outboxBatch bounds the messages read from the outbox at a time.
+	outboxBatch = 50
+	// outboxBackoffMin is the first wait after a failed delivery.
+	outboxBackoffMin = 500 * time.Millisecond
+)
 
-// RunOutbox delivers the persistent outbox until ctx is done: cards and
-// numbers to operators, and the discreet message to a woman nobody could
-// reach. It looks every interval (default 1 s). A message leaves the outbox
-// only once Telegram accepted it, so after a crash or restart it is sent
-// again: delivery is at least once, and operator buttons are idempotent so
-// a duplicate does no harm. Network errors, 5xx and 429 keep the message
-// and back off; a refusal that no retry can fix (403: the chat blocked the
-// bot or never started it; 400) is logged and the message dropped, so that
-// it cannot hold up the queue.
-func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.Duration) {
+// OutboxDoor is a door's side of the outbox: the chats it owns, and how it
+// delivers a message to one of them.
+type OutboxDoor interface {
+	// Owns tells whether a chat is this door's.
+	Owns(chat int64) bool
+	// Deliver delivers one message of the outbox, once: sends it, replaces
+	// the message o.Edit with it, or keeps it until she looks. It returns
+	// the message's id in the chat (0 when the door gives none) and the
+	// tries it took. An error is retried later, with the message safe in
+	// the outbox, unless it is a *DeliveryError that says otherwise.
+	Deliver(ctx context.Context, o flows.Outgoing, m Message) (id, attempts int, err error)
+	// Withdraw takes back a delivered message with her number whose
+	// request ended while it travelled: nothing else would ever empty it.
+	Withdraw(ctx context.Context, chat int64, id int)
+}
+
+// DeliveryError is a door's failure to deliver, told in the terms the
+// delivery needs.
+type DeliveryError struct {
+	Err error
+	// Code is the door's code of the error for the log (the Bot API's
+	// error code), or 0.
+	Code int
+	// Final says that no retry can deliver the message (Telegram's 403:
+	// the chat blocked the bot or never started it): it is dropped, so that
+	// it cannot hold up the queue.
+	Final bool
+	// RetryAfter is how long the door asked to wait before the next try
+	// (Telegram's retry_after); 0 leaves it to the back-off.
+	RetryAfter time.Duration
+}
+
+func (e *DeliveryError) Error() string { return e.Err.Error() }
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// DropObserver is told of every message dropped from the outbox for good,
+// by kind (see outboxKind), so that cmd can count them.
+type DropObserver interface {
+	OutboxDropped(kind string)
+}
+
+// Kinds of outbox messages, for DropObserver.
+const (
+	OutboxNumber   = "number"   // her number, to the operator who took the request
+	OutboxCard     = "card"     // a request's card to an operators' chat
+	OutboxOperator = "operator" // another message to operators
+	OutboxHers     = "her"      // a message to the woman herself
+)
+
+// outboxKind says what an outbox message is, for metrics.
+func outboxKind(o flows.Outgoing) string {
+	switch {
+	case o.Hers:
+		return OutboxHers
+	case o.Number:
+		return OutboxNumber
+	case o.Card != "":
+		return OutboxCard
+	}
+	return OutboxOperator
+}
+
+// Delivery delivers the persistent outbox: cards and numbers to operators,
+// and the discreet message to a woman nobody could reach. One loop reads
+// the outbox, oldest first, and hands each message, rendered in its
+// language, to the door its chat belongs to. A message leaves the outbox
+// only once its door took it, so after a crash or restart it is delivered
+// again: at least once (operator buttons are idempotent, so a duplicate
+// card does no harm). Failures keep the message and back off; a message
+// no retry can deliver, or that cannot be rendered, is logged and dropped,
+// so that it cannot hold up the queue.
+type Delivery struct {
+	Outbox   flows.Outbox
+	Renderer Renderer
+	// Doors take the messages of the chats they own. A message of a chat
+	// no door owns (a web chat while the bot runs without its web door) is
+	// dropped.
+	Doors []OutboxDoor
+	// Undelivered, when set, is told of a message with her number that its
+	// door refused for good (the operator never started a private chat
+	// with the bot, or blocked it), before it leaves the outbox: the
+	// request must go back to the others. An error keeps the message
+	// queued, to be tried again.
+	Undelivered func(ctx context.Context, o flows.Outgoing) error
+	// Observer, when set, counts the messages dropped.
+	Observer DropObserver
+	// Log receives event kinds and pseudonyms only; nil discards.
+	Log *slog.Logger
+	// Ref is the pseudonym of a chat in the log.
+	Ref func(chat int64) slog.Attr
+}
+
+// Run delivers the outbox until ctx is done, looking every interval
+// (default 1 s), and at once again while a full batch was delivered.
+func (d *Delivery) Run(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Second
 	}
 	failures := 0
 	for {
 		wait := every
-		if n, err := t.deliver(ctx, box); err != nil {
+		if n, err := d.deliver(ctx); err != nil {
 			if n > 0 {
 				// It got messages through: a passing fault, not an outage,
 				// so the backoff starts again (under a steady share of
@@ -37,9 +127,8 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 				failures = 0
 			}
 			failures++
-			d, _ := retryDelay(err, failures, sendBackoffMin) // the backoff, or Telegram's retry_after
-			wait = max(every, d)
-			t.log.LogAttrs(ctx, slog.LevelWarn, "outbox_retry", logattr.Code(errorCode(err)),
+			wait = max(every, retryWait(err, failures))
+			d.log().LogAttrs(ctx, slog.LevelWarn, "outbox_retry", logattr.Code(codeOf(err)),
 				logattr.Wait(wait), logattr.Err(err))
 		} else {
 			failures = 0
@@ -53,111 +142,151 @@ func (t *Telegram) RunOutbox(ctx context.Context, box flows.Outbox, every time.D
 	}
 }
 
-// deliver sends what is pending, oldest first, and returns how many it
+// Flush makes one last delivery attempt at shutdown, after Run has
+// returned and the doors handled their last inputs, so that what they
+// queued (a new request's card for the operators) goes out now rather
+// than at the next start. It gives up after shutdownGrace, even when ctx
+// is already cancelled; what it cannot deliver stays in the outbox.
+func (d *Delivery) Flush(ctx context.Context) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	for {
+		n, err := d.deliver(fctx)
+		if err != nil {
+			d.log().LogAttrs(ctx, slog.LevelWarn, "outbox_flush_incomplete", logattr.Code(codeOf(err)), logattr.Err(err))
+			return
+		}
+		if n < outboxBatch {
+			return
+		}
+	}
+}
+
+// retryWait is how long to wait after the failures-th failed delivery in a
+// row: what the door asked, or the back-off.
+func retryWait(err error, failures int) time.Duration {
+	if de, ok := errors.AsType[*DeliveryError](err); ok && de.RetryAfter > 0 {
+		return de.RetryAfter
+	}
+	return backoff(failures, outboxBackoffMin)
+}
+
+// codeOf is the door's code of an error, for the log; 0 for none.
+func codeOf(err error) int {
+	if de, ok := errors.AsType[*DeliveryError](err); ok {
+		return de.Code
+	}
+	return 0
+}
+
+// deliver delivers what is pending, oldest first, and returns how many it
 // handled; it stops at the first error worth retrying. A message with her
-// number that must no longer stand is not sent (Stale) or deleted at once
-// (stale once sent); one that Telegram refuses for good is handed to
-// TelegramConfig.Undelivered, so that the request goes back to the others.
-func (t *Telegram) deliver(ctx context.Context, box flows.Outbox) (int, error) {
-	pending, err := box.Pending(ctx, outboxBatch)
+// number that must no longer stand is not delivered (Stale) or withdrawn
+// at once (stale once delivered); one that its door refuses for good is
+// handed to Undelivered, so that the request goes back to the others.
+func (d *Delivery) deliver(ctx context.Context) (int, error) {
+	pending, err := d.Outbox.Pending(ctx, outboxBatch)
 	if err != nil {
 		return 0, err
 	}
 	for i, o := range pending {
 		if o.Stale {
-			if _, err := box.Sent(ctx, o, 0); err != nil {
+			if _, err := d.Outbox.Sent(ctx, o, 0); err != nil {
 				return i, err
 			}
-			t.log.LogAttrs(ctx, slog.LevelInfo, "outbox_stale", t.chatAttr(o.Chat))
+			d.log().LogAttrs(ctx, slog.LevelInfo, "outbox_stale", d.ref(o.Chat))
 			continue
 		}
-		m, ok := t.renderQueued(ctx, o)
+		door := d.doorOf(o.Chat)
+		if door == nil {
+			if _, err := d.Outbox.Sent(ctx, o, 0); err != nil {
+				return i, err
+			}
+			d.log().LogAttrs(ctx, slog.LevelWarn, "outbox_dropped", d.ref(o.Chat))
+			d.observeDropped(o)
+			continue
+		}
+		m, ok := d.render(ctx, o)
 		if !ok {
 			// It would fail the same way at every try and hold up every
 			// message behind it: dropped, and told to whoever runs the bot.
-			if _, err := box.Sent(ctx, o, 0); err != nil {
+			if _, err := d.Outbox.Sent(ctx, o, 0); err != nil {
 				return i, err
 			}
-			t.observeDropped(o)
+			d.observeDropped(o)
 			continue
 		}
-		// The outbox loop retries, with the message safe in the store.
-		var id, attempts int
-		var err error
-		if o.Edit != 0 {
-			id, attempts, err = o.Edit, 1, t.edit(ctx, o.Chat, o.Edit, m)
-		} else {
-			id, attempts, err = t.sendWith(ctx, o.Chat, m, 0)
-		}
+		id, attempts, err := door.Deliver(ctx, o, m)
 		event, level := "outbox_sent", slog.LevelInfo
 		if err != nil {
-			if _, retry := retryDelay(err, 1, sendBackoffMin); retry {
+			if de, ok := errors.AsType[*DeliveryError](err); !ok || !de.Final {
 				return i, err
 			}
 			event, level = "outbox_dropped", slog.LevelError
-			if o.Number && t.cfg.Undelivered != nil {
-				if uerr := t.cfg.Undelivered(ctx, o); uerr != nil {
+			if o.Number && d.Undelivered != nil {
+				if uerr := d.Undelivered(ctx, o); uerr != nil {
 					return i, uerr // kept, and tried again
 				}
 				event = "outbox_number_returned"
 			}
-			t.observeDropped(o)
+			d.observeDropped(o)
 			id = 0
-		} else if o.Edit == 0 {
-			if t.cfg.OnSent != nil {
-				t.cfg.OnSent(o.Chat, id)
-			}
-			if o.Hers {
-				t.track(ctx, o.Chat, []int{id}, flows.HersVisibleFor)
-			}
 		}
-		stale, serr := box.Sent(ctx, o, id)
+		stale, serr := d.Outbox.Sent(ctx, o, id)
 		if serr != nil {
 			return i, serr
 		}
 		if stale {
 			// Its request ended while it travelled: nothing would empty it.
-			if _, err := t.deleteMessages(ctx, o.Chat, []int{id}); err != nil {
-				t.log.LogAttrs(ctx, slog.LevelError, "delete_failed", t.chatAttr(o.Chat), logattr.Code(errorCode(err)), logattr.Err(err))
-			}
+			door.Withdraw(ctx, o.Chat, id)
 			event = "outbox_number_withdrawn"
 		}
-		t.log.LogAttrs(ctx, level, event, t.chatAttr(o.Chat),
-			logattr.Code(errorCode(err)), logattr.Count("attempts", attempts))
+		d.log().LogAttrs(ctx, level, event, d.ref(o.Chat),
+			logattr.Code(codeOf(err)), logattr.Count("attempts", attempts))
 	}
 	return len(pending), nil
 }
 
-// edit replaces the text and buttons of a message the bot sent: a card to
-// operators once its request is taken or closed. A message without buttons
-// loses the ones it had.
-func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Message) error {
-	p, err := messageParams(chat, m)
-	if err != nil {
-		return err
+// doorOf is the door a chat belongs to, or nil.
+func (d *Delivery) doorOf(chat int64) OutboxDoor {
+	for _, door := range d.Doors {
+		if door.Owns(chat) {
+			return door
+		}
 	}
-	// An edit neither rings nor changes protection: Telegram has no such
-	// fields for it.
-	delete(p, "disable_notification")
-	delete(p, "protect_content")
-	p["message_id"] = strconv.Itoa(messageID)
-	if _, ok := p["reply_markup"]; !ok {
-		p["reply_markup"] = `{"inline_keyboard":[]}`
-	}
-	_, err = t.call(ctx, "editMessageText", p)
-	return err
+	return nil
 }
 
-// renderQueued renders a message of the outbox; ok is false when rendering
+// render renders a message of the outbox; ok is false when rendering
 // panicked (a stored message the renderer cannot read). The panic is
 // logged without its value or arguments: Go's traceback would print the
 // chat id.
-func (t *Telegram) renderQueued(ctx context.Context, o flows.Outgoing) (m Message, ok bool) {
+func (d *Delivery) render(ctx context.Context, o flows.Outgoing) (m Message, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			t.log.LogAttrs(ctx, slog.LevelError, "outbox_unrenderable", t.chatAttr(o.Chat), logattr.Panic(p))
+			d.log().LogAttrs(ctx, slog.LevelError, "outbox_unrenderable", d.ref(o.Chat), logattr.Panic(p))
 			ok = false
 		}
 	}()
-	return t.cfg.Renderer.Render(o.Lang, o.Reply), true
+	return d.Renderer.Render(o.Lang, o.Reply), true
+}
+
+func (d *Delivery) observeDropped(o flows.Outgoing) {
+	if d.Observer != nil {
+		d.Observer.OutboxDropped(outboxKind(o))
+	}
+}
+
+func (d *Delivery) log() *slog.Logger {
+	if d.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Log
+}
+
+func (d *Delivery) ref(chat int64) slog.Attr {
+	if d.Ref == nil {
+		return slog.Attr{}
+	}
+	return d.Ref(chat)
 }

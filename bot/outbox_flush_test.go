@@ -29,13 +29,13 @@ func TestFlushOutboxAfterCancel(t *testing.T) {
 			for i := range 60 { // more than one batch of 50, and well within the grace under load
 				queue(t, st, -100, "card "+strconv.Itoa(i))
 			}
-			tg := newTelegram(t, srv, bot.TelegramConfig{MaxRetries: -1})
+			d := telegramDelivery(t, srv, st, bot.TelegramConfig{MaxRetries: -1})
 			if tc.fail {
 				srv.FailNext("sendMessage", 1000, 502, 0)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
-			tg.FlushOutbox(ctx, st)
+			d.Flush(ctx)
 			left, _ := st.Pending(context.Background(), 1000)
 			if got := len(srv.Sent()); got != tc.wantSent || len(left) != tc.wantLeft {
 				t.Errorf("sent %d, left %d; want %d and %d", got, len(left), tc.wantSent, tc.wantLeft)

@@ -16,15 +16,31 @@ import (
 	"frontdoor/store/memstore"
 )
 
-// runOutbox delivers box through srv, with a transport built from cfg,
-// until the test ends.
-func runOutbox(t *testing.T, srv *telegramtest.Server, box flows.Outbox, cfg bot.TelegramConfig) {
+// runOutbox delivers box through srv until the test ends, with a
+// transport built from cfg as the only door and a delivery that logs
+// where cfg does; tune changes the delivery.
+func runOutbox(t *testing.T, srv *telegramtest.Server, box flows.Outbox, cfg bot.TelegramConfig, tune ...func(*bot.Delivery)) {
 	t.Helper()
-	tg := newTelegram(t, srv, cfg)
+	d := telegramDelivery(t, srv, box, cfg, tune...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { tg.RunOutbox(ctx, box, 20*time.Millisecond); close(done) }()
+	go func() { d.Run(ctx, 20*time.Millisecond); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
+}
+
+// telegramDelivery is the delivery of box with a transport built from cfg
+// as its only door.
+func telegramDelivery(t *testing.T, srv *telegramtest.Server, box flows.Outbox, cfg bot.TelegramConfig, tune ...func(*bot.Delivery)) *bot.Delivery {
+	t.Helper()
+	tg := newTelegram(t, srv, cfg)
+	d := &bot.Delivery{Outbox: box, Renderer: cfg.Renderer, Doors: []bot.OutboxDoor{tg}, Log: cfg.Log}
+	if d.Renderer == nil {
+		d.Renderer = tgRenderer{}
+	}
+	for _, f := range tune {
+		f(d)
+	}
+	return d
 }
 
 func queue(t *testing.T, st *memstore.Store, chat int64, text string) {
@@ -226,7 +242,7 @@ func TestOutboxNumberUndelivered(t *testing.T) {
 		}
 		return nil
 	}
-	runOutbox(t, srv, st, bot.TelegramConfig{Undelivered: undelivered})
+	runOutbox(t, srv, st, bot.TelegramConfig{}, func(d *bot.Delivery) { d.Undelivered = undelivered })
 	waitOutboxEmpty(t, st)
 	mu.Lock()
 	defer mu.Unlock()

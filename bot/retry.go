@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// backoffMax caps every back-off.
+const backoffMax = 30 * time.Second
+
 // delayFunc says how long to wait after the attempts-th failure with err,
 // and whether to try again at all: each door knows its own errors.
 type delayFunc func(err error, attempts int) (wait time.Duration, again bool)

@@ -2,22 +2,16 @@ package bot
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"frontdoor/flows"
 	"frontdoor/flows/logattr"
 )
 
@@ -33,14 +27,9 @@ const (
 	// requestTimeout bounds every Bot API call but the long poll.
 	requestTimeout = 30 * time.Second
 	// pollSlack is added to the long-poll timeout for the HTTP round trip.
-	pollSlack = 15 * time.Second
-	// shutdownGrace lets a batch in flight finish its replies after Run's
-	// context is cancelled, so that a committed update is not left without
-	// its answer.
-	shutdownGrace  = 5 * time.Second
+	pollSlack      = 15 * time.Second
 	pollBackoffMin = time.Second
 	sendBackoffMin = 500 * time.Millisecond
-	backoffMax     = 30 * time.Second
 )
 
 // TelegramConfig configures the Telegram transport.
@@ -62,6 +51,8 @@ type TelegramConfig struct {
 	// Log receives event kinds and durations, never personal data; nil
 	// discards.
 	Log *slog.Logger
+	// Refs names chats in the log; nil means its own.
+	Refs *ChatRefs
 	// PollTimeout is the long-poll timeout of getUpdates, in whole seconds
 	// of at least 1; 0 means 50 s.
 	PollTimeout time.Duration
@@ -90,12 +81,6 @@ type TelegramConfig struct {
 	// Menu, when set, gives the descriptions of the command menu, which
 	// Run sets for every language when it starts.
 	Menu MenuTexts
-	// Undelivered, when set, is told of a message with her number that
-	// Telegram refused for good (the operator never started a private
-	// chat with the bot, or blocked it), before it leaves the outbox: the
-	// request must go back to the others. An error keeps the message
-	// queued, to be tried again.
-	Undelivered func(ctx context.Context, o flows.Outgoing) error
 }
 
 // Telegram is the transport over the Telegram Bot API: its own long-poll
@@ -107,7 +92,7 @@ type Telegram struct {
 	client     *http.Client
 	log        *slog.Logger
 	token      string
-	refKey     []byte
+	refs       *ChatRefs
 	maxRetries int
 	sem        chan struct{}
 	now        func() time.Time
@@ -147,13 +132,16 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 		client:     cfg.HTTPClient,
 		log:        cfg.Log,
 		token:      cfg.Token,
-		refKey:     make([]byte, 16),
+		refs:       cfg.Refs,
 		maxRetries: cfg.MaxRetries,
 		sem:        make(chan struct{}, batchParallel),
 		now:        cfg.Now,
 	}
 	if t.now == nil {
 		t.now = time.Now
+	}
+	if t.refs == nil {
+		t.refs = NewChatRefs()
 	}
 	if t.client == nil {
 		// Keep a connection per chat handled in parallel: the default of 2
@@ -174,7 +162,6 @@ func NewTelegram(ctx context.Context, cfg TelegramConfig) (*Telegram, error) {
 	if c := t.client.Timeout; c != 0 && c <= cfg.PollTimeout {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "http_timeout_too_short", logattr.Wait(c))
 	}
-	_, _ = rand.Read(t.refKey) // never fails (crypto/rand)
 
 	api, err := t.getMe(ctx, cfg)
 	if err != nil {
@@ -220,13 +207,4 @@ func (t *Telegram) getMe(ctx context.Context, cfg TelegramConfig) (api *tgbotapi
 func (t *Telegram) Username() string { return t.api.Self.UserName }
 
 // chatAttr is the log attribute of a chat: its pseudonym.
-func (t *Telegram) chatAttr(chat int64) slog.Attr { return logattr.ChatRef(t.chatRef(chat)) }
-
-// chatRef is a pseudonym of a chat for logs: an HMAC under a key drawn at
-// start, so that lines of one run can be correlated but not linked to the
-// chat id, nor across restarts.
-func (t *Telegram) chatRef(chat int64) string {
-	h := hmac.New(sha256.New, t.refKey)
-	h.Write(strconv.AppendInt(nil, chat, 10))
-	return hex.EncodeToString(h.Sum(nil)[:6])
-}
+func (t *Telegram) chatAttr(chat int64) slog.Attr { return t.refs.Attr(chat) }

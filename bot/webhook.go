@@ -183,15 +183,6 @@ func (t *Telegram) runBeside(ctx context.Context) (wait func()) {
 	}
 }
 
-// graceful returns a context for handling updates that outlives ctx by
-// shutdownGrace, so that updates in flight at shutdown can finish and
-// answer; stop releases it.
-func graceful(ctx context.Context) (hctx context.Context, stop func()) {
-	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	after := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, cancel) })
-	return hctx, func() { after(); cancel() }
-}
-
 // deleteWebhook switches Telegram back to getUpdates, keeping the updates
 // it holds: the long-poll loop then receives them.
 func (t *Telegram) deleteWebhook(ctx context.Context) error {

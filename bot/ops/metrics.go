@@ -99,7 +99,7 @@ func NewMetrics(b Build) *Metrics {
 	}, []string{"method", "code"})
 	m.outboxOut = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdoor_outbox_dropped_total",
-		Help: "Outbox messages Telegram refused for good (403: the chat never started the bot or blocked it), by kind: number (her number to the operator who took the request), card, operator, her.",
+		Help: "Outbox messages dropped for good: refused by Telegram (403: the chat never started the bot or blocked it), unreadable, or for a door that is not running, by kind: number (her number to the operator who took the request), card, operator, her.",
 	}, []string{"kind"})
 	m.events = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "frontdoor_events_total",
@@ -160,7 +160,7 @@ func (m *Metrics) APICall(method string, code int) {
 	}
 }
 
-// OutboxDropped counts an outbox message Telegram refused for good.
+// OutboxDropped counts an outbox message dropped for good (bot.DropObserver).
 func (m *Metrics) OutboxDropped(kind string) { m.outboxOut.WithLabelValues(kind).Inc() }
 
 // ErrNotReady is wrapped by Ready's errors.

@@ -16,8 +16,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log"
@@ -76,6 +74,9 @@ type Config struct {
 	// expiry.
 	Trail bot.Trail
 	Wiper bot.Wiper
+	// Shelf keeps the outbox's messages for her until her next visit,
+	// sealed in the store (store.DB). Required.
+	Shelf Shelf
 	// Title is the page's title, neutral: it shows in tabs and history.
 	Title string
 	// Icon is the favicon and IconType its media type; nil means a plain
@@ -87,8 +88,8 @@ type Config struct {
 	// Secret keys the forms' anti-forgery tokens, so that they survive a
 	// restart; nil draws one at start.
 	Secret []byte
-	// Keep is how long a visitor is remembered without a visit, for the
-	// message the outbox may have for her; 0 means 24 h.
+	// Keep is how long a visitor's screen is remembered without a visit;
+	// 0 means 24 h.
 	Keep time.Duration
 	// MaxVisitors bounds the visitors kept in memory; 0 means 20,000.
 	MaxVisitors int
@@ -99,20 +100,32 @@ type Config struct {
 	// Log receives event kinds, durations and pseudonyms, never her data
 	// or address; nil discards.
 	Log *slog.Logger
+	// Refs names chats in the log; nil means its own.
+	Refs *bot.ChatRefs
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// WipeEvery is how often due idle wipes are looked for; 0 means 1 min.
 	WipeEvery time.Duration
 }
 
-// Door is the web door: an http.Handler, the web's bot.Shelf for the outbox
-// and its bot.IdleDoor for the idle wipe.
+// Shelf keeps the messages of the outbox for web visitors, sealed, until
+// they are shown; store.DB implements it.
+type Shelf interface {
+	// Shelve keeps a message for its chat until until, once per outbox id.
+	Shelve(ctx context.Context, o flows.Outgoing, until time.Time) error
+	// TakeShelf removes a chat's messages and returns those still standing
+	// at now.
+	TakeShelf(ctx context.Context, chat int64, now time.Time) ([]flows.Outgoing, error)
+}
+
+// Door is the web door: an http.Handler, and the web's bot.OutboxDoor and
+// bot.IdleDoor.
 type Door struct {
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
 	secret   []byte
-	refKey   []byte
+	refs     *bot.ChatRefs
 	limitKey []byte
 	locks    bot.ChatLocks
 	visitors *visitors
@@ -122,8 +135,8 @@ type Door struct {
 
 // New checks the configuration and returns a door ready to serve.
 func New(cfg Config) (*Door, error) {
-	if cfg.Handler == nil || cfg.Renderer == nil || cfg.Texts == nil || len(cfg.Langs) == 0 {
-		return nil, errors.New("web: a Handler, a Renderer, Texts and Langs are required")
+	if cfg.Handler == nil || cfg.Renderer == nil || cfg.Texts == nil || len(cfg.Langs) == 0 || cfg.Shelf == nil {
+		return nil, errors.New("web: a Handler, a Renderer, Texts, Langs and a Shelf are required")
 	}
 	if (cfg.Trail == nil) != (cfg.Wiper == nil) {
 		return nil, errors.New("web: the idle wipe needs both a Trail and a Wiper")
@@ -156,7 +169,7 @@ func New(cfg Config) (*Door, error) {
 	if cfg.Burst <= 0 {
 		cfg.Burst = 60
 	}
-	d := &Door{cfg: cfg, log: cfg.Log, now: cfg.Now, secret: cfg.Secret, refKey: randomBytes(16), limitKey: randomBytes(16)}
+	d := &Door{cfg: cfg, log: cfg.Log, now: cfg.Now, secret: cfg.Secret, refs: cfg.Refs, limitKey: randomBytes(16)}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
@@ -165,6 +178,9 @@ func New(cfg Config) (*Door, error) {
 	}
 	if d.secret == nil {
 		d.secret = randomBytes(32)
+	}
+	if d.refs == nil {
+		d.refs = bot.NewChatRefs()
 	}
 	d.visitors = newVisitors(cfg.MaxVisitors)
 	d.limit = newLimiter(cfg.Rate, cfg.Burst)
@@ -217,8 +233,8 @@ func (d *Door) Run(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// forgetOld drops, every minute, the visitors not seen for cfg.Keep and
-// the limiter's idle clients.
+// forgetOld drops, every minute, the screens of visitors not seen for
+// cfg.Keep and the limiter's idle clients.
 func (d *Door) forgetOld(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -228,8 +244,7 @@ func (d *Door) forgetOld(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		now := d.now()
-		d.visitors.forget(now.Add(-d.cfg.Keep), now)
+		d.visitors.forget(d.now().Add(-d.cfg.Keep))
 		d.limit.forget(time.Now())
 	}
 }
@@ -323,7 +338,12 @@ func (d *Door) show(w http.ResponseWriter, r *http.Request) {
 		screen = d.visitors.set(chat, res, d.now())
 		d.track(r.Context(), chat, res.IdleWipe)
 	}
-	d.page(w, r, id, screen, d.visitors.takeNotices(chat, d.now()))
+	var kept []flows.Outgoing
+	if r.Method == http.MethodGet {
+		// Shown once: not to a HEAD, which shows nothing.
+		kept = d.takeShelf(r.Context(), chat)
+	}
+	d.page(w, r, id, screen, kept)
 }
 
 // step takes one thing she did, a button, words or her location, and
@@ -382,6 +402,7 @@ func (d *Door) apply(r *http.Request, chat int64, in flows.Input) (wiped bool, e
 	if res.Wipe {
 		d.visitors.drop(chat)
 		d.untrack(r.Context(), chat)
+		d.takeShelf(r.Context(), chat)
 		return true, nil
 	}
 	d.visitors.set(chat, res, d.now())
@@ -515,22 +536,39 @@ func (d *Door) untrack(ctx context.Context, chat int64) {
 func (d *Door) Owns(chat int64) bool { return bot.IsWebChat(chat) }
 
 // Cleared takes her screen away once the idle wipe forgot her state
-// (bot.IdleDoor); a message the outbox kept for her stays.
+// (bot.IdleDoor). A message the outbox kept for her stays until she sees
+// it, or for flows.HersVisibleFor: it is for the woman who left.
 func (d *Door) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) int {
 	d.visitors.clear(chat)
 	return 0
 }
 
-// Keep keeps a message of the outbox for her next visit (bot.Shelf).
-func (d *Door) Keep(_ context.Context, o flows.Outgoing) bool {
-	now := d.now()
-	return d.visitors.keep(o, now, now.Add(flows.HersVisibleFor))
+// Deliver keeps a message of the outbox for her next visit, sealed in the
+// store, for flows.HersVisibleFor at most (bot.OutboxDoor). It runs under
+// her chat's lock, so that it never lands in the middle of her Exit. The
+// page renders it when she comes, in its own language; the web gives it
+// no id.
+func (d *Door) Deliver(ctx context.Context, o flows.Outgoing, _ bot.Message) (id, attempts int, err error) {
+	defer d.locks.Lock(o.Chat)()
+	if err := d.cfg.Shelf.Shelve(ctx, o, d.now().Add(flows.HersVisibleFor)); err != nil {
+		return 0, 1, fmt.Errorf("web: %w", err)
+	}
+	return 0, 1, nil
 }
 
-// chatAttr is the log attribute of a chat: a pseudonym under a key drawn
-// at start, like the Telegram transport's.
-func (d *Door) chatAttr(chat int64) slog.Attr {
-	h := hmac.New(sha256.New, d.refKey)
-	h.Write(strconv.AppendInt(nil, chat, 10))
-	return logattr.ChatRef(hex.EncodeToString(h.Sum(nil)[:6]))
+// Withdraw has nothing to take back (bot.OutboxDoor): no message with her
+// number is ever for a web chat, operators are on Telegram.
+func (d *Door) Withdraw(context.Context, int64, int) {}
+
+// takeShelf takes the messages the outbox kept for her: to show them, or
+// to forget them when she leaves.
+func (d *Door) takeShelf(ctx context.Context, chat int64) []flows.Outgoing {
+	kept, err := d.cfg.Shelf.TakeShelf(ctx, chat, d.now())
+	if err != nil {
+		d.log.LogAttrs(ctx, slog.LevelError, "web shelf failed", logattr.Event("shelf_failed"), d.chatAttr(chat), logattr.Err(err))
+	}
+	return kept
 }
+
+// chatAttr is the log attribute of a chat: its pseudonym.
+func (d *Door) chatAttr(chat int64) slog.Attr { return d.refs.Attr(chat) }

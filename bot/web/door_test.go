@@ -52,8 +52,10 @@ func (s *syncBuffer) String() string {
 // memory stores, callbacks to the Cremona operators' group, and its log.
 type door struct {
 	*web.Door
+	cfg    web.Config
 	store  *memstore.Store
 	trails *memstore.Trails
+	shelf  *memstore.Shelves
 	svc    *flows.Service
 	log    *syncBuffer
 	now    time.Time
@@ -69,7 +71,7 @@ func newDoor(t testing.TB, tune ...func(*web.Config)) *door {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &door{trails: &memstore.Trails{}, log: &syncBuffer{}, now: tuesdayMorning}
+	d := &door{trails: &memstore.Trails{}, shelf: &memstore.Shelves{}, log: &syncBuffer{}, now: tuesdayMorning}
 	now := func() time.Time { return d.now }
 	d.store = memstore.NewWithClock(now)
 	if err := d.store.SaveOperator(context.Background(), flows.Operator{Chat: -100123, Centre: "arca-cremona"}); err != nil {
@@ -78,10 +80,11 @@ func newDoor(t testing.TB, tune ...func(*web.Config)) *door {
 	log := slog.New(slog.NewJSONHandler(d.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d.svc = flows.NewService(d.store, dir, flows.Options{Langs: cat.Langs(), Now: now, Callbacks: d.store, Log: log})
 	cfg := web.Config{Handler: d.svc, Renderer: bot.NewRenderer(cat), Texts: cat, Langs: cat.Langs(), RightToLeft: locales.RightToLeft,
-		Trail: d.trails, Wiper: d.svc, Away: away, Now: now, Log: log}
+		Trail: d.trails, Wiper: d.svc, Shelf: d.shelf, Away: away, Now: now, Log: log}
 	for _, f := range tune {
 		f(&cfg)
 	}
+	d.cfg = cfg
 	d.Door, err = web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -497,29 +500,78 @@ func TestIdleWipe(t *testing.T) {
 }
 
 // TestNoticeForHer: a message the outbox has for her (nobody could reach
-// her) is shown once, at her next visit, and never sent to Telegram.
+// her) is kept, sealed in the store, and shown once, at her next visit,
+// after a restart too; it is never sent to Telegram. Her Exit takes it
+// away, and so does time: flows.HersVisibleFor.
 func TestNoticeForHer(t *testing.T) {
-	d := newDoor(t)
-	b := d.visitor(t, "en")
-	b.get("/")
-	chat := webChat(t, b.cookie)
-	msg := flows.Outgoing{Chat: chat, Lang: "en", Hers: true, Reply: flows.Reply{Texts: []flows.Text{flows.T("cb.final.title"), flows.T("cb.final.body")}}}
-	ctx := context.Background()
-	if err := d.store.Apply(ctx, flows.Change{Send: []flows.Outgoing{msg}}); err != nil {
-		t.Fatal(err)
-	}
-	telegram, err := bot.RoutedOutbox{Outbox: d.store, Web: d.Door}.Pending(ctx, 10)
-	if err != nil || len(telegram) != 0 {
-		t.Fatalf("Telegram gets %+v (%v)", telegram, err)
-	}
 	final := renderText(t, "en", "cb.final.body")
-	if b.get("/"); !strings.Contains(b.page, `class="msg notice"`) || !strings.Contains(b.page, final) {
-		t.Errorf("the message is not shown:\n%s", b.page)
-	}
-	if b.get("/"); strings.Contains(b.page, final) || strings.Contains(b.page, `class="msg notice"`) {
-		t.Error("the message is shown twice")
+	for _, tc := range []struct {
+		name string
+		// before is what happens between the delivery and her visit.
+		before func(t *testing.T, d *door, b *browser)
+		shown  bool
+	}{
+		{"next visit", func(*testing.T, *door, *browser) {}, true},
+		{"after a restart", func(t *testing.T, d *door, _ *browser) {
+			var err error
+			if d.Door, err = web.New(d.cfg); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"after the idle wipe", func(t *testing.T, d *door, _ *browser) {
+			d.now = d.now.Add(time.Hour)
+			w := bot.IdleWiper{Trail: d.trails, Wiper: d.svc, Door: d.Door, Locks: &bot.ChatLocks{}, Now: func() time.Time { return d.now }}
+			w.WipeDue(context.Background())
+		}, true},
+		{"after her Exit", func(t *testing.T, d *door, b *browser) {
+			cookie := b.cookie
+			b.post(url.Values{"b": {"exit"}})
+			b.cookie = cookie // an old tab of hers
+		}, false},
+		{"too late", func(t *testing.T, d *door, _ *browser) { d.now = d.now.Add(flows.HersVisibleFor + time.Minute) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDoor(t)
+			b := d.visitor(t, "en")
+			b.get("/")
+			chat := webChat(t, b.cookie)
+			msg := flows.Outgoing{Chat: chat, Lang: "en", Hers: true, Reply: flows.Reply{Texts: []flows.Text{flows.T("cb.final.title"), flows.T("cb.final.body")}}}
+			ctx := context.Background()
+			if err := d.store.Apply(ctx, flows.Change{Send: []flows.Outgoing{msg}}); err != nil {
+				t.Fatal(err)
+			}
+			telegram := &telegramDoor{}
+			delivery := bot.Delivery{Outbox: d.store, Renderer: d.cfg.Renderer, Doors: []bot.OutboxDoor{telegram, d.Door}}
+			delivery.Flush(ctx)
+			if left, _ := d.store.Pending(ctx, 10); len(left) != 0 || telegram.got != 0 {
+				t.Fatalf("left in the outbox %+v, %d to Telegram", left, telegram.got)
+			}
+			tc.before(t, d, b)
+			if b.get("/"); strings.Contains(b.page, final) != tc.shown || strings.Contains(b.page, `class="msg notice"`) != tc.shown {
+				t.Errorf("shown %v, want %v:\n%s", !tc.shown, tc.shown, b.page)
+			}
+			if b.get("/"); strings.Contains(b.page, final) || strings.Contains(b.page, `class="msg notice"`) {
+				t.Error("the message is shown twice")
+			}
+			if n := d.shelf.Len(); n != 0 {
+				t.Errorf("messages of %d visitors still kept", n)
+			}
+		})
 	}
 }
+
+// telegramDoor stands for Telegram beside the web door: it counts what it
+// gets.
+type telegramDoor struct{ got int }
+
+func (d *telegramDoor) Owns(chat int64) bool { return bot.IsTelegramChat(chat) }
+
+func (d *telegramDoor) Deliver(context.Context, flows.Outgoing, bot.Message) (int, int, error) {
+	d.got++
+	return 1, 1, nil
+}
+
+func (d *telegramDoor) Withdraw(context.Context, int64, int) {}
 
 func renderText(t *testing.T, lang, id string) string {
 	t.Helper()

@@ -75,13 +75,13 @@ type message struct {
 type inputField struct{ Label, Send string }
 
 // page renders a screen.
-func (d *Door) page(w http.ResponseWriter, r *http.Request, id []byte, sc screen, notices []notice) {
+func (d *Door) page(w http.ResponseWriter, r *http.Request, id []byte, sc screen, notices []flows.Outgoing) {
 	p := d.pageFor(sc.lang, id)
 	p.Idle = int(sc.idle / time.Second)
 	for _, n := range notices {
-		m := d.message(n.lang, n.reply, p.Token)
-		if n.lang != sc.lang {
-			m.Lang = n.lang
+		m := d.message(n.Lang, n.Reply, p.Token)
+		if n.Lang != sc.lang {
+			m.Lang = n.Lang
 		}
 		p.Notices = append(p.Notices, m)
 	}

@@ -68,22 +68,13 @@ func (d *Door) token(id []byte) string {
 }
 
 // visitor is what the door holds of one visitor, in memory only: the
-// screen she is on (the replies of her last step), and the messages the
-// outbox kept for her.
+// screen she is on (the replies of her last step).
 type visitor struct {
-	lang    string
-	screen  []flows.Reply
-	idle    time.Duration
-	shown   bool // screen holds a screen; false after the idle wipe
-	notices []notice
-	seen    time.Time
-}
-
-// notice is a message of the outbox for her, shown at her next visit.
-type notice struct {
-	lang  string
-	reply flows.Reply
-	until time.Time
+	lang   string
+	screen []flows.Reply
+	idle   time.Duration
+	shown  bool // screen holds a screen; false after the idle wipe
+	seen   time.Time
 }
 
 // screen is what a page shows: her language, the replies of her last step
@@ -150,38 +141,7 @@ func (v *visitors) set(chat int64, res flows.Result, now time.Time) screen {
 	return screen{lang: vis.lang, replies: vis.screen, idle: vis.idle}
 }
 
-// takeNotices returns the messages kept for her that are still due, once.
-func (v *visitors) takeNotices(chat int64, now time.Time) []notice {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	vis := v.m[chat]
-	if vis == nil {
-		return nil
-	}
-	var out []notice
-	for _, n := range vis.notices {
-		if now.Before(n.until) {
-			out = append(out, n)
-		}
-	}
-	vis.notices = nil
-	return out
-}
-
-// keep keeps a message of the outbox for her next visit.
-func (v *visitors) keep(o flows.Outgoing, now, until time.Time) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	vis := v.m[o.Chat]
-	if vis == nil {
-		// Her screen went with a restart; her cookie may live on.
-		vis = v.get(o.Chat, now)
-	}
-	vis.notices = append(vis.notices, notice{lang: o.Lang, reply: o.Reply, until: until})
-	return true
-}
-
-// clear takes her screen away (the idle wipe), keeping her messages.
+// clear takes her screen away (the idle wipe).
 func (v *visitors) clear(chat int64) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -197,22 +157,13 @@ func (v *visitors) drop(chat int64) {
 	delete(v.m, chat)
 }
 
-// forget drops the visitors not seen since before, and messages no longer
-// due at now.
-func (v *visitors) forget(before, now time.Time) {
+// forget drops the visitors not seen since before.
+func (v *visitors) forget(before time.Time) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for chat, vis := range v.m {
 		if vis.seen.Before(before) {
 			delete(v.m, chat)
-			continue
 		}
-		live := vis.notices[:0]
-		for _, n := range vis.notices {
-			if now.Before(n.until) {
-				live = append(live, n)
-			}
-		}
-		vis.notices = live
 	}
 }

@@ -74,8 +74,9 @@ func startClockRig(t *testing.T, now time.Time, opsChats []flows.Operator, staff
 	r := &clockRig{api: telegramtest.New(t, testToken), db: db, metrics: ops.NewMetrics(ops.Build{}), now: now}
 	r.svc = flows.NewService(db, dir, flows.Options{Langs: cat.Langs(), Now: r.Now, Callbacks: db, Staff: db, Directory: db,
 		Log: slog.New(r.metrics.CountEvents(slog.DiscardHandler))})
+	renderer := bot.NewRenderer(cat)
 	tg, err := bot.NewTelegram(ctx, bot.TelegramConfig{Token: testToken, Endpoint: r.api.Endpoint(), Handler: r.svc,
-		Renderer: bot.NewRenderer(cat), Trail: db, Wiper: r.svc, Observer: r.metrics, Undelivered: r.svc.Undelivered, PollTimeout: time.Second})
+		Renderer: renderer, Trail: db, Wiper: r.svc, Observer: r.metrics, PollTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,8 @@ func startClockRig(t *testing.T, now time.Time, opsChats []flows.Operator, staff
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = tg.Run(rctx) })
-	wg.Go(func() { tg.RunOutbox(rctx, db, 20*time.Millisecond) })
+	delivery := &bot.Delivery{Outbox: db, Renderer: renderer, Doors: []bot.OutboxDoor{tg}, Undelivered: r.svc.Undelivered, Observer: r.metrics}
+	wg.Go(func() { delivery.Run(rctx, 20*time.Millisecond) })
 	t.Cleanup(func() { cancel(); wg.Wait() }) // before the store closes
 	return r
 }

@@ -90,7 +90,9 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		opts.CallbackCloseWithin = cfg.CallbackCloseWithin
 	}
 	svc := flows.NewService(db, dir, opts)
-	door, webLn, err := startWebDoor(cmd, cfg, db, svc, renderer, cat, log)
+	// One pseudonym per chat in every line of a run, whichever door logs.
+	refs := bot.NewChatRefs()
+	door, webLn, err := startWebDoor(cmd, cfg, db, svc, renderer, cat, log, refs)
 	if err != nil {
 		return err
 	}
@@ -99,8 +101,8 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	}
 	var tg *bot.Telegram
 	if telegram {
-		tg, err = bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Menu: cat,
-			Trail: db, Wiper: svc, Observer: metrics, Undelivered: svc.Undelivered})
+		tg, err = bot.NewTelegram(ctx, bot.TelegramConfig{Token: cfg.Token, Endpoint: cfg.API, Handler: svc, Renderer: renderer, Log: log, Refs: refs,
+			Menu: cat, Trail: db, Wiper: svc, Observer: metrics})
 		if err != nil {
 			return err
 		}
@@ -133,14 +135,15 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 		close(errs)
 		return <-errs
 	}
-	// The outbox goes to Telegram, but for what the web door keeps for
-	// her: nothing is ever sent to Telegram with a web chat id.
-	outbox := bot.RoutedOutbox{Outbox: db, Log: log}
+	// The outbox goes to the door of each chat: Telegram sends, the web
+	// door keeps for her next visit; no web chat ever reaches Telegram.
+	delivery := &bot.Delivery{Outbox: db, Renderer: renderer, Doors: []bot.OutboxDoor{tg}, Undelivered: svc.Undelivered,
+		Observer: metrics, Log: log, Ref: refs.Attr}
 	if door != nil {
-		outbox.Web = door
+		delivery.Doors = append(delivery.Doors, door)
 	}
 	outboxDone := make(chan struct{})
-	go func() { defer close(outboxDone); tg.RunOutbox(ctx, outbox, time.Second) }()
+	go func() { defer close(outboxDone); delivery.Run(ctx, time.Second) }()
 	go svc.RunCallbackTicker(ctx, time.Minute)
 	if mode == "webhook" {
 		err = tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.Listen, Secret: cfg.WebhookSecret})
@@ -150,7 +153,7 @@ func serve(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger,
 	// The updates in flight are done: one last attempt at what they queued.
 	cancel()
 	<-outboxDone
-	tg.FlushOutbox(ctx, outbox)
+	delivery.Flush(ctx)
 	wg.Wait()
 	close(errs)
 	return errors.Join(err, <-errs)

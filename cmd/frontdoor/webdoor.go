@@ -19,7 +19,7 @@ import (
 // startWebDoor makes the web door and opens its listener, when `frontdoor
 // web` runs or FRONTDOOR_WEB is set: a mistake in the address stops the
 // start with one sentence. It returns nil, nil without a web door.
-func startWebDoor(cmd string, cfg config.Config, db *store.DB, svc *flows.Service, renderer bot.Renderer, cat *locales.Catalog, log *slog.Logger) (*web.Door, net.Listener, error) {
+func startWebDoor(cmd string, cfg config.Config, db *store.DB, svc *flows.Service, renderer bot.Renderer, cat *locales.Catalog, log *slog.Logger, refs *bot.ChatRefs) (*web.Door, net.Listener, error) {
 	addr := cfg.Web.Addr
 	if cmd == "web" && addr == "" {
 		addr = config.DefaultWeb
@@ -35,8 +35,8 @@ func startWebDoor(cmd string, cfg config.Config, db *store.DB, svc *flows.Servic
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("frontdoor web forms"))
 	door, err := web.New(web.Config{Handler: svc, Renderer: renderer, Texts: cat, Langs: cat.Langs(), RightToLeft: locales.RightToLeft,
-		Trail: db, Wiper: svc, Title: cfg.Web.Title, Icon: cfg.Web.Icon, IconType: cfg.Web.IconType, Away: cfg.Web.Exit,
-		Secret: mac.Sum(nil), Keep: cfg.SessionTTL, Log: log})
+		Trail: db, Wiper: svc, Shelf: db, Title: cfg.Web.Title, Icon: cfg.Web.Icon, IconType: cfg.Web.IconType, Away: cfg.Web.Exit,
+		Secret: mac.Sum(nil), Keep: cfg.SessionTTL, Log: log, Refs: refs})
 	if err != nil {
 		return nil, nil, err
 	}
