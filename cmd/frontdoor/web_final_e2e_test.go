@@ -23,8 +23,73 @@ import (
 // its "ask again" button working there.
 func TestWebFinalMessage(t *testing.T) {
 	dataDir := newDataDir(t)
+	cookie, chat := pastWebRequest(t, dataDir)
+	addr := freeAddr(t)
+	api := telegramtest.New(t, testToken)
+	startBot(t, api, dataDir, "FRONTDOOR_WEB", addr)
+	var page string
+	for end := time.Now().Add(10 * time.Second); !strings.Contains(page, `class="msg notice"`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("the message for her never reached the page:\n%s", page)
+		}
+		page = visitWeb(addr, cookie)
+	}
+	if !strings.Contains(page, `href="tel:1522"`) || !strings.Contains(page, `value="cb:again"`) {
+		t.Errorf("the message on the page:\n%s", page)
+	}
+	for _, method := range []string{"sendMessage", "deleteMessages", "editMessageText"} {
+		for _, p := range api.Requests(method) {
+			if p["chat_id"] == strconv.FormatInt(chat, 10) {
+				t.Errorf("Telegram was asked to %s in a web chat: %v", method, p)
+			}
+		}
+	}
+	if page := visitWeb(addr, cookie); strings.Contains(page, `class="msg notice"`) {
+		t.Error("the message is shown twice")
+	}
+}
+
+// TestWebMessageSurvivesRestart: the message for her leaves the outbox
+// while she is away and the bot then restarts: the web door still shows
+// it at her next visit, from the store.
+func TestWebMessageSurvivesRestart(t *testing.T) {
+	dataDir := newDataDir(t)
+	cookie, _ := pastWebRequest(t, dataDir)
+	api := telegramtest.New(t, testToken)
+	stop := startBot(t, api, dataDir, "FRONTDOOR_WEB", freeAddr(t))
+	time.Sleep(2500 * time.Millisecond) // two outbox rounds
+	if code, logs := stop(); code != 0 || !strings.Contains(logs, "outbox_sent") {
+		t.Fatalf("the first run (status %d) delivered nothing:\n%s", code, logs)
+	}
+	db := openDataStore(t, dataDir)
+	left, err := db.Pending(context.Background(), 10)
+	db.Close()
+	if err != nil || len(left) != 0 {
+		t.Fatalf("left in the outbox: %+v (%v)", left, err)
+	}
+	addr := freeAddr(t)
+	startBot(t, api, dataDir, "FRONTDOOR_WEB", addr)
+	var page string
+	for end := time.Now().Add(10 * time.Second); page == ""; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the web door did not answer")
+		}
+		page = visitWeb(addr, cookie)
+	}
+	if !strings.Contains(page, `class="msg notice"`) || !strings.Contains(page, `href="tel:1522"`) {
+		t.Errorf("the message kept for her is not on the page after the restart:\n%s", page)
+	}
+}
+
+// pastWebRequest stores, on the store of dataDir, a web visitor's callback
+// request whose times passed two days ago without a call, so that the
+// bot's tick queues the discreet message for her. It returns her cookie
+// and her chat.
+func pastWebRequest(t *testing.T, dataDir string) (*http.Cookie, int64) {
+	t.Helper()
 	addOperators(t, dataDir)
 	db := openDataStore(t, dataDir)
+	defer db.Close()
 	if err := db.SaveOperator(context.Background(), flows.Operator{Chat: opA, Centre: "arca-cremona", OnCall: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -51,47 +116,25 @@ func TestWebFinalMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Close()
+	return &http.Cookie{Name: "s", Value: base64.RawURLEncoding.EncodeToString(id)}, chat
+}
 
-	addr := freeAddr(t)
-	api := telegramtest.New(t, testToken)
-	startBot(t, api, dataDir, "FRONTDOOR_WEB", addr)
-	cookie := &http.Cookie{Name: "s", Value: base64.RawURLEncoding.EncodeToString(id)}
-	visit := func() string {
-		req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.AddCookie(cookie)
-		req.Header.Set("Accept-Language", "it")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return ""
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return string(b)
+// visitWeb is her visit to the web door's page, in Italian; "" when the
+// door does not answer.
+func visitWeb(addr string, cookie *http.Cookie) string {
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+	if err != nil {
+		return ""
 	}
-	var page string
-	for end := time.Now().Add(10 * time.Second); !strings.Contains(page, `class="msg notice"`); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("the message for her never reached the page:\n%s", page)
-		}
-		page = visit()
+	req.AddCookie(cookie)
+	req.Header.Set("Accept-Language", "it")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
 	}
-	if !strings.Contains(page, `href="tel:1522"`) || !strings.Contains(page, `value="cb:again"`) {
-		t.Errorf("the message on the page:\n%s", page)
-	}
-	for _, method := range []string{"sendMessage", "deleteMessages", "editMessageText"} {
-		for _, p := range api.Requests(method) {
-			if p["chat_id"] == strconv.FormatInt(chat, 10) {
-				t.Errorf("Telegram was asked to %s in a web chat: %v", method, p)
-			}
-		}
-	}
-	if page := visit(); strings.Contains(page, `class="msg notice"`) {
-		t.Error("the message is shown twice")
-	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
 
 // TestWebWhileTheBotRuns: frontdoor web on the data directory of a running
