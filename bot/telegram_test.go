@@ -171,6 +171,30 @@ func TestTelegramInputs(t *testing.T) {
 	}
 }
 
+// TestTelegramContactNumber: Telegram gives a shared contact's number with
+// its country code but without the plus; the dialogues get it in
+// international form, Italian or not, and a number with its plus as it is.
+func TestTelegramContactNumber(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	h := &inputs{}
+	startTelegram(t, srv, bot.TelegramConfig{Handler: h})
+	shared := []string{"393470000000", "447911123456", "+39 347 000 0000"}
+	for i, phone := range shared {
+		srv.Contact(11, phone)
+		srv.WaitSent(t, i+1, tgWait)
+	}
+	var got []string
+	for _, in := range h.all() {
+		if in.Kind != flows.KindContact {
+			t.Errorf("input %+v, want a contact", in)
+		}
+		got = append(got, in.Phone)
+	}
+	if want := []string{"+393470000000", "+447911123456", "+39 347 000 0000"}; !slices.Equal(got, want) {
+		t.Errorf("the dialogues got %q, want %q", got, want)
+	}
+}
+
 func TestTelegramIgnoresAndOtherKinds(t *testing.T) {
 	srv := telegramtest.New(t, tgToken)
 	h := &inputs{}

@@ -172,7 +172,7 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		case m.Location != nil:
 			in.Kind, in.Lat, in.Lon = flows.KindLocation, m.Location.Latitude, m.Location.Longitude
 		case m.Contact != nil:
-			in.Kind, in.Phone = flows.KindContact, m.Contact.PhoneNumber
+			in.Kind, in.Phone = flows.KindContact, contactPhone(m.Contact.PhoneNumber)
 		case m.Document != nil:
 			in.Kind, in.DocumentName = flows.KindDocument, m.Document.FileName
 		default:
@@ -199,6 +199,15 @@ func toInput(u tgbotapi.Update) (flows.Input, string) {
 		return in, "unsupported"
 	}
 	return in, ""
+}
+
+// contactPhone is a shared contact's number in international form:
+// Telegram gives it with its country code but without the plus.
+func contactPhone(number string) string {
+	if strings.HasPrefix(number, "+") {
+		return number
+	}
+	return "+" + number
 }
 
 // fullName is the name a user shows in chats: first and last name.

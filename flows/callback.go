@@ -253,11 +253,6 @@ func (d *dialogue) routeCallbackPhone(number string) (string, func()) {
 	if d.sess.State != stCbPhone || d.draft(kCentre) == "" {
 		return "menu", d.unknown
 	}
-	if d.in.Kind == KindContact && !strings.HasPrefix(number, "+") {
-		// Telegram gives a contact's number with its country code but
-		// without the plus.
-		number = "+" + number
-	}
 	return stCbPhone, func() { d.cbPhone(number) }
 }
 

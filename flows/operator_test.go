@@ -450,13 +450,13 @@ func TestCallbackContactAndUnavailable(t *testing.T) {
 	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:c:arca-casalmaggiore"}); !hasText(res, "cb.unavailable") {
 		t.Errorf("callback to a centre without operators: %+v", res)
 	}
-	// A shared contact: Telegram leaves out the plus; a foreign one is
-	// refused as foreign.
+	// A shared contact (in international form: the Telegram adapter adds
+	// the plus Telegram leaves out); a foreign one is refused as foreign.
 	handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "cb:c:arca-cremona"})
-	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "447911123456"}); !hasText(res, "cb.phone.foreign") {
+	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "+447911123456"}); !hasText(res, "cb.phone.foreign") {
 		t.Errorf("foreign contact: %+v", res)
 	}
-	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "393470000000"}); !hasText(res, "cb.windows.prompt") {
+	if res := handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindContact, Phone: "+393470000000"}); !hasText(res, "cb.windows.prompt") {
 		t.Errorf("Italian contact: %+v", res)
 	}
 	handle(t, svc2, flows.Input{Chat: her, Kind: flows.KindButton, Data: "menu"})
