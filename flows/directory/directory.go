@@ -36,13 +36,15 @@ type Directory struct {
 type coveredTown struct {
 	key     string // Normalize of the name
 	name    string // display name, as first written in the file
+	handle  string // TownHandle of the name
 	centres []*Centre
 }
 
-// MaxIDLen is the longest id of a network or centre. Ids travel in button
-// data, which Telegram caps at 64 bytes ("st.invite:coordinator/" and an
-// id is the longest): a longer id would make every list holding it fail
-// to send.
+// MaxIDLen is the longest id of a network or centre. Ids are short
+// handles, not names: volunteers type them in the file and in commands,
+// and the dialogues carry them in the data of buttons, which stays short
+// for every door. 40 keeps the longest data ("st.invite:coordinator/" and
+// an id) within 64 bytes, the most any door (Telegram) carries.
 const MaxIDLen = 40
 
 // MaxNameLen is the longest name of a network or centre, in characters:
@@ -93,7 +95,7 @@ func New(d Data) (*Directory, error) {
 			if !ok {
 				ti = len(dir.towns)
 				dir.townIndex[key] = ti
-				dir.towns = append(dir.towns, coveredTown{key: key, name: strings.TrimSpace(name)})
+				dir.towns = append(dir.towns, coveredTown{key: key, name: strings.TrimSpace(name), handle: townHandle(key)})
 			}
 			if t := &dir.towns[ti]; !slices.Contains(t.centres, c) {
 				t.centres = append(t.centres, c)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,8 @@ import (
 
 // comuni is the gazetteer of every Italian comune, made by gen.go from the
 // shared comuni.csv: name, other-language name, province, latitude,
-// longitude, postcodes (space-separated) and population, tab-separated.
+// longitude, postcodes (space-separated), population and ISTAT code,
+// tab-separated, in ISTAT order.
 //
 //go:embed comuni.tsv
 var comuni string
@@ -35,6 +37,9 @@ type Place struct {
 	Lat, Lon float64
 	// Population is approximate; it only ranks homonyms.
 	Population int
+	// Code is the ISTAT code, six digits ("019036"): a short handle that
+	// stays the comune's across editions of the list, for button data.
+	Code string
 }
 
 // Label is the name with its province, "Castro (BG)", which tells homonyms
@@ -104,6 +109,9 @@ var aliases = map[string]string{
 	"monza brianza":   "Monza",
 }
 
+// istatCode is the form of an ISTAT code of a comune.
+var istatCode = regexp.MustCompile(`^[0-9]{6}$`)
+
 // Italy is the embedded gazetteer of the 7,896 comuni of January 2025,
 // built at its first use.
 var Italy = sync.OnceValue(func() *Gazetteer {
@@ -120,16 +128,19 @@ func parse(data string) (*Gazetteer, error) {
 	var capsOf [][]string
 	for n, line := range strings.Split(strings.TrimSuffix(data, "\n"), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) != 7 {
-			return nil, fmt.Errorf("line %d: %d fields, want 7", n+1, len(f))
+		if len(f) != 8 {
+			return nil, fmt.Errorf("line %d: %d fields, want 8", n+1, len(f))
 		}
 		lat, err1 := strconv.ParseFloat(f[3], 64)
 		lon, err2 := strconv.ParseFloat(f[4], 64)
-		if err1 != nil || err2 != nil || f[0] == "" || len(f[2]) != 2 {
+		if err1 != nil || err2 != nil || f[0] == "" || len(f[2]) != 2 || !istatCode.MatchString(f[7]) {
 			return nil, fmt.Errorf("line %d: malformed", n+1)
 		}
+		if last := len(g.places) - 1; last >= 0 && f[7] <= g.places[last].Code {
+			return nil, fmt.Errorf("line %d: ISTAT code %s out of order", n+1, f[7])
+		}
 		pop, _ := strconv.Atoi(f[6]) // one comune has none
-		g.places = append(g.places, Place{Name: f[0], AltName: f[1], Province: f[2], Lat: lat, Lon: lon, Population: pop})
+		g.places = append(g.places, Place{Name: f[0], AltName: f[1], Province: f[2], Lat: lat, Lon: lon, Population: pop, Code: f[7]})
 		capsOf = append(capsOf, strings.Fields(f[5]))
 	}
 	for i := range g.places {
@@ -373,6 +384,16 @@ func (g *Gazetteer) match(ids []int32, how How, province string) Match {
 		return cmp.Or(cmp.Compare(b.Population, a.Population), strings.Compare(a.Name, b.Name))
 	})
 	return Match{Places: ps, How: how}
+}
+
+// ByCode is the comune of an ISTAT code, or nil. The list is in code
+// order, so it takes a binary search and no index.
+func (g *Gazetteer) ByCode(code string) *Place {
+	i, found := slices.BinarySearchFunc(g.places, code, func(p Place, code string) int { return strings.Compare(p.Code, code) })
+	if !found {
+		return nil
+	}
+	return &g.places[i]
 }
 
 // MaxWords is the most words in a name, the longest phrase of a sentence

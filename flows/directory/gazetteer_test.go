@@ -197,6 +197,30 @@ func TestEveryComune(t *testing.T) {
 	}
 }
 
+// TestByCode: every comune is found again by its ISTAT code, which is
+// short enough for any button; anything else finds none.
+func TestByCode(t *testing.T) {
+	g := Italy()
+	n := 0
+	for p := range g.All() {
+		n++
+		if got := g.ByCode(p.Code); got != p {
+			t.Fatalf("ByCode(%q) = %v, want %s", p.Code, got, p.Label())
+		}
+	}
+	if n != 7896 {
+		t.Errorf("%d comuni", n)
+	}
+	if p := g.ByCode("019036"); p == nil || p.Name != "Cremona" {
+		t.Errorf("019036 is %v, want Cremona", p)
+	}
+	for _, code := range []string{"", "000000", "19036", "0190360", "Cremona", "999999"} {
+		if p := g.ByCode(code); p != nil {
+			t.Errorf("ByCode(%q) = %s, want none", code, p.Label())
+		}
+	}
+}
+
 // BenchmarkLookup looks up every comune in the four forms of
 // TestEveryComune in turn, and reports the 50th and 99th percentile of one
 // lookup besides the mean.

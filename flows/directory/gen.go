@@ -7,8 +7,9 @@
 //
 // (the path of the shared data seen from this folder of a checkout). Only
 // what the lookup uses is kept: name, other-language name, province,
-// coordinates, postcodes and population (to rank homonyms), one comune a
-// line, tab-separated, in ISTAT order.
+// coordinates, postcodes, population (to rank homonyms) and the ISTAT code
+// (a short, stable handle for buttons), one comune a line, tab-separated,
+// in ISTAT order.
 package main
 
 import (
@@ -59,7 +60,7 @@ func main() {
 				log.Fatalf("record %v: a tab or newline in a field", rec)
 			}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec[1], rec[2], rec[3], rec[5], rec[6], rec[7], rec[8])
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec[1], rec[2], rec[3], rec[5], rec[6], rec[7], rec[8], rec[0])
 		n++
 	}
 	if err := w.Flush(); err != nil {

@@ -2,6 +2,8 @@ package directory
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
 	"slices"
 	"strings"
@@ -44,6 +46,32 @@ func isASCIILetters(s string) bool {
 		}
 	}
 	return true
+}
+
+// TownHandle is a short handle of a covered town, for button data: a hash
+// of its name as Normalize writes it. It is as short for "San Giovanni in
+// Croce" as for "Ro", and stays the town's while the town keeps its name,
+// whatever else of the directory changes; TownByHandle reads it back.
+func TownHandle(name string) string { return townHandle(Normalize(name)) }
+
+// townHandle is TownHandle of a normalized name: 64 bits of its SHA-256,
+// in hex. Two of a few thousand towns share one with a chance of about
+// one in 10¹², and then a button opens the first of them.
+func townHandle(key string) string {
+	sum := sha256.Sum256([]byte("frontdoor town\x00" + key))
+	return hex.EncodeToString(sum[:8])
+}
+
+// TownByHandle is the covered town of a TownHandle, with its display name
+// and centres as FindTown gives them; empty when no covered town has it
+// (the directory changed since the button was made).
+func (d *Directory) TownByHandle(h string) (town string, centres []*Centre) {
+	for _, t := range d.towns {
+		if t.handle == h {
+			return t.name, slices.Clone(t.centres)
+		}
+	}
+	return "", nil
 }
 
 // FindTown is the covered town that q names, with its display name and the

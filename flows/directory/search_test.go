@@ -76,6 +76,41 @@ func TestFindTown(t *testing.T) {
 	}
 }
 
+// TestTownHandle: every covered town is found again by its handle, which
+// is short and the same however its name is written; an unknown handle
+// finds none.
+func TestTownHandle(t *testing.T) {
+	d := dtDirectory(t)
+	for _, tt := range []struct {
+		name    string
+		town    string
+		centres []string
+	}{
+		{"Cremona", "Cremona", []string{"cr-cremona"}},
+		{"Ca' d'Andrea", "Ca' d'Andrea", []string{"cr-cremona"}},
+		{"CINISELLO-BALSAMO", "Cinisello Balsamo", []string{"am-cinisello", "am-bresso"}},
+		{"Cormano", "Cormano", []string{"am-bresso", "am-cinisello"}},
+		{"Milano", "", nil},
+	} {
+		h := directory.TownHandle(tt.name)
+		if len(h) != 16 {
+			t.Errorf("TownHandle(%q) = %q, want 16 characters", tt.name, h)
+		}
+		town, centres := d.TownByHandle(h)
+		if town != tt.town || !slices.Equal(dtIDs(centres), tt.centres) {
+			t.Errorf("TownByHandle(TownHandle(%q)) = %q, %v; want %q, %v", tt.name, town, dtIDs(centres), tt.town, tt.centres)
+		}
+	}
+	if directory.TownHandle("Crema") == directory.TownHandle("Cremona") {
+		t.Error("two towns share a handle")
+	}
+	for _, h := range []string{"", "Cremona", "0123456789abcdef"} {
+		if town, _ := d.TownByHandle(h); town != "" {
+			t.Errorf("TownByHandle(%q) = %q, want none", h, town)
+		}
+	}
+}
+
 func TestSuggest(t *testing.T) {
 	d := dtDirectory(t)
 	tests := []struct {

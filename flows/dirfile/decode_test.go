@@ -102,7 +102,7 @@ func TestDecodeBase(t *testing.T) {
 	}
 }
 
-// longID is a well-formed id one character longer than flows.MaxIDLen:
+// longID is a well-formed id one character longer than directory.MaxIDLen:
 // with it, button data would pass Telegram's 64 bytes.
 var longID = "centro-antiviolenza-" + strings.Repeat("x", 21)
 
