@@ -396,6 +396,22 @@ func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	say(flows.Input{Kind: flows.KindButton, Data: "st.closure:arca-crema"})
 	say(flows.Input{Kind: flows.KindText, Text: "chiuso 1/8/2027-20/8/2027"})
 	say(flows.Input{Kind: flows.KindButton, Data: "st.ok"})
+	// The buttons of a closure name it by its days; those made before
+	// the short form, by its dates, still work.
+	var remove string
+	for _, row := range say(flows.Input{Kind: flows.KindButton, Data: "st.closures:arca-crema"}).Replies[0].Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "st.clrm:") {
+				remove = b.Data
+			}
+		}
+	}
+	if remove != "st.clrm:arca-crema/7ru-7sd" {
+		t.Errorf("the closure's remove button carries %q", remove)
+	}
+	if res := say(flows.Input{Kind: flows.KindButton, Data: remove}); !hasText(res, "staff.closure_remove_ask") {
+		t.Fatalf("a closure removed without asking: %v", ids(res))
+	}
 	if res := say(flows.Input{Kind: flows.KindButton, Data: "st.clrm:arca-crema/20270801-20270820"}); !hasText(res, "staff.closure_remove_ask") {
 		t.Fatalf("a closure removed without asking: %v", ids(res))
 	}

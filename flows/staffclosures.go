@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"frontdoor/flows/directory"
 	"slices"
+	"strconv"
+	"time"
+
+	"frontdoor/flows/directory"
 )
 
 // errClosureGone: the closure she acts on was changed or removed meanwhile.
@@ -122,7 +125,7 @@ func (s staffDialogue) saveClosure() {
 			cc.Closures = append(cc.Closures, cl)
 			return nil
 		}
-		i := slices.IndexFunc(cc.Closures, func(o directory.Closure) bool { return closureKey(o) == key })
+		i := slices.IndexFunc(cc.Closures, func(o directory.Closure) bool { return keyOf(o, key) })
 		if i < 0 {
 			return errClosureGone
 		}
@@ -189,14 +192,31 @@ func (s staffDialogue) removeClosure(id, key string, confirmed bool) {
 	s.prefix(T("staff.closure_removed"))
 }
 
-// closureKey names a closure in button data: "20261224-20270106".
-func closureKey(c directory.Closure) string {
-	return fmt.Sprintf("%04d%02d%02d-%04d%02d%02d", c.From.Year, c.From.Month, c.From.Day, c.To.Year, c.To.Month, c.To.Day)
+// closureKey names a closure in button data by its first and last day,
+// each as the days since 2000 in base 36 ("7ny-7oa"): beside the longest
+// id of a centre and the longest verb, the data stays as short as every
+// other button's.
+func closureKey(c directory.Closure) string { return dayKey(c.From) + "-" + dayKey(c.To) }
+
+// keyEpoch is the day dayKey counts from.
+var keyEpoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// dayKey is a day as the days since 2000, in base 36.
+func dayKey(d directory.Date) string {
+	days := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Sub(keyEpoch) / (24 * time.Hour)
+	return strconv.FormatInt(int64(days), 36)
+}
+
+// keyOf tells whether key names closure c: as closureKey does, or as the
+// buttons made before it did ("20261224-20270106").
+func keyOf(c directory.Closure, key string) bool {
+	return key == closureKey(c) ||
+		key == fmt.Sprintf("%04d%02d%02d-%04d%02d%02d", c.From.Year, c.From.Month, c.From.Day, c.To.Year, c.To.Month, c.To.Day)
 }
 
 // findClosure is the first closure of c with key.
 func findClosure(c *directory.Centre, key string) (directory.Closure, bool) {
-	i := slices.IndexFunc(c.Closures, func(o directory.Closure) bool { return closureKey(o) == key })
+	i := slices.IndexFunc(c.Closures, func(o directory.Closure) bool { return keyOf(o, key) })
 	if i < 0 {
 		return directory.Closure{}, false
 	}
@@ -207,7 +227,7 @@ func findClosure(c *directory.Centre, key string) (directory.Closure, bool) {
 // ("" removes none).
 func withoutClosure(list []directory.Closure, key string) []directory.Closure {
 	out := slices.Clone(list)
-	if i := slices.IndexFunc(out, func(o directory.Closure) bool { return closureKey(o) == key }); i >= 0 && key != "" {
+	if i := slices.IndexFunc(out, func(o directory.Closure) bool { return keyOf(o, key) }); i >= 0 && key != "" {
 		out = slices.Delete(out, i, i+1)
 	}
 	return out
