@@ -134,7 +134,7 @@ func (d *dialogue) menuButtons() [][]Button {
 // callbackCardRow is the card's "call me back" button, for a centre that
 // has operators.
 func (d *dialogue) callbackCardRow(c *directory.Centre) [][]Button {
-	if !reachable(d.operators(), d.dir, c.ID, c.Network) || len("cb:c:"+c.ID) > maxDataLen {
+	if !reachable(d.operators(), d.dir, c.ID, c.Network) {
 		return nil
 	}
 	return [][]Button{{{Label: T("button.callback_centre"), Data: "cb:c:" + c.ID}}}

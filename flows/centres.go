@@ -10,13 +10,22 @@ import (
 // nearestCount is how many centres a shared location lists.
 const nearestCount = 3
 
-// maxDataLen is the most bytes Telegram accepts as button data.
-const maxDataLen = 64
-
-// town answers a town named by a button ("did you mean", "which one?"):
-// its centres, the nearest ones, or the comuni to pick from.
-func (d *dialogue) town(q string) {
-	f, _ := d.lookupTown(q, true)
+// town answers a town named by a button ("did you mean", "which one?", a
+// card's "back"): its centres, the nearest ones, or the comuni to pick
+// from. The button carries a handle (see townData); buttons made before
+// handles carry the town's name, which is looked up as she would type it.
+func (d *dialogue) town(arg string) {
+	var f townFind
+	switch {
+	case strings.HasPrefix(arg, coveredPrefix):
+		f.name, f.centres = d.dir.TownByHandle(arg[len(coveredPrefix):])
+	case isComuneCode(arg):
+		if p := directory.Italy().ByCode(arg); p != nil {
+			f = d.placeFind(p)
+		}
+	default:
+		f, _ = d.lookupTown(arg, true)
+	}
 	if !f.found() {
 		d.event = "stale_button"
 		d.find()
@@ -24,6 +33,33 @@ func (d *dialogue) town(q string) {
 		return
 	}
 	d.townAnswer(f)
+}
+
+// Town buttons carry a short, stable handle instead of the town's name, so
+// that their data is as short for any town: "town:" and the comune's ISTAT
+// code, or "town:~" and the handle of a covered town.
+const coveredPrefix = "~"
+
+// comuneData is the data of a button for a comune of the gazetteer.
+func comuneData(p *directory.Place) string { return "town:" + p.Code }
+
+// coveredTownData is the data of a button for a covered town.
+func coveredTownData(name string) string {
+	return "town:" + coveredPrefix + directory.TownHandle(name)
+}
+
+// isComuneCode tells whether a town button's argument is an ISTAT code: six
+// digits, which no name of a town is.
+func isComuneCode(arg string) bool {
+	if len(arg) != 6 {
+		return false
+	}
+	for _, c := range []byte(arg) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // coveredTown shows the centres of a town they cover.
@@ -211,8 +247,8 @@ func (d *dialogue) cardReply(c *directory.Centre, fromTown bool) Reply {
 	var rows [][]Button
 	switch {
 	case fromTown:
-	case d.sess.Town != "" && len("town:"+d.sess.Town) <= maxDataLen:
-		rows = append(rows, []Button{{Label: T("button.back"), Data: "town:" + d.sess.Town}})
+	case d.sess.Town != "":
+		rows = append(rows, []Button{{Label: T("button.back"), Data: coveredTownData(d.sess.Town)}})
 	case d.sess.Network != "":
 		rows = append(rows, []Button{{Label: T("button.back"), Data: "net:" + d.sess.Network}})
 	}

@@ -98,7 +98,7 @@ func covers(dir *directory.Directory, p *directory.Place, res flows.Result) bool
 // offers reports whether a choice of comuni includes p.
 func offers(res flows.Result, p *directory.Place) bool {
 	for _, row := range res.Replies[0].Buttons {
-		if slices.ContainsFunc(row, func(b flows.Button) bool { return b.Data == "town:"+p.Label() }) {
+		if slices.ContainsFunc(row, func(b flows.Button) bool { return b.Data == "town:"+p.Code }) {
 			return true
 		}
 	}

@@ -190,11 +190,18 @@ func (d *dialogue) lookupTown(q string, fuzzy bool) (townFind, directory.How) {
 	case 0:
 		return townFind{}, directory.NotFound
 	case 1:
-		if name, cs := d.dir.CoveredPlace(m.Places[0]); len(cs) > 0 {
-			return townFind{name: name, centres: cs}, m.How
-		}
+		return d.placeFind(m.Places[0]), m.How
 	}
 	return townFind{places: d.rankPlaces(m.Places, q)}, m.How
+}
+
+// placeFind is what one comune finds: the centres of the covered town it
+// is, or the comune alone.
+func (d *dialogue) placeFind(p *directory.Place) townFind {
+	if name, cs := d.dir.CoveredPlace(p); len(cs) > 0 {
+		return townFind{name: name, centres: cs}
+	}
+	return townFind{places: []*directory.Place{p}}
 }
 
 // rankPlaces orders comuni to pick from as she most likely means them: the
@@ -286,9 +293,7 @@ func (d *dialogue) pickTown(places []*directory.Place) {
 	d.sess.State = stFind
 	var rows [][]Button
 	for _, p := range places {
-		if data := "town:" + p.Label(); len(data) <= maxDataLen {
-			rows = append(rows, []Button{{Label: Raw(p.Label()), Data: data}})
-		}
+		rows = append(rows, []Button{{Label: Raw(p.Label()), Data: comuneData(p)}})
 	}
 	d.say(Reply{Texts: []Text{T("town.pick"), T("town.pick_which")}, Buttons: append(rows, navRow(true))})
 }
@@ -324,9 +329,7 @@ func (d *dialogue) smallTalk(k talkKind, places []*directory.Place) {
 	first := map[talkKind]string{talkHello: "welcome.hello", talkThanks: "small.thanks", talkOK: "small.ok"}[k]
 	var rows [][]Button
 	for _, p := range places {
-		if data := "town:" + p.Label(); len(data) <= maxDataLen {
-			rows = append(rows, []Button{{Label: Raw(p.Label()), Data: data}})
-		}
+		rows = append(rows, []Button{{Label: Raw(p.Label()), Data: comuneData(p)}})
 	}
 	d.say(Reply{Texts: []Text{T(first), T("menu.title")}, Buttons: append(rows, d.menuButtons()...)})
 }
@@ -341,9 +344,7 @@ func (d *dialogue) notUnderstood(text string) {
 	}
 	var rows [][]Button
 	for _, s := range d.dir.Suggest(text, 3) {
-		if len("town:"+s) <= maxDataLen {
-			rows = append(rows, []Button{{Label: Raw(s), Data: "town:" + s}})
-		}
+		rows = append(rows, []Button{{Label: Raw(s), Data: coveredTownData(s)}})
 	}
 	if len(rows) > 0 {
 		last := &d.replies[len(d.replies)-1]

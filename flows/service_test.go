@@ -296,6 +296,13 @@ func TestButtons(t *testing.T) {
 		{"net:gone", "find.prompt"},
 		{"c:arca-crema", "card.name"},
 		{"c:deleted-centre", "find.prompt"},
+		// A comune by its ISTAT code, a covered town by its handle.
+		{"town:019036", "card.name"},
+		{"town:015209", "town.outside"},
+		{"town:999999", "find.prompt"},
+		{"town:~" + directory.TownHandle("Cremona"), "card.name"},
+		{"town:~" + directory.TownHandle("Atlantis"), "find.prompt"},
+		// Buttons made before the handles carry the town's name.
 		{"town:Cremona", "card.name"},
 		{"town:Atlantis", "find.prompt"},
 		{"town:Sesto San Giovanni (MI)", "town.outside"},
@@ -312,6 +319,73 @@ func TestButtons(t *testing.T) {
 		if res := handle(t, svc, flows.Input{Kind: flows.KindButton, Data: tc.data}); !hasText(res, tc.want) {
 			t.Errorf("button %q: got %+v, want %s", tc.data, res.Replies, tc.want)
 		}
+	}
+}
+
+// TestTownButtons: every town button leads where it says — a comune she
+// picks among several, a covered town she may have meant, and a card's
+// way back to the town's list — and carries a short handle, never the
+// town's name, whatever its length.
+func TestTownButtons(t *testing.T) {
+	const long = "Borgonuovo Zeffirellino Quattrocantoni Dellarocca Superiore" // "town:"+name would pass 64 bytes
+	data := dirfile.Sample()
+	for i := range data.Centres[:2] {
+		data.Centres[i].Towns = append(data.Centres[i].Towns, long)
+	}
+	dir, err := directory.New(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := flows.NewService(memstore.New(), dir, flows.Options{Langs: []string{"it"}, Now: func() time.Time { return tuesdayMorning }})
+	press := func(data string) flows.Result { return handle(t, svc, flows.Input{Kind: flows.KindButton, Data: data}) }
+	townButtons := func(res flows.Result) []flows.Button {
+		var out []flows.Button
+		for _, r := range res.Replies {
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					if strings.HasPrefix(b.Data, "town:") {
+						if len(b.Data) > len("town:~")+16 {
+							t.Errorf("button %q carries more than a handle", b.Data)
+						}
+						out = append(out, b)
+					}
+				}
+			}
+		}
+		return out
+	}
+	handle(t, svc, flows.Input{Kind: flows.KindCommand, Command: "start"})
+	press("find")
+	// Several comuni start so: each one picked gives its answer.
+	picks := townButtons(handle(t, svc, flows.Input{Kind: flows.KindText, Text: "Sesto"}))
+	if len(picks) < 2 {
+		t.Fatalf("Sesto offers %+v", picks)
+	}
+	for _, b := range picks {
+		press("find")
+		res := press(b.Data)
+		if !hasText(res, "town.outside") && !hasText(res, "card.name") && !hasText(res, "list.town") {
+			t.Errorf("%s (%s) leads to %+v", b.Label.Data["Text"], b.Data, res.Replies)
+		}
+	}
+	// A typo in the long name: "did you mean", then its list, a card, and
+	// the way back to the list.
+	press("find")
+	res := handle(t, svc, flows.Input{Kind: flows.KindText, Text: "Borgonuovo Zefirellino Quattrocantoni Dellarocca Superiore"})
+	meant := townButtons(res)
+	if len(meant) != 1 || meant[0].Label.Data["Text"] != long {
+		t.Fatalf("did you mean: %+v", meant)
+	}
+	if res = press(meant[0].Data); !hasText(res, "list.town") {
+		t.Fatalf("the town she meant: %+v", res.Replies)
+	}
+	res = press("c:" + data.Centres[0].ID)
+	back := townButtons(res)
+	if len(back) != 1 {
+		t.Fatalf("the card's buttons to the town: %+v", back)
+	}
+	if res = press(back[0].Data); !hasText(res, "list.town") {
+		t.Errorf("back from the card: %+v", res.Replies)
 	}
 }
 
