@@ -52,7 +52,7 @@ func (t *Telegram) send(ctx context.Context, chat int64, m Message) (id, attempt
 
 // sendWith is send with its own number of retries.
 func (t *Telegram) sendWith(ctx context.Context, chat int64, m Message, maxRetries int) (id, attempts int, err error) {
-	params, err := messageParams(chat, m)
+	params, err := t.messageParams(ctx, chat, m)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -121,9 +121,17 @@ func arrival(p tgbotapi.Params, m Message) {
 	}
 }
 
+// maxButtonData is the most bytes Telegram accepts as a button's data: a
+// longer one makes it refuse the whole message.
+const maxButtonData = 64
+
 // messageParams builds sendMessage parameters with MakeRequest's Params, so
-// that fields newer than the library (protect_content) can be sent.
-func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
+// that fields newer than the library (protect_content) can be sent. A
+// button whose data Telegram would refuse is a mistake of the dialogues
+// (their data is short by design: TestButtonDataFitsTelegram): it is left
+// out, so that the message and its other buttons arrive, and logged and
+// counted without its data.
+func (t *Telegram) messageParams(ctx context.Context, chat int64, m Message) (tgbotapi.Params, error) {
 	p := tgbotapi.Params{
 		"chat_id":    strconv.FormatInt(chat, 10),
 		"text":       m.Text,
@@ -148,16 +156,26 @@ func messageParams(chat int64, m Message) (tgbotapi.Params, error) {
 		}
 	case len(m.Buttons) > 0:
 		rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(m.Buttons))
+		tooLong := 0
 		for _, row := range m.Buttons {
 			r := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
 			for _, b := range row {
-				if b.URL != "" {
+				switch {
+				case b.URL != "":
 					r = append(r, tgbotapi.NewInlineKeyboardButtonURL(b.Label, b.URL))
-					continue
+				case len(b.Data) > maxButtonData:
+					tooLong++
+				default:
+					r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
 				}
-				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
 			}
-			rows = append(rows, r)
+			if len(r) > 0 || len(row) == 0 {
+				rows = append(rows, r)
+			}
+		}
+		if tooLong > 0 {
+			t.log.LogAttrs(ctx, slog.LevelError, "button_data_too_long", logattr.Event("button_data_too_long"), t.chatAttr(chat),
+				logattr.Count("buttons", tooLong))
 		}
 		markup = tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
 	}

@@ -283,6 +283,32 @@ func TestTelegramSendsDiscreetly(t *testing.T) {
 	}
 }
 
+// TestTelegramButtonDataTooLong: a button whose data Telegram would refuse
+// (a mistake of the dialogues, which TestButtonDataFitsTelegram looks for)
+// is left out, so that the message and its other buttons still arrive;
+// the log says so, counted as an event, without the data.
+func TestTelegramButtonDataTooLong(t *testing.T) {
+	srv := telegramtest.New(t, tgToken)
+	long := "town:" + strings.Repeat("Casalbuttano ed Uniti ", 3)
+	h := tgHandlerFunc(func(_ context.Context, in flows.Input) (flows.Result, error) {
+		return flows.Result{Lang: "it", Replies: []flows.Reply{{Texts: []flows.Text{flows.T("centre")}, Buttons: [][]flows.Button{
+			{{Label: flows.T("town"), Data: long}},
+			{{Label: flows.T("exit"), Data: "exit"}, {Label: flows.T("also"), Data: long}},
+		}}}}, nil
+	})
+	var logs syncLog
+	startTelegram(t, srv, bot.TelegramConfig{Handler: h, Log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	srv.Text(21, "it", "help")
+	m := srv.WaitSent(t, 1, tgWait)[0]
+	if m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) != 1 || len(m.ReplyMarkup.InlineKeyboard[0]) != 1 ||
+		*m.ReplyMarkup.InlineKeyboard[0][0].CallbackData != "exit" {
+		t.Errorf("sent %+v (markup %+v), want the message with its exit button alone", m, m.ReplyMarkup)
+	}
+	if l := logs.String(); !strings.Contains(l, `"event":"button_data_too_long"`) || !strings.Contains(l, `"buttons":2`) || strings.Contains(l, "Casalbuttano") {
+		t.Errorf("the log:\n%s", l)
+	}
+}
+
 func TestTelegramChatsConcurrentEachInOrder(t *testing.T) {
 	const chats, perChat = 50, 10
 	srv := telegramtest.New(t, tgToken)

@@ -66,7 +66,7 @@ func (t *Telegram) Withdraw(ctx context.Context, chat int64, id int) {
 // operators once its request is taken or closed. A message without buttons
 // loses the ones it had.
 func (t *Telegram) edit(ctx context.Context, chat int64, messageID int, m Message) error {
-	p, err := messageParams(chat, m)
+	p, err := t.messageParams(ctx, chat, m)
 	if err != nil {
 		return err
 	}
