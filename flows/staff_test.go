@@ -360,6 +360,43 @@ func TestVolunteerAddsCentre(t *testing.T) {
 	}
 }
 
+// TestVolunteerEditsShortName: the short name of buttons and lists is
+// set from the bot, refused when too long for a button, and cleared with
+// "-"; the women's lists show it at once.
+func TestVolunteerEditsShortName(t *testing.T) {
+	svc, _ := staffService(t)
+	say := func(in flows.Input) flows.Result {
+		in.Chat = volArca
+		return handle(t, svc, in)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/short_name"})
+	if res := say(flows.Input{Kind: flows.KindText, Text: strings.Repeat("x", 33)}); !hasText(res, "staff.input_error") {
+		t.Errorf("a short name too long for a button was accepted: %v", ids(res))
+	}
+	if res := say(flows.Input{Kind: flows.KindText, Text: "Sportello Crema"}); !hasText(res, "staff.confirm") {
+		t.Fatalf("no preview: %v", ids(res))
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); c.Label() != "Sportello Crema" {
+		t.Errorf("label after saving: %q", c.Label())
+	}
+	handle(t, svc, flows.Input{Chat: public, Kind: flows.KindCommand, Command: "start"})
+	res := handle(t, svc, flows.Input{Chat: public, Kind: flows.KindButton, Data: "net:arca"})
+	if !slices.ContainsFunc(res.Replies, func(r flows.Reply) bool {
+		return slices.ContainsFunc(r.Texts, func(t flows.Text) bool {
+			return fmt.Sprint(t.Data) != "" && strings.Contains(fmt.Sprint(t.Data), "Sportello Crema")
+		})
+	}) {
+		t.Errorf("her list does not show the short name: %+v", res.Replies)
+	}
+	say(flows.Input{Kind: flows.KindButton, Data: "st.field:arca-crema/short_name"})
+	say(flows.Input{Kind: flows.KindText, Text: "-"})
+	say(flows.Input{Kind: flows.KindButton, Data: "st.fieldok"})
+	if c, _ := svc.Directory().Centre("arca-crema"); c.ShortName != "" {
+		t.Errorf("short name after \"-\": %q", c.ShortName)
+	}
+}
+
 func TestVolunteerEditsFieldsAndDeletes(t *testing.T) {
 	svc, st := staffService(t)
 	say := func(in flows.Input) flows.Result {

@@ -26,7 +26,7 @@ const (
 // addSteps the fields a new centre is asked for, in order: typed fields of
 // directory.Fields, by their names.
 var (
-	editFields = []string{"name", "town", "address", "phones", "towns", "languages", "lat", "services"}
+	editFields = []string{"name", "short_name", "town", "address", "phones", "towns", "languages", "lat", "services"}
 	addSteps   = []string{"name", "town", "address", "lat", "phones", "towns", "languages"}
 )
 

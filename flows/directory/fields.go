@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Field is one field of a centre, named as the directory file names it.
@@ -34,7 +35,8 @@ var Fields = []Field{
 	{Name: "network", value: func(c *Centre) any { return c.Network }},
 	{Name: "name", value: func(c *Centre) any { return c.Name }, text: func(c *Centre) string { return c.Name },
 		set: func(c *Centre, s string) error { c.Name = s; return nil }},
-	{Name: "short_name", value: func(c *Centre) any { return c.ShortName }},
+	{Name: "short_name", value: func(c *Centre) any { return c.ShortName }, text: func(c *Centre) string { return c.ShortName },
+		set: setShortName},
 	{Name: "town", value: func(c *Centre) any { return c.Town }, text: func(c *Centre) string { return c.Town },
 		set: func(c *Centre, s string) error { c.Town = s; return nil }},
 	{Name: "address", Keys: []string{"address", "address_confidential"},
@@ -128,6 +130,20 @@ func joined(list func(c *Centre) []string) func(c *Centre) string {
 }
 
 // setAddress reads an address, or a word that makes it confidential.
+// setShortName reads the short name of buttons and lists; "-" alone
+// leaves the full name there.
+func setShortName(c *Centre, s string) error {
+	if s == "-" {
+		c.ShortName = ""
+		return nil
+	}
+	if utf8.RuneCountInString(s) > maxShortName {
+		return NewInputError(s, "parse.too_long", "Max", maxShortName)
+	}
+	c.ShortName = s
+	return nil
+}
+
 func setAddress(c *Centre, s string) error {
 	switch strings.ToLower(s) {
 	case "riservato", "riservata", "confidential", "-":
