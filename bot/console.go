@@ -175,10 +175,5 @@ func ParseConsoleLine(line string, buttons []MessageButton) flows.Input {
 			return flows.Input{Kind: flows.KindLocation, Lat: lat, Lon: lon}
 		}
 	}
-	if cmd, ok := strings.CutPrefix(line, "/"); ok && cmd != "" {
-		name, args, _ := strings.Cut(cmd, " ")
-		name, _, _ = strings.Cut(name, "@")
-		return flows.Input{Kind: flows.KindCommand, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}
-	}
-	return flows.Input{Kind: flows.KindText, Text: line}
+	return ParseTyped(line)
 }

@@ -47,11 +47,11 @@ type floodWork struct {
 // chat is to be told. It returns at once.
 func (t *Telegram) dropUpdate(ctx context.Context, u tgbotapi.Update, notify bool) {
 	in, ignored := toInput(u)
-	t.observeUpdate(kindName(in.Kind), OutcomeFlood, 0)
+	t.observeUpdate(KindName(in.Kind), OutcomeFlood, 0)
 	if ignored != "" {
 		return
 	}
-	t.log.LogAttrs(ctx, slog.LevelDebug, "update_dropped", logattr.Kind(kindName(in.Kind)), t.chatAttr(in.Chat))
+	t.log.LogAttrs(ctx, slog.LevelDebug, "update_dropped", logattr.Kind(KindName(in.Kind)), t.chatAttr(in.Chat))
 	t.floods.mu.Lock()
 	defer t.floods.mu.Unlock()
 	if t.floods.chats == nil {

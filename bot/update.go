@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +46,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		outcome = OutcomeIgnored
 		return
 	}
-	kind = kindName(in.Kind)
+	kind = KindName(in.Kind)
 	ref := t.chatAttr(in.Chat)
 	// Her own message is deleted by a wipe too.
 	var hers []int
@@ -238,24 +237,6 @@ func servedChat(typ string) bool {
 // a malformed entity must not panic.
 func isCommand(m *tgbotapi.Message) bool {
 	return m.IsCommand() && m.Entities[0].Length >= 1 && m.Entities[0].Length <= len(m.Text)
-}
-
-func kindName(k flows.Kind) string {
-	switch k {
-	case flows.KindCommand:
-		return "command"
-	case flows.KindText:
-		return "text"
-	case flows.KindButton:
-		return "button"
-	case flows.KindLocation:
-		return "location"
-	case flows.KindContact:
-		return "contact"
-	case flows.KindDocument:
-		return "document"
-	}
-	return "kind" + strconv.Itoa(int(k))
 }
 
 // answerCallback stops a pressed button's spinner, showing text (if any)

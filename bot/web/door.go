@@ -440,10 +440,10 @@ func (d *Door) handle(ctx context.Context, chat int64, r *http.Request, in flows
 	if err != nil {
 		// The dialogues' errors are not logged: like Telegram's, they
 		// could carry what she typed.
-		d.log.LogAttrs(ctx, slog.LevelError, "web step failed", logattr.Event("handler_error"), logattr.Kind(kindName(in.Kind)), d.chatAttr(chat))
+		d.log.LogAttrs(ctx, slog.LevelError, "web step failed", logattr.Event("handler_error"), logattr.Kind(bot.KindName(in.Kind)), d.chatAttr(chat))
 		return res, err
 	}
-	d.log.LogAttrs(ctx, slog.LevelInfo, "web step", logattr.Event(res.Event), logattr.Kind(kindName(in.Kind)), d.chatAttr(chat),
+	d.log.LogAttrs(ctx, slog.LevelInfo, "web step", logattr.Event(res.Event), logattr.Kind(bot.KindName(in.Kind)), d.chatAttr(chat),
 		logattr.Count("replies", len(res.Replies)), logattr.Duration(time.Since(start)))
 	return res, nil
 }
@@ -466,23 +466,7 @@ func input(f url.Values) (flows.Input, bool) {
 	if len(q) > maxText {
 		q = q[:maxText]
 	}
-	if cmd, ok := strings.CutPrefix(q, "/"); ok && cmd != "" {
-		name, args, _ := strings.Cut(cmd, " ")
-		return flows.Input{Kind: flows.KindCommand, Command: strings.ToLower(name), Args: strings.TrimSpace(args)}, true
-	}
-	return flows.Input{Kind: flows.KindText, Text: q}, true
-}
-
-func kindName(k flows.Kind) string {
-	switch k {
-	case flows.KindCommand:
-		return "command"
-	case flows.KindButton:
-		return "button"
-	case flows.KindLocation:
-		return "location"
-	}
-	return "text"
+	return bot.ParseTyped(q), true
 }
 
 // sameOrigin tells whether a post comes from this site's own page, as far
