@@ -1,7 +1,13 @@
-// Package bot holds the transports of frontdoor: Telegram (its own
-// long-poll loop over the Bot API) and the local console. A transport turns
-// what a woman does into a flows.Input, hands it to the dialogues, renders
-// the abstract replies in her language and sends them.
+// Package bot holds the doors of frontdoor and the core they share. The
+// core knows no transport: which door a chat belongs to, per-chat
+// ordering (ChatLocks), the delivery of the persistent outbox to the door
+// of each chat (Delivery), the idle wipe (IdleWiper), retries with
+// back-off, pseudonyms of chats for logs, and rendering replies in her
+// language. The doors adapt it: Telegram (its own long-poll loop or a
+// webhook over the Bot API, with the rules that are Telegram's alone), the
+// console, and the web door in bot/web. A door turns what a woman does
+// into a flows.Input, hands it to the dialogues and shows the replies its
+// own way.
 package bot
 
 import (
