@@ -88,8 +88,9 @@ type Config struct {
 	// Secret keys the forms' anti-forgery tokens, so that they survive a
 	// restart; nil draws one at start.
 	Secret []byte
-	// Keep is how long a visitor's screen is remembered without a visit;
-	// 0 means 24 h.
+	// Keep is how long a visitor is remembered without a visit, like a
+	// conversation (FRONTDOOR_SESSION_TTL): her screen, and a message the
+	// outbox has for her (for flows.HersVisibleFor at most); 0 means 24 h.
 	Keep time.Duration
 	// MaxVisitors bounds the visitors kept in memory; 0 means 20,000.
 	MaxVisitors int
@@ -521,20 +522,20 @@ func (d *Door) Owns(chat int64) bool { return bot.IsWebChat(chat) }
 
 // Cleared takes her screen away once the idle wipe forgot her state
 // (bot.IdleDoor). A message the outbox kept for her stays until she sees
-// it, or for flows.HersVisibleFor: it is for the woman who left.
+// it or its time is over (see Deliver): it is for the woman who left.
 func (d *Door) Cleared(_ context.Context, chat int64, _ flows.Trail, _ flows.Result) int {
 	d.visitors.clear(chat)
 	return 0
 }
 
 // Deliver keeps a message of the outbox for her next visit, sealed in the
-// store, for flows.HersVisibleFor at most (bot.OutboxDoor). It runs under
-// her chat's lock, so that it never lands in the middle of her Exit. The
-// page renders it when she comes, in its own language; the web gives it
-// no id.
+// store, for flows.HersVisibleFor or cfg.Keep, whichever is shorter
+// (bot.OutboxDoor). It runs under her chat's lock, so that it never lands
+// in the middle of her Exit. The page renders it when she comes, in its
+// own language; the web gives it no id.
 func (d *Door) Deliver(ctx context.Context, o flows.Outgoing, _ bot.Message) (id, attempts int, err error) {
 	defer d.locks.Lock(o.Chat)()
-	if err := d.cfg.Shelf.Shelve(ctx, o, d.now().Add(flows.HersVisibleFor)); err != nil {
+	if err := d.cfg.Shelf.Shelve(ctx, o, d.now().Add(min(flows.HersVisibleFor, d.cfg.Keep))); err != nil {
 		return 0, 1, fmt.Errorf("web: %w", err)
 	}
 	return 0, 1, nil

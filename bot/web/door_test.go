@@ -501,37 +501,40 @@ func TestIdleWipe(t *testing.T) {
 
 // TestNoticeForHer: a message the outbox has for her (nobody could reach
 // her) is kept, sealed in the store, and shown once, at her next visit,
-// after a restart too; it is never sent to Telegram. Her Exit takes it
-// away, and so does time: flows.HersVisibleFor.
+// after a restart or the idle wipe too; it is never sent to Telegram. Her
+// Exit takes it away, and so does time: flows.HersVisibleFor, or the time
+// a conversation is remembered when that is shorter.
 func TestNoticeForHer(t *testing.T) {
 	final := renderText(t, "en", "cb.final.body")
 	for _, tc := range []struct {
 		name string
+		keep time.Duration
 		// before is what happens between the delivery and her visit.
 		before func(t *testing.T, d *door, b *browser)
 		shown  bool
 	}{
-		{"next visit", func(*testing.T, *door, *browser) {}, true},
-		{"after a restart", func(t *testing.T, d *door, _ *browser) {
+		{"next visit", 0, func(*testing.T, *door, *browser) {}, true},
+		{"after a restart", 0, func(t *testing.T, d *door, _ *browser) {
 			var err error
 			if d.Door, err = web.New(d.cfg); err != nil {
 				t.Fatal(err)
 			}
 		}, true},
-		{"after the idle wipe", func(t *testing.T, d *door, _ *browser) {
+		{"after the idle wipe", 0, func(t *testing.T, d *door, _ *browser) {
 			d.now = d.now.Add(time.Hour)
 			w := bot.IdleWiper{Trail: d.trails, Wiper: d.svc, Door: d.Door, Locks: &bot.ChatLocks{}, Now: func() time.Time { return d.now }}
 			w.WipeDue(context.Background())
 		}, true},
-		{"after her Exit", func(t *testing.T, d *door, b *browser) {
+		{"after her Exit", 0, func(t *testing.T, d *door, b *browser) {
 			cookie := b.cookie
 			b.post(url.Values{"b": {"exit"}})
 			b.cookie = cookie // an old tab of hers
 		}, false},
-		{"too late", func(t *testing.T, d *door, _ *browser) { d.now = d.now.Add(flows.HersVisibleFor + time.Minute) }, false},
+		{"too late", 0, func(t *testing.T, d *door, _ *browser) { d.now = d.now.Add(flows.HersVisibleFor + time.Minute) }, false},
+		{"conversations remembered for an hour", time.Hour, func(t *testing.T, d *door, _ *browser) { d.now = d.now.Add(61 * time.Minute) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := newDoor(t)
+			d := newDoor(t, func(c *web.Config) { c.Keep = tc.keep })
 			b := d.visitor(t, "en")
 			b.get("/")
 			chat := webChat(t, b.cookie)
