@@ -520,6 +520,9 @@ func TestNoticeForHer(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, true},
+		{"after a HEAD, which shows nothing", 0, func(t *testing.T, d *door, b *browser) {
+			b.do(httptest.NewRequest(http.MethodHead, "/", nil))
+		}, true},
 		{"after the idle wipe", 0, func(t *testing.T, d *door, _ *browser) {
 			d.now = d.now.Add(time.Hour)
 			w := bot.IdleWiper{Trail: d.trails, Wiper: d.svc, Door: d.Door, Locks: &bot.ChatLocks{}, Now: func() time.Time { return d.now }}
