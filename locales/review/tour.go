@@ -95,7 +95,7 @@ func (p *player) play() {
 	p.typed("Gotham")
 	p.typed("Cremona") // seven centres, each with another status
 	p.press("c:nord-e")
-	p.press("town:Cremona")
+	p.pressLabel("button.back") // to the town
 	p.press("c:nord-d")
 	p.location(45.1340, 10.0245)
 	p.press("menu")
