@@ -49,8 +49,10 @@ type DeliveryError struct {
 	RetryAfter time.Duration
 }
 
+// Error is the door's error, as it said it.
 func (e *DeliveryError) Error() string { return e.Err.Error() }
 
+// Unwrap gives the door's error to errors.Is and errors.As.
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
 // DropObserver is told of every message dropped from the outbox for good,

@@ -83,9 +83,11 @@ type TelegramConfig struct {
 	Menu MenuTexts
 }
 
-// Telegram is the transport over the Telegram Bot API: its own long-poll
-// loop, per-chat ordering with chats in parallel, discreet sending with
-// retries, and redaction of the token from every error and log.
+// Telegram is the door over the Telegram Bot API: its own long-poll loop,
+// per-chat ordering with chats in parallel, discreet sending with retries,
+// redaction of the token from every error and log, and the rules that are
+// Telegram's alone. It is a door of the core: an OutboxDoor for Delivery,
+// and its idle wipe runs through IdleWiper.
 type Telegram struct {
 	cfg        TelegramConfig
 	api        *tgbotapi.BotAPI
