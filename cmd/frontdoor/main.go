@@ -65,8 +65,8 @@ Usage:
   frontdoor stats [--from 2027-01] [--to 2027-06] [--csv] [--png FILE]
                                       anonymous monthly counters of ended months (default: the
                                       last 6); counts under 5 show as "<5", the others rounded
-                                      to 5; --png also draws the
-                                      callbacks requested and done per centre into FILE
+                                      to 5; --png also draws the callbacks requested and
+                                      done per centre into FILE
   frontdoor translations review LANG  write LANG-review.html and LANG-review.txt: every text of LANG beside the
                                       Italian and English, for a native speaker to read, print or fill in
   frontdoor translations import FILE  read a filled-in LANG-review.txt back into locales/ (in a clone of frontdoor)
